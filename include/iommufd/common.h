@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/**
+ * @file common.h
+ * @brief Definitions shared by every libiommufd header: export macro, opts
+ *        structs, version.
+ */
+#ifndef IOMMUFD_COMMON_H
+#define IOMMUFD_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Marks a symbol exported from libiommufd.so. @since 0.1 */
+#define IOMMUFD_API __attribute__((visibility("default")))
+
+/** Major version of the library these headers belong to. @since 0.1 */
+#define IOMMUFD_VERSION_MAJOR 0
+/** Minor version of the library these headers belong to. @since 0.1 */
+#define IOMMUFD_VERSION_MINOR 1
+/** Micro version of the library these headers belong to. @since 0.1 */
+#define IOMMUFD_VERSION_MICRO 0
+
+/**
+ * Declare an opts struct @p name of type `struct TYPE` with its `sz` member
+ * set and the designated initialisers given after it; every other member is
+ * zero: `IOMMUFD_OPTS(iommufd_ctx_opts, o, .path = "/dev/iommu");`
+ * Every opts struct starts with `size_t sz`, so a program built against older
+ * headers keeps working with a newer library, and a newer program gets -E2BIG
+ * from an older library only when it sets a field that library does not know.
+ * Opts structs have no internal padding, so no stray bytes can trip that check.
+ * @since 0.1
+ */
+#define IOMMUFD_OPTS(TYPE, name, ...) \
+	struct TYPE name = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
+
+/**
+ * A range of I/O virtual addresses, both ends inclusive.
+ * @since 0.1
+ */
+struct iommufd_iova_range {
+	uint64_t start; /**< first IOVA of the range */
+	uint64_t last;  /**< last IOVA of the range (inclusive) */
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/**
+ * @file ctx.h
+ * @brief The /dev/iommu context: the handle every other libiommufd object
+ *        lives in.
+ *
+ * A context owns one file descriptor on /dev/iommu (the RFC's "iommufd").
+ * Kernel objects created through it (IOAS, HWPT, ...) are scoped to that
+ * descriptor and disappear when it is closed.
+ */
+#ifndef IOMMUFD_CTX_H
+#define IOMMUFD_CTX_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <iommufd/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque /dev/iommu context. Reference counted. @since 0.1 */
+struct iommufd_ctx;
+
+/**
+ * Options for iommufd_ctx_new() and iommufd_ctx_new_from_fd().
+ * Declare with IOMMUFD_OPTS().
+ * @since 0.1
+ */
+struct iommufd_ctx_opts {
+	size_t sz;        /**< sizeof(struct iommufd_ctx_opts) */
+	const char *path; /**< device node to open; NULL means "/dev/iommu" */
+};
+
+/**
+ * Open /dev/iommu and create a context with one reference.
+ *
+ * @param opts options, or NULL for defaults
+ * @param[out] ctx the new context; untouched on failure
+ * @return 0, or a negative errno (also stored in errno): -ENOENT when the
+ *         node does not exist (iommufd not loaded or not built), -EACCES
+ *         without permission, -E2BIG for unknown opts fields.
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
+				struct iommufd_ctx **ctx);
+
+/**
+ * Create a context on an iommufd file descriptor received from elsewhere,
+ * for example from a privileged helper over a UNIX socket. The context
+ * duplicates @p fd (close-on-exec); the caller keeps and closes its own.
+ *
+ * @param fd an open /dev/iommu descriptor
+ * @param opts options, or NULL; `path` is ignored
+ * @param[out] ctx the new context; untouched on failure
+ * @return 0, -EBADF for a closed descriptor, -ENOTTY when @p fd is not an
+ *         iommufd, or another negative errno.
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_new_from_fd(int fd,
+					const struct iommufd_ctx_opts *opts,
+					struct iommufd_ctx **ctx);
+
+/**
+ * Take a reference on @p ctx.
+ * @param ctx a context, or NULL
+ * @return @p ctx
+ * @since 0.1
+ */
+IOMMUFD_API struct iommufd_ctx *iommufd_ctx_ref(struct iommufd_ctx *ctx);
+
+/**
+ * Drop a reference; the last one closes the /dev/iommu descriptor, which
+ * destroys every kernel object created through it. Objects created from the
+ * context hold their own reference, so the context outlives them.
+ * @param ctx a context, or NULL
+ * @return NULL, always, so callers can write `ctx = iommufd_ctx_unref(ctx);`
+ * @since 0.1
+ */
+IOMMUFD_API struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
+
+/**
+ * The context's /dev/iommu descriptor, for callers who issue their own
+ * ioctls. It stays owned by the context.
+ * @param ctx the context
+ * @return the descriptor
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
+
+/**
+ * Log callback: @p priority is a syslog priority (LOG_ERR ... LOG_DEBUG).
+ * @since 0.1
+ */
+typedef void (*iommufd_log_fn)(struct iommufd_ctx *ctx, int priority,
+			       const char *fmt, va_list args, void *userdata);
+
+/**
+ * Route the context's log messages to @p fn. By default the library is
+ * silent, except that the environment variable IOMMUFD_LOG (err, info or
+ * debug, read with secure_getenv) sends messages up to that priority to
+ * stderr.
+ * @param ctx the context
+ * @param fn callback, or NULL for the default
+ * @param userdata passed to @p fn
+ * @since 0.1
+ */
+IOMMUFD_API void iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx,
+					iommufd_log_fn fn, void *userdata);
+
+/**
+ * Set the highest syslog priority that is logged (LOG_DEBUG logs all).
+ * @param ctx the context
+ * @param priority a syslog priority
+ * @since 0.1
+ */
+IOMMUFD_API void iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx,
+					      int priority);
+
+/**
+ * Explain the last error of a call on @p ctx or on any object in it: what
+ * failed, with which arguments, and the likely cause. The string is copied
+ * into storage local to the calling thread and stays valid until that
+ * thread's next call of this function.
+ * @param ctx the context
+ * @return a NUL-terminated message; "" when nothing failed yet
+ * @since 0.1
+ */
+IOMMUFD_API const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx);
+
+/**
+ * Kernel features a caller may want to test before relying on them.
+ * @since 0.1
+ */
+enum iommufd_feature {
+	IOMMUFD_FEATURE_IOAS = 0,           /**< IOAS alloc/map/unmap/copy (6.2) */
+	IOMMUFD_FEATURE_OPTION,             /**< IOMMU_OPTION (6.2) */
+	IOMMUFD_FEATURE_VFIO_IOAS,          /**< IOMMU_VFIO_IOAS compat (6.2) */
+	IOMMUFD_FEATURE_HWPT_ALLOC,         /**< IOMMU_HWPT_ALLOC (6.6) */
+	IOMMUFD_FEATURE_HW_INFO,            /**< IOMMU_GET_HW_INFO (6.6) */
+	IOMMUFD_FEATURE_DIRTY_TRACKING,     /**< set/get dirty bitmap ioctls (6.7) */
+	IOMMUFD_FEATURE_HWPT_INVALIDATE,    /**< IOMMU_HWPT_INVALIDATE (6.8) */
+	IOMMUFD_FEATURE_FAULT_QUEUE,        /**< IOMMU_FAULT_QUEUE_ALLOC (6.11) */
+	IOMMUFD_FEATURE_IOAS_MAP_FILE,      /**< IOMMU_IOAS_MAP_FILE (6.13) */
+	IOMMUFD_FEATURE_VIOMMU,             /**< IOMMU_VIOMMU_ALLOC (6.13) */
+	IOMMUFD_FEATURE_VDEVICE,            /**< IOMMU_VDEVICE_ALLOC (6.13) */
+	IOMMUFD_FEATURE_IOAS_CHANGE_PROCESS,/**< IOMMU_IOAS_CHANGE_PROCESS (6.13) */
+	IOMMUFD_FEATURE_VEVENTQ,            /**< IOMMU_VEVENTQ_ALLOC (6.15) */
+	IOMMUFD_FEATURE_HW_QUEUE,           /**< IOMMU_HW_QUEUE_ALLOC (6.17) */
+	IOMMUFD_FEATURE_NOIOMMU_GET_PA,     /**< IOMMU_IOAS_NOIOMMU_GET_PA (7.3) */
+	IOMMUFD_FEATURE_TEST_CMD,           /**< the selftest mock (CONFIG_IOMMUFD_TEST) */
+	IOMMUFD_FEATURE_COUNT_              /**< number of features; not a feature */
+};
+
+/**
+ * Whether the kernel behind @p ctx supports @p feature. Probed on first use
+ * with a side-effect-free call, then cached. Never gated on the kernel
+ * version string.
+ * @param ctx the context
+ * @param feature what to test
+ * @return true when supported; false when not, or for an unknown feature
+ * @since 0.1
+ */
+IOMMUFD_API bool iommufd_ctx_has_feature(struct iommufd_ctx *ctx,
+					 enum iommufd_feature feature);
+
+/**
+ * Human-readable name of a feature ("ioas_map_file", ...).
+ * @param feature a feature
+ * @return a static string, or NULL for an unknown value
+ * @since 0.1
+ */
+IOMMUFD_API const char *iommufd_feature_name(enum iommufd_feature feature);
+
+/**
+ * How pinned memory is charged against RLIMIT_MEMLOCK (IOMMU_OPTION
+ * RLIMIT_MODE). Global to the kernel, not to the context.
+ * @since 0.1
+ */
+enum iommufd_rlimit_mode {
+	IOMMUFD_RLIMIT_PER_USER = 0,    /**< charge the user (the default) */
+	IOMMUFD_RLIMIT_PER_PROCESS = 1, /**< charge the mm, as VFIO type1 does */
+};
+
+/**
+ * Read the RLIMIT accounting mode.
+ * @param ctx the context
+ * @param[out] mode the mode; untouched on failure
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx,
+					    enum iommufd_rlimit_mode *mode);
+
+/**
+ * Set the RLIMIT accounting mode. Needs CAP_SYS_RESOURCE (-EPERM) and no
+ * objects in the context yet (-EBUSY).
+ * @param ctx the context
+ * @param mode the new mode
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx,
+					    enum iommufd_rlimit_mode mode);
+
+/**
+ * Move the accounting of all pinned pages of this context to the calling
+ * process (IOMMU_IOAS_CHANGE_PROCESS), for live update: the new process
+ * takes over the iommufd. Only mappings made with iommufd_ioas_map_file()
+ * may exist.
+ * @param ctx the context
+ * @return 0, -EOPNOTSUPP before Linux 6.13, -EINVAL when a mapping of user
+ *         virtual memory exists, or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

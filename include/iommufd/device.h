@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/**
+ * @file device.h
+ * @brief VFIO devices bound to an iommufd context through their character
+ *        device (/dev/vfio/devices/vfioN): attach to an IOAS or HWPT,
+ *        IOMMU capabilities, and access to the device's regions.
+ */
+#ifndef IOMMUFD_DEVICE_H
+#define IOMMUFD_DEVICE_H
+
+#include <sys/types.h>
+#include <iommufd/common.h>
+#include <iommufd/ctx.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque device handle; holds a reference on its context. @since 0.1 */
+struct iommufd_device;
+
+/**
+ * Options for the iommufd_device_open_*() calls. Declare with IOMMUFD_OPTS().
+ * @since 0.1
+ */
+struct iommufd_device_opts {
+	size_t sz;               /**< sizeof(struct iommufd_device_opts) */
+	const uint8_t *vf_token; /**< 16-byte VF token (UUID) for SR-IOV PFs/VFs
+				      bound with a token, or NULL */
+};
+
+/**
+ * Open a VFIO device character device and bind it to @p ctx
+ * (VFIO_DEVICE_BIND_IOMMUFD). The device starts detached: attach it before
+ * it does DMA.
+ * @param ctx the context
+ * @param cdev_path e.g. "/dev/vfio/devices/vfio0"
+ * @param opts options, or NULL
+ * @param[out] dev the device; untouched on failure
+ * @return 0, or -ENOENT (no such node: VFIO_DEVICE_CDEV off or device not
+ *         bound to a VFIO driver), -EBUSY (open elsewhere, e.g. through the
+ *         legacy group), -EPERM/-EACCES, -EINVAL (device not
+ *         cache coherent), or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_open_cdev(struct iommufd_ctx *ctx,
+					 const char *cdev_path,
+					 const struct iommufd_device_opts *opts,
+					 struct iommufd_device **dev);
+
+/**
+ * Like iommufd_device_open_cdev() for the device at a sysfs path such as
+ * "/sys/bus/pci/devices/0000:00:03.0"; its vfio-dev/vfioN entry names the
+ * character device.
+ * @param ctx the context
+ * @param sysfs_path the device's sysfs directory
+ * @param opts options, or NULL
+ * @param[out] dev the device; untouched on failure
+ * @return 0, -ENODEV when the device has no VFIO cdev (not bound to a VFIO
+ *         driver), or an errno as for iommufd_device_open_cdev()
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_open_sysfs(struct iommufd_ctx *ctx,
+					  const char *sysfs_path,
+					  const struct iommufd_device_opts *opts,
+					  struct iommufd_device **dev);
+
+/**
+ * Like iommufd_device_open_sysfs() for a PCI address: "0000:00:03.0" or,
+ * with domain 0 implied, "00:03.0".
+ * @param ctx the context
+ * @param pci_addr the address
+ * @param opts options, or NULL
+ * @param[out] dev the device; untouched on failure
+ * @return 0, -EINVAL for a malformed address, -ENODEV when no such PCI
+ *         device exists or it has no VFIO cdev, or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_open_pci(struct iommufd_ctx *ctx,
+					const char *pci_addr,
+					const struct iommufd_device_opts *opts,
+					struct iommufd_device **dev);
+
+/**
+ * Bind an already open VFIO cdev descriptor (e.g. received from a privileged
+ * helper). The device duplicates @p fd; the caller keeps its own.
+ * @param ctx the context
+ * @param fd an open /dev/vfio/devices/vfioN descriptor, not yet bound
+ * @param opts options, or NULL
+ * @param[out] dev the device; untouched on failure
+ * @return 0 or a negative errno (-EINVAL: already bound, or a group fd)
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd,
+				       const struct iommufd_device_opts *opts,
+				       struct iommufd_device **dev);
+
+/**
+ * Close the device: the kernel detaches and unbinds it. NULL is a no-op.
+ * @param dev the device
+ * @since 0.1
+ */
+IOMMUFD_API void iommufd_device_close(struct iommufd_device *dev);
+
+/**
+ * The kernel's device ID (dev_id) in the context, for HWPT and vIOMMU calls.
+ * @param dev the device
+ * @return the ID
+ * @since 0.1
+ */
+IOMMUFD_API uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
+
+/**
+ * The VFIO device descriptor (owned by the handle).
+ * @param dev the device
+ * @return the descriptor
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_get_fd(const struct iommufd_device *dev);
+
+/**
+ * Attach the device to an IOAS or HWPT (VFIO_DEVICE_ATTACH_IOMMUFD_PT).
+ * Attaching to an IOAS makes the kernel find or create a paging HWPT for it.
+ * @param dev the device; must be detached (else -EBUSY: use
+ *        iommufd_device_replace())
+ * @param pt_id an IOAS or HWPT ID
+ * @param[out] hwpt_id the HWPT the device now uses, or NULL; untouched on
+ *        failure
+ * @return 0, -EBUSY, -ENOENT (no such object), -EINVAL (incompatible HWPT),
+ *         -EADDRINUSE (the device's reserved regions hit existing mappings),
+ *         -ENOMEM (RLIMIT_MEMLOCK while pinning), or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_attach(struct iommufd_device *dev,
+				      uint32_t pt_id, uint32_t *hwpt_id);
+
+/**
+ * Move an attached device to another IOAS or HWPT without a window in which
+ * its DMA is blocked (the kernel's hitless replace).
+ * @param dev the device; must be attached (else -EINVAL)
+ * @param pt_id the new IOAS or HWPT ID
+ * @param[out] hwpt_id as for iommufd_device_attach()
+ * @return 0 or an errno as for iommufd_device_attach(); on failure the old
+ *         attachment stays
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_replace(struct iommufd_device *dev,
+				       uint32_t pt_id, uint32_t *hwpt_id);
+
+/**
+ * Detach the device; its DMA is blocked afterwards.
+ * @param dev the device; must be attached (else -EINVAL)
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_detach(struct iommufd_device *dev);
+
+/**
+ * Attach one PASID of the device (VFIO_DEVICE_ATTACH_PASID). A replace if
+ * that PASID is already attached.
+ * @param dev the device
+ * @param pasid the PASID
+ * @param pt_id an IOAS or HWPT ID (a HWPT allocated with the PASID flag)
+ * @param[out] hwpt_id the HWPT used, or NULL; untouched on failure
+ * @return 0, -EOPNOTSUPP when the device or kernel has no PASID support, or
+ *         another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_attach_pasid(struct iommufd_device *dev,
+					    uint32_t pasid, uint32_t pt_id,
+					    uint32_t *hwpt_id);
+
+/**
+ * Detach one PASID of the device.
+ * @param dev the device
+ * @param pasid the PASID
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_detach_pasid(struct iommufd_device *dev,
+					    uint32_t pasid);
+
+/**
+ * IOMMU hardware types reported by iommufd_device_get_hw_info().
+ * @since 0.1
+ */
+enum iommufd_hw_info_type {
+	IOMMUFD_HW_INFO_NONE = 0,            /**< no type-specific data */
+	IOMMUFD_HW_INFO_INTEL_VTD = 1,       /**< Intel VT-d */
+	IOMMUFD_HW_INFO_ARM_SMMUV3 = 2,      /**< ARM SMMUv3 */
+	IOMMUFD_HW_INFO_TEGRA241_CMDQV = 3,  /**< NVIDIA Tegra241 CMDQV */
+	IOMMUFD_HW_INFO_AMD = 4,             /**< AMD IOMMU */
+	IOMMUFD_HW_INFO_SELFTEST = 0xfeedbeef, /**< the kernel's selftest mock */
+};
+
+/**
+ * Capability bits of struct iommufd_hw_info.capabilities.
+ * @since 0.1
+ */
+enum iommufd_hw_cap {
+	IOMMUFD_HW_CAP_DIRTY_TRACKING = 1 << 0, /**< dirty bit tracking */
+	IOMMUFD_HW_CAP_PASID_EXEC = 1 << 1,     /**< PCI PASID execute permission */
+	IOMMUFD_HW_CAP_PASID_PRIV = 1 << 2,     /**< PCI PASID privileged mode */
+	IOMMUFD_HW_CAP_ATS_NOT_SUPPORTED = 1 << 3, /**< ATS cannot be used */
+};
+
+/** Maximum size of the raw type-specific data kept in iommufd_hw_info. @since 0.1 */
+#define IOMMUFD_HW_INFO_DATA_MAX 256
+
+/**
+ * What the IOMMU behind a device can do (IOMMU_GET_HW_INFO). Set @p sz (or
+ * declare with IOMMUFD_OPTS()); the library fills the fields that fit.
+ * @since 0.1
+ */
+struct iommufd_hw_info {
+	size_t sz;             /**< sizeof(struct iommufd_hw_info) */
+	uint32_t type;         /**< enum iommufd_hw_info_type */
+	uint32_t data_len;     /**< bytes of @ref data the kernel filled */
+	uint64_t capabilities; /**< enum iommufd_hw_cap bits */
+	uint32_t max_pasid_log2; /**< PASID width in bits; 0: no PASID */
+	uint32_t reserved_;    /**< zero */
+	/** Decoded type-specific data, selected by @ref type. */
+	union {
+		/** IOMMUFD_HW_INFO_INTEL_VTD */
+		struct {
+			uint32_t flags;    /**< errata flags */
+			uint32_t pad_;     /**< zero */
+			uint64_t cap_reg;  /**< VT-d capability register */
+			uint64_t ecap_reg; /**< VT-d extended capability register */
+		} vtd;
+		/** IOMMUFD_HW_INFO_ARM_SMMUV3 */
+		struct {
+			uint32_t flags;   /**< errata flags */
+			uint32_t idr[6];  /**< IDR0..IDR5 */
+			uint32_t iidr;    /**< IIDR */
+			uint32_t aidr;    /**< AIDR */
+		} smmuv3;
+		/** IOMMUFD_HW_INFO_AMD */
+		struct {
+			uint64_t efr;  /**< extended feature register */
+			uint64_t efr2; /**< extended feature register 2 */
+		} amd;
+		/** IOMMUFD_HW_INFO_SELFTEST */
+		struct {
+			uint32_t flags;    /**< mock flags */
+			uint32_t test_reg; /**< mock register value */
+		} selftest;
+	} u;
+	uint8_t data[IOMMUFD_HW_INFO_DATA_MAX]; /**< raw type-specific data */
+};
+
+/**
+ * Read the IOMMU capabilities of the device's IOMMU.
+ * @param dev the device
+ * @param[in,out] info sz set by the caller; filled on success, untouched on
+ *        failure
+ * @return 0, -EOPNOTSUPP before Linux 6.6, -EINVAL for a bad @p sz
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_get_hw_info(struct iommufd_device *dev,
+					   struct iommufd_hw_info *info);
+
+/**
+ * Device-level facts (VFIO_DEVICE_GET_INFO).
+ * @since 0.1
+ */
+struct iommufd_device_info {
+	uint32_t flags;       /**< IOMMUFD_DEVICE_FLAG_* */
+	uint32_t num_regions; /**< highest region index + 1 */
+	uint32_t num_irqs;    /**< highest IRQ index + 1 */
+	uint32_t reserved_;   /**< zero */
+};
+
+/** iommufd_device_info.flags: the device supports iommufd_device_reset(). @since 0.1 */
+#define IOMMUFD_DEVICE_FLAG_RESET (1u << 0)
+/** iommufd_device_info.flags: a vfio-pci device. @since 0.1 */
+#define IOMMUFD_DEVICE_FLAG_PCI (1u << 1)
+
+/**
+ * Read device-level facts.
+ * @param dev the device
+ * @param[out] info filled on success, untouched on failure
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_get_info(struct iommufd_device *dev,
+					struct iommufd_device_info *info);
+
+/** PCI BAR 0 region index; BARs 1-5 follow. @since 0.1 */
+#define IOMMUFD_PCI_BAR0_REGION 0
+/** PCI expansion ROM region index. @since 0.1 */
+#define IOMMUFD_PCI_ROM_REGION 6
+/** PCI configuration space region index. @since 0.1 */
+#define IOMMUFD_PCI_CONFIG_REGION 7
+
+/** Region flag: readable. @since 0.1 */
+#define IOMMUFD_REGION_READ (1u << 0)
+/** Region flag: writable. @since 0.1 */
+#define IOMMUFD_REGION_WRITE (1u << 1)
+/** Region flag: may be mapped with iommufd_device_mmap_region(). @since 0.1 */
+#define IOMMUFD_REGION_MMAP (1u << 2)
+
+/**
+ * One region of the device (a BAR, the ROM, config space...).
+ * @since 0.1
+ */
+struct iommufd_region_info {
+	uint32_t index;  /**< region index */
+	uint32_t flags;  /**< IOMMUFD_REGION_* */
+	uint64_t size;   /**< bytes; 0 if the region is not implemented */
+	uint64_t offset; /**< offset of the region in the device descriptor */
+};
+
+/**
+ * Describe region @p index.
+ * @param dev the device
+ * @param index region index
+ * @param[out] info filled on success, untouched on failure
+ * @return 0, -EINVAL for an index the device does not have
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_get_region_info(struct iommufd_device *dev,
+					       uint32_t index,
+					       struct iommufd_region_info *info);
+
+/**
+ * Read from a region (pread on the device descriptor).
+ * @param dev the device
+ * @param index region index
+ * @param offset byte offset in the region
+ * @param buf destination
+ * @param len bytes to read
+ * @return bytes read, or a negative errno (-EINVAL outside the region)
+ * @since 0.1
+ */
+IOMMUFD_API ssize_t iommufd_device_region_read(struct iommufd_device *dev,
+					       uint32_t index, uint64_t offset,
+					       void *buf, size_t len);
+
+/**
+ * Write to a region (pwrite on the device descriptor).
+ * @param dev the device
+ * @param index region index
+ * @param offset byte offset in the region
+ * @param buf source
+ * @param len bytes to write
+ * @return bytes written, or a negative errno (-EINVAL outside the region)
+ * @since 0.1
+ */
+IOMMUFD_API ssize_t iommufd_device_region_write(struct iommufd_device *dev,
+						uint32_t index, uint64_t offset,
+						const void *buf, size_t len);
+
+/**
+ * Map part of a region (a BAR) into the caller's address space.
+ * @param dev the device
+ * @param index region index; the region must have IOMMUFD_REGION_MMAP
+ * @param offset byte offset in the region; page aligned
+ * @param length bytes
+ * @param prot PROT_READ and/or PROT_WRITE
+ * @param[out] addr the mapping; untouched on failure
+ * @return 0, -EINVAL (not mappable or out of range), or another errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_mmap_region(struct iommufd_device *dev,
+					   uint32_t index, uint64_t offset,
+					   size_t length, int prot, void **addr);
+
+/**
+ * Undo iommufd_device_mmap_region().
+ * @param dev the device
+ * @param addr the mapping
+ * @param length its length
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_munmap_region(struct iommufd_device *dev,
+					     void *addr, size_t length);
+
+/**
+ * Reset the device (VFIO_DEVICE_RESET, e.g. a PCI function-level reset).
+ * @param dev the device
+ * @return 0, -EINVAL when the device cannot be reset, or another errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_reset(struct iommufd_device *dev);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/**
+ * @file ioas.h
+ * @brief I/O address spaces: the IOVA -> memory maps devices are attached to
+ *        (the RFC's "ioasid", the VFIO container's successor).
+ */
+#ifndef IOMMUFD_IOAS_H
+#define IOMMUFD_IOAS_H
+
+#include <stdbool.h>
+#include <iommufd/common.h>
+#include <iommufd/ctx.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque IOAS handle; holds a reference on its context. @since 0.1 */
+struct iommufd_ioas;
+
+/**
+ * Flags for iommufd_ioas_map(), iommufd_ioas_map_file() and
+ * iommufd_ioas_copy(). At least one of READ and WRITE is required.
+ * @since 0.1
+ */
+enum iommufd_map_flags {
+	/** Map at the IOVA passed in; otherwise the kernel picks one. */
+	IOMMUFD_MAP_FIXED_IOVA = 1 << 0,
+	/** Devices may write the memory (DMA to memory). */
+	IOMMUFD_MAP_WRITE = 1 << 1,
+	/** Devices may read the memory (DMA from memory). */
+	IOMMUFD_MAP_READ = 1 << 2,
+};
+
+/**
+ * Allocate an empty IOAS in @p ctx.
+ * @param ctx the context
+ * @param[out] ioas the new IOAS; untouched on failure
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_new(struct iommufd_ctx *ctx,
+				 struct iommufd_ioas **ioas);
+
+/**
+ * Destroy the IOAS (IOMMU_DESTROY) and free the handle. While a device or
+ * HWPT still uses it the kernel refuses with -EBUSY; the handle then stays
+ * valid and nothing changes.
+ * @param ioas the IOAS, or NULL (returns 0)
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_destroy(struct iommufd_ioas *ioas);
+
+/**
+ * The kernel's object ID of the IOAS, usable as a pt_id in attach calls and
+ * in the caller's own ioctls.
+ * @param ioas the IOAS
+ * @return the ID
+ * @since 0.1
+ */
+IOMMUFD_API uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas);
+
+/**
+ * The context the IOAS belongs to (no new reference).
+ * @param ioas the IOAS
+ * @return its context
+ * @since 0.1
+ */
+IOMMUFD_API struct iommufd_ctx *iommufd_ioas_get_ctx(const struct iommufd_ioas *ioas);
+
+/**
+ * Map @p length bytes of the caller's memory at @p vaddr (IOMMU_IOAS_MAP).
+ * The pages are pinned as soon as a device or HWPT uses the IOAS.
+ *
+ * @param ioas the IOAS
+ * @param vaddr start of the memory; page aligned
+ * @param length bytes to map; a multiple of the page size, not 0
+ * @param[in,out] iova with IOMMUFD_MAP_FIXED_IOVA the IOVA to map at,
+ *        otherwise set to the IOVA the kernel chose; untouched on failure
+ * @param flags IOMMUFD_MAP_* flags
+ * @return 0, or -EEXIST (overlaps an existing mapping), -EINVAL (outside
+ *         the usable IOVA ranges, misaligned, or no READ/WRITE flag),
+ *         -ENOSPC (no free IOVA hole), -ENOMEM (RLIMIT_MEMLOCK), -EPERM
+ *         (WRITE of read-only memory), or another negative errno;
+ *         iommufd_ctx_last_error() names the cause.
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr,
+				 uint64_t length, uint64_t *iova,
+				 uint32_t flags);
+
+/**
+ * Map @p length bytes of a file (a memfd, or since Linux 6.19 a VFIO dma-buf)
+ * starting at byte @p start (IOMMU_IOAS_MAP_FILE). Unlike iommufd_ioas_map()
+ * the mapping does not depend on the caller's address space, so it survives
+ * iommufd_ctx_change_process().
+ * @param ioas the IOAS
+ * @param fd the file
+ * @param start offset in the file; page aligned
+ * @param length bytes to map
+ * @param[in,out] iova as for iommufd_ioas_map()
+ * @param flags IOMMUFD_MAP_* flags
+ * @return 0, -EOPNOTSUPP on kernels without MAP_FILE (before 6.13), or an
+ *         errno as for iommufd_ioas_map()
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd,
+				      uint64_t start, uint64_t length,
+				      uint64_t *iova, uint32_t flags);
+
+/**
+ * Map into @p dst the pages that back [src_iova, src_iova + length) of
+ * @p src, sharing their pins (IOMMU_IOAS_COPY). Both IOAS must be in the same
+ * context.
+ * @param dst destination IOAS
+ * @param[in,out] dst_iova as the @p iova of iommufd_ioas_map()
+ * @param src source IOAS
+ * @param src_iova start in @p src; must cover whole source mappings
+ * @param length bytes
+ * @param flags IOMMUFD_MAP_* flags
+ * @return 0 or a negative errno (-ENOENT: the source range is not fully
+ *         mapped)
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova,
+				  struct iommufd_ioas *src, uint64_t src_iova,
+				  uint64_t length, uint32_t flags);
+
+/**
+ * Unmap [iova, iova + length). The range must cover whole mappings: cutting
+ * one in two is refused.
+ * @param ioas the IOAS
+ * @param iova first IOVA
+ * @param length bytes; not 0
+ * @param[out] unmapped bytes actually unmapped, or NULL; untouched on failure
+ * @return 0, or -ENOENT (nothing mapped there, or the range splits a
+ *         mapping), -EINVAL (length 0), -EBUSY (pinned by an in-kernel user)
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
+				   uint64_t length, uint64_t *unmapped);
+
+/**
+ * Unmap everything in the IOAS. Succeeds on an empty IOAS.
+ * @param ioas the IOAS
+ * @param[out] unmapped bytes unmapped, or NULL; untouched on failure
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas,
+				       uint64_t *unmapped);
+
+/**
+ * The IOVA ranges a mapping may use now (IOMMU_IOAS_IOVA_RANGES). They
+ * narrow when a device with a smaller aperture or reserved regions (MSI
+ * windows, ...) is attached, so read them again after an attach.
+ * @param ioas the IOAS
+ * @param[out] ranges a malloc'd array the caller frees; untouched on failure
+ * @param[out] count entries in @p ranges; untouched on failure
+ * @param[out] alignment required IOVA alignment, or NULL
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
+					     struct iommufd_iova_range **ranges,
+					     size_t *count,
+					     uint64_t *alignment);
+
+/**
+ * Restrict automatic IOVA allocation to @p ranges (IOMMU_IOAS_ALLOW_IOVAS),
+ * e.g. to keep IOVAs inside a guest's physical address map. A count of 0
+ * lifts the restriction. Later attaches whose reserved regions would
+ * intersect an allowed range then fail with -EADDRINUSE.
+ * @param ioas the IOAS
+ * @param ranges the allowed ranges
+ * @param count number of ranges
+ * @return 0, or -EADDRINUSE (a range hits a reserved region), -EINVAL
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
+					 const struct iommufd_iova_range *ranges,
+					 size_t count);
+
+/**
+ * Allow or forbid huge IOMMU pages for this IOAS (IOMMU_OPTION HUGE_PAGES).
+ * Forbidding them is a testing aid; it costs IOTLB reach.
+ * @param ioas the IOAS
+ * @param enable true to allow (the default)
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas,
+					    bool enable);
+
+/**
+ * Read the HUGE_PAGES option of this IOAS.
+ * @param ioas the IOAS
+ * @param[out] enabled the setting; untouched on failure
+ * @return 0 or a negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas,
+					    bool *enabled);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/**
+ * @file iommufd.h
+ * @brief Umbrella header: includes every libiommufd header.
+ */
+#ifndef IOMMUFD_IOMMUFD_H
+#define IOMMUFD_IOMMUFD_H
+
+#include <iommufd/common.h>
+#include <iommufd/ctx.h>
+#include <iommufd/ioas.h>
+#include <iommufd/device.h>
+
+#endif

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/* Library-internal declarations shared by the object files. */
+#ifndef IOMMUFD_LIB_PRIVATE_H
+#define IOMMUFD_LIB_PRIVATE_H
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <syslog.h>
+
+#include <iommufd/iommufd.h>
+
+/*
+ * The system-call layer. Every call returns a value >= 0 on success and a
+ * negative errno on failure (never -1 with errno). lib/sys.c has the real one;
+ * unit tests install a fake with iommufd_ctx_new_with_ops_().
+ */
+struct iommufd_sys_ops {
+	int (*open)(const char *path, int flags);
+	int (*close)(int fd);
+	int (*dup)(int fd); /* close-on-exec duplicate */
+	int (*ioctl)(int fd, unsigned long request, void *arg);
+	ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
+	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	int (*mmap)(size_t len, int prot, int flags, int fd, off_t off, void **addr);
+	int (*munmap)(void *addr, size_t len);
+	/* Target of a symlink, NUL-terminated; returns its length. */
+	ssize_t (*readlink)(const char *path, char *buf, size_t size);
+	/* Call fn for each entry of a directory but "." and ".."; stops early
+	 * and returns fn's value when it is non-zero. */
+	int (*list_dir)(const char *path, int (*fn)(const char *name, void *data),
+			void *data);
+};
+
+extern const struct iommufd_sys_ops iommufd_sys_real;
+
+struct iommufd_ctx {
+	atomic_int refcount;
+	int fd;
+	const struct iommufd_sys_ops *sys;
+
+	iommufd_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+
+	/* Feature probes: bit n of probed says whether bit n of present is valid. */
+	atomic_uint_fast64_t features_probed;
+	atomic_uint_fast64_t features_present;
+
+	pthread_mutex_t err_lock;
+	char err[512];
+};
+
+struct iommufd_ioas {
+	struct iommufd_ctx *ctx;
+	uint32_t id;
+};
+
+struct iommufd_device {
+	struct iommufd_ctx *ctx;
+	int fd;
+	uint32_t devid;
+	uint32_t pt_id; /* what the device is attached to; 0 when detached */
+	char name[64];  /* for messages: the cdev or PCI address */
+};
+
+/* Create a context with a given system-call layer (unit tests). */
+int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
+			      const struct iommufd_sys_ops *sys,
+			      struct iommufd_ctx **ctx);
+
+/* Log at a syslog priority, if the context's level lets it through. */
+void ctx_log(struct iommufd_ctx *ctx, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Record why a call failed (readable with iommufd_ctx_last_error()), log it,
+ * set errno to @err and return -@err. @err is a positive errno value.
+ */
+int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A short hint for an errno of the kernel's generic uAPI contract. */
+const char *errno_hint(int err);
+
+/* Set errno from a return value of the -errno convention and pass it on. */
+static inline int ret_errno(int rc)
+{
+	if (rc < 0)
+		errno = -rc;
+	return rc;
+}
+
+/* Destroy a kernel object by ID (IOMMU_DESTROY); -errno on failure. */
+int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id);
+
+/* IOMMU_OPTION: get (*val out) or set (*val in) one option. -errno on failure. */
+int ctx_option(struct iommufd_ctx *ctx, uint32_t option, uint16_t op,
+	       uint32_t object_id, uint64_t *val);
+
+/*
+ * Validate an opts struct of the caller: NULL is fine; a size below
+ * sizeof(size_t) is -EINVAL; bytes beyond @known that are non-zero are
+ * -E2BIG. Returns 0 or -errno without recording anything.
+ */
+int opts_check(const void *opts, size_t known);
+
+/* Is the member of opts (a pointer that may be NULL) within its declared sz? */
+#define OPTS_HAS(opts, member) \
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), member) + sizeof((opts)->member))
+#define OPTS_GET(opts, member, def) (OPTS_HAS(opts, member) ? (opts)->member : (def))
+
+/* Parse a PCI address "[dddd:]bb:dd.f" into the canonical "dddd:bb:dd.f". */
+int pci_addr_normalize(const char *in, char out[16]);
+
+#endif

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/*
+ * The only place in the library that makes system calls on files: open,
+ * close, ioctl, mmap, read and write. Everything else goes through the
+ * per-context table below, which unit tests replace with a fake kernel.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "private.h"
+
+static int neg_errno(void)
+{
+	return errno ? -errno : -EIO;
+}
+
+static int sys_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	return fd < 0 ? neg_errno() : fd;
+}
+
+static int sys_close(int fd)
+{
+	/* Linux releases the descriptor even when close() reports an error. */
+	return close(fd) < 0 && errno != EINTR ? neg_errno() : 0;
+}
+
+static int sys_dup(int fd)
+{
+	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	return nfd < 0 ? neg_errno() : nfd;
+}
+
+static int sys_ioctl(int fd, unsigned long request, void *arg)
+{
+	int rc = ioctl(fd, request, arg);
+
+	return rc < 0 ? neg_errno() : rc;
+}
+
+static ssize_t sys_pread(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t n = pread(fd, buf, len, off);
+
+	return n < 0 ? neg_errno() : n;
+}
+
+static ssize_t sys_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	ssize_t n = pwrite(fd, buf, len, off);
+
+	return n < 0 ? neg_errno() : n;
+}
+
+static int sys_mmap(size_t len, int prot, int flags, int fd, off_t off, void **addr)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, off);
+
+	if (p == MAP_FAILED)
+		return neg_errno();
+	*addr = p;
+	return 0;
+}
+
+static int sys_munmap(void *addr, size_t len)
+{
+	return munmap(addr, len) < 0 ? neg_errno() : 0;
+}
+
+static ssize_t sys_readlink(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return neg_errno();
+	buf[n] = '\0';
+	return n;
+}
+
+static int sys_list_dir(const char *path, int (*fn)(const char *name, void *data),
+			void *data)
+{
+	struct dirent *de;
+	int rc = 0;
+	DIR *dir;
+
+	dir = opendir(path);
+	if (!dir)
+		return neg_errno();
+	while ((de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rc = fn(de->d_name, data);
+		if (rc)
+			break;
+	}
+	closedir(dir);
+	return rc;
+}
+
+const struct iommufd_sys_ops iommufd_sys_real = {
+	.open = sys_open,
+	.close = sys_close,
+	.dup = sys_dup,
+	.ioctl = sys_ioctl,
+	.pread = sys_pread,
+	.pwrite = sys_pwrite,
+	.mmap = sys_mmap,
+	.munmap = sys_munmap,
+	.readlink = sys_readlink,
+	.list_dir = sys_list_dir,
+};

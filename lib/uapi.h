@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/*
+ * Our own definitions of the kernel ABI of /dev/iommu and of the VFIO device
+ * cdev, written from the documented uAPI (Linux 7.3). Private to the library.
+ * Names carry a uapi_ prefix so that this header can sit next to the kernel's
+ * <linux/iommufd.h> and <linux/vfio.h>; tests/abi checks every size and
+ * offset here against the test kernel's `make headers` output.
+ */
+#ifndef IOMMUFD_LIB_UAPI_H
+#define IOMMUFD_LIB_UAPI_H
+
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+#define UAPI_ALIGNED_U64 uint64_t __attribute__((aligned(8)))
+
+/* ---- /dev/iommu ---- */
+#define UAPI_IOMMUFD_TYPE ';'
+#define UAPI_IOMMUFD_IO(nr) _IO(UAPI_IOMMUFD_TYPE, (nr))
+
+enum {
+	UAPI_IOMMU_DESTROY_NR = 0x80,
+	UAPI_IOMMU_IOAS_ALLOC_NR = 0x81,
+	UAPI_IOMMU_IOAS_ALLOW_IOVAS_NR = 0x82,
+	UAPI_IOMMU_IOAS_COPY_NR = 0x83,
+	UAPI_IOMMU_IOAS_IOVA_RANGES_NR = 0x84,
+	UAPI_IOMMU_IOAS_MAP_NR = 0x85,
+	UAPI_IOMMU_IOAS_UNMAP_NR = 0x86,
+	UAPI_IOMMU_OPTION_NR = 0x87,
+	UAPI_IOMMU_VFIO_IOAS_NR = 0x88,
+	UAPI_IOMMU_HWPT_ALLOC_NR = 0x89,
+	UAPI_IOMMU_GET_HW_INFO_NR = 0x8a,
+	UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING_NR = 0x8b,
+	UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NR = 0x8c,
+	UAPI_IOMMU_HWPT_INVALIDATE_NR = 0x8d,
+	UAPI_IOMMU_FAULT_QUEUE_ALLOC_NR = 0x8e,
+	UAPI_IOMMU_IOAS_MAP_FILE_NR = 0x8f,
+	UAPI_IOMMU_VIOMMU_ALLOC_NR = 0x90,
+	UAPI_IOMMU_VDEVICE_ALLOC_NR = 0x91,
+	UAPI_IOMMU_IOAS_CHANGE_PROCESS_NR = 0x92,
+	UAPI_IOMMU_VEVENTQ_ALLOC_NR = 0x93,
+	UAPI_IOMMU_HW_QUEUE_ALLOC_NR = 0x94,
+	UAPI_IOMMU_IOAS_NOIOMMU_GET_PA_NR = 0x95,
+	UAPI_IOMMU_TEST_CMD_NR = 0xa0,
+};
+
+#define UAPI_IOMMU_DESTROY UAPI_IOMMUFD_IO(UAPI_IOMMU_DESTROY_NR)
+#define UAPI_IOMMU_IOAS_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_ALLOC_NR)
+#define UAPI_IOMMU_IOAS_ALLOW_IOVAS UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_ALLOW_IOVAS_NR)
+#define UAPI_IOMMU_IOAS_COPY UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_COPY_NR)
+#define UAPI_IOMMU_IOAS_IOVA_RANGES UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_IOVA_RANGES_NR)
+#define UAPI_IOMMU_IOAS_MAP UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_MAP_NR)
+#define UAPI_IOMMU_IOAS_UNMAP UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_UNMAP_NR)
+#define UAPI_IOMMU_OPTION UAPI_IOMMUFD_IO(UAPI_IOMMU_OPTION_NR)
+#define UAPI_IOMMU_GET_HW_INFO UAPI_IOMMUFD_IO(UAPI_IOMMU_GET_HW_INFO_NR)
+#define UAPI_IOMMU_IOAS_MAP_FILE UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_MAP_FILE_NR)
+#define UAPI_IOMMU_IOAS_CHANGE_PROCESS UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_CHANGE_PROCESS_NR)
+
+struct uapi_iommu_destroy {
+	uint32_t size;
+	uint32_t id;
+};
+
+struct uapi_iommu_ioas_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t out_ioas_id;
+};
+
+struct uapi_iommu_iova_range {
+	UAPI_ALIGNED_U64 start;
+	UAPI_ALIGNED_U64 last;
+};
+
+struct uapi_iommu_ioas_iova_ranges {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint32_t num_iovas;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 allowed_iovas;
+	UAPI_ALIGNED_U64 out_iova_alignment;
+};
+
+struct uapi_iommu_ioas_allow_iovas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint32_t num_iovas;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 allowed_iovas;
+};
+
+#define UAPI_IOMMU_IOAS_MAP_FIXED_IOVA (1u << 0)
+#define UAPI_IOMMU_IOAS_MAP_WRITEABLE (1u << 1)
+#define UAPI_IOMMU_IOAS_MAP_READABLE (1u << 2)
+
+struct uapi_iommu_ioas_map {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 user_va;
+	UAPI_ALIGNED_U64 length;
+	UAPI_ALIGNED_U64 iova;
+};
+
+struct uapi_iommu_ioas_map_file {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	int32_t fd;
+	UAPI_ALIGNED_U64 start;
+	UAPI_ALIGNED_U64 length;
+	UAPI_ALIGNED_U64 iova;
+};
+
+struct uapi_iommu_ioas_copy {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dst_ioas_id;
+	uint32_t src_ioas_id;
+	UAPI_ALIGNED_U64 length;
+	UAPI_ALIGNED_U64 dst_iova;
+	UAPI_ALIGNED_U64 src_iova;
+};
+
+struct uapi_iommu_ioas_unmap {
+	uint32_t size;
+	uint32_t ioas_id;
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 length;
+};
+
+#define UAPI_IOMMU_OPTION_RLIMIT_MODE 0
+#define UAPI_IOMMU_OPTION_HUGE_PAGES 1
+#define UAPI_IOMMU_OPTION_OP_SET 0
+#define UAPI_IOMMU_OPTION_OP_GET 1
+
+struct uapi_iommu_option {
+	uint32_t size;
+	uint32_t option_id;
+	uint16_t op;
+	uint16_t reserved;
+	uint32_t object_id;
+	UAPI_ALIGNED_U64 val64;
+};
+
+struct uapi_iommu_hw_info {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t data_len;
+	UAPI_ALIGNED_U64 data_uptr;
+	uint32_t data_type; /* in_data_type / out_data_type */
+	uint8_t out_max_pasid_log2;
+	uint8_t reserved[3];
+	UAPI_ALIGNED_U64 out_capabilities;
+};
+
+struct uapi_iommu_hw_info_vtd {
+	uint32_t flags;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 cap_reg;
+	UAPI_ALIGNED_U64 ecap_reg;
+};
+
+struct uapi_iommu_hw_info_arm_smmuv3 {
+	uint32_t flags;
+	uint32_t reserved;
+	uint32_t idr[6];
+	uint32_t iidr;
+	uint32_t aidr;
+};
+
+struct uapi_iommu_hw_info_amd {
+	UAPI_ALIGNED_U64 efr;
+	UAPI_ALIGNED_U64 efr2;
+};
+
+struct uapi_iommu_ioas_change_process {
+	uint32_t size;
+	uint32_t reserved;
+};
+
+/* ---- VFIO device cdev ---- */
+#define UAPI_VFIO_TYPE ';'
+#define UAPI_VFIO_BASE 100
+#define UAPI_VFIO_DEVICE_GET_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 7)
+#define UAPI_VFIO_DEVICE_GET_REGION_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 8)
+#define UAPI_VFIO_DEVICE_RESET _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 11)
+#define UAPI_VFIO_DEVICE_BIND_IOMMUFD _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 18)
+#define UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 19)
+#define UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 20)
+
+struct uapi_vfio_device_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t num_regions;
+	uint32_t num_irqs;
+	uint32_t cap_offset;
+	uint32_t pad;
+};
+
+struct uapi_vfio_region_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t index;
+	uint32_t cap_offset;
+	UAPI_ALIGNED_U64 size;
+	UAPI_ALIGNED_U64 offset;
+};
+
+#define UAPI_VFIO_DEVICE_BIND_FLAG_TOKEN (1u << 0)
+
+struct uapi_vfio_device_bind_iommufd {
+	uint32_t argsz;
+	uint32_t flags;
+	int32_t iommufd;
+	uint32_t out_devid;
+	UAPI_ALIGNED_U64 token_uuid_ptr;
+};
+
+#define UAPI_VFIO_DEVICE_ATTACH_PASID (1u << 0)
+
+struct uapi_vfio_device_attach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pt_id;
+	uint32_t pasid;
+};
+
+#define UAPI_VFIO_DEVICE_DETACH_PASID (1u << 0)
+
+struct uapi_vfio_device_detach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pasid;
+};
+
+#endif

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+# Shared settings and helpers for the test rig's scripts (sourced, not run).
+
+RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$RIG_DIR/../.." && pwd)
+PATCH_DIR=$TOP_DIR/kernel-patches
+CACHE_ROOT=${LIBIOMMUFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libiommufd}
+
+# One line on stderr that says what failed and what to do, then exit non-zero.
+die() {
+	echo "rig: error: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "rig: $*" >&2
+}
+
+# Read key=value from kernel-patches/source.
+source_field() {
+	sed -n "s/^$1=//p" "$PATCH_DIR/source" | head -n 1
+}
+
+KSRC_PACKAGE=${LIBIOMMUFD_KSRC_PACKAGE:-$(source_field package)}
+KSRC_VERSION=${LIBIOMMUFD_KSRC_VERSION:-$(source_field version)}
+KSRC_SUITE=${LIBIOMMUFD_KSRC_SUITE:-$(source_field suite)}
+
+# The kernel cache key: source version + config fragment + series + patches +
+# the recipe that builds them. Any change gives a new key and a fresh build.
+kernel_key() {
+	{
+		echo "$KSRC_PACKAGE $KSRC_VERSION"
+		cat "$PATCH_DIR/series" "$PATCH_DIR"/config/*.config
+		grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
+			[ -n "$p" ] && cat "$PATCH_DIR/$p"
+		done
+		cat "$RIG_DIR/build-kernel.sh"
+	} | sha256sum | cut -c1-16
+}
+
+# Where the built kernel for the current sources lives (complete or absent).
+kernel_cache_dir() {
+	echo "$CACHE_ROOT/kernel/$KSRC_VERSION-$(kernel_key)"
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+# Fetch Debian's kernel source package named in kernel-patches/source with a
+# private apt configuration (the machine's /etc/apt is never touched) and print
+# the path of the cached .deb. LIBIOMMUFD_KERNEL_DEB=/path/to.deb skips the fetch.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+if [ -n "${LIBIOMMUFD_KERNEL_DEB:-}" ]; then
+	[ -f "$LIBIOMMUFD_KERNEL_DEB" ] || die "LIBIOMMUFD_KERNEL_DEB=$LIBIOMMUFD_KERNEL_DEB does not exist"
+	echo "$LIBIOMMUFD_KERNEL_DEB"
+	exit 0
+fi
+
+srcdir=$CACHE_ROOT/src
+deb=$srcdir/${KSRC_PACKAGE}_${KSRC_VERSION}_all.deb
+if [ -s "$deb" ]; then
+	echo "$deb"
+	exit 0
+fi
+
+command -v apt-get >/dev/null || die "apt-get not found: fetch $KSRC_PACKAGE $KSRC_VERSION by hand and set LIBIOMMUFD_KERNEL_DEB=/path/to/it.deb"
+keyring=/usr/share/keyrings/debian-archive-${KSRC_SUITE%%-*}-automatic.gpg
+[ -f "$keyring" ] || die "no Debian archive key for ${KSRC_SUITE%%-*} ($keyring): apt-get install debian-archive-keyring"
+
+apt_dir=$CACHE_ROOT/apt
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$srcdir"
+mirror=${LIBIOMMUFD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+echo "deb [signed-by=$keyring] $mirror $KSRC_SUITE main" >"$apt_dir/sources.list"
+apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+	-o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
+
+note "fetching $KSRC_PACKAGE $KSRC_VERSION from $KSRC_SUITE ($mirror)"
+if ! apt-get "${apt_opts[@]}" update >"$apt_dir/update.log" 2>&1 ||
+	grep -qE '^(E:|W: Failed to fetch)' "$apt_dir/update.log"; then
+	die "cannot read $KSRC_SUITE from $mirror ($(grep -m1 -E '^(E|W):' "$apt_dir/update.log" || tail -n1 "$apt_dir/update.log")); check the network or proxy, or set LIBIOMMUFD_KERNEL_DEB=/path/to/${KSRC_PACKAGE}_${KSRC_VERSION}_all.deb"
+fi
+
+have=$(apt-cache "${apt_opts[@]}" madison "$KSRC_PACKAGE" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -u | tr "\n" " " | sed "s/ $//")
+case " $have " in
+*" $KSRC_VERSION "*) ;;
+*)
+	die "$KSRC_PACKAGE $KSRC_VERSION is gone from $KSRC_SUITE (it has: ${have:-nothing}). Put an available version in kernel-patches/source and check that kernel-patches/series still applies, or fall back to $(source_field fallback_package) from $(source_field fallback_suite) (stable, but without vIOMMU, MAP_FILE and PASID attach)"
+	;;
+esac
+
+tmp=$(mktemp -d "$srcdir/fetch.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+(cd "$tmp" && apt-get "${apt_opts[@]}" download "$KSRC_PACKAGE=$KSRC_VERSION" >"$tmp/download.log" 2>&1) ||
+	die "download of $KSRC_PACKAGE $KSRC_VERSION failed: $(grep -m1 '^E:' "$tmp/download.log" || tail -n1 "$tmp/download.log")"
+got=$(ls "$tmp"/*.deb 2>/dev/null | head -n1)
+[ -n "$got" ] || die "apt-get download produced no .deb for $KSRC_PACKAGE $KSRC_VERSION"
+dpkg-deb --info "$got" >/dev/null 2>&1 || die "downloaded $got is not a valid .deb; delete $srcdir and retry"
+mv "$got" "$deb"
+note "using $KSRC_PACKAGE $KSRC_VERSION ($deb)"
+echo "$deb"

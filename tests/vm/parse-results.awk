@@ -1,0 +1,67 @@
+#!/usr/bin/awk -f
+# SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+# Turn the guest's result channel into a report: one line per program, the
+# failing test cases, and "tier NAME PASSED FAILED SKIPPED" per suite.
+# Programs print TAP ("ok N ...", "not ok N ...", "# SKIP"); a program without
+# TAP counts as one test that passes when it exits 0.
+
+function finish_block(   p, f, s) {
+	p = ok; f = notok; s = skip
+	if (p + f + s == 0) {
+		if (rc == 0) p = 1; else f = 1
+	} else if (rc != 0 && f == 0) {
+		f = 1
+		failures = failures sprintf("    exited with status %d after its tests\n", rc)
+	}
+	passed[suite] += p; failed[suite] += f; skipped[suite] += s
+	tiers[suite] = 1
+	printf "%s %s/%s: %d passed, %d failed, %d skipped%s\n", (f ? "FAIL" : "PASS"), suite, name, p, f, s, (rc ? " (exit " rc ")" : "")
+	if (f || verbose) printf "%s", failures
+	if (f && !(p + f + s > 1)) printf "%s", tail
+}
+
+/^@@rig begin / { suite = $3; name = $4; ok = notok = skip = 0; failures = ""; tail = ""; inblock = 1; next }
+/^@@rig end / {
+	rc = $5; sub(/^rc=/, "", rc); rc += 0
+	finish_block(); inblock = 0; next
+}
+/^@@rig dmesg-begin/ { indmesg = 1; next }
+/^@@rig dmesg-end/ {
+	indmesg = 0
+	tiers["env"] = 1
+	if (splats) {
+		failed["env"]++
+		printf "FAIL env/kernel-log-clean: %d warning line(s)\n%s", splats, splatlines
+	} else {
+		passed["env"]++
+		printf "PASS env/kernel-log-clean\n"
+	}
+	next
+}
+/^@@rig error / { tiers["rig"] = 1; failed["rig"]++; print "FAIL rig: " substr($0, 13); next }
+indmesg {
+	if ($0 ~ /WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|circular locking|blocked for more than|Call Trace/) {
+		splats++
+		if (splats <= 20) splatlines = splatlines "    " $0 "\n"
+	}
+	next
+}
+inblock {
+	line = $0
+	sub(/^[ \t]+/, "", line)
+	if (line ~ /^not ok [0-9]+/) {
+		notok++
+		failures = failures "    " line "\n"
+	} else if (line ~ /^ok [0-9]+/) {
+		if (tolower(line) ~ /# skip/) skip++; else ok++
+	}
+	# keep the last lines of non-TAP output for failure reports
+	tail = tail "    " $0 "\n"
+	n = split(tail, arr, "\n")
+	if (n > 30) { tail = ""; for (i = n - 29; i <= n; i++) if (arr[i] != "") tail = tail arr[i] "\n" }
+	if ($0 ~ /^# / && verbose > 1) failures = failures "    " $0 "\n"
+	if (notok && $0 ~ /^# / && length(failures) < 8000) failures = failures "    " $0 "\n"
+}
+END {
+	for (t in tiers) printf "tier %s %d %d %d\n", t, passed[t], failed[t], skipped[t]
+}
