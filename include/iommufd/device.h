@@ -190,8 +190,11 @@ enum iommufd_hw_info_type {
 	IOMMUFD_HW_INFO_ARM_SMMUV3 = 2,      /**< ARM SMMUv3 */
 	IOMMUFD_HW_INFO_TEGRA241_CMDQV = 3,  /**< NVIDIA Tegra241 CMDQV */
 	IOMMUFD_HW_INFO_AMD = 4,             /**< AMD IOMMU */
-	IOMMUFD_HW_INFO_SELFTEST = 0xfeedbeef, /**< the kernel's selftest mock */
 };
+
+/** Hardware info type of the kernel's selftest mock IOMMU (outside int range,
+ *  so not an enumerator). @since 0.1 */
+#define IOMMUFD_HW_INFO_SELFTEST 0xfeedbeefu
 
 /**
  * Capability bits of struct iommufd_hw_info.capabilities.

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* Helpers for the kernel-tier tests. Raw ioctls here are for the selftest
+ * mock and for cross-checking the library, never for the library's work. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "harness.h"
+#include "mock.h"
+
+static unsigned int read_hex(const char *dir, const char *attr)
+{
+	char path[512], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return 0xffffffffu;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return (unsigned int)strtoul(buf, NULL, 16);
+}
+
+int find_pci(uint16_t vendor, uint16_t device, char addr[32])
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *de;
+	int rc = -ENODEV;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (read_hex(de->d_name, "vendor") == vendor && read_hex(de->d_name, "device") == device) {
+			snprintf(addr, 32, "%.31s", de->d_name);
+			rc = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int mock_cmd(struct iommufd_ctx *ctx, struct mock_cmd *cmd)
+{
+	cmd->size = sizeof(*cmd);
+	return ioctl(iommufd_ctx_get_fd(ctx), MOCK_TEST_CMD, cmd) < 0 ? -errno : 0;
+}
+
+int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id, uint32_t *hwpt_id,
+		uint32_t *idev_id)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_MOCK_DOMAIN, .id = pt_id };
+	int rc = mock_cmd(ctx, &cmd);
+
+	if (rc)
+		return rc;
+	if (stdev_id)
+		*stdev_id = cmd.mock_domain.out_stdev_id;
+	if (hwpt_id)
+		*hwpt_id = cmd.mock_domain.out_hwpt_id;
+	if (idev_id)
+		*idev_id = cmd.mock_domain.out_idev_id;
+	return 0;
+}
+
+int mock_check_map(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova, void *uptr, uint64_t len)
+{
+	struct mock_cmd cmd = {
+		.op = MOCK_OP_MD_CHECK_MAP,
+		.id = hwpt_id,
+		.check_map = { .iova = iova, .length = len, .uptr = (uintptr_t)uptr },
+	};
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int mock_check_refs(struct iommufd_ctx *ctx, void *uptr, uint64_t len, uint32_t refs)
+{
+	struct mock_cmd cmd = {
+		.op = MOCK_OP_MD_CHECK_REFS,
+		.check_refs = { .length = len, .uptr = (uintptr_t)uptr, .refs = refs },
+	};
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int mock_add_reserved(struct iommufd_ctx *ctx, uint32_t ioas_id, uint64_t start, uint64_t len)
+{
+	struct mock_cmd cmd = {
+		.op = MOCK_OP_ADD_RESERVED,
+		.id = ioas_id,
+		.add_reserved = { .start = start, .length = len },
+	};
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int raw_destroy(struct iommufd_ctx *ctx, uint32_t id)
+{
+	struct {
+		uint32_t size;
+		uint32_t id;
+	} cmd = { sizeof(cmd), id };
+
+	return ioctl(iommufd_ctx_get_fd(ctx), _IO(';', 0x80), &cmd) < 0 ? -errno : 0;
+}
+
+void *alloc_pages(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void free_pages(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}

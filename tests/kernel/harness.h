@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/* Helpers for the kernel-tier tests (run in the VM). */
+#ifndef TESTS_KERNEL_HARNESS_H
+#define TESTS_KERNEL_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <iommufd/iommufd.h>
+
+/* Assert a libiommufd call succeeded; on failure print the library's reason. */
+#define assert_ok(ctx, call)                                                        \
+	do {                                                                        \
+		int rc_ = (call);                                                   \
+		if (rc_ < 0)                                                        \
+			print_error("%s failed: %d: %s\n", #call, rc_, iommufd_ctx_last_error(ctx)); \
+		assert_int_equal(rc_, 0);                                           \
+	} while (0)
+
+/* Assert a call failed with -err and errno == err. */
+#define assert_errno(err, call)                  \
+	do {                                     \
+		errno = 0;                       \
+		int rc_ = (call);                \
+		assert_int_equal(rc_, -(err));   \
+		assert_int_equal(errno, (err));  \
+	} while (0)
+
+/* Find the first PCI device with this vendor:device; 0 if found. */
+int find_pci(uint16_t vendor, uint16_t device, char addr[32]);
+
+/* Selftest mock: create a mock device attached to pt_id. */
+int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id,
+		uint32_t *hwpt_id, uint32_t *idev_id);
+/* MD_CHECK_MAP: do [iova, iova+len) map to the pages at uptr in hwpt? */
+int mock_check_map(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova,
+		   void *uptr, uint64_t len);
+/* MD_CHECK_REFS: is every page of [uptr, uptr+len) pinned exactly refs times? */
+int mock_check_refs(struct iommufd_ctx *ctx, void *uptr, uint64_t len, uint32_t refs);
+/* ADD_RESERVED: reserve an IOVA range in an IOAS. */
+int mock_add_reserved(struct iommufd_ctx *ctx, uint32_t ioas_id, uint64_t start, uint64_t len);
+/* Destroy an object by ID with a raw IOMMU_DESTROY. */
+int raw_destroy(struct iommufd_ctx *ctx, uint32_t id);
+
+/* Page-aligned anonymous memory, faulted in. */
+void *alloc_pages(size_t len);
+void free_pages(void *p, size_t len);
+
+#endif
