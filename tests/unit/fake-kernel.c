@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* In-memory model of /dev/iommu and a VFIO cdev for host unit tests. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake-kernel.h"
+#include "uapi.h"
+
+#define MAX_FDS 64
+#define MAX_OBJ 64
+#define MAX_MAPS 256
+
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO };
+
+static struct {
+	enum fd_kind fds[MAX_FDS];
+	int bound[MAX_FDS]; /* VFIO fd -> devid, 0 if unbound */
+	uint32_t attached[MAX_FDS];
+	int ioas[MAX_OBJ]; /* 1 if object id i is a live IOAS */
+	struct {
+		uint32_t ioas;
+		uint64_t iova, len;
+	} maps[MAX_MAPS];
+	int nmaps;
+	uint32_t next_id;
+	unsigned long inject_req;
+	int inject_err, inject_skip;
+	uint32_t range_count;
+} K;
+
+void fake_reset(void)
+{
+	memset(&K, 0, sizeof(K));
+	K.next_id = 1;
+	K.range_count = 1;
+}
+
+void fake_inject_nth(unsigned long request, int err, int skip)
+{
+	K.inject_req = request;
+	K.inject_err = err;
+	K.inject_skip = skip;
+}
+
+void fake_inject(unsigned long request, int err)
+{
+	fake_inject_nth(request, err, 0);
+}
+
+void fake_set_range_count(uint32_t n)
+{
+	K.range_count = n;
+}
+
+static int injected(unsigned long req)
+{
+	if (K.inject_err && K.inject_req == req) {
+		int e = K.inject_err;
+
+		if (K.inject_skip > 0) {
+			K.inject_skip--;
+			return 0;
+		}
+		K.inject_err = 0;
+		return -e;
+	}
+	return 0;
+}
+
+int fake_open_fds(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_FDS; i++)
+		n += K.fds[i] != FD_NONE;
+	return n;
+}
+
+int fake_ioas_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_OBJ; i++)
+		n += K.ioas[i];
+	return n;
+}
+
+int fake_mapping_count(void)
+{
+	return K.nmaps;
+}
+
+static int new_fd(enum fd_kind kind)
+{
+	for (int i = 3; i < MAX_FDS; i++)
+		if (K.fds[i] == FD_NONE) {
+			K.fds[i] = kind;
+			K.bound[i] = 0;
+			K.attached[i] = 0;
+			return i;
+		}
+	return -EMFILE;
+}
+
+static int f_open(const char *path, int flags)
+{
+	int rc = injected(FAKE_OP_OPEN);
+
+	(void)flags;
+	if (rc)
+		return rc;
+	if (!strcmp(path, "/dev/iommu"))
+		return new_fd(FD_IOMMU);
+	if (!strcmp(path, "/dev/vfio/devices/vfio0"))
+		return new_fd(FD_VFIO);
+	return -ENOENT;
+}
+
+static int f_close(int fd)
+{
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
+		return -EBADF;
+	K.fds[fd] = FD_NONE;
+	return 0;
+}
+
+static int f_dup(int fd)
+{
+	int rc = injected(FAKE_OP_DUP);
+
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
+		return -EBADF;
+	return new_fd(K.fds[fd]);
+}
+
+static int is_ioas(uint32_t id)
+{
+	return id < MAX_OBJ && K.ioas[id];
+}
+
+static int overlaps(uint32_t ioas, uint64_t iova, uint64_t len)
+{
+	for (int i = 0; i < K.nmaps; i++)
+		if (K.maps[i].ioas == ioas && iova < K.maps[i].iova + K.maps[i].len &&
+		    K.maps[i].iova < iova + len)
+			return 1;
+	return 0;
+}
+
+static int do_map(uint32_t ioas, uint32_t flags, uint64_t len, uint64_t *iova)
+{
+	if (!is_ioas(ioas))
+		return -ENOENT;
+	if (!(flags & (UAPI_IOMMU_IOAS_MAP_READABLE | UAPI_IOMMU_IOAS_MAP_WRITEABLE)) || !len)
+		return -EINVAL;
+	if (flags & ~7u)
+		return -EOPNOTSUPP;
+	if (!(flags & UAPI_IOMMU_IOAS_MAP_FIXED_IOVA)) {
+		uint64_t a = 0x100000;
+
+		while (overlaps(ioas, a, len))
+			a += 0x100000;
+		*iova = a;
+	} else if (overlaps(ioas, *iova, len)) {
+		return -EEXIST;
+	}
+	if (K.nmaps == MAX_MAPS)
+		return -ENOMEM;
+	K.maps[K.nmaps].ioas = ioas;
+	K.maps[K.nmaps].iova = *iova;
+	K.maps[K.nmaps].len = len;
+	K.nmaps++;
+	return 0;
+}
+
+static int do_unmap(uint32_t ioas, uint64_t iova, uint64_t *len)
+{
+	uint64_t total = 0, end = iova + *len;
+	int i;
+
+	if (!is_ioas(ioas))
+		return -ENOENT;
+	if (*len == 0)
+		return -EINVAL;
+	if (iova == 0 && *len == UINT64_MAX)
+		end = UINT64_MAX;
+	/* any mapping cut by the range boundaries: ENOENT (no split) */
+	for (i = 0; i < K.nmaps; i++) {
+		uint64_t a = K.maps[i].iova, b = a + K.maps[i].len;
+
+		if (K.maps[i].ioas != ioas || b <= iova || a >= end)
+			continue;
+		if (a < iova || b > end)
+			return -ENOENT;
+	}
+	for (i = 0; i < K.nmaps;) {
+		uint64_t a = K.maps[i].iova, b = a + K.maps[i].len;
+
+		if (K.maps[i].ioas == ioas && a >= iova && b <= end) {
+			total += K.maps[i].len;
+			K.maps[i] = K.maps[--K.nmaps];
+		} else {
+			i++;
+		}
+	}
+	if (!total && !(iova == 0 && *len == UINT64_MAX))
+		return -ENOENT;
+	*len = total;
+	return 0;
+}
+
+static int iommu_ioctl(unsigned long req, void *arg)
+{
+	switch (req) {
+	case UAPI_IOMMU_DESTROY: {
+		struct uapi_iommu_destroy *c = arg;
+
+		if (!is_ioas(c->id))
+			return -ENOENT;
+		for (int i = 0; i < MAX_FDS; i++)
+			if (K.fds[i] == FD_VFIO && K.attached[i] == c->id)
+				return -EBUSY;
+		K.ioas[c->id] = 0;
+		for (int i = 0; i < K.nmaps;)
+			if (K.maps[i].ioas == c->id)
+				K.maps[i] = K.maps[--K.nmaps];
+			else
+				i++;
+		return 0;
+	}
+	case UAPI_IOMMU_IOAS_ALLOC: {
+		struct uapi_iommu_ioas_alloc *c = arg;
+
+		if (K.next_id >= MAX_OBJ)
+			return -ENOMEM;
+		c->out_ioas_id = K.next_id;
+		K.ioas[K.next_id++] = 1;
+		return 0;
+	}
+	case UAPI_IOMMU_IOAS_MAP: {
+		struct uapi_iommu_ioas_map *c = arg;
+		uint64_t iova = c->iova;
+		int rc = do_map(c->ioas_id, c->flags, c->length, &iova);
+
+		if (!rc)
+			c->iova = iova;
+		return rc;
+	}
+	case UAPI_IOMMU_IOAS_MAP_FILE: {
+		struct uapi_iommu_ioas_map_file *c = arg;
+		uint64_t iova = c->iova;
+		int rc;
+
+		if (c->fd < 0)
+			return -EBADF;
+		rc = do_map(c->ioas_id, c->flags, c->length, &iova);
+		if (!rc)
+			c->iova = iova;
+		return rc;
+	}
+	case UAPI_IOMMU_IOAS_COPY: {
+		struct uapi_iommu_ioas_copy *c = arg;
+		uint64_t iova = c->dst_iova;
+		int rc;
+
+		if (!is_ioas(c->src_ioas_id) || !overlaps(c->src_ioas_id, c->src_iova, c->length))
+			return -ENOENT;
+		rc = do_map(c->dst_ioas_id, c->flags, c->length, &iova);
+		if (!rc)
+			c->dst_iova = iova;
+		return rc;
+	}
+	case UAPI_IOMMU_IOAS_UNMAP: {
+		struct uapi_iommu_ioas_unmap *c = arg;
+		uint64_t len = c->length;
+		int rc = do_unmap(c->ioas_id, c->iova, &len);
+
+		if (!rc)
+			c->length = len;
+		return rc;
+	}
+	case UAPI_IOMMU_IOAS_IOVA_RANGES: {
+		struct uapi_iommu_ioas_iova_ranges *c = arg;
+		struct uapi_iommu_iova_range *r = (void *)(uintptr_t)c->allowed_iovas;
+
+		if (!is_ioas(c->ioas_id))
+			return -ENOENT;
+		if (c->num_iovas < K.range_count) {
+			c->num_iovas = K.range_count;
+			return -EMSGSIZE;
+		}
+		for (uint32_t i = 0; i < K.range_count; i++) {
+			r[i].start = (uint64_t)i << 32;
+			r[i].last = ((uint64_t)i << 32) + 0xffffffffull;
+		}
+		c->num_iovas = K.range_count;
+		c->out_iova_alignment = 4096;
+		return 0;
+	}
+	case UAPI_IOMMU_IOAS_ALLOW_IOVAS: {
+		struct uapi_iommu_ioas_allow_iovas *c = arg;
+
+		return is_ioas(c->ioas_id) ? 0 : -ENOENT;
+	}
+	case UAPI_IOMMU_OPTION: {
+		struct uapi_iommu_option *c = arg;
+
+		if (c->option_id > 1)
+			return -EOPNOTSUPP;
+		if (c->option_id == UAPI_IOMMU_OPTION_HUGE_PAGES && !is_ioas(c->object_id))
+			return -ENOENT;
+		if (c->op == UAPI_IOMMU_OPTION_OP_GET)
+			c->val64 = c->option_id == UAPI_IOMMU_OPTION_HUGE_PAGES;
+		return 0;
+	}
+	case UAPI_IOMMU_GET_HW_INFO: {
+		struct uapi_iommu_hw_info *c = arg;
+		struct uapi_iommu_hw_info_vtd v = { .cap_reg = 0x1234, .ecap_reg = 0x5678 };
+
+		c->data_type = 1;
+		memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
+		c->data_len = sizeof(v);
+		c->out_capabilities = 0;
+		c->out_max_pasid_log2 = 20;
+		return 0;
+	}
+	case UAPI_IOMMU_IOAS_CHANGE_PROCESS:
+		return 0;
+	default:
+		if (_IOC_TYPE(req) == ';' && _IOC_NR(req) >= 0x80 && _IOC_NR(req) <= 0x95) {
+			uint32_t size = *(uint32_t *)arg;
+
+			return size < 8 ? -EINVAL : -ENOENT;
+		}
+		return -ENOTTY;
+	}
+}
+
+static int vfio_ioctl(int fd, unsigned long req, void *arg)
+{
+	switch (req) {
+	case UAPI_VFIO_DEVICE_BIND_IOMMUFD: {
+		struct uapi_vfio_device_bind_iommufd *c = arg;
+
+		if (K.bound[fd] || c->iommufd < 0 || c->iommufd >= MAX_FDS || K.fds[c->iommufd] != FD_IOMMU)
+			return -EINVAL;
+		K.bound[fd] = (int)K.next_id++;
+		c->out_devid = (uint32_t)K.bound[fd];
+		return 0;
+	}
+	case UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT: {
+		struct uapi_vfio_device_attach_iommufd_pt *c = arg;
+
+		if (!K.bound[fd])
+			return -EINVAL;
+		if (!is_ioas(c->pt_id))
+			return -ENOENT;
+		K.attached[fd] = c->pt_id;
+		return 0;
+	}
+	case UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT:
+		K.attached[fd] = 0;
+		return 0;
+	case UAPI_VFIO_DEVICE_GET_INFO: {
+		struct uapi_vfio_device_info *c = arg;
+
+		c->flags = 3;
+		c->num_regions = 9;
+		c->num_irqs = 5;
+		return 0;
+	}
+	case UAPI_VFIO_DEVICE_GET_REGION_INFO: {
+		struct uapi_vfio_region_info *c = arg;
+
+		if (c->index >= 9)
+			return -EINVAL;
+		c->flags = 3 | (c->index == 0 ? 4 : 0);
+		c->size = c->index == 7 ? 256 : 4096;
+		c->offset = (uint64_t)c->index << 40;
+		return 0;
+	}
+	case UAPI_VFIO_DEVICE_RESET:
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int f_ioctl(int fd, unsigned long req, void *arg)
+{
+	int rc = injected(req);
+
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
+		return -EBADF;
+	if (K.fds[fd] == FD_IOMMU)
+		return iommu_ioctl(req, arg);
+	return vfio_ioctl(fd, req, arg);
+}
+
+static ssize_t f_pread(int fd, void *buf, size_t len, off_t off)
+{
+	int rc = injected(FAKE_OP_PREAD);
+
+	(void)off;
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_VFIO)
+		return -EBADF;
+	memset(buf, 0xab, len);
+	return (ssize_t)len;
+}
+
+static ssize_t f_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	int rc = injected(FAKE_OP_PWRITE);
+
+	(void)buf;
+	(void)off;
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_VFIO)
+		return -EBADF;
+	return (ssize_t)len;
+}
+
+static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **addr)
+{
+	int rc = injected(FAKE_OP_MMAP);
+
+	(void)prot;
+	(void)flags;
+	(void)off;
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_VFIO)
+		return -EBADF;
+	*addr = malloc(len);
+	return *addr ? 0 : -ENOMEM;
+}
+
+static int f_munmap(void *addr, size_t len)
+{
+	(void)len;
+	free(addr);
+	return 0;
+}
+
+static ssize_t f_readlink(const char *path, char *buf, size_t size)
+{
+	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:04.0/driver")) {
+		snprintf(buf, size, "../../../bus/pci/drivers/nvme");
+		return (ssize_t)strlen(buf);
+	}
+	return -ENOENT;
+}
+
+static int f_list_dir(const char *path, int (*fn)(const char *name, void *data), void *data)
+{
+	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
+		return fn("vfio0", data);
+	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0") ||
+	    !strcmp(path, "/sys/bus/pci/devices/0000:00:04.0"))
+		return fn("vendor", data);
+	return -ENOENT;
+}
+
+const struct iommufd_sys_ops fake_sys = {
+	.open = f_open,
+	.close = f_close,
+	.dup = f_dup,
+	.ioctl = f_ioctl,
+	.pread = f_pread,
+	.pwrite = f_pwrite,
+	.mmap = f_mmap,
+	.munmap = f_munmap,
+	.readlink = f_readlink,
+	.list_dir = f_list_dir,
+};

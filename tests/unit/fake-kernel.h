@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/*
+ * A fake system-call layer for host unit tests: a small in-memory model of
+ * /dev/iommu and of VFIO device cdevs that keeps kernel-like object state
+ * (IOAS IDs, mappings, attachments), plus error injection.
+ */
+#ifndef TESTS_UNIT_FAKE_KERNEL_H
+#define TESTS_UNIT_FAKE_KERNEL_H
+
+#include <stdint.h>
+
+#include "private.h"
+
+extern const struct iommufd_sys_ops fake_sys;
+
+/* Forget all state: fds, objects, mappings, injections. */
+void fake_reset(void);
+/* Make a call of @request (an ioctl number, or one of the FAKE_OP_*
+ * pseudo-requests) fail with -@err: the next one, or with fake_inject_nth()
+ * the one after @skip successful calls. */
+void fake_inject(unsigned long request, int err);
+void fake_inject_nth(unsigned long request, int err, int skip);
+/* Number of open fake descriptors (leak checks). */
+int fake_open_fds(void);
+/* Number of live IOAS objects and of mappings in all of them. */
+int fake_ioas_count(void);
+int fake_mapping_count(void);
+/* The next IOVA_RANGES answer reports this many ranges (default 1). */
+void fake_set_range_count(uint32_t n);
+
+#define FAKE_OP_OPEN 0x10001ul
+#define FAKE_OP_DUP 0x10002ul
+#define FAKE_OP_MMAP 0x10003ul
+#define FAKE_OP_PREAD 0x10004ul
+#define FAKE_OP_PWRITE 0x10005ul
+
+/* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
+ * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;
+ * 0000:00:04.0 exists but is bound to "nvme". */
+
+#endif

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/*
+ * Every wrapped kernel call, made to fail with each errno the kernel
+ * documents for it: the library returns -errno, sets errno, explains the
+ * failure, leaves out-parameters untouched, leaks no descriptor, object or
+ * mapping, and the handle works afterwards.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <cmocka.h>
+
+#include "fake-kernel.h"
+#include "uapi.h"
+
+#define SENTINEL 0x5a5a5a5a5a5a5a5aull
+
+struct call_case;
+
+struct env {
+	const struct call_case *c;
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas, *ioas2;
+	struct iommufd_device *dev;
+	char page[4096] __attribute__((aligned(4096)));
+};
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	e->c = *state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas2), 0);
+	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &e->dev), 0);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+
+	iommufd_device_close(e->dev);
+	assert_int_equal(iommufd_ioas_destroy(e->ioas), 0);
+	assert_int_equal(iommufd_ioas_destroy(e->ioas2), 0);
+	assert_null(iommufd_ctx_unref(e->ctx));
+	/* nothing leaked in the "kernel" */
+	assert_int_equal(fake_open_fds(), 0);
+	assert_int_equal(fake_ioas_count(), 0);
+	free(e);
+	return 0;
+}
+
+/*
+ * One case: a call that issues @req once. @call runs it with out-parameters
+ * preset to SENTINEL; it returns the call's result and sets *touched when an
+ * out-parameter changed. @undo reverses a success so the case can repeat.
+ */
+struct call_case {
+	const char *name;
+	unsigned long req;
+	int errs[8];
+	int (*call)(struct env *e, int *touched);
+	void (*undo)(struct env *e);
+	int enotty_as; /* errno the library reports for ENOTTY, if it translates */
+	int skip;      /* calls of @req that @call makes before the one that fails */
+};
+
+static int c_ioas_new(struct env *e, int *touched)
+{
+	struct iommufd_ioas *out = (struct iommufd_ioas *)SENTINEL;
+	int rc = iommufd_ioas_new(e->ctx, &out);
+
+	*touched = out != (struct iommufd_ioas *)SENTINEL;
+	if (rc == 0)
+		iommufd_ioas_destroy(out);
+	return rc;
+}
+
+static int c_map(struct env *e, int *touched)
+{
+	uint64_t iova = SENTINEL;
+	int rc = iommufd_ioas_map(e->ioas, e->page, 4096, &iova, IOMMUFD_MAP_READ);
+
+	*touched = rc < 0 && iova != SENTINEL;
+	return rc;
+}
+
+static int c_map_file(struct env *e, int *touched)
+{
+	uint64_t iova = SENTINEL;
+	int rc = iommufd_ioas_map_file(e->ioas, 0, 0, 4096, &iova, IOMMUFD_MAP_READ);
+
+	*touched = rc < 0 && iova != SENTINEL;
+	return rc;
+}
+
+static void u_unmap_all(struct env *e)
+{
+	assert_int_equal(iommufd_ioas_unmap_all(e->ioas, NULL), 0);
+	assert_int_equal(iommufd_ioas_unmap_all(e->ioas2, NULL), 0);
+	assert_int_equal(fake_mapping_count(), 0);
+}
+
+static int c_copy(struct env *e, int *touched)
+{
+	uint64_t iova = 0x100000, dst = SENTINEL;
+	int rc;
+
+	assert_int_equal(iommufd_ioas_map(e->ioas, e->page, 4096, &iova,
+					  IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA), 0);
+	rc = iommufd_ioas_copy(e->ioas2, &dst, e->ioas, iova, 4096, IOMMUFD_MAP_READ);
+	*touched = rc < 0 && dst != SENTINEL;
+	u_unmap_all(e);
+	return rc;
+}
+
+static int c_unmap(struct env *e, int *touched)
+{
+	uint64_t iova = 0x100000, out = SENTINEL;
+	int rc;
+
+	assert_int_equal(iommufd_ioas_map(e->ioas, e->page, 4096, &iova,
+					  IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA), 0);
+	rc = iommufd_ioas_unmap(e->ioas, iova, 4096, &out);
+	*touched = rc < 0 && out != SENTINEL;
+	u_unmap_all(e);
+	return rc;
+}
+
+static int c_ranges(struct env *e, int *touched)
+{
+	struct iommufd_iova_range *r = (struct iommufd_iova_range *)SENTINEL;
+	size_t n = SENTINEL;
+	uint64_t align = SENTINEL;
+	int rc = iommufd_ioas_get_iova_ranges(e->ioas, &r, &n, &align);
+
+	*touched = rc < 0 && (r != (struct iommufd_iova_range *)SENTINEL || n != SENTINEL || align != SENTINEL);
+	if (rc == 0)
+		free(r);
+	return rc;
+}
+
+static int c_allow(struct env *e, int *touched)
+{
+	struct iommufd_iova_range r = { 0x100000, 0x1fffff };
+
+	*touched = 0;
+	return iommufd_ioas_allow_iovas(e->ioas, &r, 1);
+}
+
+static int c_huge_get(struct env *e, int *touched)
+{
+	bool on = false;
+	int rc = iommufd_ioas_get_huge_pages(e->ioas, &on);
+
+	*touched = rc < 0 && on;
+	return rc;
+}
+
+static int c_huge_set(struct env *e, int *touched)
+{
+	*touched = 0;
+	return iommufd_ioas_set_huge_pages(e->ioas, true);
+}
+
+static int c_rlimit_get(struct env *e, int *touched)
+{
+	enum iommufd_rlimit_mode m = (enum iommufd_rlimit_mode)99;
+	int rc = iommufd_ctx_get_rlimit_mode(e->ctx, &m);
+
+	*touched = rc < 0 && m != (enum iommufd_rlimit_mode)99;
+	return rc;
+}
+
+static int c_rlimit_set(struct env *e, int *touched)
+{
+	*touched = 0;
+	return iommufd_ctx_set_rlimit_mode(e->ctx, IOMMUFD_RLIMIT_PER_USER);
+}
+
+static int c_change_process(struct env *e, int *touched)
+{
+	*touched = 0;
+	return iommufd_ctx_change_process(e->ctx);
+}
+
+static int c_destroy(struct env *e, int *touched)
+{
+	struct iommufd_ioas *tmp;
+	int rc;
+
+	*touched = 0;
+	assert_int_equal(iommufd_ioas_new(e->ctx, &tmp), 0);
+	rc = iommufd_ioas_destroy(tmp);
+	if (rc < 0) /* the handle stays valid: destroying again works */
+		assert_int_equal(iommufd_ioas_destroy(tmp), 0);
+	return rc;
+}
+
+static int c_open_cdev(struct env *e, int *touched)
+{
+	struct iommufd_device *d = (struct iommufd_device *)SENTINEL;
+	int rc = iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &d);
+
+	*touched = d != (struct iommufd_device *)SENTINEL && rc < 0;
+	if (rc == 0)
+		iommufd_device_close(d);
+	return rc;
+}
+
+static int c_open_pci(struct env *e, int *touched)
+{
+	struct iommufd_device *d = (struct iommufd_device *)SENTINEL;
+	int rc = iommufd_device_open_pci(e->ctx, "00:03.0", NULL, &d);
+
+	*touched = d != (struct iommufd_device *)SENTINEL && rc < 0;
+	if (rc == 0)
+		iommufd_device_close(d);
+	return rc;
+}
+
+static int c_attach(struct env *e, int *touched)
+{
+	uint32_t hwpt = 0x5a5a5a5a;
+	int rc = iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), &hwpt);
+
+	*touched = rc < 0 && hwpt != 0x5a5a5a5a;
+	if (rc == 0)
+		assert_int_equal(iommufd_device_detach(e->dev), 0);
+	return rc;
+}
+
+static int c_replace(struct env *e, int *touched)
+{
+	uint32_t hwpt = 0x5a5a5a5a;
+	int rc;
+
+	assert_int_equal(iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
+	rc = iommufd_device_replace(e->dev, iommufd_ioas_get_id(e->ioas2), &hwpt);
+	*touched = rc < 0 && hwpt != 0x5a5a5a5a;
+	assert_int_equal(iommufd_device_detach(e->dev), 0);
+	return rc;
+}
+
+static int c_detach(struct env *e, int *touched)
+{
+	int rc;
+
+	*touched = 0;
+	assert_int_equal(iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
+	rc = iommufd_device_detach(e->dev);
+	if (rc < 0) /* still attached: a second detach works */
+		assert_int_equal(iommufd_device_detach(e->dev), 0);
+	return rc;
+}
+
+static int c_hw_info(struct env *e, int *touched)
+{
+	struct iommufd_hw_info info;
+	int rc;
+
+	memset(&info, 0x5a, sizeof(info));
+	info.sz = sizeof(info);
+	rc = iommufd_device_get_hw_info(e->dev, &info);
+	*touched = rc < 0 && info.type != 0x5a5a5a5a;
+	if (rc == 0) {
+		assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
+		assert_int_equal(info.u.vtd.cap_reg, 0x1234);
+		assert_int_equal(info.max_pasid_log2, 20);
+	}
+	return rc;
+}
+
+static int c_dev_info(struct env *e, int *touched)
+{
+	struct iommufd_device_info info = { 0x5a5a5a5a, 0, 0, 0 };
+	int rc = iommufd_device_get_info(e->dev, &info);
+
+	*touched = rc < 0 && info.flags != 0x5a5a5a5a;
+	return rc;
+}
+
+static int c_region_info(struct env *e, int *touched)
+{
+	struct iommufd_region_info r = { .size = SENTINEL };
+	int rc = iommufd_device_get_region_info(e->dev, 7, &r);
+
+	*touched = rc < 0 && r.size != SENTINEL;
+	if (rc == 0)
+		assert_int_equal(r.size, 256);
+	return rc;
+}
+
+static int c_region_read(struct env *e, int *touched)
+{
+	uint8_t b[4] = { 0 };
+	ssize_t n = iommufd_device_region_read(e->dev, 7, 0, b, 4);
+
+	*touched = 0;
+	return n < 0 ? (int)n : 0;
+}
+
+static int c_region_write(struct env *e, int *touched)
+{
+	uint8_t b[4] = { 0 };
+	ssize_t n = iommufd_device_region_write(e->dev, 7, 0, b, 4);
+
+	*touched = 0;
+	return n < 0 ? (int)n : 0;
+}
+
+static int c_mmap(struct env *e, int *touched)
+{
+	void *p = (void *)SENTINEL;
+	int rc = iommufd_device_mmap_region(e->dev, 0, 0, 4096, PROT_READ, &p);
+
+	*touched = rc < 0 && p != (void *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_device_munmap_region(e->dev, p, 4096), 0);
+	return rc;
+}
+
+static int c_reset(struct env *e, int *touched)
+{
+	*touched = 0;
+	return iommufd_device_reset(e->dev);
+}
+
+#define GENERIC ENOMEM, EINVAL, EOPNOTSUPP, E2BIG, ENOTTY
+
+static const struct call_case cases[] = {
+	{ "ioas_new", UAPI_IOMMU_IOAS_ALLOC, { GENERIC }, c_ioas_new, NULL, 0, 0 },
+	{ "ioas_map", UAPI_IOMMU_IOAS_MAP, { EEXIST, EINVAL, ENOSPC, ENOMEM, EPERM, EOVERFLOW, ENOENT, EOPNOTSUPP }, c_map, u_unmap_all, 0, 0 },
+	{ "ioas_map_file", UAPI_IOMMU_IOAS_MAP_FILE, { ENOTTY, EEXIST, EINVAL, EBADF, ENOMEM, ENOSPC }, c_map_file, u_unmap_all, EOPNOTSUPP, 0 },
+	{ "ioas_copy", UAPI_IOMMU_IOAS_COPY, { ENOENT, EEXIST, EINVAL, ENOSPC, ENOMEM }, c_copy, u_unmap_all, 0, 0 },
+	{ "ioas_unmap", UAPI_IOMMU_IOAS_UNMAP, { ENOENT, EBUSY, EINVAL }, c_unmap, NULL, 0, 0 },
+	{ "ioas_get_iova_ranges", UAPI_IOMMU_IOAS_IOVA_RANGES, { ENOENT, EINVAL, EFAULT }, c_ranges, NULL, 0, 0 },
+	{ "ioas_allow_iovas", UAPI_IOMMU_IOAS_ALLOW_IOVAS, { EADDRINUSE, EINVAL, ENOMEM }, c_allow, NULL, 0, 0 },
+	{ "ioas_get_huge_pages", UAPI_IOMMU_OPTION, { ENOENT, EOPNOTSUPP }, c_huge_get, NULL, 0, 0 },
+	{ "ioas_set_huge_pages", UAPI_IOMMU_OPTION, { EBUSY, ENOENT, EOPNOTSUPP }, c_huge_set, NULL, 0, 0 },
+	{ "ctx_get_rlimit_mode", UAPI_IOMMU_OPTION, { EOPNOTSUPP, EINVAL }, c_rlimit_get, NULL, 0, 0 },
+	{ "ctx_set_rlimit_mode", UAPI_IOMMU_OPTION, { EPERM, EBUSY, EOPNOTSUPP }, c_rlimit_set, NULL, 0, 0 },
+	{ "ctx_change_process", UAPI_IOMMU_IOAS_CHANGE_PROCESS, { ENOTTY, EINVAL, EBUSY, ENOMEM }, c_change_process, NULL, EOPNOTSUPP, 0 },
+	{ "ioas_destroy", UAPI_IOMMU_DESTROY, { EBUSY, ENOENT }, c_destroy, NULL, 0, 0 },
+	{ "device_open_cdev(open)", FAKE_OP_OPEN, { ENOENT, EACCES, EPERM, EBUSY, ENODEV }, c_open_cdev, NULL, 0, 0 },
+	{ "device_open_cdev(bind)", UAPI_VFIO_DEVICE_BIND_IOMMUFD, { EINVAL, EPERM, EBUSY, ENOMEM, ENOTTY }, c_open_cdev, NULL, 0, 0 },
+	{ "device_open_pci(bind)", UAPI_VFIO_DEVICE_BIND_IOMMUFD, { EINVAL, EPERM, EBUSY }, c_open_pci, NULL, 0, 0 },
+	{ "device_attach", UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, { ENOENT, EINVAL, EADDRINUSE, ENOMEM, EBUSY }, c_attach, NULL, 0, 0 },
+	{ "device_replace", UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, { ENOENT, EINVAL, EADDRINUSE, ENOMEM }, c_replace, NULL, 0, 1 },
+	{ "device_detach", UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, { EINVAL, ENODEV }, c_detach, NULL, 0, 0 },
+	{ "device_get_hw_info", UAPI_IOMMU_GET_HW_INFO, { ENOTTY, ENOENT, EINVAL, EOPNOTSUPP }, c_hw_info, NULL, EOPNOTSUPP, 0 },
+	{ "device_get_info", UAPI_VFIO_DEVICE_GET_INFO, { EFAULT, EINVAL }, c_dev_info, NULL, 0, 0 },
+	{ "device_get_region_info", UAPI_VFIO_DEVICE_GET_REGION_INFO, { EINVAL, EFAULT }, c_region_info, NULL, 0, 0 },
+	{ "device_region_read", FAKE_OP_PREAD, { EINVAL, EIO, EFAULT }, c_region_read, NULL, 0, 0 },
+	{ "device_region_write", FAKE_OP_PWRITE, { EINVAL, EIO, EFAULT }, c_region_write, NULL, 0, 0 },
+	{ "device_mmap_region", FAKE_OP_MMAP, { EINVAL, ENOMEM, EACCES }, c_mmap, NULL, 0, 0 },
+	{ "device_reset", UAPI_VFIO_DEVICE_RESET, { EINVAL, EIO, EAGAIN }, c_reset, NULL, 0, 0 },
+};
+
+static void run_case(void **state, const struct call_case *c)
+{
+	struct env *e = *state;
+	int touched, rc, fds, want;
+
+	for (int i = 0; i < 8 && c->errs[i]; i++) {
+		int err = c->errs[i];
+
+		fds = fake_open_fds();
+		fake_inject_nth(c->req, err, c->skip);
+		errno = 0;
+		rc = c->call(e, &touched);
+		want = (err == ENOTTY && c->enotty_as) ? c->enotty_as : err;
+		if (rc != -want)
+			print_error("%s with injected %s: got %d, want %d\n", c->name, strerror(err), rc, -want);
+		assert_int_equal(rc, -want);
+		assert_int_equal(errno, want);
+		assert_false(touched);
+		assert_true(strlen(iommufd_ctx_last_error(e->ctx)) > 0);
+		assert_int_equal(fake_open_fds(), fds);
+		/* the handle works afterwards */
+		rc = c->call(e, &touched);
+		if (rc != 0)
+			print_error("%s after %s: %d: %s\n", c->name, strerror(err), rc, iommufd_ctx_last_error(e->ctx));
+		assert_int_equal(rc, 0);
+		if (c->undo)
+			c->undo(e);
+	}
+}
+
+static void run(void **state)
+{
+	run_case(state, ((struct env *)*state)->c);
+}
+
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+int main(void)
+{
+	struct CMUnitTest tests[NCASES];
+
+	for (size_t i = 0; i < NCASES; i++)
+		tests[i] = (struct CMUnitTest){
+			.name = cases[i].name,
+			.test_func = run,
+			.setup_func = setup,
+			.teardown_func = teardown,
+			.initial_state = (void *)&cases[i],
+		};
+	return cmocka_run_group_tests_name("errors", tests, NULL, NULL);
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* Input validation that needs no kernel: PCI addresses, opts structs, device
+ * lookup through sysfs, NULL handling. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fake-kernel.h"
+#include "uapi.h"
+
+static void pci_addresses(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} good[] = {
+		{ "0000:00:03.0", "0000:00:03.0" },
+		{ "00:03.0", "0000:00:03.0" },
+		{ "ABCD:ff:1f.7", "abcd:ff:1f.7" },
+		{ "1:2:3.4", "0001:02:03.4" },
+	};
+	static const char *bad[] = {
+		"", ":", "00:03", "00:03.", "00:03.8", "00:20.0", "0000:00:03.0x",
+		"00000:00:03.0", "000:100:03.0", "zz:03.0", "0000:00:03.0.0", "00.03.0",
+		"0000:00:03:0", "0000:000:03.0", "123:03.0", "0000:00:03.00",
+		"0000:00:03.0 ", " 0000:00:03.0", "0123456789abcdef0123",
+	};
+	char out[16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(pci_addr_normalize(good[i].in, out), 0);
+		assert_string_equal(out, good[i].out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (pci_addr_normalize(bad[i], out) != -EINVAL)
+			print_error("accepted \"%s\"\n", bad[i]);
+		assert_int_equal(pci_addr_normalize(bad[i], out), -EINVAL);
+	}
+	assert_int_equal(pci_addr_normalize(NULL, out), -EINVAL);
+}
+
+/* A newer caller's opts struct: our fields plus one we do not know. */
+struct ctx_opts_v2 {
+	size_t sz;
+	const char *path;
+	uint64_t future;
+};
+
+static void opts_tail(void **state)
+{
+	struct iommufd_ctx *ctx = NULL;
+	struct ctx_opts_v2 v2 = { .sz = sizeof(v2) };
+
+	(void)state;
+	fake_reset();
+	/* unknown field set: E2BIG, and nothing opened */
+	v2.future = 1;
+	assert_int_equal(iommufd_ctx_new_with_ops_((void *)&v2, &fake_sys, &ctx), -E2BIG);
+	assert_int_equal(errno, E2BIG);
+	assert_null(ctx);
+	assert_int_equal(fake_open_fds(), 0);
+	/* unknown field zero: fine */
+	v2.future = 0;
+	assert_int_equal(iommufd_ctx_new_with_ops_((void *)&v2, &fake_sys, &ctx), 0);
+	ctx = iommufd_ctx_unref(ctx);
+	/* sz too small to be an opts struct */
+	v2.sz = 2;
+	assert_int_equal(iommufd_ctx_new_with_ops_((void *)&v2, &fake_sys, &ctx), -EINVAL);
+	/* an older, shorter struct: only sz; path defaults */
+	v2.sz = sizeof(size_t);
+	v2.path = "/nonexistent";
+	assert_int_equal(iommufd_ctx_new_with_ops_((void *)&v2, &fake_sys, &ctx), 0);
+	ctx = iommufd_ctx_unref(ctx);
+	{
+		IOMMUFD_OPTS(iommufd_ctx_opts, o, .path = "/nonexistent");
+		assert_int_equal(iommufd_ctx_new_with_ops_(&o, &fake_sys, &ctx), -ENOENT);
+	}
+	assert_int_equal(fake_open_fds(), 0);
+}
+
+static void device_lookup(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_device *dev = NULL;
+	struct ctx_opts_v2 big = { .sz = sizeof(big), .future = 1 };
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_device_open_pci(ctx, "0000:00:03.0", NULL, &dev), 0);
+	iommufd_device_close(dev);
+	dev = NULL;
+	assert_int_equal(iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev), 0);
+	iommufd_device_close(dev);
+	dev = NULL;
+	assert_int_equal(iommufd_device_open_sysfs(ctx, "/sys/bus/pci/devices/0000:00:03.0", NULL, &dev), 0);
+	iommufd_device_close(dev);
+	dev = NULL;
+	/* malformed address */
+	assert_int_equal(iommufd_device_open_pci(ctx, "00:03", NULL, &dev), -EINVAL);
+	assert_non_null(strstr(iommufd_ctx_last_error(ctx), "not a PCI address"));
+	/* no such device */
+	assert_int_equal(iommufd_device_open_pci(ctx, "0000:00:05.0", NULL, &dev), -ENODEV);
+	assert_non_null(strstr(iommufd_ctx_last_error(ctx), "no such device"));
+	/* bound to another driver: the message names it */
+	assert_int_equal(iommufd_device_open_pci(ctx, "0000:00:04.0", NULL, &dev), -ENODEV);
+	assert_non_null(strstr(iommufd_ctx_last_error(ctx), "bound to nvme"));
+	/* missing cdev node */
+	assert_int_equal(iommufd_device_open_cdev(ctx, "/dev/vfio/devices/vfio9", NULL, &dev), -ENOENT);
+	assert_non_null(strstr(iommufd_ctx_last_error(ctx), "vfio-pci"));
+	/* opts with an unknown field */
+	assert_int_equal(iommufd_device_open_pci(ctx, "0000:00:03.0", (void *)&big, &dev), -E2BIG);
+	assert_null(dev);
+	assert_null(iommufd_ctx_unref(ctx));
+	assert_int_equal(fake_open_fds(), 0);
+}
+
+static void attach_state(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_device *dev;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_device_open_cdev(ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
+	assert_int_equal(iommufd_device_detach(dev), -EINVAL);
+	assert_int_equal(iommufd_device_replace(dev, iommufd_ioas_get_id(ioas), NULL), -EINVAL);
+	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL), 0);
+	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL), -EBUSY);
+	assert_non_null(strstr(iommufd_ctx_last_error(ctx), "iommufd_device_replace"));
+	/* destroying an attached IOAS is refused; the handle stays usable */
+	assert_int_equal(iommufd_ioas_destroy(ioas), -EBUSY);
+	assert_int_equal(iommufd_device_detach(dev), 0);
+	iommufd_device_close(dev);
+	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
+static void iova_ranges_grow(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_iova_range *r;
+	size_t n;
+
+	(void)state;
+	fake_reset();
+	fake_set_range_count(9); /* more than the library's first guess */
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(ioas, &r, &n, NULL), 0);
+	assert_int_equal(n, 9);
+	assert_int_equal(r[8].start, 8ull << 32);
+	free(r);
+	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
+static void null_args(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	uint64_t iova = 0;
+
+	(void)state;
+	fake_reset();
+	assert_null(iommufd_ctx_unref(NULL));
+	assert_null(iommufd_ctx_ref(NULL));
+	assert_int_equal(iommufd_ioas_destroy(NULL), 0);
+	iommufd_device_close(NULL);
+	assert_int_equal(iommufd_ctx_new(NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_new(NULL, &ioas), -EINVAL);
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_map(ioas, NULL, 4096, NULL, IOMMUFD_MAP_READ), -EINVAL);
+	assert_int_equal(iommufd_ioas_unmap(ioas, 0, 0, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_map(ioas, &iova, 4096, &iova, 0x80), -EINVAL);
+	assert_non_null(strstr(iommufd_ctx_last_error(ctx), "unknown flags"));
+	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
+static void from_fd_checks(void **state)
+{
+	struct iommufd_ctx *ctx = NULL;
+	int fd = open("/dev/null", O_RDWR);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(iommufd_ctx_new_from_fd(fd, NULL, &ctx), -ENOTTY);
+	assert_null(ctx);
+	assert_int_equal(iommufd_ctx_new_from_fd(-1, NULL, &ctx), -EBADF);
+	close(fd);
+}
+
+static int count_calls;
+
+static void count_log(struct iommufd_ctx *ctx, int prio, const char *fmt, va_list ap, void *data)
+{
+	(void)ctx;
+	(void)prio;
+	(void)fmt;
+	(void)ap;
+	*(int *)data += 1;
+}
+
+static void logging(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_string_equal(iommufd_ctx_last_error(ctx), "");
+	iommufd_ctx_set_log_fn(ctx, count_log, &count_calls);
+	fake_inject(UAPI_IOMMU_IOAS_ALLOC, ENOMEM);
+	assert_int_equal(iommufd_ioas_new(ctx, &ioas), -ENOMEM);
+	assert_int_equal(count_calls, 1); /* errors are logged once */
+	iommufd_ctx_set_log_priority(ctx, -1);
+	fake_inject(UAPI_IOMMU_IOAS_ALLOC, ENOMEM);
+	assert_int_equal(iommufd_ioas_new(ctx, &ioas), -ENOMEM);
+	assert_int_equal(count_calls, 1); /* silent below the level */
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pci_addresses),
+		cmocka_unit_test(opts_tail),
+		cmocka_unit_test(device_lookup),
+		cmocka_unit_test(attach_state),
+		cmocka_unit_test(iova_ranges_grow),
+		cmocka_unit_test(null_args),
+		cmocka_unit_test(from_fd_checks),
+		cmocka_unit_test(logging),
+	};
+
+	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}
