@@ -32,9 +32,10 @@ struct env {
 
 static int setup(void **state)
 {
-	struct env *e = calloc(1, sizeof(*e));
+	struct env *e = aligned_alloc(4096, sizeof(*e)); /* page[] is page aligned */
 
 	assert_non_null(e);
+	memset(e, 0, sizeof(*e));
 	e->c = *state;
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx), 0);
