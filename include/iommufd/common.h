@@ -27,15 +27,22 @@ extern "C" {
 /**
  * Declare an opts struct @p name of type `struct TYPE` with its `sz` member
  * set and the designated initialisers given after it; every other member is
- * zero: `IOMMUFD_OPTS(iommufd_ctx_opts, o, .path = "/dev/iommu");`
+ * zero: `IOMMUFD_OPTS(iommufd_ctx_opts, o, .path = "/dev/iommu");` or just
+ * `IOMMUFD_OPTS(iommufd_hw_info, info);`
  * Every opts struct starts with `size_t sz`, so a program built against older
  * headers keeps working with a newer library, and a newer program gets -E2BIG
  * from an older library only when it sets a field that library does not know.
  * Opts structs have no internal padding, so no stray bytes can trip that check.
  * @since 0.1
  */
-#define IOMMUFD_OPTS(TYPE, name, ...) \
-	struct TYPE name = { .sz = sizeof(struct TYPE), __VA_ARGS__ }
+#define IOMMUFD_OPTS(TYPE, ...)                                  \
+	struct TYPE IOMMUFD_OPTS_NAME_(__VA_ARGS__, 0) = {       \
+		IOMMUFD_OPTS_FIELDS_(__VA_ARGS__, ) .sz = sizeof(struct TYPE) \
+	}
+/** @cond INTERNAL */
+#define IOMMUFD_OPTS_NAME_(name, ...) name
+#define IOMMUFD_OPTS_FIELDS_(name, ...) __VA_ARGS__
+/** @endcond */
 
 /**
  * A range of I/O virtual addresses, both ends inclusive.

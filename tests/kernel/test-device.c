@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/*
+ * VFIO devices through the library on the real kernel: QEMU's edu and NVMe
+ * devices behind the emulated Intel VT-d. Real DMA proves that attach,
+ * replace and detach change what the device can reach.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define PAGE 4096u
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_COUNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_BUFFER 0x40000
+#define XFER 512
+
+struct fix {
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas, *ioas2;
+	struct iommufd_device *dev;
+	char addr[32];
+	volatile uint8_t *bar;
+	uint64_t bar_size;
+	uint8_t *mem;
+};
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	assert_int_equal(find_pci(0x1234, 0x11e8, f->addr), 0);
+	assert_int_equal(iommufd_ctx_new(NULL, &f->ctx), 0);
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas2));
+	assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, f->addr, NULL, &f->dev));
+	f->mem = alloc_pages(4 * PAGE);
+	assert_non_null(f->mem);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	if (f->bar)
+		assert_ok(f->ctx, iommufd_device_munmap_region(f->dev, (void *)f->bar, f->bar_size));
+	iommufd_device_close(f->dev);
+	assert_ok(f->ctx, iommufd_ioas_destroy(f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_destroy(f->ioas2));
+	assert_null(iommufd_ctx_unref(f->ctx));
+	free_pages(f->mem, 4 * PAGE);
+	free(f);
+	return 0;
+}
+
+/* Enable bus mastering and map BAR0. */
+static void edu_enable(struct fix *f)
+{
+	struct iommufd_region_info r;
+	uint16_t cmd;
+	void *p;
+
+	assert_int_equal(iommufd_device_region_read(f->dev, IOMMUFD_PCI_CONFIG_REGION, 4, &cmd, 2), 2);
+	cmd |= 0x6;
+	assert_int_equal(iommufd_device_region_write(f->dev, IOMMUFD_PCI_CONFIG_REGION, 4, &cmd, 2), 2);
+	assert_ok(f->ctx, iommufd_device_get_region_info(f->dev, IOMMUFD_PCI_BAR0_REGION, &r));
+	assert_true(r.flags & IOMMUFD_REGION_MMAP);
+	assert_ok(f->ctx, iommufd_device_mmap_region(f->dev, IOMMUFD_PCI_BAR0_REGION, 0, r.size,
+						     PROT_READ | PROT_WRITE, &p));
+	f->bar = p;
+	f->bar_size = r.size;
+	assert_int_equal(*(volatile uint32_t *)f->bar, 0x010000ed);
+}
+
+static void edu_dma(struct fix *f, uint64_t src, uint64_t dst, uint64_t cmd)
+{
+	struct timespec t0, t;
+
+	*(volatile uint64_t *)(f->bar + EDU_DMA_SRC) = src;
+	*(volatile uint64_t *)(f->bar + EDU_DMA_DST) = dst;
+	*(volatile uint64_t *)(f->bar + EDU_DMA_COUNT) = XFER;
+	*(volatile uint64_t *)(f->bar + EDU_DMA_CMD) = cmd | 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (*(volatile uint64_t *)(f->bar + EDU_DMA_CMD) & 1) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		assert_true(t.tv_sec - t0.tv_sec < 10);
+		usleep(1000);
+	}
+}
+
+/* Device writes its buffer (filled from @pattern at @src_iova first) to @dst_iova. */
+static void edu_copy(struct fix *f, uint64_t src_iova, uint64_t dst_iova)
+{
+	edu_dma(f, src_iova, EDU_BUFFER, 0);
+	edu_dma(f, EDU_BUFFER, dst_iova, 2);
+}
+
+static void open_variants(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_device *d = (struct iommufd_device *)0x1;
+	char path[128];
+	int fd;
+
+	/* the fixture holds the device open: another bind of the same device
+	 * through another open of its cdev is refused by VFIO */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", f->addr);
+	iommufd_device_close(f->dev);
+	f->dev = NULL;
+	assert_ok(f->ctx, iommufd_device_open_sysfs(f->ctx, path, NULL, &f->dev));
+	iommufd_device_close(f->dev);
+	f->dev = NULL;
+
+	/* through an fd, as a privileged helper would pass it */
+	fd = open("/sys/bus/pci/devices/0000:00:00.0/vendor", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_errno(ENOTTY, iommufd_device_open_fd(f->ctx, fd, NULL, &d));
+	assert_ptr_equal(d, (struct iommufd_device *)0x1);
+	close(fd);
+	assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, f->addr, NULL, &f->dev));
+	fd = dup(iommufd_device_get_fd(f->dev));
+	assert_true(fd >= 0);
+	/* already bound: VFIO refuses a second bind of the same open file */
+	assert_errno(EINVAL, iommufd_device_open_fd(f->ctx, fd, NULL, &d));
+	close(fd);
+
+	/* a PCI device that exists but is not bound to vfio-pci (the host bridge) */
+	assert_errno(ENODEV, iommufd_device_open_pci(f->ctx, "0000:00:00.0", NULL, &d));
+	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "VFIO"));
+	/* no such device / malformed address */
+	assert_errno(ENODEV, iommufd_device_open_pci(f->ctx, "0000:00:1f.7", NULL, &d));
+	assert_errno(EINVAL, iommufd_device_open_pci(f->ctx, "00:1f", NULL, &d));
+	assert_errno(ENOENT, iommufd_device_open_cdev(f->ctx, "/dev/vfio/devices/vfio99", NULL, &d));
+	assert_ptr_equal(d, (struct iommufd_device *)0x1);
+}
+
+static void hw_info_vtd(void **state)
+{
+	struct fix *f = *state;
+	IOMMUFD_OPTS(iommufd_hw_info, info);
+	struct iommufd_device_info di;
+
+	assert_ok(f->ctx, iommufd_device_get_hw_info(f->dev, &info));
+	assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
+	assert_true(info.data_len >= 24);
+	assert_int_not_equal(info.u.vtd.cap_reg, 0);
+	assert_int_not_equal(info.u.vtd.ecap_reg, 0);
+	/* QEMU's VT-d has no dirty bit tracking */
+	assert_false(info.capabilities & IOMMUFD_HW_CAP_DIRTY_TRACKING);
+	assert_ok(f->ctx, iommufd_device_get_info(f->dev, &di));
+	assert_true(di.flags & IOMMUFD_DEVICE_FLAG_PCI);
+	assert_true(di.num_regions >= 9);
+	/* a too small sz is refused, and info stays as it was */
+	info.sz = 4;
+	info.type = 77;
+	assert_errno(EINVAL, iommufd_device_get_hw_info(f->dev, &info));
+	assert_int_equal(info.type, 77);
+}
+
+static void regions(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_region_info r;
+	uint16_t vendor = 0, device = 0;
+	uint8_t b;
+
+	assert_int_equal(iommufd_device_region_read(f->dev, IOMMUFD_PCI_CONFIG_REGION, 0, &vendor, 2), 2);
+	assert_int_equal(iommufd_device_region_read(f->dev, IOMMUFD_PCI_CONFIG_REGION, 2, &device, 2), 2);
+	assert_int_equal(vendor, 0x1234);
+	assert_int_equal(device, 0x11e8);
+	assert_ok(f->ctx, iommufd_device_get_region_info(f->dev, IOMMUFD_PCI_CONFIG_REGION, &r));
+	assert_true(r.size >= 256);
+	assert_errno(EINVAL, iommufd_device_region_read(f->dev, IOMMUFD_PCI_CONFIG_REGION, r.size, &b, 1));
+	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "outside the region"));
+	r.size = 0x5a;
+	assert_errno(EINVAL, iommufd_device_get_region_info(f->dev, 1000, &r));
+	assert_int_equal(r.size, 0x5a);
+	edu_enable(f);
+}
+
+static void reset(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_device_info di;
+
+	assert_ok(f->ctx, iommufd_device_get_info(f->dev, &di));
+	if (di.flags & IOMMUFD_DEVICE_FLAG_RESET)
+		assert_ok(f->ctx, iommufd_device_reset(f->dev));
+	else
+		assert_errno(EINVAL, iommufd_device_reset(f->dev));
+}
+
+static void attach_narrows_ranges(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_iova_range *r;
+	uint32_t hwpt = 0;
+	size_t n;
+	uint64_t iova;
+
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), &hwpt));
+	assert_int_not_equal(hwpt, 0);
+	assert_int_not_equal(hwpt, iommufd_ioas_get_id(f->ioas));
+	/* VT-d reserves the MSI window at 0xfee00000 */
+	assert_ok(f->ctx, iommufd_ioas_get_iova_ranges(f->ioas, &r, &n, NULL));
+	assert_true(n >= 2);
+	assert_true(r[0].start == 0 && r[0].last < 0xfee00000ull);
+	assert_true(r[1].start > 0xfeefffffull);
+	free(r);
+	iova = 0xfee00000;
+	assert_errno(EINVAL, iommufd_ioas_map(f->ioas, f->mem, PAGE, &iova,
+					      IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "usable IOVA ranges"));
+	/* attach twice: the library points at replace */
+	assert_errno(EBUSY, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas2), NULL));
+	/* destroying the attached IOAS is refused, and it stays usable */
+	assert_errno(EBUSY, iommufd_ioas_destroy(f->ioas));
+	assert_ok(f->ctx, iommufd_device_detach(f->dev));
+	assert_errno(EINVAL, iommufd_device_detach(f->dev));
+}
+
+static void dma_follows_attach_replace_detach(void **state)
+{
+	struct fix *f = *state;
+	uint8_t *src = f->mem, *dst = f->mem + PAGE, *dst2 = f->mem + 2 * PAGE;
+	uint64_t s = 0x100000, d = 0x200000;
+	int i;
+
+	edu_enable(f);
+	for (i = 0; i < XFER; i++)
+		src[i] = (uint8_t)(i ^ 0xa5);
+	/* IOAS 1: dst at d; IOAS 2: dst2 at the same IOVA d */
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, src, PAGE, &s, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, dst, PAGE, &d,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas2, src, PAGE, &s, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas2, dst2, PAGE, &d,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	edu_copy(f, s, d);
+	assert_memory_equal(dst, src, XFER);
+	assert_int_equal(dst2[0] | dst2[XFER - 1], 0);
+
+	/* replace: the same IOVA now reaches dst2 */
+	assert_ok(f->ctx, iommufd_device_replace(f->dev, iommufd_ioas_get_id(f->ioas2), NULL));
+	memset(dst, 0, PAGE);
+	edu_copy(f, s, d);
+	assert_memory_equal(dst2, src, XFER);
+	for (i = 0; i < XFER; i++)
+		assert_int_equal(dst[i], 0);
+
+	/* detached: nothing lands anywhere */
+	assert_ok(f->ctx, iommufd_device_detach(f->dev));
+	memset(dst, 0, PAGE);
+	memset(dst2, 0, PAGE);
+	edu_dma(f, EDU_BUFFER, d, 2);
+	for (i = 0; i < XFER; i++)
+		assert_int_equal(dst[i] | dst2[i], 0);
+	assert_ok(f->ctx, iommufd_ioas_unmap_all(f->ioas, NULL));
+	assert_ok(f->ctx, iommufd_ioas_unmap_all(f->ioas2, NULL));
+}
+
+static void nvme_device(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_device *nvme;
+	struct iommufd_region_info r;
+	char addr[32];
+	uint32_t class_rev = 0;
+	uint32_t hwpt;
+
+	/* QEMU's NVMe controller: 1b36:0010 */
+	assert_int_equal(find_pci(0x1b36, 0x0010, addr), 0);
+	assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, addr, NULL, &nvme));
+	assert_int_not_equal(iommufd_device_get_id(nvme), iommufd_device_get_id(f->dev));
+	assert_int_equal(iommufd_device_region_read(nvme, IOMMUFD_PCI_CONFIG_REGION, 8, &class_rev, 4), 4);
+	assert_int_equal(class_rev >> 8, 0x010802);
+	assert_ok(f->ctx, iommufd_device_get_region_info(nvme, IOMMUFD_PCI_BAR0_REGION, &r));
+	assert_true(r.size >= 0x1000);
+	/* two devices share one IOAS */
+	assert_ok(f->ctx, iommufd_device_attach(nvme, iommufd_ioas_get_id(f->ioas), &hwpt));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_detach(f->dev));
+	iommufd_device_close(nvme); /* closing detaches and unbinds */
+	assert_ok(f->ctx, iommufd_ioas_destroy(f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(open_variants, setup, teardown),
+		cmocka_unit_test_setup_teardown(hw_info_vtd, setup, teardown),
+		cmocka_unit_test_setup_teardown(regions, setup, teardown),
+		cmocka_unit_test_setup_teardown(reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(attach_narrows_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(dma_follows_attach_replace_detach, setup, teardown),
+		cmocka_unit_test_setup_teardown(nvme_device, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("device", tests, NULL, NULL);
+}
