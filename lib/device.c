@@ -479,42 +479,38 @@ static int region_span(struct iommufd_device *dev, uint32_t index, uint64_t offs
 	return 0;
 }
 
-ssize_t iommufd_device_region_read(struct iommufd_device *dev, uint32_t index, uint64_t offset,
-				   void *buf, size_t len)
+/* pread or pwrite within region @index. */
+static ssize_t region_rw(struct iommufd_device *dev, uint32_t index, uint64_t offset, void *buf,
+			 size_t len, bool write)
 {
+	const char *what = write ? "write" : "read";
 	off_t off;
 	ssize_t n;
 	int rc;
 
 	if (!dev || (!buf && len))
 		return ret_errno(-EINVAL);
-	rc = region_span(dev, index, offset, len, IOMMUFD_REGION_READ, "read", &off);
+	rc = region_span(dev, index, offset, len, write ? IOMMUFD_REGION_WRITE : IOMMUFD_REGION_READ,
+			 what, &off);
 	if (rc < 0)
 		return rc;
-	n = dev->ctx->sys->pread(dev->fd, buf, len, off);
+	n = write ? dev->ctx->sys->pwrite(dev->fd, buf, len, off) : dev->ctx->sys->pread(dev->fd, buf, len, off);
 	if (n < 0)
-		return ctx_fail(dev->ctx, (int)-n, "read region %u of %s at 0x%" PRIx64 ": %s", index,
+		return ctx_fail(dev->ctx, (int)-n, "%s region %u of %s at 0x%" PRIx64 ": %s", what, index,
 				dev->name, offset, strerror((int)-n));
 	return n;
+}
+
+ssize_t iommufd_device_region_read(struct iommufd_device *dev, uint32_t index, uint64_t offset,
+				   void *buf, size_t len)
+{
+	return region_rw(dev, index, offset, buf, len, false);
 }
 
 ssize_t iommufd_device_region_write(struct iommufd_device *dev, uint32_t index, uint64_t offset,
 				    const void *buf, size_t len)
 {
-	off_t off;
-	ssize_t n;
-	int rc;
-
-	if (!dev || (!buf && len))
-		return ret_errno(-EINVAL);
-	rc = region_span(dev, index, offset, len, IOMMUFD_REGION_WRITE, "write", &off);
-	if (rc < 0)
-		return rc;
-	n = dev->ctx->sys->pwrite(dev->fd, buf, len, off);
-	if (n < 0)
-		return ctx_fail(dev->ctx, (int)-n, "write region %u of %s at 0x%" PRIx64 ": %s", index,
-				dev->name, offset, strerror((int)-n));
-	return n;
+	return region_rw(dev, index, offset, (void *)(uintptr_t)buf, len, true);
 }
 
 int iommufd_device_mmap_region(struct iommufd_device *dev, uint32_t index, uint64_t offset,
