@@ -134,7 +134,7 @@ static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd)
 static int check_is_iommufd(const struct iommufd_sys_ops *sys, int fd)
 {
 	struct uapi_iommu_destroy cmd = { .size = sizeof(cmd), .id = 0 };
-	int rc = sys->ioctl(fd, UAPI_IOMMU_DESTROY, &cmd);
+	int rc = sys_ioctl_(sys, fd, UAPI_IOMMU_DESTROY, &cmd);
 
 	if (rc == -ENOENT)
 		return 0;
@@ -157,12 +157,12 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 	path = OPTS_GET(opts, path, NULL);
 	if (!path)
 		path = "/dev/iommu";
-	fd = sys->open(path, O_RDWR);
+	fd = sys_open_(sys, path, O_RDWR);
 	if (fd < 0)
 		return ret_errno(fd);
 	ctx = ctx_alloc(sys, fd);
 	if (!ctx) {
-		sys->close(fd);
+		sys_close_(sys, fd);
 		return ret_errno(-ENOMEM);
 	}
 	*out = ctx;
@@ -191,12 +191,12 @@ int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
 	rc = check_is_iommufd(sys, fd);
 	if (rc)
 		return ret_errno(rc);
-	nfd = sys->dup(fd);
+	nfd = sys_dup_(sys, fd);
 	if (nfd < 0)
 		return ret_errno(nfd);
 	ctx = ctx_alloc(sys, nfd);
 	if (!ctx) {
-		sys->close(nfd);
+		sys_close_(sys, nfd);
 		return ret_errno(-ENOMEM);
 	}
 	*out = ctx;
@@ -216,7 +216,7 @@ struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
 		return NULL;
 	if (atomic_fetch_sub_explicit(&ctx->refcount, 1, memory_order_acq_rel) != 1)
 		return NULL;
-	ctx->sys->close(ctx->fd);
+	sys_close_(ctx->sys, ctx->fd);
 	pthread_mutex_destroy(&ctx->err_lock);
 	free(ctx);
 	return NULL;
@@ -244,7 +244,7 @@ int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 {
 	struct uapi_iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
 
-	return ctx->sys->ioctl(ctx->fd, UAPI_IOMMU_DESTROY, &cmd);
+	return sys_ioctl_(ctx->sys, ctx->fd, UAPI_IOMMU_DESTROY, &cmd);
 }
 
 /* ---- features ---- */
@@ -286,7 +286,7 @@ const char *iommufd_feature_name(enum iommufd_feature feature)
 static bool probe_ioctl(struct iommufd_ctx *ctx, unsigned int nr)
 {
 	uint32_t buf[16] = { 4 };
-	int rc = ctx->sys->ioctl(ctx->fd, UAPI_IOMMUFD_IO(nr), buf);
+	int rc = sys_ioctl_(ctx->sys, ctx->fd, UAPI_IOMMUFD_IO(nr), buf);
 
 	ctx_log(ctx, LOG_DEBUG, "feature probe of ioctl 0x%x: %d", nr, rc);
 	return rc != -ENOTTY;
@@ -321,7 +321,7 @@ int ctx_option(struct iommufd_ctx *ctx, uint32_t option, uint16_t op,
 		.object_id = object_id,
 		.val64 = op == UAPI_IOMMU_OPTION_OP_SET ? *val : 0,
 	};
-	int rc = ctx->sys->ioctl(ctx->fd, UAPI_IOMMU_OPTION, &cmd);
+	int rc = sys_ioctl_(ctx->sys, ctx->fd, UAPI_IOMMU_OPTION, &cmd);
 
 	if (rc < 0)
 		return rc;
@@ -372,7 +372,7 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 
 	if (!ctx)
 		return ret_errno(-EINVAL);
-	rc = ctx->sys->ioctl(ctx->fd, UAPI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+	rc = sys_ioctl_(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
 	if (rc == -ENOTTY)
 		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_IOAS_CHANGE_PROCESS: not supported by this kernel (needs Linux 6.13)");
 	if (rc == -EINVAL)

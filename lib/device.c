@@ -35,7 +35,7 @@ static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return ctx_fail(ctx, ENOMEM, "bind %s: out of memory", name);
-	rc = ctx->sys->ioctl(fd, UAPI_VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	rc = sys_ioctl_(ctx->sys, fd, UAPI_VFIO_DEVICE_BIND_IOMMUFD, &bind);
 	if (rc < 0) {
 		free(dev);
 		switch (-rc) {
@@ -65,7 +65,7 @@ static int open_cdev(struct iommufd_ctx *ctx, const char *path,
 {
 	int fd, rc;
 
-	fd = ctx->sys->open(path, O_RDWR);
+	fd = sys_open_(ctx->sys, path, O_RDWR);
 	if (fd < 0) {
 		switch (-fd) {
 		case ENOENT:
@@ -81,7 +81,7 @@ static int open_cdev(struct iommufd_ctx *ctx, const char *path,
 	}
 	rc = bind_fd(ctx, fd, opts, name, out);
 	if (rc < 0)
-		ctx->sys->close(fd);
+		sys_close_(ctx->sys, fd);
 	return ret_errno(rc);
 }
 
@@ -127,10 +127,10 @@ static int open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/vfio-dev", sysfs_path);
-	rc = ctx->sys->list_dir(path, match_vfio, &f);
+	rc = sys_list_dir_(ctx->sys, path, match_vfio, &f);
 	if (rc <= 0) {
 		snprintf(path, sizeof(path), "%s/driver", sysfs_path);
-		n = ctx->sys->readlink(path, drv, sizeof(drv));
+		n = sys_readlink_(ctx->sys, path, drv, sizeof(drv));
 		if (n > 0) {
 			char *slash = strrchr(drv, '/');
 
@@ -160,7 +160,7 @@ int iommufd_device_open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
 	if (rc)
 		return ctx_fail(ctx, -rc, "open %s: unknown fields set in iommufd_device_opts", sysfs_path);
-	rc = ctx->sys->list_dir(sysfs_path, exists_cb, NULL);
+	rc = sys_list_dir_(ctx->sys, sysfs_path, exists_cb, NULL);
 	if (rc < 0)
 		return ctx_fail(ctx, ENODEV, "open %s: no such device in sysfs (%s)", sysfs_path, strerror(-rc));
 	return open_sysfs(ctx, sysfs_path, opts, sysfs_path, out);
@@ -180,7 +180,7 @@ int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 	if (pci_addr_normalize(pci_addr, addr) < 0)
 		return ctx_fail(ctx, EINVAL, "open PCI device \"%.64s\": not a PCI address (expected [dddd:]bb:dd.f in hex, e.g. 0000:00:03.0)", pci_addr);
 	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", addr);
-	rc = ctx->sys->list_dir(path, exists_cb, NULL);
+	rc = sys_list_dir_(ctx->sys, path, exists_cb, NULL);
 	if (rc < 0)
 		return ctx_fail(ctx, ENODEV, "open PCI device %s: no such device", addr);
 	return open_sysfs(ctx, path, opts, addr, out);
@@ -199,13 +199,13 @@ int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd
 	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
 	if (rc)
 		return ctx_fail(ctx, -rc, "open device fd %d: unknown fields set in iommufd_device_opts", fd);
-	nfd = ctx->sys->dup(fd);
+	nfd = sys_dup_(ctx->sys, fd);
 	if (nfd < 0)
 		return ctx_fail(ctx, -nfd, "open device fd %d: dup: %s", fd, strerror(-nfd));
 	snprintf(name, sizeof(name), "fd %d", fd);
 	rc = bind_fd(ctx, nfd, opts, name, out);
 	if (rc < 0)
-		ctx->sys->close(nfd);
+		sys_close_(ctx->sys, nfd);
 	return ret_errno(rc);
 }
 
@@ -213,7 +213,7 @@ void iommufd_device_close(struct iommufd_device *dev)
 {
 	if (!dev)
 		return;
-	dev->ctx->sys->close(dev->fd);
+	sys_close_(dev->ctx->sys, dev->fd);
 	iommufd_ctx_unref(dev->ctx);
 	free(dev);
 }
@@ -257,7 +257,7 @@ static int do_attach(struct iommufd_device *dev, uint32_t flags, uint32_t pasid,
 	};
 	int rc;
 
-	rc = dev->ctx->sys->ioctl(dev->fd, UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
+	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
 	if (rc < 0)
 		return attach_fail(dev, what, -rc, pt_id);
 	if (!flags)
@@ -297,7 +297,7 @@ int iommufd_device_detach(struct iommufd_device *dev)
 		return ret_errno(-EINVAL);
 	if (!dev->pt_id)
 		return ctx_fail(dev->ctx, EINVAL, "detach %s: not attached", dev->name);
-	rc = dev->ctx->sys->ioctl(dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_DETACH_IOMMUFD_PT on %s: %s (%s)",
 				dev->name, strerror(-rc), errno_hint(-rc));
@@ -324,7 +324,7 @@ int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
 
 	if (!dev)
 		return ret_errno(-EINVAL);
-	rc = dev->ctx->sys->ioctl(dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "detach PASID %u of %s: %s (%s)", pasid, dev->name,
 				strerror(-rc), errno_hint(-rc));
@@ -354,7 +354,7 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 	if (info->sz < offsetof(struct iommufd_hw_info, u))
 		return ctx_fail(dev->ctx, EINVAL, "get_hw_info: info->sz %zu is too small (set it to sizeof(struct iommufd_hw_info))", info->sz);
 	cmd.dev_id = dev->devid;
-	rc = dev->ctx->sys->ioctl(dev->ctx->fd, UAPI_IOMMU_GET_HW_INFO, &cmd);
+	rc = sys_ioctl_(dev->ctx->sys, dev->ctx->fd, UAPI_IOMMU_GET_HW_INFO, &cmd);
 	if (rc == -ENOTTY)
 		return ctx_fail(dev->ctx, EOPNOTSUPP, "IOMMU_GET_HW_INFO: not supported by this kernel (needs Linux 6.6)");
 	if (rc < 0)
@@ -417,7 +417,7 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 
 	if (!dev || !info)
 		return ret_errno(-EINVAL);
-	rc = dev->ctx->sys->ioctl(dev->fd, UAPI_VFIO_DEVICE_GET_INFO, &cmd);
+	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_INFO, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_INFO on %s: %s (%s)", dev->name, strerror(-rc), errno_hint(-rc));
 	info->flags = cmd.flags & (IOMMUFD_DEVICE_FLAG_RESET | IOMMUFD_DEVICE_FLAG_PCI);
@@ -434,7 +434,7 @@ static int region_info(struct iommufd_device *dev, uint32_t index, struct iommuf
 	struct uapi_vfio_region_info cmd = { .argsz = sizeof(cmd), .index = index };
 	int rc;
 
-	rc = dev->ctx->sys->ioctl(dev->fd, UAPI_VFIO_DEVICE_GET_REGION_INFO, &cmd);
+	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_REGION_INFO, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_REGION_INFO %u on %s: %s (%s)", index, dev->name,
 				strerror(-rc), rc == -EINVAL ? "the device has no such region" : errno_hint(-rc));
@@ -494,7 +494,7 @@ static ssize_t region_rw(struct iommufd_device *dev, uint32_t index, uint64_t of
 			 what, &off);
 	if (rc < 0)
 		return rc;
-	n = write ? dev->ctx->sys->pwrite(dev->fd, buf, len, off) : dev->ctx->sys->pread(dev->fd, buf, len, off);
+	n = write ? sys_pwrite_(dev->ctx->sys, dev->fd, buf, len, off) : sys_pread_(dev->ctx->sys, dev->fd, buf, len, off);
 	if (n < 0)
 		return ctx_fail(dev->ctx, (int)-n, "%s region %u of %s at 0x%" PRIx64 ": %s", what, index,
 				dev->name, offset, strerror((int)-n));
@@ -525,7 +525,7 @@ int iommufd_device_mmap_region(struct iommufd_device *dev, uint32_t index, uint6
 	rc = region_span(dev, index, offset, length, IOMMUFD_REGION_MMAP, "mmap", &off);
 	if (rc < 0)
 		return rc;
-	rc = dev->ctx->sys->mmap(length, prot, MAP_SHARED, dev->fd, off, &p);
+	rc = sys_mmap_(dev->ctx->sys, length, prot, MAP_SHARED, dev->fd, off, &p);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "mmap region %u of %s offset 0x%" PRIx64 " length 0x%zx: %s",
 				index, dev->name, offset, length, strerror(-rc));
@@ -539,7 +539,7 @@ int iommufd_device_munmap_region(struct iommufd_device *dev, void *addr, size_t 
 
 	if (!dev || !addr)
 		return ret_errno(-EINVAL);
-	rc = dev->ctx->sys->munmap(addr, length);
+	rc = sys_munmap_(dev->ctx->sys, addr, length);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "munmap of a region of %s: %s", dev->name, strerror(-rc));
 	return 0;
@@ -551,7 +551,7 @@ int iommufd_device_reset(struct iommufd_device *dev)
 
 	if (!dev)
 		return ret_errno(-EINVAL);
-	rc = dev->ctx->sys->ioctl(dev->fd, UAPI_VFIO_DEVICE_RESET, NULL);
+	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_RESET, NULL);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_RESET on %s: %s (%s)", dev->name, strerror(-rc),
 				rc == -EINVAL ? "the device has no reset method" : errno_hint(-rc));

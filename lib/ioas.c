@@ -25,7 +25,7 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return ctx_fail(ctx, ENOMEM, "IOAS alloc: out of memory");
-	rc = ctx->sys->ioctl(ctx->fd, UAPI_IOMMU_IOAS_ALLOC, &cmd);
+	rc = sys_ioctl_(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_ALLOC, &cmd);
 	if (rc < 0) {
 		free(ioas);
 		return ctx_fail(ctx, -rc, "IOMMU_IOAS_ALLOC: %s (%s)", strerror(-rc), errno_hint(-rc));
@@ -98,7 +98,7 @@ static int read_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range
 			.num_iovas = cap,
 			.allowed_iovas = (uintptr_t)buf,
 		};
-		rc = ioas->ctx->sys->ioctl(ioas->ctx->fd, UAPI_IOMMU_IOAS_IOVA_RANGES, &cmd);
+		rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_IOVA_RANGES, &cmd);
 		if (rc == -EMSGSIZE && cmd.num_iovas > cap) {
 			cap = cmd.num_iovas; /* the kernel says how many it has */
 			continue;
@@ -225,7 +225,7 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, ui
 	cmd.ioas_id = ioas->id;
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
 		cmd.iova = *iova;
-	rc = ioas->ctx->sys->ioctl(ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
+	rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
 	if (rc < 0)
 		return map_fail(ioas, "IOMMU_IOAS_MAP", -rc, cmd.iova, length, flags);
 	*iova = cmd.iova;
@@ -251,7 +251,7 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uin
 	cmd.ioas_id = ioas->id;
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
 		cmd.iova = *iova;
-	rc = ioas->ctx->sys->ioctl(ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP_FILE, &cmd);
+	rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP_FILE, &cmd);
 	if (rc == -ENOTTY)
 		return ctx_fail(ioas->ctx, EOPNOTSUPP,
 				"IOMMU_IOAS_MAP_FILE: not supported by this kernel (needs Linux 6.13); map the memory with iommufd_ioas_map()");
@@ -284,7 +284,7 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 	cmd.src_ioas_id = src->id;
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
 		cmd.dst_iova = *dst_iova;
-	rc = dst->ctx->sys->ioctl(dst->ctx->fd, UAPI_IOMMU_IOAS_COPY, &cmd);
+	rc = sys_ioctl_(dst->ctx->sys, dst->ctx->fd, UAPI_IOMMU_IOAS_COPY, &cmd);
 	if (rc == -ENOENT)
 		return ctx_fail(dst->ctx, ENOENT,
 				"IOMMU_IOAS_COPY from IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
@@ -306,7 +306,7 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 	};
 	int rc;
 
-	rc = ioas->ctx->sys->ioctl(ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
+	rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
 	if (rc == -ENOENT)
 		return ctx_fail(ioas->ctx, ENOENT,
 				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
@@ -374,7 +374,7 @@ int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iov
 	cmd.ioas_id = ioas->id;
 	cmd.num_iovas = (uint32_t)count;
 	cmd.allowed_iovas = (uintptr_t)buf;
-	rc = ioas->ctx->sys->ioctl(ioas->ctx->fd, UAPI_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+	rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
 	free(buf);
 	if (rc == -EADDRINUSE)
 		return ctx_fail(ioas->ctx, EADDRINUSE,

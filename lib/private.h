@@ -37,6 +37,20 @@ struct iommufd_sys_ops {
 
 extern const struct iommufd_sys_ops iommufd_sys_real;
 
+/* The object files make every call through these (lib/sys.c). */
+int sys_open_(const struct iommufd_sys_ops *sys, const char *path, int flags);
+int sys_close_(const struct iommufd_sys_ops *sys, int fd);
+int sys_dup_(const struct iommufd_sys_ops *sys, int fd);
+int sys_ioctl_(const struct iommufd_sys_ops *sys, int fd, unsigned long request, void *arg);
+ssize_t sys_pread_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, off_t off);
+ssize_t sys_pwrite_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len, off_t off);
+int sys_mmap_(const struct iommufd_sys_ops *sys, size_t len, int prot, int flags, int fd, off_t off,
+	      void **addr);
+int sys_munmap_(const struct iommufd_sys_ops *sys, void *addr, size_t len);
+ssize_t sys_readlink_(const struct iommufd_sys_ops *sys, const char *path, char *buf, size_t size);
+int sys_list_dir_(const struct iommufd_sys_ops *sys, const char *path,
+		  int (*fn)(const char *name, void *data), void *data);
+
 struct iommufd_ctx {
 	atomic_int refcount;
 	int fd;

@@ -122,3 +122,56 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.readlink = sys_readlink,
 	.list_dir = sys_list_dir,
 };
+
+/* Dispatch through a context's table: the object files call these. */
+int sys_open_(const struct iommufd_sys_ops *sys, const char *path, int flags)
+{
+	return sys->open(path, flags);
+}
+
+int sys_close_(const struct iommufd_sys_ops *sys, int fd)
+{
+	return sys->close(fd);
+}
+
+int sys_dup_(const struct iommufd_sys_ops *sys, int fd)
+{
+	return sys->dup(fd);
+}
+
+int sys_ioctl_(const struct iommufd_sys_ops *sys, int fd, unsigned long request, void *arg)
+{
+	return sys->ioctl(fd, request, arg);
+}
+
+ssize_t sys_pread_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, off_t off)
+{
+	return sys->pread(fd, buf, len, off);
+}
+
+ssize_t sys_pwrite_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len, off_t off)
+{
+	return sys->pwrite(fd, buf, len, off);
+}
+
+int sys_mmap_(const struct iommufd_sys_ops *sys, size_t len, int prot, int flags, int fd, off_t off,
+	      void **addr)
+{
+	return sys->mmap(len, prot, flags, fd, off, addr);
+}
+
+int sys_munmap_(const struct iommufd_sys_ops *sys, void *addr, size_t len)
+{
+	return sys->munmap(addr, len);
+}
+
+ssize_t sys_readlink_(const struct iommufd_sys_ops *sys, const char *path, char *buf, size_t size)
+{
+	return sys->readlink(path, buf, size);
+}
+
+int sys_list_dir_(const struct iommufd_sys_ops *sys, const char *path,
+		  int (*fn)(const char *name, void *data), void *data)
+{
+	return sys->list_dir(path, fn, data);
+}
