@@ -138,7 +138,7 @@ static int check_is_iommufd(const struct iommufd_sys_ops *sys, int fd)
 
 	if (rc == -ENOENT)
 		return 0;
-	return rc < 0 ? (rc == -EBADF ? rc : -ENOTTY) : -ENOTTY;
+	return rc == -EBADF ? rc : -ENOTTY;
 }
 
 int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,

@@ -62,17 +62,21 @@ struct iommufd_ctx *iommufd_ioas_get_ctx(const struct iommufd_ioas *ioas)
 	return ioas->ctx;
 }
 
-static uint32_t map_flags_to_uapi(uint32_t flags)
+/* Translate IOMMUFD_MAP_* flags for the kernel; unknown ones are refused. */
+static int map_flags_to_uapi(struct iommufd_ctx *ctx, const char *what, uint32_t flags, uint32_t *out)
 {
 	uint32_t f = 0;
 
+	if (flags & ~MAP_FLAGS_ALL)
+		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~MAP_FLAGS_ALL);
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
 		f |= UAPI_IOMMU_IOAS_MAP_FIXED_IOVA;
 	if (flags & IOMMUFD_MAP_WRITE)
 		f |= UAPI_IOMMU_IOAS_MAP_WRITEABLE;
 	if (flags & IOMMUFD_MAP_READ)
 		f |= UAPI_IOMMU_IOAS_MAP_READABLE;
-	return f;
+	*out = f;
+	return 0;
 }
 
 /* Fetch the IOVA ranges into a malloc'd array; -errno on failure. */
@@ -212,7 +216,6 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, ui
 {
 	struct uapi_iommu_ioas_map cmd = {
 		.size = sizeof(cmd),
-		.flags = map_flags_to_uapi(flags),
 		.user_va = (uintptr_t)vaddr,
 		.length = length,
 	};
@@ -220,8 +223,9 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, ui
 
 	if (!ioas || !iova)
 		return ret_errno(-EINVAL);
-	if (flags & ~MAP_FLAGS_ALL)
-		return ctx_fail(ioas->ctx, EINVAL, "map: unknown flags 0x%x", flags & ~MAP_FLAGS_ALL);
+	rc = map_flags_to_uapi(ioas->ctx, "map", flags, &cmd.flags);
+	if (rc < 0)
+		return rc;
 	cmd.ioas_id = ioas->id;
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
 		cmd.iova = *iova;
@@ -237,7 +241,6 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uin
 {
 	struct uapi_iommu_ioas_map_file cmd = {
 		.size = sizeof(cmd),
-		.flags = map_flags_to_uapi(flags),
 		.fd = fd,
 		.start = start,
 		.length = length,
@@ -246,8 +249,9 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uin
 
 	if (!ioas || !iova)
 		return ret_errno(-EINVAL);
-	if (flags & ~MAP_FLAGS_ALL)
-		return ctx_fail(ioas->ctx, EINVAL, "map_file: unknown flags 0x%x", flags & ~MAP_FLAGS_ALL);
+	rc = map_flags_to_uapi(ioas->ctx, "map_file", flags, &cmd.flags);
+	if (rc < 0)
+		return rc;
 	cmd.ioas_id = ioas->id;
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
 		cmd.iova = *iova;
@@ -268,7 +272,6 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 {
 	struct uapi_iommu_ioas_copy cmd = {
 		.size = sizeof(cmd),
-		.flags = map_flags_to_uapi(flags),
 		.length = length,
 		.src_iova = src_iova,
 	};
@@ -278,8 +281,9 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 		return ret_errno(-EINVAL);
 	if (dst->ctx != src->ctx)
 		return ctx_fail(dst->ctx, EINVAL, "copy: source and destination IOAS are in different contexts");
-	if (flags & ~MAP_FLAGS_ALL)
-		return ctx_fail(dst->ctx, EINVAL, "copy: unknown flags 0x%x", flags & ~MAP_FLAGS_ALL);
+	rc = map_flags_to_uapi(dst->ctx, "copy", flags, &cmd.flags);
+	if (rc < 0)
+		return rc;
 	cmd.dst_ioas_id = dst->id;
 	cmd.src_ioas_id = src->id;
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
