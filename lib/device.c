@@ -305,11 +305,42 @@ int iommufd_device_detach(struct iommufd_device *dev)
 	return 0;
 }
 
+/* Refuse a PASID the device cannot have, with the reason, before the kernel
+ * gives a bare EINVAL: PASID 0 is the device's own RID attachment, and
+ * the IOMMU reports the PASID width through IOMMU_GET_HW_INFO. */
+static int pasid_check(struct iommufd_device *dev, uint32_t pasid, const char *what)
+{
+	struct uapi_iommu_hw_info cmd = { .size = sizeof(cmd), .dev_id = dev->devid };
+	uint32_t width;
+
+	if (pasid == 0)
+		return ctx_fail(dev->ctx, EINVAL,
+				"%s %s: PASID 0 is the device's RID attachment; use iommufd_device_attach() or iommufd_device_detach()",
+				what, dev->name);
+	/* Without IOMMU_GET_HW_INFO (before 6.6) the attach itself decides. */
+	if (sys_ioctl_(dev->ctx->sys, dev->ctx->fd, UAPI_IOMMU_GET_HW_INFO, &cmd) < 0)
+		return 0;
+	width = cmd.out_max_pasid_log2;
+	if (width == 0)
+		return ctx_fail(dev->ctx, EOPNOTSUPP,
+				"%s %s PASID %u: the device has no PASID support (IOMMU_GET_HW_INFO reports a PASID width of 0: the device lacks the PCI PASID capability or its IOMMU runs without PASID, e.g. VT-d outside scalable mode)",
+				what, dev->name, pasid);
+	if (width < 32 && pasid >> width)
+		return ctx_fail(dev->ctx, EINVAL, "%s %s PASID %u: out of range (the device supports %u PASID bits)",
+				what, dev->name, pasid, width);
+	return 0;
+}
+
 int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint32_t pt_id,
 				uint32_t *hwpt_id)
 {
+	int rc;
+
 	if (!dev)
 		return ret_errno(-EINVAL);
+	rc = pasid_check(dev, pasid, "attach PASID of");
+	if (rc < 0)
+		return rc;
 	return do_attach(dev, UAPI_VFIO_DEVICE_ATTACH_PASID, pasid, pt_id, hwpt_id, "attach PASID of");
 }
 
@@ -324,6 +355,9 @@ int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
 
 	if (!dev)
 		return ret_errno(-EINVAL);
+	rc = pasid_check(dev, pasid, "detach PASID of");
+	if (rc < 0)
+		return rc;
 	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "detach PASID %u of %s: %s (%s)", pasid, dev->name,

@@ -32,6 +32,7 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
 	}
 	ioas->ctx = iommufd_ctx_ref(ctx);
 	ioas->id = cmd.out_ioas_id;
+	pthread_mutex_init(&ioas->lock, NULL);
 	*out = ioas;
 	return 0;
 }
@@ -47,6 +48,8 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: still in use by a device, HWPT or in-kernel access; detach or destroy those first", ioas->id);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "destroy IOAS %u: %s (%s)", ioas->id, strerror(-rc), errno_hint(-rc));
+	iova_tree_clear(&ioas->areas);
+	pthread_mutex_destroy(&ioas->lock);
 	iommufd_ctx_unref(ioas->ctx);
 	free(ioas);
 	return 0;
@@ -164,6 +167,43 @@ static void describe_ranges(struct iommufd_ioas *ioas, char *buf, size_t size)
 }
 
 /* Explain a failed map-like call; returns -err. */
+/* Remember a mapping the kernel accepted. Records that overlap it are stale
+ * (the caller unmapped behind our back) and go. */
+static void areas_add(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length)
+{
+	const struct iova_node *n;
+	int rc;
+
+	pthread_mutex_lock(&ioas->lock);
+	while ((n = iova_tree_find(&ioas->areas, iova, iova + length - 1)))
+		iova_tree_remove(&ioas->areas, n->first);
+	rc = iova_tree_insert(&ioas->areas, iova, iova + length - 1);
+	pthread_mutex_unlock(&ioas->lock);
+	if (rc < 0)
+		ctx_log(ioas->ctx, LOG_WARNING,
+			"IOAS %u: cannot record the mapping at 0x%" PRIx64 ": %s; overlap explanations will miss it",
+			ioas->id, iova, strerror(-rc));
+}
+
+/* Name the recorded mapping that overlaps [iova, iova + length). */
+static void describe_overlap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
+			     char *buf, size_t size)
+{
+	const struct iova_node *n;
+	uint64_t last = length ? iova + length - 1 : iova;
+
+	if (last < iova)
+		last = UINT64_MAX;
+	pthread_mutex_lock(&ioas->lock);
+	n = iova_tree_find(&ioas->areas, iova, last);
+	if (n)
+		snprintf(buf, size, "; it overlaps the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
+			 n->first, n->last - n->first + 1);
+	else
+		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
+	pthread_mutex_unlock(&ioas->lock);
+}
+
 static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64_t iova,
 		    uint64_t length, uint32_t flags)
 {
@@ -174,6 +214,7 @@ static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64
 	switch (err) {
 	case EEXIST:
 		cause = "the range overlaps an existing mapping";
+		describe_overlap(ioas, iova, length, extra, sizeof(extra));
 		break;
 	case EINVAL:
 		if (!(flags & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)))
@@ -232,6 +273,7 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, ui
 	rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
 	if (rc < 0)
 		return map_fail(ioas, "IOMMU_IOAS_MAP", -rc, cmd.iova, length, flags);
+	areas_add(ioas, cmd.iova, length);
 	*iova = cmd.iova;
 	return 0;
 }
@@ -263,6 +305,7 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uin
 		return ctx_fail(ioas->ctx, EBADF, "IOMMU_IOAS_MAP_FILE: fd %d is not open", fd);
 	if (rc < 0)
 		return map_fail(ioas, "IOMMU_IOAS_MAP_FILE", -rc, cmd.iova, length, flags);
+	areas_add(ioas, cmd.iova, length);
 	*iova = cmd.iova;
 	return 0;
 }
@@ -296,8 +339,24 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 				src->id, src_iova, length, dst->id);
 	if (rc < 0)
 		return map_fail(dst, "IOMMU_IOAS_COPY to", -rc, cmd.dst_iova, length, flags);
+	areas_add(dst, cmd.dst_iova, length);
 	*dst_iova = cmd.dst_iova;
 	return 0;
+}
+
+/* The recorded mapping that [first, last] would cut in two, if any. The
+ * kernel unmaps the whole mappings before such a one and then fails, so we
+ * refuse up front instead. Called with ioas->lock held. */
+static const struct iova_node *split_area(struct iommufd_ioas *ioas, uint64_t first, uint64_t last)
+{
+	const struct iova_node *n = iova_tree_find(&ioas->areas, first, last);
+
+	if (n && n->first < first)
+		return n;
+	n = iova_tree_find(&ioas->areas, last, last);
+	if (n && n->last > last)
+		return n;
+	return NULL;
 }
 
 static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
@@ -308,13 +367,38 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		.iova = iova,
 		.length = length,
 	};
+	/* iova 0 with length U64_MAX is the kernel's "everything". */
+	uint64_t last = iova == 0 && length == UINT64_MAX ? UINT64_MAX : iova + length - 1;
+	const struct iova_node *n;
 	int rc;
 
+	if (last < iova)
+		return ctx_fail(ioas->ctx, EOVERFLOW,
+				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": iova + length overflows",
+				ioas->id, iova, length);
+	pthread_mutex_lock(&ioas->lock);
+	n = split_area(ioas, iova, last);
+	if (n) {
+		uint64_t first = n->first, len = n->last - n->first + 1;
+
+		pthread_mutex_unlock(&ioas->lock);
+		return ctx_fail(ioas->ctx, ENOENT,
+				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				": the range would split the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
+				" (unmap whole mappings); nothing was unmapped",
+				ioas->id, iova, length, first, len);
+	}
 	rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
+	/* On success the kernel removed exactly the mappings inside the range.
+	 * On failure it may have removed some before the one it stopped at;
+	 * drop their records too, so the explanations stay conservative. */
+	if (rc == 0 || rc == -EBUSY || rc == -ENOENT)
+		iova_tree_remove_within(&ioas->areas, iova, last);
+	pthread_mutex_unlock(&ioas->lock);
 	if (rc == -ENOENT)
 		return ctx_fail(ioas->ctx, ENOENT,
 				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
-				": nothing is mapped there, or the range would split a mapping (unmap whole mappings)",
+				": nothing is mapped there, or the range would split a mapping not made through this handle",
 				ioas->id, iova, length);
 	if (rc == -EBUSY)
 		return ctx_fail(ioas->ctx, EBUSY,
@@ -324,8 +408,7 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc,
 				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": %s (%s)",
-				ioas->id, iova, length, strerror(-rc),
-				length == 0 ? "length is 0" : errno_hint(-rc));
+				ioas->id, iova, length, strerror(-rc), errno_hint(-rc));
 	if (unmapped)
 		*unmapped = cmd.length;
 	return 0;
@@ -345,7 +428,6 @@ int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *unmapped)
 {
 	if (!ioas)
 		return ret_errno(-EINVAL);
-	/* iova 0 with length U64_MAX is the kernel's "everything". */
 	return do_unmap(ioas, 0, UINT64_MAX, unmapped);
 }
 

@@ -13,6 +13,8 @@
 
 #include <iommufd/iommufd.h>
 
+#include "iova-tree.h"
+
 /*
  * The system-call layer. Every call returns a value >= 0 on success and a
  * negative errno on failure (never -1 with errno). lib/sys.c has the real one;
@@ -71,6 +73,10 @@ struct iommufd_ctx {
 struct iommufd_ioas {
 	struct iommufd_ctx *ctx;
 	uint32_t id;
+	/* The mappings made through this handle (map, map_file, copy), for
+	 * explaining EEXIST and refusing unmaps that would split one. */
+	pthread_mutex_t lock;
+	struct iova_tree areas;
 };
 
 struct iommufd_device {

@@ -174,7 +174,7 @@ IOMMUFD_API const char *iommufd_feature_name(enum iommufd_feature feature);
 
 /**
  * How pinned memory is charged against RLIMIT_MEMLOCK (IOMMU_OPTION
- * RLIMIT_MODE). Global to the kernel, not to the context.
+ * RLIMIT_MODE). A property of the context, set before it has any object.
  * @since 0.1
  */
 enum iommufd_rlimit_mode {

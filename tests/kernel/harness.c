@@ -114,6 +114,33 @@ int raw_destroy(struct iommufd_ctx *ctx, uint32_t id)
 	return ioctl(iommufd_ctx_get_fd(ctx), _IO(';', 0x80), &cmd) < 0 ? -errno : 0;
 }
 
+int raw_unmap(struct iommufd_ctx *ctx, uint32_t ioas_id, uint64_t iova, uint64_t len)
+{
+	struct {
+		uint32_t size;
+		uint32_t ioas_id;
+		uint64_t iova;
+		uint64_t length;
+	} cmd = { sizeof(cmd), ioas_id, iova, len };
+
+	return ioctl(iommufd_ctx_get_fd(ctx), _IO(';', 0x86), &cmd) < 0 ? -errno : 0;
+}
+
+long vm_pin_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPin: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
 void *alloc_pages(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

@@ -42,6 +42,10 @@ int mock_check_map(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova,
 int mock_check_refs(struct iommufd_ctx *ctx, void *uptr, uint64_t len, uint32_t refs);
 /* ADD_RESERVED: reserve an IOVA range in an IOAS. */
 int mock_add_reserved(struct iommufd_ctx *ctx, uint32_t ioas_id, uint64_t start, uint64_t len);
+/* A raw IOMMU_IOAS_UNMAP, bypassing the library. */
+int raw_unmap(struct iommufd_ctx *ctx, uint32_t ioas_id, uint64_t iova, uint64_t len);
+/* VmPin of this process in KiB (pages charged with IOMMUFD_RLIMIT_PER_PROCESS). */
+long vm_pin_kib(void);
 /* Destroy an object by ID with a raw IOMMU_DESTROY. */
 int raw_destroy(struct iommufd_ctx *ctx, uint32_t id);
 

@@ -299,6 +299,67 @@ static void nvme_device(void **state)
 	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
 }
 
+/* Pages are pinned while a device's domain maps them and released when the
+ * device goes: charged per process, they show in VmPin. */
+static void close_releases_pins(void **state)
+{
+	struct fix *f = *state;
+	const size_t len = 64 * PAGE;
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_device *dev;
+	uint64_t iova = 0x400000, out;
+	uint8_t *mem = alloc_pages(len);
+	long base;
+
+	assert_non_null(mem);
+	/* one bind per device: give the fixture's up */
+	iommufd_device_close(f->dev);
+	f->dev = NULL;
+	assert_int_equal(iommufd_ctx_new(NULL, &ctx), 0);
+	assert_ok(ctx, iommufd_ctx_set_rlimit_mode(ctx, IOMMUFD_RLIMIT_PER_PROCESS));
+	assert_ok(ctx, iommufd_ioas_new(ctx, &ioas));
+	assert_ok(ctx, iommufd_ioas_map(ioas, mem, len, &iova, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	/* no domain yet: nothing pinned */
+	base = vm_pin_kib();
+	assert_true(base >= 0);
+	assert_ok(ctx, iommufd_device_open_pci(ctx, f->addr, NULL, &dev));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL));
+	assert_int_equal(vm_pin_kib(), base + (long)(len / 1024));
+	/* closing the device unbinds it, and its domain's pins go */
+	iommufd_device_close(dev);
+	assert_int_equal(vm_pin_kib(), base);
+	/* unmap releases them too */
+	assert_ok(ctx, iommufd_device_open_pci(ctx, f->addr, NULL, &dev));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL));
+	assert_int_equal(vm_pin_kib(), base + (long)(len / 1024));
+	assert_ok(ctx, iommufd_ioas_unmap(ioas, iova, len, &out));
+	assert_int_equal(vm_pin_kib(), base);
+	iommufd_device_close(dev);
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	assert_null(iommufd_ctx_unref(ctx));
+	free_pages(mem, len);
+	assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, f->addr, NULL, &f->dev));
+}
+
+/* edu has no PASID capability: the library says so before the kernel
+ * would give a bare error; PASID 0 is the RID attachment. */
+static void pasid_refused(void **state)
+{
+	struct fix *f = *state;
+	uint32_t hwpt = 77;
+
+	assert_errno(EOPNOTSUPP, iommufd_device_attach_pasid(f->dev, 1, iommufd_ioas_get_id(f->ioas), &hwpt));
+	assert_int_equal(hwpt, 77);
+	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "no PASID support"));
+	assert_errno(EOPNOTSUPP, iommufd_device_detach_pasid(f->dev, 1));
+	assert_errno(EINVAL, iommufd_device_attach_pasid(f->dev, 0, iommufd_ioas_get_id(f->ioas), &hwpt));
+	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "RID"));
+	/* the device is still usable */
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_detach(f->dev));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +370,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(attach_narrows_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(dma_follows_attach_replace_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(nvme_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(close_releases_pins, setup, teardown),
+		cmocka_unit_test_setup_teardown(pasid_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("device", tests, NULL, NULL);

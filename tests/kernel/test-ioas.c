@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,13 @@ static void map_errors(void **state)
 	assert_errno(EEXIST, iommufd_ioas_map(f->ioas, (char *)f->buf + 8 * PAGE, 4 * PAGE, &iova2,
 					      IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
 	assert_int_equal(iova2, BASE + 2 * PAGE);
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "overlaps"));
+	{
+		char want[96];
+
+		snprintf(want, sizeof(want), "overlaps the mapping at iova 0x%llx length 0x%x",
+			 (unsigned long long)BASE, 4 * PAGE);
+		assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), want));
+	}
 	/* outside the mock aperture: the message lists the usable ranges */
 	iova2 = 0;
 	assert_errno(EINVAL, iommufd_ioas_map(f->ioas, (char *)f->buf + 8 * PAGE, 4 * PAGE, &iova2,
@@ -180,6 +187,33 @@ static void map_errors(void **state)
 	assert_int_equal(mock_check_map(f->ctx, f->hwpt_id, BASE, f->buf, 4 * PAGE), 0);
 	assert_int_equal(mock_check_refs(f->ctx, f->buf, 4 * PAGE, 1), 0);
 	assert_ok(f->ctx, iommufd_ioas_unmap(f->ioas, BASE, 4 * PAGE, &out));
+	assert_int_equal(out, 4 * PAGE);
+}
+
+/* The kernel unmaps the whole mappings in front of one it would have to
+ * split and only then fails with ENOENT. The library refuses such a request
+ * before the kernel sees it, so a failed unmap has changed nothing. */
+static void unmap_never_half_done(void **state)
+{
+	struct fix *f = *state;
+	uint64_t a = BASE, b = BASE + 2 * PAGE, out = 77;
+
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->buf, 2 * PAGE, &a,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, (char *)f->buf + 2 * PAGE, 4 * PAGE, &b,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	/* [a, a + 4 pages) holds all of a and half of b */
+	assert_errno(ENOENT, iommufd_ioas_unmap(f->ioas, a, 4 * PAGE, &out));
+	assert_int_equal(out, 77);
+	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "split the mapping at iova"));
+	assert_int_equal(mock_check_map(f->ctx, f->hwpt_id, a, f->buf, 6 * PAGE), 0);
+	assert_int_equal(mock_check_refs(f->ctx, f->buf, 6 * PAGE, 1), 0);
+	/* the same request as a raw ioctl: ENOENT, yet a is gone */
+	assert_int_equal(raw_unmap(f->ctx, iommufd_ioas_get_id(f->ioas), a, 4 * PAGE), -ENOENT);
+	assert_int_not_equal(mock_check_map(f->ctx, f->hwpt_id, a, f->buf, 2 * PAGE), 0);
+	assert_int_equal(mock_check_refs(f->ctx, f->buf, 2 * PAGE, 0), 0);
+	assert_int_equal(mock_check_map(f->ctx, f->hwpt_id, b, (char *)f->buf + 2 * PAGE, 4 * PAGE), 0);
+	assert_ok(f->ctx, iommufd_ioas_unmap_all(f->ioas, &out));
 	assert_int_equal(out, 4 * PAGE);
 }
 
@@ -344,6 +378,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(map_reaches_page_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(map_kernel_chosen_iova, setup, teardown),
 		cmocka_unit_test_setup_teardown(map_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(unmap_never_half_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(iova_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(allow_iovas, setup, teardown),
 		cmocka_unit_test_setup_teardown(copy_shares_pins, setup, teardown),
