@@ -32,7 +32,7 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
 	}
 	ioas->ctx = iommufd_ctx_ref(ctx);
 	ioas->id = cmd.out_ioas_id;
-	pthread_mutex_init(&ioas->lock, NULL);
+	atomic_flag_clear(&ioas->lock);
 	*out = ioas;
 	return 0;
 }
@@ -49,7 +49,6 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "destroy IOAS %u: %s (%s)", ioas->id, strerror(-rc), errno_hint(-rc));
 	iova_tree_clear(&ioas->areas);
-	pthread_mutex_destroy(&ioas->lock);
 	iommufd_ctx_unref(ioas->ctx);
 	free(ioas);
 	return 0;
@@ -174,11 +173,14 @@ static void areas_add(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length)
 	const struct iova_node *n;
 	int rc;
 
-	pthread_mutex_lock(&ioas->lock);
-	while ((n = iova_tree_find(&ioas->areas, iova, iova + length - 1)))
-		iova_tree_remove(&ioas->areas, n->first);
+	spin_lock(&ioas->lock);
 	rc = iova_tree_insert(&ioas->areas, iova, iova + length - 1);
-	pthread_mutex_unlock(&ioas->lock);
+	if (rc == -EEXIST) {
+		while ((n = iova_tree_find(&ioas->areas, iova, iova + length - 1)))
+			iova_tree_remove(&ioas->areas, n->first);
+		rc = iova_tree_insert(&ioas->areas, iova, iova + length - 1);
+	}
+	spin_unlock(&ioas->lock);
 	if (rc < 0)
 		ctx_log(ioas->ctx, LOG_WARNING,
 			"IOAS %u: cannot record the mapping at 0x%" PRIx64 ": %s; overlap explanations will miss it",
@@ -194,14 +196,14 @@ static void describe_overlap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t 
 
 	if (last < iova)
 		last = UINT64_MAX;
-	pthread_mutex_lock(&ioas->lock);
+	spin_lock(&ioas->lock);
 	n = iova_tree_find(&ioas->areas, iova, last);
 	if (n)
 		snprintf(buf, size, "; it overlaps the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
 			 n->first, n->last - n->first + 1);
 	else
 		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
-	pthread_mutex_unlock(&ioas->lock);
+	spin_unlock(&ioas->lock);
 }
 
 static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64_t iova,
@@ -346,13 +348,18 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 
 /* The recorded mapping that [first, last] would cut in two, if any. The
  * kernel unmaps the whole mappings before such a one and then fails, so we
- * refuse up front instead. Called with ioas->lock held. */
+ * refuse up front instead. Called with ioas->lock held. A map racing this
+ * unmap in the same range is the caller's race, as it is for the kernel. */
 static const struct iova_node *split_area(struct iommufd_ioas *ioas, uint64_t first, uint64_t last)
 {
 	const struct iova_node *n = iova_tree_find(&ioas->areas, first, last);
 
-	if (n && n->first < first)
+	if (!n)
+		return NULL;
+	if (n->first < first)
 		return n;
+	if (n->last >= last)
+		return n->last > last ? n : NULL;
 	n = iova_tree_find(&ioas->areas, last, last);
 	if (n && n->last > last)
 		return n;
@@ -376,25 +383,28 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		return ctx_fail(ioas->ctx, EOVERFLOW,
 				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": iova + length overflows",
 				ioas->id, iova, length);
-	pthread_mutex_lock(&ioas->lock);
+	spin_lock(&ioas->lock);
 	n = split_area(ioas, iova, last);
 	if (n) {
 		uint64_t first = n->first, len = n->last - n->first + 1;
 
-		pthread_mutex_unlock(&ioas->lock);
+		spin_unlock(&ioas->lock);
 		return ctx_fail(ioas->ctx, ENOENT,
 				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
 				": the range would split the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
 				" (unmap whole mappings); nothing was unmapped",
 				ioas->id, iova, length, first, len);
 	}
+	spin_unlock(&ioas->lock);
 	rc = sys_ioctl_(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
 	/* On success the kernel removed exactly the mappings inside the range.
 	 * On failure it may have removed some before the one it stopped at;
 	 * drop their records too, so the explanations stay conservative. */
-	if (rc == 0 || rc == -EBUSY || rc == -ENOENT)
+	if (rc == 0 || rc == -EBUSY || rc == -ENOENT) {
+		spin_lock(&ioas->lock);
 		iova_tree_remove_within(&ioas->areas, iova, last);
-	pthread_mutex_unlock(&ioas->lock);
+		spin_unlock(&ioas->lock);
+	}
 	if (rc == -ENOENT)
 		return ctx_fail(ioas->ctx, ENOENT,
 				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64

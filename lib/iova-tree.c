@@ -68,28 +68,36 @@ static struct iova_node *take_min(struct iova_node *n, struct iova_node **min)
 	return rebalance(n);
 }
 
-static struct iova_node *erase(struct iova_node *n, uint64_t first)
+/* A map/unmap loop then never reaches malloc. */
+static void release(struct iova_tree *tree, struct iova_node *n)
+{
+	if (tree->spare)
+		free(n);
+	else
+		tree->spare = n;
+}
+
+/* Remove the node keyed first from n's subtree (it must be there). */
+static struct iova_node *erase(struct iova_tree *tree, struct iova_node *n, uint64_t first)
 {
 	struct iova_node *succ;
 
-	if (!n)
-		return NULL;
 	if (first != n->first) {
 		int dir = first > n->first;
 
-		n->child[dir] = erase(n->child[dir], first);
+		n->child[dir] = erase(tree, n->child[dir], first);
 		return rebalance(n);
 	}
 	if (!n->child[0] || !n->child[1]) {
 		struct iova_node *c = n->child[0] ? n->child[0] : n->child[1];
 
-		free(n);
+		release(tree, n);
 		return c;
 	}
 	n->child[1] = take_min(n->child[1], &succ);
 	succ->child[0] = n->child[0];
 	succ->child[1] = n->child[1];
-	free(n);
+	release(tree, n);
 	return rebalance(succ);
 }
 
@@ -118,11 +126,14 @@ int iova_tree_insert(struct iova_tree *tree, uint64_t first, uint64_t last)
 		return -EINVAL;
 	if (iova_tree_find(tree, first, last))
 		return -EEXIST;
-	node = calloc(1, sizeof(*node));
-	if (!node)
+	node = tree->spare;
+	if (node)
+		tree->spare = NULL;
+	else if (!(node = malloc(sizeof(*node))))
 		return -ENOMEM;
 	node->first = first;
 	node->last = last;
+	node->child[0] = node->child[1] = NULL;
 	node->height = 1;
 	tree->root = insert(tree->root, node);
 	tree->count++;
@@ -135,7 +146,7 @@ int iova_tree_remove(struct iova_tree *tree, uint64_t first)
 
 	if (!n || n->first != first)
 		return -ENOENT;
-	tree->root = erase(tree->root, first);
+	tree->root = erase(tree, tree->root, first);
 	tree->count--;
 	return 0;
 }
@@ -148,8 +159,11 @@ size_t iova_tree_remove_within(struct iova_tree *tree, uint64_t first, uint64_t 
 	while ((n = iova_tree_find(tree, first, last))) {
 		uint64_t start = n->first, end = n->last;
 
-		if (start >= first && end <= last && iova_tree_remove(tree, start) == 0)
+		if (start >= first && end <= last) {
+			tree->root = erase(tree, tree->root, start);
+			tree->count--;
 			removed++;
+		}
 		if (end >= last)
 			break;
 		first = end + 1;
@@ -171,6 +185,8 @@ static void free_all(struct iova_node *n)
 void iova_tree_clear(struct iova_tree *tree)
 {
 	free_all(tree->root);
+	free(tree->spare);
 	tree->root = NULL;
+	tree->spare = NULL;
 	tree->count = 0;
 }

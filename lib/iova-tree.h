@@ -22,6 +22,7 @@ struct iova_node {
 struct iova_tree {
 	struct iova_node *root;
 	size_t count;
+	struct iova_node *spare; /* one freed node kept for the next insert */
 };
 
 /* Add [first, last]. -EEXIST if it overlaps an area, -ENOMEM, -EINVAL if first > last. */
