@@ -129,13 +129,18 @@ IOMMUFD_API int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova,
 
 /**
  * Unmap [iova, iova + length). The range must cover whole mappings: cutting
- * one in two is refused.
+ * one in two is refused. The kernel would first unmap the whole mappings in
+ * front of the one it cannot split and then fail; the library checks the
+ * mappings made through this handle and refuses such a request before the
+ * kernel sees it, so a failed unmap has unmapped nothing. (Mappings made
+ * with raw ioctls on the same IOAS are invisible to that check.)
  * @param ioas the IOAS
  * @param iova first IOVA
  * @param length bytes; not 0
  * @param[out] unmapped bytes actually unmapped, or NULL; untouched on failure
  * @return 0, or -ENOENT (nothing mapped there, or the range splits a
- *         mapping), -EINVAL (length 0), -EBUSY (pinned by an in-kernel user)
+ *         mapping), -EINVAL (length 0), -EOVERFLOW (iova + length wraps),
+ *         -EBUSY (pinned by an in-kernel user)
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
