@@ -8,7 +8,6 @@
  * Usage (in the VM): map-unmap [ROUNDS]
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,35 +27,21 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
+/* The first edu device that is bound to vfio-pci. */
 static int find_edu(char *addr, size_t len)
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *de;
+	IOMMUFD_OPTS(iommufd_pci_filter, filter, .vendor = 0x1234, .device = 0x11e8, .vfio_only = true);
+	const struct iommufd_pci_info *d;
+	struct iommufd_pci_enum *e;
 	int found = 0;
 
-	while (d && !found && (de = readdir(d))) {
-		char path[512], v[16] = "", dv[16] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", de->d_name);
-		if ((f = fopen(path, "r"))) {
-			if (!fgets(v, sizeof(v), f))
-				v[0] = 0;
-			fclose(f);
-		}
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", de->d_name);
-		if ((f = fopen(path, "r"))) {
-			if (!fgets(dv, sizeof(dv), f))
-				dv[0] = 0;
-			fclose(f);
-		}
-		if (!strncmp(v, "0x1234", 6) && !strncmp(dv, "0x11e8", 6)) {
-			snprintf(addr, len, "%.31s", de->d_name);
-			found = 1;
-		}
+	if (iommufd_pci_enum_new(&filter, &e) < 0)
+		return 0;
+	if ((d = iommufd_pci_enum_first(e))) {
+		snprintf(addr, len, "%s", d->addr);
+		found = 1;
 	}
-	if (d)
-		closedir(d);
+	iommufd_pci_enum_free(e);
 	return found;
 }
 

@@ -11,7 +11,6 @@
  * Usage: edu-dma [PCI-ADDRESS]
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,36 +37,21 @@
 #define SRC_IOVA 0x100000ull
 #define DST_IOVA 0x200000ull
 
+/* The first edu device that is bound to vfio-pci. */
 static int find_edu(char *addr, size_t len)
 {
-	struct dirent *de;
-	DIR *d = opendir("/sys/bus/pci/devices");
+	IOMMUFD_OPTS(iommufd_pci_filter, filter, .vendor = 0x1234, .device = 0x11e8, .vfio_only = true);
+	const struct iommufd_pci_info *d;
+	struct iommufd_pci_enum *e;
 	int found = 0;
 
-	if (!d)
+	if (iommufd_pci_enum_new(&filter, &e) < 0)
 		return 0;
-	while (!found && (de = readdir(d))) {
-		char path[512], v[16] = "", dv[16] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		if (!fgets(v, sizeof(v), f))
-			v[0] = '\0';
-		fclose(f);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		if (!fgets(dv, sizeof(dv), f))
-			dv[0] = '\0';
-		fclose(f);
-		if (!strncmp(v, "0x1234", 6) && !strncmp(dv, "0x11e8", 6)) {
-			snprintf(addr, len, "%.63s", de->d_name);
-			found = 1;
-		}
+	if ((d = iommufd_pci_enum_first(e))) {
+		snprintf(addr, len, "%s", d->addr);
+		found = 1;
 	}
-	closedir(d);
+	iommufd_pci_enum_free(e);
 	return found;
 }
 

@@ -158,8 +158,14 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 	if (!path)
 		path = "/dev/iommu";
 	fd = sys_open_(sys, path, O_RDWR);
+	if (fd == -ENOENT)
+		return host_fail(ENOENT, "%s does not exist: load the iommufd module (modprobe iommufd, or iommufd_host_load_modules()) or use a kernel with CONFIG_IOMMUFD",
+				 path);
+	if (fd == -EACCES || fd == -EPERM)
+		return host_fail(-fd, "cannot open %s: %s (run as root, or give the user access to the node with a udev rule)",
+				 path, strerror(-fd));
 	if (fd < 0)
-		return ret_errno(fd);
+		return host_fail(-fd, "cannot open %s: %s", path, strerror(-fd));
 	ctx = ctx_alloc(sys, fd);
 	if (!ctx) {
 		sys_close_(sys, fd);

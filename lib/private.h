@@ -152,6 +152,55 @@ int opts_check(const void *opts, size_t known);
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), member) + sizeof((opts)->member))
 #define OPTS_GET(opts, member, def) (OPTS_HAS(opts, member) ? (opts)->member : (def))
 
+/*
+ * Calls that have no context (discovery, host setup, diagnostics) make their
+ * system calls through this table; unit tests may point it at a fake.
+ */
+extern const struct iommufd_sys_ops *host_sys;
+
+/* Like ctx_fail() for those calls: the message goes to a thread-local buffer
+ * that iommufd_last_error() returns (lib/last-error.c). */
+int host_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Small sysfs files through host_sys (lib/sysfs.c). sysfs_read() reads up to
+ * size - 1 bytes, drops one trailing newline and returns the length;
+ * sysfs_write() writes the whole value. Both return -errno on failure. */
+ssize_t sysfs_read(const char *path, char *buf, size_t size);
+int sysfs_write(const char *path, const char *value);
+bool path_exists(const char *path);
+
+/*
+ * What lib/diag.c found out about the host and a device; diag_decide() turns
+ * it into findings, so the decisions can be tested without a host.
+ */
+struct diag_facts {
+	bool iommu_active;        /* /sys/class/iommu has an entry */
+	bool iommufd_present;     /* /dev/iommu exists */
+	bool iommufd_available;   /* the module exists (libkmod) */
+	int iommu_access;         /* opening /dev/iommu read-write: 0 or -errno */
+	bool vfio_pci_present;    /* /sys/bus/pci/drivers/vfio-pci */
+	bool vfio_pci_available;  /* the module exists */
+	uint64_t memlock_wanted;  /* 0: not asked */
+	uint64_t memlock_limit;   /* RLIMIT_MEMLOCK soft limit; UINT64_MAX: unlimited */
+	bool cap_ipc_lock;        /* no limit applies */
+	/* the device, when one was asked about */
+	const char *addr;
+	bool device_exists;
+	const struct iommufd_pci_info *dev;
+	char blocker[16];         /* a group member on a DMA host driver */
+	char blocker_driver[64];
+	int cdev_access;          /* opening the cdev read-write: 0 or -errno */
+};
+
+/* A device of addr's IOMMU group, other than addr, bound to a driver that
+ * keeps VFIO from the group: 1 (member and driver filled), 0 (none),
+ * -ENOENT (addr has no group) or another -errno (lib/setup.c). */
+int group_blocker(const char *addr, char member[16], char driver[64]);
+
+struct iommufd_diag;
+int diag_decide(const struct diag_facts *f, struct iommufd_diag *d);
+struct iommufd_diag *diag_new_(void);
+
 /* Parse a PCI address "[dddd:]bb:dd.f" into the canonical "dddd:bb:dd.f". */
 int pci_addr_normalize(const char *in, char out[16]);
 

@@ -53,6 +53,15 @@ struct iommufd_iova_range {
 	uint64_t last;  /**< last IOVA of the range (inclusive) */
 };
 
+/**
+ * The explanation of the last call in this thread that failed and has no
+ * context to keep it in (iommufd_ctx_new(), discovery, host setup, diagnostics).
+ * @return a message, "" when there is none; valid until the next such call
+ *         in this thread
+ * @since 0.1
+ */
+IOMMUFD_API const char *iommufd_last_error(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,7 +39,8 @@ struct iommufd_ctx_opts {
  * @param[out] ctx the new context; untouched on failure
  * @return 0, or a negative errno (also stored in errno): -ENOENT when the
  *         node does not exist (iommufd not loaded or not built), -EACCES
- *         without permission, -E2BIG for unknown opts fields.
+ *         without permission, -E2BIG for unknown opts fields. There is no
+ *         context to explain a failure, so iommufd_last_error() does.
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,

@@ -10,5 +10,8 @@
 #include <iommufd/ctx.h>
 #include <iommufd/ioas.h>
 #include <iommufd/device.h>
+#include <iommufd/discover.h>
+#include <iommufd/setup.h>
+#include <iommufd/diag.h>
 
 #endif

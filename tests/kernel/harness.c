@@ -2,7 +2,6 @@
 /* Helpers for the kernel-tier tests. Raw ioctls here are for the selftest
  * mock and for cross-checking the library, never for the library's work. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,39 +12,20 @@
 #include "harness.h"
 #include "mock.h"
 
-static unsigned int read_hex(const char *dir, const char *attr)
-{
-	char path[512], buf[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, attr);
-	f = fopen(path, "r");
-	if (!f)
-		return 0xffffffffu;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return (unsigned int)strtoul(buf, NULL, 16);
-}
-
 int find_pci(uint16_t vendor, uint16_t device, char addr[32])
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *de;
+	IOMMUFD_OPTS(iommufd_pci_filter, filter, .vendor = vendor, .device = device, .vfio_only = true);
+	const struct iommufd_pci_info *d;
+	struct iommufd_pci_enum *e;
 	int rc = -ENODEV;
 
-	if (!d)
+	if (iommufd_pci_enum_new(&filter, &e) < 0)
 		return -errno;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (read_hex(de->d_name, "vendor") == vendor && read_hex(de->d_name, "device") == device) {
-			snprintf(addr, 32, "%.31s", de->d_name);
-			rc = 0;
-			break;
-		}
+	if ((d = iommufd_pci_enum_first(e))) {
+		snprintf(addr, 32, "%s", d->addr);
+		rc = 0;
 	}
-	closedir(d);
+	iommufd_pci_enum_free(e);
 	return rc;
 }
 

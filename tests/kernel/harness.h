@@ -29,7 +29,7 @@
 		assert_int_equal(errno, (err));  \
 	} while (0)
 
-/* Find the first PCI device with this vendor:device; 0 if found. */
+/* Find the first PCI device with this vendor:device bound to vfio-pci; 0 if found. */
 int find_pci(uint16_t vendor, uint16_t device, char addr[32]);
 
 /* Selftest mock: create a mock device attached to pt_id. */

@@ -10,18 +10,16 @@ rig_load_modules() {
 	done
 }
 
-# Bind every PCI device whose vendor:device or class matches to vfio-pci.
-# rig_bind_vfio 1234:11e8 | 0x010802
+# Bind the PCI device at this address to vfio-pci.
+# rig_bind_vfio 0000:00:03.0
 rig_bind_vfio() {
-	for d in /sys/bus/pci/devices/*; do
-		id="$(sed 's/^0x//' "$d/vendor"):$(sed 's/^0x//' "$d/device")"
-		class=$(cat "$d/class")
-		[ "$id" = "$1" ] || [ "$class" = "$1" ] || continue
+	for d in /sys/bus/pci/devices/"$1"; do
+		[ -e "$d" ] || { echo "@@rig error no PCI device $1" >&3; return 1; }
 		addr=${d##*/}
 		[ -e "$d/driver" ] && echo "$addr" >"$d/driver/unbind"
 		echo vfio-pci >"$d/driver_override"
 		echo "$addr" >/sys/bus/pci/drivers_probe
-		[ -d "$d/vfio-dev" ] || { echo "@@rig error $addr ($1) did not bind to vfio-pci" >&3; return 1; }
+		[ -d "$d/vfio-dev" ] || { echo "@@rig error $addr did not bind to vfio-pci" >&3; return 1; }
 	done
 }
 

@@ -61,5 +61,7 @@ if [ -n "$bindir" ]; then
 	done < <(cat "$bindir/.origins" 2>/dev/null)
 fi
 
+# Everything readable and searchable: tests run some programs as nobody.
+chmod -R a+rX "$root"
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out.tmp"
 mv "$out.tmp" "$out"

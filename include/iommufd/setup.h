@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/**
+ * @file setup.h
+ * @brief Preparing the host: loading the kernel modules (libkmod) and
+ *        handing PCI devices to vfio-pci and back. All of it needs root.
+ */
+#ifndef IOMMUFD_SETUP_H
+#define IOMMUFD_SETUP_H
+
+#include <stddef.h>
+
+#include <iommufd/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Load iommufd, vfio and vfio_pci with their dependencies and soft
+ * dependencies, as modprobe would. Modules that are loaded or built in
+ * already are fine.
+ * @return 0, or a negative errno: -ENOENT when the kernel has no such
+ *         module, -EPERM without CAP_SYS_MODULE. iommufd_last_error() says
+ *         which module and why.
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_host_load_modules(void);
+
+/**
+ * Bind a PCI device to vfio-pci through driver_override and drivers_probe,
+ * loading vfio_pci if needed. A device already bound to vfio-pci is left
+ * as it is. Refused, with the reason, while another device of its IOMMU
+ * group is bound to a host driver that does DMA (VFIO could not use the
+ * group then); devices on no driver, vfio-pci, pci-stub or pcieport are
+ * fine. On failure the device is back on its previous driver.
+ * @param addr PCI address "[dddd:]bb:dd.f"
+ * @param[out] prev_driver the driver it had ("" for none), for
+ *        iommufd_pci_unbind_vfio(); may be NULL; untouched on failure
+ * @param size bytes at @p prev_driver
+ * @return 0, -EINVAL (malformed address), -ENODEV (no such device, or no
+ *         IOMMU group), -EBUSY (a group member is on a host driver), or the
+ *         errno of a sysfs write
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_pci_bind_vfio(const char *addr, char *prev_driver, size_t size);
+
+/**
+ * Take a PCI device from vfio-pci, clear its driver_override, and give it
+ * to @p driver.
+ * @param addr PCI address
+ * @param driver the driver to bind (loaded with libkmod if needed), "" to
+ *        leave the device without a driver, or NULL to let the kernel choose
+ * @return 0, -EINVAL (malformed address or not on vfio-pci), -ENODEV, or
+ *         the errno of the failed step (the device is then left unbound,
+ *         and iommufd_last_error() says so)
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_pci_unbind_vfio(const char *addr, const char *driver);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* Reading and writing small sysfs attribute files, through host_sys. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "private.h"
+
+const struct iommufd_sys_ops *host_sys = &iommufd_sys_real;
+
+ssize_t sysfs_read(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = sys_open_(host_sys, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	n = sys_pread_(host_sys, fd, buf, size - 1, 0);
+	sys_close_(host_sys, fd);
+	if (n < 0)
+		return n;
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+int sysfs_write(const char *path, const char *value)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, rc;
+
+	fd = sys_open_(host_sys, path, O_WRONLY);
+	if (fd < 0)
+		return fd;
+	n = sys_pwrite_(host_sys, fd, value, len, 0);
+	rc = sys_close_(host_sys, fd);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n != len)
+		return -EIO;
+	return rc;
+}
+
+bool path_exists(const char *path)
+{
+	int fd = sys_open_(host_sys, path, O_PATH);
+
+	if (fd < 0)
+		return false;
+	sys_close_(host_sys, fd);
+	return true;
+}

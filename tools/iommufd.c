@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* iommufd: list, prepare and check devices for /dev/iommu. See iommufd(1). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <iommufd/iommufd.h>
+
+static const char usage[] =
+	"usage: iommufd list [--json] [--vfio]\n"
+	"       iommufd info <pci-address>\n"
+	"       iommufd bind <pci-address>\n"
+	"       iommufd unbind <pci-address> [--driver <name> | --none]\n"
+	"       iommufd check [<pci-address>] [--memlock <bytes>[K|M|G]]\n"
+	"       iommufd features\n";
+
+/* One line on stderr, then the exit status. */
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("iommufd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static void json_str(const char *s)
+{
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void list_json(const struct iommufd_pci_info *d, bool first)
+{
+	printf("%s\n  {\"address\": ", first ? "" : ",");
+	json_str(d->addr);
+	printf(", \"vendor\": \"%04x\", \"device\": \"%04x\", \"class\": \"%06x\", \"driver\": ",
+	       d->vendor, d->device, d->class_code);
+	json_str(d->driver);
+	printf(", \"iommu_group\": %d, \"noiommu\": %s, \"numa_node\": %d, \"group_members\": [",
+	       d->iommu_group, d->noiommu ? "true" : "false", d->numa_node);
+	for (size_t i = 0; i < d->group_size; i++) {
+		if (i)
+			fputs(", ", stdout);
+		json_str(d->group_members[i]);
+	}
+	fputs("], \"vfio_cdev\": ", stdout);
+	json_str(d->vfio_cdev);
+	fputs(", \"vfio_group\": ", stdout);
+	json_str(d->vfio_group);
+	putchar('}');
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vfio", no_argument, NULL, 'v' },
+		{ 0 },
+	};
+	IOMMUFD_OPTS(iommufd_pci_filter, filter);
+	const struct iommufd_pci_info *d;
+	struct iommufd_pci_enum *e;
+	bool json = false, first = true;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jv", opts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else if (c == 'v')
+			filter.vfio_only = true;
+		else
+			return fputs(usage, stderr), 2;
+	}
+	if (optind != argc)
+		return fputs(usage, stderr), 2;
+	if (iommufd_pci_enum_new(&filter, &e) < 0)
+		return fail("%s", iommufd_last_error());
+	if (json)
+		putchar('[');
+	else
+		printf("%-12s  %-9s  %-6s  %-12s  %5s  %-24s\n", "ADDRESS", "ID", "CLASS", "DRIVER", "GROUP", "VFIO CDEV");
+	for (d = iommufd_pci_enum_first(e); d; d = iommufd_pci_enum_next(e)) {
+		char group[16];
+
+		if (json) {
+			list_json(d, first);
+			first = false;
+			continue;
+		}
+		if (d->iommu_group < 0)
+			snprintf(group, sizeof(group), "-");
+		else
+			snprintf(group, sizeof(group), "%d%s", d->iommu_group, d->noiommu ? "!" : "");
+		printf("%-12s  %04x:%04x  %06x  %-12s  %5s  %-24s\n", d->addr, d->vendor, d->device,
+		       d->class_code, d->driver ? d->driver : "-", group,
+		       d->vfio_cdev ? d->vfio_cdev : d->vfio_cdev_missing ? "(no cdev support)" : "-");
+	}
+	if (json)
+		puts("\n]");
+	iommufd_pci_enum_free(e);
+	return 0;
+}
+
+/* The one device at addr, or an exit status. */
+static int find_one(const char *addr, struct iommufd_pci_enum **e, const struct iommufd_pci_info **d)
+{
+	IOMMUFD_OPTS(iommufd_pci_filter, filter, .addr = addr);
+
+	if (iommufd_pci_enum_new(&filter, e) < 0)
+		return fail("%s", iommufd_last_error());
+	*d = iommufd_pci_enum_first(*e);
+	if (!*d) {
+		*e = iommufd_pci_enum_free(*e);
+		return fail("no PCI device %s", addr);
+	}
+	return 0;
+}
+
+static const char *hw_type_name(uint32_t type)
+{
+	switch (type) {
+	case IOMMUFD_HW_INFO_INTEL_VTD: return "Intel VT-d";
+	case IOMMUFD_HW_INFO_ARM_SMMUV3: return "ARM SMMUv3";
+	case IOMMUFD_HW_INFO_AMD: return "AMD IOMMU";
+	case IOMMUFD_HW_INFO_SELFTEST: return "selftest mock";
+	default: return "none";
+	}
+}
+
+static void print_hw(const struct iommufd_hw_info *hw)
+{
+	printf("iommu:       %s (type %u)\n", hw_type_name(hw->type), hw->type);
+	printf("pasid bits:  %u\n", hw->max_pasid_log2);
+	printf("capabilities:%s%s%s%s%s\n", hw->capabilities ? "" : " none",
+	       hw->capabilities & IOMMUFD_HW_CAP_DIRTY_TRACKING ? " dirty-tracking" : "",
+	       hw->capabilities & IOMMUFD_HW_CAP_PASID_EXEC ? " pasid-exec" : "",
+	       hw->capabilities & IOMMUFD_HW_CAP_PASID_PRIV ? " pasid-priv" : "",
+	       hw->capabilities & IOMMUFD_HW_CAP_ATS_NOT_SUPPORTED ? " no-ats" : "");
+	if (hw->type == IOMMUFD_HW_INFO_INTEL_VTD)
+		printf("vtd:         cap 0x%016" PRIx64 " ecap 0x%016" PRIx64 "\n", hw->u.vtd.cap_reg,
+		       hw->u.vtd.ecap_reg);
+}
+
+static int cmd_info(const char *addr)
+{
+	IOMMUFD_OPTS(iommufd_hw_info, hw);
+	const struct iommufd_pci_info *d;
+	struct iommufd_pci_enum *e;
+	struct iommufd_ctx *ctx = NULL;
+	struct iommufd_ioas *ioas = NULL;
+	struct iommufd_device *dev = NULL;
+	struct iommufd_iova_range *r = NULL;
+	size_t n = 0;
+	uint64_t align = 0;
+	int rc;
+
+	rc = find_one(addr, &e, &d);
+	if (rc)
+		return rc;
+	printf("address:     %s\nid:          %04x:%04x (subsystem %04x:%04x)\nclass:       %06x\n",
+	       d->addr, d->vendor, d->device, d->subsystem_vendor, d->subsystem_device, d->class_code);
+	printf("driver:      %s\nnuma node:   %d\n", d->driver ? d->driver : "none", d->numa_node);
+	if (d->iommu_group >= 0) {
+		printf("iommu group: %d%s (", d->iommu_group, d->noiommu ? ", no-IOMMU" : "");
+		for (size_t i = 0; i < d->group_size; i++)
+			printf("%s%s", i ? " " : "", d->group_members[i]);
+		puts(")");
+	} else {
+		puts("iommu group: none");
+	}
+	printf("vfio cdev:   %s\n", d->vfio_cdev ? d->vfio_cdev : "none");
+	if (!d->vfio_cdev) {
+		rc = fail("%s has no VFIO cdev: bind it first (iommufd bind %s)", d->addr, d->addr);
+		goto out;
+	}
+	if (iommufd_ctx_new(NULL, &ctx) < 0) {
+		rc = fail("%s", iommufd_last_error());
+		goto out;
+	}
+	if (iommufd_device_open_cdev(ctx, d->vfio_cdev, NULL, &dev) < 0 ||
+	    iommufd_device_get_hw_info(dev, &hw) < 0 || iommufd_ioas_new(ctx, &ioas) < 0 ||
+	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL) < 0 ||
+	    iommufd_ioas_get_iova_ranges(ioas, &r, &n, &align) < 0) {
+		rc = fail("%s", iommufd_ctx_last_error(ctx));
+		goto out;
+	}
+	print_hw(&hw);
+	printf("iova align:  0x%" PRIx64 "\niova ranges:", align);
+	for (size_t i = 0; i < n; i++)
+		printf(" [0x%" PRIx64 ", 0x%" PRIx64 "]", r[i].start, r[i].last);
+	putchar('\n');
+	free(r);
+	rc = 0;
+out:
+	iommufd_device_close(dev);
+	if (ioas)
+		iommufd_ioas_destroy(ioas);
+	iommufd_ctx_unref(ctx);
+	iommufd_pci_enum_free(e);
+	return rc;
+}
+
+static int cmd_bind(const char *addr)
+{
+	char prev[64];
+
+	if (iommufd_pci_bind_vfio(addr, prev, sizeof(prev)) < 0)
+		return fail("%s", iommufd_last_error());
+	printf("%s: %s -> vfio-pci\n", addr, *prev ? prev : "(no driver)");
+	return 0;
+}
+
+static int cmd_unbind(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "driver", required_argument, NULL, 'd' },
+		{ "none", no_argument, NULL, 'n' },
+		{ 0 },
+	};
+	const char *driver = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:n", opts, NULL)) != -1) {
+		if (c == 'd')
+			driver = optarg;
+		else if (c == 'n')
+			driver = "";
+		else
+			return fputs(usage, stderr), 2;
+	}
+	if (optind + 1 != argc)
+		return fputs(usage, stderr), 2;
+	if (iommufd_pci_unbind_vfio(argv[optind], driver) < 0)
+		return fail("%s", iommufd_last_error());
+	printf("%s: vfio-pci -> %s\n", argv[optind], !driver ? "(kernel's choice)" : *driver ? driver : "(no driver)");
+	return 0;
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'G': case 'g': v <<= 10; /* fall through */
+	case 'M': case 'm': v <<= 10; /* fall through */
+	case 'K': case 'k': v <<= 10; end++; break;
+	default: break;
+	}
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "memlock", required_argument, NULL, 'm' },
+		{ 0 },
+	};
+	static const char *const sev[] = { "info", "WARN", "ERROR" };
+	IOMMUFD_OPTS(iommufd_diag_opts, dopts);
+	struct iommufd_diag *d;
+	const char *addr = NULL;
+	int c;
+	bool ok;
+
+	while ((c = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+		if (c == 'm' && parse_size(optarg, &dopts.memlock_bytes) == 0)
+			continue;
+		if (c == 'm')
+			return fail("--memlock: '%s' is not a size (e.g. 4G)", optarg);
+		return fputs(usage, stderr), 2;
+	}
+	if (optind < argc)
+		addr = argv[optind++];
+	if (optind != argc)
+		return fputs(usage, stderr), 2;
+	if (iommufd_diag_run(addr, &dopts, &d) < 0)
+		return fail("%s", iommufd_last_error());
+	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
+		const struct iommufd_diag_finding *f = iommufd_diag_get(d, i);
+
+		printf("%-5s %s: %s\n", sev[f->severity], f->subject, f->message);
+		if (*f->fix)
+			printf("      fix: %s\n", f->fix);
+	}
+	ok = iommufd_diag_ok(d);
+	printf("%s\n", ok ? "ready" : "not ready");
+	iommufd_diag_free(d);
+	return ok ? 0 : 1;
+}
+
+static int cmd_features(void)
+{
+	struct iommufd_ctx *ctx;
+
+	if (iommufd_ctx_new(NULL, &ctx) < 0)
+		return fail("%s", iommufd_last_error());
+	for (int f = 0; f < IOMMUFD_FEATURE_COUNT_; f++)
+		printf("%-20s %s\n", iommufd_feature_name((enum iommufd_feature)f),
+		       iommufd_ctx_has_feature(ctx, (enum iommufd_feature)f) ? "yes" : "no");
+	iommufd_ctx_unref(ctx);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		fputs(usage, cmd ? stdout : stderr);
+		return cmd ? 0 : 2;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("iommufd %d.%d.%d\n", IOMMUFD_VERSION_MAJOR, IOMMUFD_VERSION_MINOR, IOMMUFD_VERSION_MICRO);
+		return 0;
+	}
+	argc--;
+	argv++;
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc, argv);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc, argv);
+	if (!strcmp(cmd, "unbind"))
+		return cmd_unbind(argc, argv);
+	if (!strcmp(cmd, "features") && argc == 1)
+		return cmd_features();
+	if ((!strcmp(cmd, "info") || !strcmp(cmd, "bind")) && argc == 2)
+		return !strcmp(cmd, "info") ? cmd_info(argv[1]) : cmd_bind(argv[1]);
+	if (strcmp(cmd, "info") && strcmp(cmd, "bind") && strcmp(cmd, "features"))
+		fprintf(stderr, "iommufd: unknown command '%s'\n", cmd);
+	fputs(usage, stderr);
+	return 2;
+}
