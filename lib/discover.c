@@ -26,11 +26,13 @@ struct iommufd_pci_monitor {
 	struct udev_monitor *mon;
 };
 
-static unsigned long hex_attr(struct udev_device *d, const char *name)
+/* A hex attribute; 0 when it is missing or malformed. */
+static uint32_t hex_attr(struct udev_device *d, const char *name, uint32_t max)
 {
-	const char *v = udev_device_get_sysattr_value(d, name);
+	uint32_t v = 0;
 
-	return v ? strtoul(v, NULL, 16) : 0;
+	sysfs_parse_hex(udev_device_get_sysattr_value(d, name), max, &v);
+	return v;
 }
 
 /* Keep a copy of s in e->strings[slot]; NULL stays NULL. */
@@ -87,7 +89,10 @@ static int read_group(struct entry *e, const char *syspath)
 	if (sys_readlink_(host_sys, path, link, sizeof(link)) < 0)
 		return 0; /* no IOMMU translates for this device */
 	slash = strrchr(link, '/');
-	e->info.iommu_group = atoi(slash ? slash + 1 : link);
+	if (sysfs_parse_int(slash ? slash + 1 : link, &e->info.iommu_group) < 0 || e->info.iommu_group < 0) {
+		e->info.iommu_group = -1;
+		return 0; /* not a group we understand */
+	}
 	snprintf(path, sizeof(path), "%s/iommu_group/name", syspath);
 	e->info.noiommu = sysfs_read(path, name, sizeof(name)) > 0 && !strcmp(name, "vfio-noiommu");
 
@@ -135,12 +140,13 @@ static int read_entry(struct entry *e, struct udev_device *d)
 	int rc;
 
 	snprintf(e->info.addr, sizeof(e->info.addr), "%s", udev_device_get_sysname(d));
-	e->info.vendor = (uint16_t)hex_attr(d, "vendor");
-	e->info.device = (uint16_t)hex_attr(d, "device");
-	e->info.subsystem_vendor = (uint16_t)hex_attr(d, "subsystem_vendor");
-	e->info.subsystem_device = (uint16_t)hex_attr(d, "subsystem_device");
-	e->info.class_code = (uint32_t)hex_attr(d, "class");
-	e->info.numa_node = numa ? atoi(numa) : -1;
+	e->info.vendor = (uint16_t)hex_attr(d, "vendor", 0xffff);
+	e->info.device = (uint16_t)hex_attr(d, "device", 0xffff);
+	e->info.subsystem_vendor = (uint16_t)hex_attr(d, "subsystem_vendor", 0xffff);
+	e->info.subsystem_device = (uint16_t)hex_attr(d, "subsystem_device", 0xffff);
+	e->info.class_code = hex_attr(d, "class", 0xffffff);
+	e->info.numa_node = -1;
+	sysfs_parse_int(numa, &e->info.numa_node);
 	if (!(e->info.syspath = keep(e, 0, syspath)))
 		return -ENOMEM;
 	if (udev_device_get_driver(d) && !(e->info.driver = keep(e, 1, udev_device_get_driver(d))))

@@ -168,6 +168,11 @@ int host_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 ssize_t sysfs_read(const char *path, char *buf, size_t size);
 int sysfs_write(const char *path, const char *value);
 bool path_exists(const char *path);
+/* Strict parsers for sysfs values: "0x1234", "1234" (hex, at most 8 digits,
+ * at most max) and "-1" (decimal); one trailing newline allowed. 0 or
+ * -EINVAL / -ERANGE; *out untouched on failure. */
+int sysfs_parse_hex(const char *s, uint32_t max, uint32_t *out);
+int sysfs_parse_int(const char *s, int *out);
 
 /*
  * What lib/diag.c found out about the host and a device; diag_decide() turns

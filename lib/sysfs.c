@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "private.h"
@@ -55,4 +57,53 @@ bool path_exists(const char *path)
 		return false;
 	sys_close_(host_sys, fd);
 	return true;
+}
+
+int sysfs_parse_hex(const char *s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t digits = 0;
+
+	if (!s)
+		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; *s && *s != '\n'; s++, digits++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (digits >= 8)
+			return -ERANGE;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (!digits || (*s == '\n' && s[1]))
+		return -EINVAL;
+	if (v > max)
+		return -ERANGE;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int sysfs_parse_int(const char *s, int *out)
+{
+	long v;
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || (*end && strcmp(end, "\n")))
+		return -EINVAL;
+	if (errno == ERANGE || v < INT_MIN || v > INT_MAX)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
 }

@@ -53,6 +53,51 @@ struct ctx_opts_v2 {
 	uint64_t future;
 };
 
+static void sysfs_values(void **state)
+{
+	static const struct {
+		const char *in;
+		uint32_t max, out;
+	} good[] = {
+		{ "0x1234", 0xffff, 0x1234 }, { "0x1234\n", 0xffff, 0x1234 }, { "11e8", 0xffff, 0x11e8 },
+		{ "0X00FF00", 0xffffff, 0xff00 }, { "0x0", 0xffff, 0 }, { "0xffffffff", 0xffffffff, 0xffffffff },
+	};
+	static const struct {
+		const char *in;
+		uint32_t max;
+		int err;
+	} bad[] = {
+		{ "", 0xffff, -EINVAL }, { "0x", 0xffff, -EINVAL }, { "\n", 0xffff, -EINVAL },
+		{ "0xzz", 0xffff, -EINVAL }, { "12 34", 0xffff, -EINVAL }, { "0x12\n\n", 0xffff, -EINVAL },
+		{ "-1", 0xffff, -EINVAL }, { "0x10000", 0xffff, -ERANGE }, { "0x123456789", 0xffffffff, -ERANGE },
+		{ "00000000000000000001", 0xffffffff, -ERANGE }, { NULL, 0xffff, -EINVAL },
+	};
+	uint32_t v;
+	int n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 7;
+		assert_int_equal(sysfs_parse_hex(good[i].in, good[i].max, &v), 0);
+		assert_int_equal(v, good[i].out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		assert_int_equal(sysfs_parse_hex(bad[i].in, bad[i].max, &v), bad[i].err);
+		assert_int_equal(v, 7);
+	}
+	assert_int_equal(sysfs_parse_int("-1\n", &n), 0);
+	assert_int_equal(n, -1);
+	assert_int_equal(sysfs_parse_int("12", &n), 0);
+	assert_int_equal(n, 12);
+	n = 5;
+	assert_int_equal(sysfs_parse_int("", &n), -EINVAL);
+	assert_int_equal(sysfs_parse_int("1x", &n), -EINVAL);
+	assert_int_equal(sysfs_parse_int("99999999999", &n), -ERANGE);
+	assert_int_equal(sysfs_parse_int(NULL, &n), -EINVAL);
+	assert_int_equal(n, 5);
+}
+
 static void opts_tail(void **state)
 {
 	struct iommufd_ctx *ctx = NULL;
@@ -238,6 +283,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pci_addresses),
+		cmocka_unit_test(sysfs_values),
 		cmocka_unit_test(opts_tail),
 		cmocka_unit_test(device_lookup),
 		cmocka_unit_test(attach_state),

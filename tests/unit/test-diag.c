@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* The diagnostics' decisions, from made-up facts about a host and a device. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "private.h"
+
+static const char *const members[] = { "0000:00:05.0", "0000:00:05.1" };
+
+/* A healthy host and a ready device; each case breaks one thing. */
+static struct diag_facts good(struct iommufd_pci_info *dev)
+{
+	memset(dev, 0, sizeof(*dev));
+	snprintf(dev->addr, sizeof(dev->addr), "0000:00:05.0");
+	dev->driver = "vfio-pci";
+	dev->iommu_group = 3;
+	dev->group_members = members;
+	dev->group_size = 2;
+	dev->vfio_cdev = "/dev/vfio/devices/vfio2";
+	return (struct diag_facts){
+		.iommu_active = true,
+		.iommufd_present = true,
+		.iommufd_available = true,
+		.vfio_pci_present = true,
+		.vfio_pci_available = true,
+		.memlock_limit = 8 << 20,
+		.addr = "0000:00:05.0",
+		.device_exists = true,
+		.dev = dev,
+	};
+}
+
+/* Run the decision; return the codes found, in order, terminated by 0. */
+static void decide(const struct diag_facts *f, const enum iommufd_diag_code *want, bool ok,
+		   const char *text)
+{
+	struct iommufd_diag *d = diag_new_();
+	size_t i;
+	bool seen = !text;
+
+	assert_non_null(d);
+	assert_int_equal(diag_decide(f, d), 0);
+	for (i = 0; want[i]; i++) {
+		const struct iommufd_diag_finding *x = iommufd_diag_get(d, i);
+
+		assert_non_null(x);
+		assert_int_equal(x->code, want[i]);
+		assert_non_null(x->subject);
+		assert_non_null(x->message);
+		assert_non_null(x->fix);
+		if (x->severity != IOMMUFD_DIAG_INFO)
+			assert_true(*x->fix); /* every problem says what to do */
+		if (text && (strstr(x->message, text) || strstr(x->fix, text)))
+			seen = true;
+	}
+	assert_int_equal(iommufd_diag_count(d), i);
+	assert_null(iommufd_diag_get(d, i));
+	assert_int_equal(iommufd_diag_ok(d), ok);
+	assert_true(seen);
+	iommufd_diag_free(d);
+}
+
+#define WANT(...) ((const enum iommufd_diag_code[]){ __VA_ARGS__, 0 })
+
+static void decisions(void **state)
+{
+	struct iommufd_pci_info dev;
+	struct diag_facts f;
+
+	(void)state;
+	f = good(&dev);
+	decide(&f, WANT(IOMMUFD_DIAG_DEVICE_READY), true, "ready");
+	/* the host alone: nothing to report */
+	f.addr = NULL;
+	{
+		struct iommufd_diag *d = diag_new_();
+
+		assert_int_equal(diag_decide(&f, d), 0);
+		assert_int_equal(iommufd_diag_count(d), 0);
+		assert_true(iommufd_diag_ok(d));
+		iommufd_diag_free(d);
+	}
+
+	f = good(&dev);
+	f.iommu_active = false;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_IOMMU, IOMMUFD_DIAG_DEVICE_READY), false, "intel_iommu=on");
+
+	f = good(&dev);
+	f.iommufd_present = f.iommufd_available = false;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_IOMMUFD, IOMMUFD_DIAG_DEVICE_READY), false, "CONFIG_IOMMUFD");
+
+	f = good(&dev);
+	f.iommufd_present = false;
+	decide(&f, WANT(IOMMUFD_DIAG_IOMMUFD_NOT_LOADED, IOMMUFD_DIAG_DEVICE_READY), false, "modprobe iommufd");
+
+	f = good(&dev);
+	f.iommu_access = -EACCES;
+	decide(&f, WANT(IOMMUFD_DIAG_IOMMU_ACCESS, IOMMUFD_DIAG_DEVICE_READY), false, "Permission denied");
+
+	f = good(&dev);
+	f.vfio_pci_present = false;
+	decide(&f, WANT(IOMMUFD_DIAG_VFIO_PCI_NOT_LOADED, IOMMUFD_DIAG_DEVICE_READY), true, "modprobe vfio-pci");
+	f.vfio_pci_available = false;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_VFIO_PCI, IOMMUFD_DIAG_DEVICE_READY), false, "CONFIG_VFIO_PCI");
+
+	/* memlock: only when asked, and not with CAP_IPC_LOCK */
+	f = good(&dev);
+	f.memlock_wanted = 1 << 30;
+	decide(&f, WANT(IOMMUFD_DIAG_MEMLOCK, IOMMUFD_DIAG_DEVICE_READY), false,
+	       "RLIMIT_MEMLOCK is 8388608 bytes but 1073741824 bytes");
+	f.cap_ipc_lock = true;
+	decide(&f, WANT(IOMMUFD_DIAG_DEVICE_READY), true, NULL);
+	f.cap_ipc_lock = false;
+	f.memlock_limit = UINT64_MAX;
+	decide(&f, WANT(IOMMUFD_DIAG_DEVICE_READY), true, NULL);
+
+	/* the device */
+	f = good(&dev);
+	f.device_exists = false;
+	f.dev = NULL;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_DEVICE), false, "iommufd list");
+
+	f = good(&dev);
+	dev.iommu_group = -1;
+	decide(&f, WANT(IOMMUFD_DIAG_DEVICE_NO_IOMMU), false, "DMAR");
+	f.iommu_active = false;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_IOMMU, IOMMUFD_DIAG_DEVICE_NO_IOMMU), false, "enable the IOMMU");
+
+	f = good(&dev);
+	dev.noiommu = true;
+	decide(&f, WANT(IOMMUFD_DIAG_NOIOMMU), false, "no-IOMMU");
+
+	f = good(&dev);
+	dev.driver = "nvme";
+	dev.vfio_cdev = NULL;
+	decide(&f, WANT(IOMMUFD_DIAG_NOT_VFIO), false, "iommufd bind 0000:00:05.0");
+	dev.driver = NULL;
+	decide(&f, WANT(IOMMUFD_DIAG_NOT_VFIO), false, "bound to no driver");
+
+	f = good(&dev);
+	snprintf(f.blocker, sizeof(f.blocker), "0000:00:05.1");
+	snprintf(f.blocker_driver, sizeof(f.blocker_driver), "nvme");
+	decide(&f, WANT(IOMMUFD_DIAG_GROUP_NOT_VIABLE), false, "0000:00:05.1, which is bound to nvme");
+
+	f = good(&dev);
+	dev.vfio_cdev = NULL;
+	dev.vfio_cdev_missing = true;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_VFIO_CDEV), false, "CONFIG_VFIO_DEVICE_CDEV");
+
+	f = good(&dev);
+	f.cdev_access = -EACCES;
+	decide(&f, WANT(IOMMUFD_DIAG_CDEV_ACCESS), false, "/dev/vfio/devices/vfio2");
+
+	/* several at once, host first */
+	f = good(&dev);
+	f.iommufd_present = false;
+	dev.driver = "nvme";
+	decide(&f, WANT(IOMMUFD_DIAG_IOMMUFD_NOT_LOADED, IOMMUFD_DIAG_NOT_VFIO), false, NULL);
+}
+
+static void api_edges(void **state)
+{
+	struct iommufd_diag *d = (struct iommufd_diag *)0x1;
+	struct {
+		size_t sz;
+		uint64_t memlock_bytes;
+		uint64_t future;
+	} big = { sizeof(big), 0, 1 };
+
+	(void)state;
+	assert_int_equal(iommufd_diag_run("00:05", NULL, &d), -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(iommufd_last_error(), "not a PCI address"));
+	assert_int_equal(iommufd_diag_run(NULL, (void *)&big, &d), -E2BIG);
+	assert_ptr_equal(d, (struct iommufd_diag *)0x1);
+	assert_int_equal(iommufd_diag_run(NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_diag_count(NULL), 0);
+	assert_null(iommufd_diag_get(NULL, 0));
+	assert_true(iommufd_diag_ok(NULL));
+	assert_null(iommufd_diag_free(NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(decisions),
+		cmocka_unit_test(api_edges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
