@@ -220,7 +220,8 @@ static int collect(struct iommufd_pci_enum *e, struct udev *udev, struct udev_en
 		if (rc < 0)
 			return rc;
 	}
-	qsort(e->v, e->n, sizeof(*e->v), cmp_entry);
+	if (e->n)
+		qsort(e->v, e->n, sizeof(*e->v), cmp_entry);
 	return 0;
 }
 

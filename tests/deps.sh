@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	# library, tools and tests
-	gcc g++ libc6-dev make meson ninja-build pkg-config python3 libcmocka-dev libudev-dev libkmod-dev
+	gcc g++ libc6-dev make meson ninja-build pkg-config python3 libcmocka-dev libudev-dev libkmod-dev libumockdev-dev umockdev
 	doxygen valgrind file
 	# test rig: kernel build, initramfs, VM
 	flex bison bc libelf-dev libssl-dev libcap-dev cpio kmod patch xz-utils
