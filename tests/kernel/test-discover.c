@@ -235,6 +235,18 @@ static void group_bind_restore(void **state)
 	assert_non_null(p);
 	p = strstr(p, "bind " G_NVME " nvme;");
 	assert_non_null(p);
+
+	/* hot-unplug and rescan: remove and add */
+	log[0] = '\0';
+	assert_int_equal(system("echo 1 >/sys/bus/pci/devices/" G_EDU "/remove"), 0);
+	assert_int_equal(access("/sys/bus/pci/devices/" G_EDU, F_OK), -1);
+	assert_int_equal(system("echo 1 >/sys/bus/pci/rescan"), 0);
+	drain(mon, log, sizeof(log));
+	print_message("# events: %s\n", log);
+	p = strstr(log, "remove " G_EDU " ;");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "add " G_EDU " ;"));
+	assert_string_equal(driver_now(G_EDU, drv), "");
 	iommufd_pci_monitor_free(mon);
 }
 

@@ -124,6 +124,9 @@ static void check_unprivileged(void **state)
 	/* nobody's RLIMIT_MEMLOCK (8 MiB by default) is below 1 GiB */
 	assert_non_null(strstr(out, "RLIMIT_MEMLOCK is"));
 	assert_non_null(strstr(out, "not ready"));
+	/* the device's cdev is root-only too */
+	assert_int_equal(RUN(65534, "check", EDU), 1);
+	assert_non_null(strstr(out, "cannot open /dev/vfio/devices/vfio"));
 	assert_int_equal(RUN(65534, "features"), 1);
 	one_line(out, err, "cannot open /dev/iommu: Permission denied");
 	assert_int_equal(RUN(65534, "unbind", EDU), 1);
