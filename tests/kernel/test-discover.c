@@ -82,6 +82,14 @@ static void list_finds_devices(void **state)
 	assert_string_equal(edu->group_members[0], EDU);
 	assert_non_null(edu->vfio_cdev);
 	assert_int_equal(access(edu->vfio_cdev, F_OK), 0);
+	/* the kernel has CONFIG_VFIO_GROUP too: the legacy group node */
+	{
+		char node[32];
+
+		snprintf(node, sizeof(node), "/dev/vfio/%d", edu->iommu_group);
+		assert_non_null(edu->vfio_group);
+		assert_string_equal(edu->vfio_group, node);
+	}
 	assert_non_null(nvme);
 	assert_int_equal(nvme->class_code, 0x010802);
 	assert_string_equal(nvme->driver, "vfio-pci");
