@@ -106,8 +106,9 @@ touch "$stage/DONE"
 rm -rf "$dest"
 mv "$stage" "$dest"
 trap - EXIT
-# Keep the three newest entries; older ones are rebuilt if ever needed again.
-ls -1dt "$CACHE_ROOT"/kernel/*/ 2>/dev/null | tail -n +4 | while read -r old; do
+# Keep the six newest entries (about 20 MB each: branches and kernel variants
+# share the cache); older ones are rebuilt if ever needed again.
+ls -1dt "$CACHE_ROOT"/kernel/*/ 2>/dev/null | tail -n +7 | while read -r old; do
 	[ -f "$old/DONE" ] && rm -rf "$old"
 done
 note "kernel $release built in $(($(date +%s) - start)) s"
