@@ -253,6 +253,25 @@ int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 	return sys_ioctl_(ctx->sys, ctx->fd, UAPI_IOMMU_DESTROY, &cmd);
 }
 
+void kobj_init(struct kobj *o, struct iommufd_ctx *ctx, uint32_t id)
+{
+	o->ctx = iommufd_ctx_ref(ctx);
+	o->id = id;
+}
+
+int kobj_destroy(struct kobj *o, const char *what, const char *busy_hint)
+{
+	int rc = ctx_destroy_id(o->ctx, o->id);
+
+	if (rc == -EBUSY)
+		return ctx_fail(o->ctx, EBUSY, "destroy %s %u: %s", what, o->id, busy_hint);
+	if (rc < 0)
+		return ctx_fail(o->ctx, -rc, "destroy %s %u: %s (%s)", what, o->id, strerror(-rc), errno_hint(-rc));
+	iommufd_ctx_unref(o->ctx);
+	o->ctx = NULL;
+	return 0;
+}
+
 /* ---- features ---- */
 
 static const struct {

@@ -28,6 +28,9 @@ struct iommufd_sys_ops {
 	int (*ioctl)(int fd, unsigned long request, void *arg);
 	ssize_t (*pread)(int fd, void *buf, size_t len, off_t off);
 	ssize_t (*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	/* Plain read and write, for event descriptors that cannot seek. */
+	ssize_t (*read)(int fd, void *buf, size_t len);
+	ssize_t (*write)(int fd, const void *buf, size_t len);
 	int (*mmap)(size_t len, int prot, int flags, int fd, off_t off, void **addr);
 	int (*munmap)(void *addr, size_t len);
 	/* Target of a symlink, NUL-terminated; returns its length. */
@@ -47,6 +50,8 @@ int sys_dup_(const struct iommufd_sys_ops *sys, int fd);
 int sys_ioctl_(const struct iommufd_sys_ops *sys, int fd, unsigned long request, void *arg);
 ssize_t sys_pread_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, off_t off);
 ssize_t sys_pwrite_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len, off_t off);
+ssize_t sys_read_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len);
+ssize_t sys_write_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len);
 int sys_mmap_(const struct iommufd_sys_ops *sys, size_t len, int prot, int flags, int fd, off_t off,
 	      void **addr);
 int sys_munmap_(const struct iommufd_sys_ops *sys, void *addr, size_t len);
@@ -135,6 +140,28 @@ static inline int ret_errno(int rc)
 
 /* Destroy a kernel object by ID (IOMMU_DESTROY); -errno on failure. */
 int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id);
+
+/*
+ * What every handle of a kernel object (HWPT, fault queue, vIOMMU, vDEVICE,
+ * vEVENTQ, HW queue) holds: a context reference and the object's ID.
+ * kobj_init() takes the reference. kobj_destroy() issues IOMMU_DESTROY and
+ * on success drops it; on EBUSY it explains with busy_hint and the handle
+ * stays valid. The caller frees its own struct afterwards.
+ */
+struct kobj {
+	struct iommufd_ctx *ctx;
+	uint32_t id;
+};
+
+void kobj_init(struct kobj *o, struct iommufd_ctx *ctx, uint32_t id);
+int kobj_destroy(struct kobj *o, const char *what, const char *busy_hint);
+
+/* The context of a vIOMMU (lib/viommu.c), for the vEVENTQ in lib/fault.c. */
+struct iommufd_ctx *viommu_ctx(const struct iommufd_viommu *v);
+
+/* IOMMU_HWPT_INVALIDATE on a nested HWPT or a vIOMMU (lib/hwpt.c). */
+int ctx_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t type, const void *entries,
+		   uint32_t entry_len, uint32_t *count, const char *what);
 
 /* IOMMU_OPTION: get (*val out) or set (*val in) one option. -errno on failure. */
 int ctx_option(struct iommufd_ctx *ctx, uint32_t option, uint16_t op,

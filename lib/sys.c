@@ -61,6 +61,20 @@ static ssize_t sys_pwrite(int fd, const void *buf, size_t len, off_t off)
 	return n < 0 ? neg_errno() : n;
 }
 
+static ssize_t sys_read(int fd, void *buf, size_t len)
+{
+	ssize_t n = read(fd, buf, len);
+
+	return n < 0 ? neg_errno() : n;
+}
+
+static ssize_t sys_write(int fd, const void *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+
+	return n < 0 ? neg_errno() : n;
+}
+
 static int sys_mmap(size_t len, int prot, int flags, int fd, off_t off, void **addr)
 {
 	void *p = mmap(NULL, len, prot, flags, fd, off);
@@ -117,6 +131,8 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.ioctl = sys_ioctl,
 	.pread = sys_pread,
 	.pwrite = sys_pwrite,
+	.read = sys_read,
+	.write = sys_write,
 	.mmap = sys_mmap,
 	.munmap = sys_munmap,
 	.readlink = sys_readlink,
@@ -152,6 +168,16 @@ ssize_t sys_pread_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t 
 ssize_t sys_pwrite_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len, off_t off)
 {
 	return sys->pwrite(fd, buf, len, off);
+}
+
+ssize_t sys_read_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len)
+{
+	return sys->read(fd, buf, len);
+}
+
+ssize_t sys_write_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len)
+{
+	return sys->write(fd, buf, len);
 }
 
 int sys_mmap_(const struct iommufd_sys_ops *sys, size_t len, int prot, int flags, int fd, off_t off,

@@ -55,6 +55,15 @@ enum {
 #define UAPI_IOMMU_GET_HW_INFO UAPI_IOMMUFD_IO(UAPI_IOMMU_GET_HW_INFO_NR)
 #define UAPI_IOMMU_IOAS_MAP_FILE UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_MAP_FILE_NR)
 #define UAPI_IOMMU_IOAS_CHANGE_PROCESS UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_CHANGE_PROCESS_NR)
+#define UAPI_IOMMU_HWPT_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_HWPT_ALLOC_NR)
+#define UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING UAPI_IOMMUFD_IO(UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING_NR)
+#define UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP UAPI_IOMMUFD_IO(UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NR)
+#define UAPI_IOMMU_HWPT_INVALIDATE UAPI_IOMMUFD_IO(UAPI_IOMMU_HWPT_INVALIDATE_NR)
+#define UAPI_IOMMU_FAULT_QUEUE_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_FAULT_QUEUE_ALLOC_NR)
+#define UAPI_IOMMU_VIOMMU_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_VIOMMU_ALLOC_NR)
+#define UAPI_IOMMU_VDEVICE_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_VDEVICE_ALLOC_NR)
+#define UAPI_IOMMU_VEVENTQ_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_VEVENTQ_ALLOC_NR)
+#define UAPI_IOMMU_HW_QUEUE_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_HW_QUEUE_ALLOC_NR)
 
 struct uapi_iommu_destroy {
 	uint32_t size;
@@ -179,6 +188,151 @@ struct uapi_iommu_hw_info_amd {
 struct uapi_iommu_ioas_change_process {
 	uint32_t size;
 	uint32_t reserved;
+};
+
+/* HWPT allocation (IOMMU_HWPT_ALLOC) */
+enum {
+	UAPI_IOMMU_HWPT_ALLOC_NEST_PARENT = 1 << 0,
+	UAPI_IOMMU_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
+	UAPI_IOMMU_HWPT_FAULT_ID_VALID = 1 << 2,
+	UAPI_IOMMU_HWPT_ALLOC_PASID = 1 << 3,
+};
+
+struct uapi_iommu_hwpt_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pt_id;
+	uint32_t out_hwpt_id;
+	uint32_t reserved;
+	uint32_t data_type;
+	uint32_t data_len;
+	UAPI_ALIGNED_U64 data_uptr;
+	uint32_t fault_id;
+	uint32_t reserved2;
+};
+
+struct uapi_iommu_hwpt_vtd_s1 {
+	UAPI_ALIGNED_U64 flags;
+	UAPI_ALIGNED_U64 pgtbl_addr;
+	uint32_t addr_width;
+	uint32_t reserved;
+};
+
+struct uapi_iommu_hwpt_arm_smmuv3 {
+	UAPI_ALIGNED_U64 ste[2];
+};
+
+struct uapi_iommu_hwpt_amd_guest {
+	UAPI_ALIGNED_U64 dte[4];
+};
+
+/* Dirty tracking */
+#define UAPI_IOMMU_HWPT_DIRTY_TRACKING_ENABLE 1u
+#define UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR 1u
+
+struct uapi_iommu_hwpt_set_dirty_tracking {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t hwpt_id;
+	uint32_t reserved;
+};
+
+struct uapi_iommu_hwpt_get_dirty_bitmap {
+	uint32_t size;
+	uint32_t hwpt_id;
+	uint32_t flags;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 length;
+	UAPI_ALIGNED_U64 page_size;
+	UAPI_ALIGNED_U64 data;
+};
+
+/* Invalidation of a nested HWPT or a vIOMMU */
+struct uapi_iommu_hwpt_invalidate {
+	uint32_t size;
+	uint32_t hwpt_id;
+	UAPI_ALIGNED_U64 data_uptr;
+	uint32_t data_type;
+	uint32_t entry_len;
+	uint32_t entry_num;
+	uint32_t reserved;
+};
+
+/* I/O page fault queues */
+struct uapi_iommu_fault_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t out_fault_id;
+	uint32_t out_fault_fd;
+};
+
+struct uapi_iommu_hwpt_pgfault {
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pasid;
+	uint32_t grpid;
+	uint32_t perm;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 addr;
+	uint32_t length;
+	uint32_t cookie;
+};
+
+struct uapi_iommu_hwpt_page_response {
+	uint32_t cookie;
+	uint32_t code;
+};
+
+/* vIOMMU, vDEVICE, vEVENTQ, HW queue */
+struct uapi_iommu_viommu_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t type;
+	uint32_t dev_id;
+	uint32_t hwpt_id;
+	uint32_t out_viommu_id;
+	uint32_t data_len;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 data_uptr;
+};
+
+struct uapi_iommu_vdevice_alloc {
+	uint32_t size;
+	uint32_t viommu_id;
+	uint32_t dev_id;
+	uint32_t out_vdevice_id;
+	UAPI_ALIGNED_U64 virt_id;
+};
+
+struct uapi_iommu_veventq_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t veventq_depth;
+	uint32_t out_veventq_id;
+	uint32_t out_veventq_fd;
+	uint32_t reserved;
+};
+
+#define UAPI_IOMMU_VEVENTQ_FLAG_LOST_EVENTS 1u
+
+struct uapi_iommufd_vevent_header {
+	uint32_t flags;
+	uint32_t sequence;
+};
+
+struct uapi_iommu_hw_queue_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t index;
+	uint32_t out_hw_queue_id;
+	UAPI_ALIGNED_U64 nesting_parent_iova;
+	UAPI_ALIGNED_U64 length;
 };
 
 /* ---- VFIO device cdev ---- */

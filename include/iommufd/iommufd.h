@@ -10,6 +10,9 @@
 #include <iommufd/ctx.h>
 #include <iommufd/ioas.h>
 #include <iommufd/device.h>
+#include <iommufd/hwpt.h>
+#include <iommufd/viommu.h>
+#include <iommufd/fault.h>
 #include <iommufd/discover.h>
 #include <iommufd/setup.h>
 #include <iommufd/diag.h>

@@ -231,6 +231,165 @@ int main(void)
 	SAME("VFIO_IOAS", UAPI_IOMMUFD_IO(UAPI_IOMMU_VFIO_IOAS_NR), IOMMU_VFIO_IOAS);
 	end();
 
+	begin("iommu_hwpt_alloc");
+	SIZE(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, size, size);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, flags, flags);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, dev_id, dev_id);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, pt_id, pt_id);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, out_hwpt_id, out_hwpt_id);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, reserved, __reserved);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, data_type, data_type);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, data_len, data_len);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, data_uptr, data_uptr);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, fault_id, fault_id);
+	FIELD(uapi_iommu_hwpt_alloc, iommu_hwpt_alloc, reserved2, __reserved2);
+	SAME("IOMMU_HWPT_ALLOC", UAPI_IOMMU_HWPT_ALLOC, IOMMU_HWPT_ALLOC);
+	SAME("IOMMU_HWPT_ALLOC_NEST_PARENT", UAPI_IOMMU_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	SAME("IOMMU_HWPT_ALLOC_DIRTY_TRACKING", UAPI_IOMMU_HWPT_ALLOC_DIRTY_TRACKING, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
+	SAME("IOMMU_HWPT_ALLOC_PASID", UAPI_IOMMU_HWPT_ALLOC_PASID, IOMMU_HWPT_ALLOC_PASID);
+	SAME("IOMMU_HWPT_FAULT_ID_VALID", UAPI_IOMMU_HWPT_FAULT_ID_VALID, IOMMU_HWPT_FAULT_ID_VALID);
+	end();
+
+	begin("iommu_hwpt_vtd_s1");
+	SIZE(uapi_iommu_hwpt_vtd_s1, iommu_hwpt_vtd_s1);
+	FIELD(uapi_iommu_hwpt_vtd_s1, iommu_hwpt_vtd_s1, flags, flags);
+	FIELD(uapi_iommu_hwpt_vtd_s1, iommu_hwpt_vtd_s1, pgtbl_addr, pgtbl_addr);
+	FIELD(uapi_iommu_hwpt_vtd_s1, iommu_hwpt_vtd_s1, addr_width, addr_width);
+	FIELD(uapi_iommu_hwpt_vtd_s1, iommu_hwpt_vtd_s1, reserved, __reserved);
+	end();
+
+	begin("iommu_hwpt_arm_smmuv3");
+	SIZE(uapi_iommu_hwpt_arm_smmuv3, iommu_hwpt_arm_smmuv3);
+	FIELD(uapi_iommu_hwpt_arm_smmuv3, iommu_hwpt_arm_smmuv3, ste, ste);
+	end();
+
+	begin("iommu_hwpt_amd_guest");
+	SIZE(uapi_iommu_hwpt_amd_guest, iommu_hwpt_amd_guest);
+	FIELD(uapi_iommu_hwpt_amd_guest, iommu_hwpt_amd_guest, dte, dte);
+	end();
+
+	begin("iommu_hwpt_set_dirty_tracking");
+	SIZE(uapi_iommu_hwpt_set_dirty_tracking, iommu_hwpt_set_dirty_tracking);
+	FIELD(uapi_iommu_hwpt_set_dirty_tracking, iommu_hwpt_set_dirty_tracking, size, size);
+	FIELD(uapi_iommu_hwpt_set_dirty_tracking, iommu_hwpt_set_dirty_tracking, flags, flags);
+	FIELD(uapi_iommu_hwpt_set_dirty_tracking, iommu_hwpt_set_dirty_tracking, hwpt_id, hwpt_id);
+	FIELD(uapi_iommu_hwpt_set_dirty_tracking, iommu_hwpt_set_dirty_tracking, reserved, __reserved);
+	SAME("IOMMU_HWPT_SET_DIRTY_TRACKING", UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING, IOMMU_HWPT_SET_DIRTY_TRACKING);
+	SAME("IOMMU_HWPT_DIRTY_TRACKING_ENABLE", UAPI_IOMMU_HWPT_DIRTY_TRACKING_ENABLE, IOMMU_HWPT_DIRTY_TRACKING_ENABLE);
+	end();
+
+	begin("iommu_hwpt_get_dirty_bitmap");
+	SIZE(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, size, size);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, hwpt_id, hwpt_id);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, flags, flags);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, reserved, __reserved);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, iova, iova);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, length, length);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, page_size, page_size);
+	FIELD(uapi_iommu_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap, data, data);
+	SAME("IOMMU_HWPT_GET_DIRTY_BITMAP", UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP, IOMMU_HWPT_GET_DIRTY_BITMAP);
+	SAME("IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR", UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+	end();
+
+	begin("iommu_hwpt_invalidate");
+	SIZE(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate);
+	FIELD(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate, size, size);
+	FIELD(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate, hwpt_id, hwpt_id);
+	FIELD(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate, data_uptr, data_uptr);
+	FIELD(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate, data_type, data_type);
+	FIELD(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate, entry_len, entry_len);
+	FIELD(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate, entry_num, entry_num);
+	FIELD(uapi_iommu_hwpt_invalidate, iommu_hwpt_invalidate, reserved, __reserved);
+	SAME("IOMMU_HWPT_INVALIDATE", UAPI_IOMMU_HWPT_INVALIDATE, IOMMU_HWPT_INVALIDATE);
+	end();
+
+	begin("iommu_fault_alloc");
+	SIZE(uapi_iommu_fault_alloc, iommu_fault_alloc);
+	FIELD(uapi_iommu_fault_alloc, iommu_fault_alloc, size, size);
+	FIELD(uapi_iommu_fault_alloc, iommu_fault_alloc, flags, flags);
+	FIELD(uapi_iommu_fault_alloc, iommu_fault_alloc, out_fault_id, out_fault_id);
+	FIELD(uapi_iommu_fault_alloc, iommu_fault_alloc, out_fault_fd, out_fault_fd);
+	SAME("IOMMU_FAULT_QUEUE_ALLOC", UAPI_IOMMU_FAULT_QUEUE_ALLOC, IOMMU_FAULT_QUEUE_ALLOC);
+	end();
+
+	begin("iommu_hwpt_pgfault");
+	SIZE(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, flags, flags);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, dev_id, dev_id);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, pasid, pasid);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, grpid, grpid);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, perm, perm);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, reserved, __reserved);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, addr, addr);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, length, length);
+	FIELD(uapi_iommu_hwpt_pgfault, iommu_hwpt_pgfault, cookie, cookie);
+	end();
+
+	begin("iommu_hwpt_page_response");
+	SIZE(uapi_iommu_hwpt_page_response, iommu_hwpt_page_response);
+	FIELD(uapi_iommu_hwpt_page_response, iommu_hwpt_page_response, cookie, cookie);
+	FIELD(uapi_iommu_hwpt_page_response, iommu_hwpt_page_response, code, code);
+	end();
+
+	begin("iommu_viommu_alloc");
+	SIZE(uapi_iommu_viommu_alloc, iommu_viommu_alloc);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, size, size);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, flags, flags);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, type, type);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, dev_id, dev_id);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, hwpt_id, hwpt_id);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, out_viommu_id, out_viommu_id);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, data_len, data_len);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, reserved, __reserved);
+	FIELD(uapi_iommu_viommu_alloc, iommu_viommu_alloc, data_uptr, data_uptr);
+	SAME("IOMMU_VIOMMU_ALLOC", UAPI_IOMMU_VIOMMU_ALLOC, IOMMU_VIOMMU_ALLOC);
+	end();
+
+	begin("iommu_vdevice_alloc");
+	SIZE(uapi_iommu_vdevice_alloc, iommu_vdevice_alloc);
+	FIELD(uapi_iommu_vdevice_alloc, iommu_vdevice_alloc, size, size);
+	FIELD(uapi_iommu_vdevice_alloc, iommu_vdevice_alloc, viommu_id, viommu_id);
+	FIELD(uapi_iommu_vdevice_alloc, iommu_vdevice_alloc, dev_id, dev_id);
+	FIELD(uapi_iommu_vdevice_alloc, iommu_vdevice_alloc, out_vdevice_id, out_vdevice_id);
+	FIELD(uapi_iommu_vdevice_alloc, iommu_vdevice_alloc, virt_id, virt_id);
+	SAME("IOMMU_VDEVICE_ALLOC", UAPI_IOMMU_VDEVICE_ALLOC, IOMMU_VDEVICE_ALLOC);
+	end();
+
+	begin("iommu_veventq_alloc");
+	SIZE(uapi_iommu_veventq_alloc, iommu_veventq_alloc);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, size, size);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, flags, flags);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, viommu_id, viommu_id);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, type, type);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, veventq_depth, veventq_depth);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, out_veventq_id, out_veventq_id);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, out_veventq_fd, out_veventq_fd);
+	FIELD(uapi_iommu_veventq_alloc, iommu_veventq_alloc, reserved, __reserved);
+	SAME("IOMMU_VEVENTQ_ALLOC", UAPI_IOMMU_VEVENTQ_ALLOC, IOMMU_VEVENTQ_ALLOC);
+	end();
+
+	begin("iommufd_vevent_header");
+	SIZE(uapi_iommufd_vevent_header, iommufd_vevent_header);
+	FIELD(uapi_iommufd_vevent_header, iommufd_vevent_header, flags, flags);
+	FIELD(uapi_iommufd_vevent_header, iommufd_vevent_header, sequence, sequence);
+	SAME("IOMMU_VEVENTQ_FLAG_LOST_EVENTS", UAPI_IOMMU_VEVENTQ_FLAG_LOST_EVENTS, IOMMU_VEVENTQ_FLAG_LOST_EVENTS);
+	end();
+
+	begin("iommu_hw_queue_alloc");
+	SIZE(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, size, size);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, flags, flags);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, viommu_id, viommu_id);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, type, type);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, index, index);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, out_hw_queue_id, out_hw_queue_id);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, nesting_parent_iova, nesting_parent_iova);
+	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, length, length);
+	SAME("IOMMU_HW_QUEUE_ALLOC", UAPI_IOMMU_HW_QUEUE_ALLOC, IOMMU_HW_QUEUE_ALLOC);
+	end();
+
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

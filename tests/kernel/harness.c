@@ -52,6 +52,75 @@ int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id, uin
 	return 0;
 }
 
+int mock_domain_flags(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t dev_flags,
+		      uint32_t *stdev_id, uint32_t *hwpt_id, uint32_t *idev_id)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_MOCK_DOMAIN_FLAGS, .id = pt_id,
+				.mock_domain_flags = { .dev_flags = dev_flags } };
+	int rc = mock_cmd(ctx, &cmd);
+
+	if (rc)
+		return rc;
+	if (stdev_id)
+		*stdev_id = cmd.mock_domain_flags.out_stdev_id;
+	if (hwpt_id)
+		*hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
+	if (idev_id)
+		*idev_id = cmd.mock_domain_flags.out_idev_id;
+	return 0;
+}
+
+int mock_replace(struct iommufd_ctx *ctx, uint32_t stdev_id, uint32_t pt_id)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_MOCK_DOMAIN_REPLACE, .id = stdev_id,
+				.mock_domain_replace = { .pt_id = pt_id } };
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int mock_dirty(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova, uint64_t length,
+	       uint64_t page_size, const uint64_t *bitmap)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_DIRTY, .id = hwpt_id,
+				.dirty = { .iova = iova, .length = length, .page_size = page_size,
+					   .uptr = (uintptr_t)bitmap } };
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int mock_check_iotlb(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint32_t iotlb_id, uint32_t value)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_MD_CHECK_IOTLB, .id = hwpt_id,
+				.check_iotlb = { .id = iotlb_id, .iotlb = value } };
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int mock_trigger_iopf(struct iommufd_ctx *ctx, uint32_t idev_id, uint32_t pasid, uint32_t grpid,
+		      uint32_t perm, uint64_t addr)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_TRIGGER_IOPF,
+				.trigger_iopf = { .dev_id = idev_id, .pasid = pasid, .grpid = grpid,
+						  .perm = perm, .addr = addr } };
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int mock_trigger_vevent(struct iommufd_ctx *ctx, uint32_t idev_id)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_TRIGGER_VEVENT, .trigger_vevent = { .dev_id = idev_id } };
+
+	return mock_cmd(ctx, &cmd);
+}
+
+int mock_pasid_attach(struct iommufd_ctx *ctx, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id)
+{
+	struct mock_cmd cmd = { .op = MOCK_OP_PASID_ATTACH, .id = stdev_id,
+				.pasid_attach = { .pasid = pasid, .pt_id = pt_id } };
+
+	return mock_cmd(ctx, &cmd);
+}
+
 int mock_check_map(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova, void *uptr, uint64_t len)
 {
 	struct mock_cmd cmd = {

@@ -35,6 +35,22 @@ int find_pci(uint16_t vendor, uint16_t device, char addr[32]);
 /* Selftest mock: create a mock device attached to pt_id. */
 int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id,
 		uint32_t *hwpt_id, uint32_t *idev_id);
+/* Selftest mock: a mock device with MOCK_FLAGS_DEVICE_* flags. */
+int mock_domain_flags(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t dev_flags,
+		      uint32_t *stdev_id, uint32_t *hwpt_id, uint32_t *idev_id);
+/* Move a mock device to another IOAS or HWPT. */
+int mock_replace(struct iommufd_ctx *ctx, uint32_t stdev_id, uint32_t pt_id);
+/* DIRTY: mark the pages whose bits are set in bitmap dirty in hwpt. */
+int mock_dirty(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova, uint64_t length,
+	       uint64_t page_size, const uint64_t *bitmap);
+/* MD_CHECK_IOTLB: does IOTLB entry iotlb_id of a nested HWPT hold value? */
+int mock_check_iotlb(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint32_t iotlb_id, uint32_t value);
+/* TRIGGER_IOPF / TRIGGER_VEVENT for the mock device idev_id. */
+int mock_trigger_iopf(struct iommufd_ctx *ctx, uint32_t idev_id, uint32_t pasid, uint32_t grpid,
+		      uint32_t perm, uint64_t addr);
+int mock_trigger_vevent(struct iommufd_ctx *ctx, uint32_t idev_id);
+/* PASID_ATTACH of the mock device stdev_id. */
+int mock_pasid_attach(struct iommufd_ctx *ctx, uint32_t stdev_id, uint32_t pasid, uint32_t pt_id);
 /* MD_CHECK_MAP: do [iova, iova+len) map to the pages at uptr in hwpt? */
 int mock_check_map(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova,
 		   void *uptr, uint64_t len);

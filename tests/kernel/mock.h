@@ -18,6 +18,41 @@ enum {
 	MOCK_OP_MD_CHECK_MAP = 3,
 	MOCK_OP_MD_CHECK_REFS = 4,
 	MOCK_OP_MOCK_DOMAIN_REPLACE = 10,
+	MOCK_OP_MOCK_DOMAIN_FLAGS = 12,
+	MOCK_OP_DIRTY = 13,
+	MOCK_OP_MD_CHECK_IOTLB = 14,
+	MOCK_OP_TRIGGER_IOPF = 15,
+	MOCK_OP_DEV_CHECK_CACHE = 16,
+	MOCK_OP_TRIGGER_VEVENT = 17,
+	MOCK_OP_PASID_ATTACH = 18,
+	MOCK_OP_PASID_DETACH = 20,
+};
+
+/* Mock device flags (MOCK_DOMAIN_FLAGS) */
+#define MOCK_FLAGS_DEVICE_NO_DIRTY (1u << 0)
+#define MOCK_FLAGS_DEVICE_PASID (1u << 2)
+/* Nested mock domains keep this many IOTLB entries; the default value. */
+#define MOCK_NESTED_IOTLB_NUM 4
+#define MOCK_IOTLB_DEFAULT 0xbadbeefu
+#define MOCK_INVALIDATE_FLAG_ALL (1u << 0)
+
+/* Selftest vIOMMU data (in/out) and its invalidation and event records. */
+struct mock_viommu_data {
+	uint32_t in_data;
+	uint32_t out_data;
+	uint64_t out_mmap_offset;
+	uint64_t out_mmap_length;
+};
+
+struct mock_hwpt_inv {
+	uint32_t flags;
+	uint32_t iotlb_id;
+};
+
+struct mock_viommu_inv {
+	uint32_t flags;
+	uint32_t vdev_id;
+	uint32_t cache_id;
 };
 
 /* The mock IOMMU's aperture and page size. */
@@ -41,8 +76,40 @@ struct mock_cmd {
 			uint32_t out_idev_id;
 		} mock_domain;
 		struct {
+			uint32_t out_stdev_id;
+			uint32_t out_hwpt_id;
+			uint32_t out_idev_id;
+			uint32_t dev_flags;
+		} mock_domain_flags;
+		struct {
 			uint32_t pt_id;
 		} mock_domain_replace;
+		struct {
+			uint32_t flags;
+			uint64_t iova;
+			uint64_t length;
+			uint64_t page_size;
+			uint64_t uptr;
+			uint64_t out_nr_dirty;
+		} dirty;
+		struct {
+			uint32_t id;
+			uint32_t iotlb;
+		} check_iotlb;
+		struct {
+			uint32_t dev_id;
+			uint32_t pasid;
+			uint32_t grpid;
+			uint32_t perm;
+			uint64_t addr;
+		} trigger_iopf;
+		struct {
+			uint32_t dev_id;
+		} trigger_vevent;
+		struct {
+			uint32_t pasid;
+			uint32_t pt_id;
+		} pasid_attach;
 		struct {
 			uint64_t iova;
 			uint64_t length;

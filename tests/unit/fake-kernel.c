@@ -430,6 +430,22 @@ static ssize_t f_pwrite(int fd, const void *buf, size_t len, off_t off)
 	return (ssize_t)len;
 }
 
+static ssize_t f_read(int fd, void *buf, size_t len)
+{
+	(void)fd;
+	(void)buf;
+	(void)len;
+	return -EBADF;
+}
+
+static ssize_t f_write(int fd, const void *buf, size_t len)
+{
+	(void)fd;
+	(void)buf;
+	(void)len;
+	return -EBADF;
+}
+
 static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **addr)
 {
 	int rc = injected(FAKE_OP_MMAP);
@@ -478,6 +494,8 @@ const struct iommufd_sys_ops fake_sys = {
 	.ioctl = f_ioctl,
 	.pread = f_pread,
 	.pwrite = f_pwrite,
+	.read = f_read,
+	.write = f_write,
 	.mmap = f_mmap,
 	.munmap = f_munmap,
 	.readlink = f_readlink,
