@@ -13,13 +13,14 @@
 #define MAX_OBJ 64
 #define MAX_MAPS 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT };
 
 static struct {
 	enum fd_kind fds[MAX_FDS];
 	int bound[MAX_FDS]; /* VFIO fd -> devid, 0 if unbound */
 	uint32_t attached[MAX_FDS];
 	int ioas[MAX_OBJ]; /* 1 if object id i is a live IOAS */
+	int other[MAX_OBJ]; /* 1 if object id i is another live object (HWPT, fault queue, vIOMMU...) */
 	struct {
 		uint32_t ioas;
 		uint64_t iova, len;
@@ -29,6 +30,8 @@ static struct {
 	unsigned long inject_req;
 	int inject_err, inject_skip;
 	uint32_t range_count;
+	uint8_t read_data[1024]; /* what the next read of an event descriptor returns */
+	size_t read_len;
 } K;
 
 void fake_reset(void)
@@ -85,6 +88,15 @@ int fake_ioas_count(void)
 
 	for (int i = 0; i < MAX_OBJ; i++)
 		n += K.ioas[i];
+	return n;
+}
+
+int fake_object_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_OBJ; i++)
+		n += K.other[i];
 	return n;
 }
 
@@ -214,12 +226,50 @@ static int do_unmap(uint32_t ioas, uint64_t iova, uint64_t *len)
 	return 0;
 }
 
+/* A new object other than an IOAS; its ID, or -ENOMEM. */
+static int new_obj(void)
+{
+	if (K.next_id >= MAX_OBJ)
+		return -ENOMEM;
+	K.other[K.next_id] = 1;
+	return (int)K.next_id++;
+}
+
+static int is_obj(uint32_t id)
+{
+	return id < MAX_OBJ && K.other[id];
+}
+
+/* An object with an event descriptor: *id and *fd, or -errno. */
+static int new_event_obj(uint32_t *id, uint32_t *fd)
+{
+	int o = new_obj(), f;
+
+	if (o < 0)
+		return o;
+	f = new_fd(FD_EVENT);
+	if (f < 0) {
+		K.other[o] = 0;
+		return f;
+	}
+	*id = (uint32_t)o;
+	*fd = (uint32_t)f;
+	return 0;
+}
+
 static int iommu_ioctl(unsigned long req, void *arg)
 {
+	/* like the kernel: a struct shorter than its first layout is EINVAL */
+	if (_IOC_TYPE(req) == ';' && _IOC_NR(req) >= 0x80 && _IOC_NR(req) <= 0x95 && *(uint32_t *)arg < 8)
+		return -EINVAL;
 	switch (req) {
 	case UAPI_IOMMU_DESTROY: {
 		struct uapi_iommu_destroy *c = arg;
 
+		if (is_obj(c->id)) {
+			K.other[c->id] = 0;
+			return 0;
+		}
 		if (!is_ioas(c->id))
 			return -ENOENT;
 		for (int i = 0; i < MAX_FDS; i++)
@@ -331,6 +381,84 @@ static int iommu_ioctl(unsigned long req, void *arg)
 	}
 	case UAPI_IOMMU_IOAS_CHANGE_PROCESS:
 		return 0;
+	case UAPI_IOMMU_HWPT_ALLOC: {
+		struct uapi_iommu_hwpt_alloc *c = arg;
+		int id;
+
+		if (!is_ioas(c->pt_id) && !is_obj(c->pt_id))
+			return -EINVAL;
+		id = new_obj();
+		if (id < 0)
+			return id;
+		c->out_hwpt_id = (uint32_t)id;
+		return 0;
+	}
+	case UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING: {
+		struct uapi_iommu_hwpt_set_dirty_tracking *c = arg;
+
+		return is_obj(c->hwpt_id) ? 0 : -ENOENT;
+	}
+	case UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP: {
+		struct uapi_iommu_hwpt_get_dirty_bitmap *c = arg;
+
+		if (!is_obj(c->hwpt_id))
+			return -ENOENT;
+		((uint8_t *)(uintptr_t)c->data)[0] |= 1; /* the first page is dirty */
+		return 0;
+	}
+	case UAPI_IOMMU_HWPT_INVALIDATE: {
+		struct uapi_iommu_hwpt_invalidate *c = arg;
+
+		return is_obj(c->hwpt_id) ? 0 : -ENOENT;
+	}
+	case UAPI_IOMMU_FAULT_QUEUE_ALLOC: {
+		struct uapi_iommu_fault_alloc *c = arg;
+
+		return new_event_obj(&c->out_fault_id, &c->out_fault_fd);
+	}
+	case UAPI_IOMMU_VIOMMU_ALLOC: {
+		struct uapi_iommu_viommu_alloc *c = arg;
+		int id;
+
+		if (!is_obj(c->hwpt_id))
+			return -ENOENT;
+		id = new_obj();
+		if (id < 0)
+			return id;
+		c->out_viommu_id = (uint32_t)id;
+		return 0;
+	}
+	case UAPI_IOMMU_VDEVICE_ALLOC: {
+		struct uapi_iommu_vdevice_alloc *c = arg;
+		int id;
+
+		if (!is_obj(c->viommu_id))
+			return -ENOENT;
+		id = new_obj();
+		if (id < 0)
+			return id;
+		c->out_vdevice_id = (uint32_t)id;
+		return 0;
+	}
+	case UAPI_IOMMU_VEVENTQ_ALLOC: {
+		struct uapi_iommu_veventq_alloc *c = arg;
+
+		if (!is_obj(c->viommu_id))
+			return -ENOENT;
+		return new_event_obj(&c->out_veventq_id, &c->out_veventq_fd);
+	}
+	case UAPI_IOMMU_HW_QUEUE_ALLOC: {
+		struct uapi_iommu_hw_queue_alloc *c = arg;
+		int id;
+
+		if (!is_obj(c->viommu_id))
+			return -ENOENT;
+		id = new_obj();
+		if (id < 0)
+			return id;
+		c->out_hw_queue_id = (uint32_t)id;
+		return 0;
+	}
 	default:
 		if (_IOC_TYPE(req) == ';' && _IOC_NR(req) >= 0x80 && _IOC_NR(req) <= 0x95) {
 			uint32_t size = *(uint32_t *)arg;
@@ -430,20 +558,38 @@ static ssize_t f_pwrite(int fd, const void *buf, size_t len, off_t off)
 	return (ssize_t)len;
 }
 
+void fake_set_read_data(const void *data, size_t len)
+{
+	memcpy(K.read_data, data, len);
+	K.read_len = len;
+}
+
+/* Event descriptors: what fake_set_read_data() left, once (at most len
+ * bytes); responses are taken. */
 static ssize_t f_read(int fd, void *buf, size_t len)
 {
-	(void)fd;
-	(void)buf;
-	(void)len;
-	return -EBADF;
+	int rc = injected(FAKE_OP_READ);
+	size_t n = K.read_len < len ? K.read_len : len;
+
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_EVENT)
+		return -EBADF;
+	memcpy(buf, K.read_data, n);
+	K.read_len = 0;
+	return (ssize_t)n;
 }
 
 static ssize_t f_write(int fd, const void *buf, size_t len)
 {
-	(void)fd;
+	int rc = injected(FAKE_OP_WRITE);
+
 	(void)buf;
-	(void)len;
-	return -EBADF;
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_EVENT)
+		return -EBADF;
+	return (ssize_t)len;
 }
 
 static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **addr)
@@ -455,7 +601,7 @@ static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **add
 	(void)off;
 	if (rc)
 		return rc;
-	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_VFIO)
+	if (fd < 0 || fd >= MAX_FDS || (K.fds[fd] != FD_VFIO && K.fds[fd] != FD_IOMMU))
 		return -EBADF;
 	*addr = malloc(len);
 	return *addr ? 0 : -ENOMEM;

@@ -25,6 +25,11 @@ int fake_open_fds(void);
 /* Number of live IOAS objects and of mappings in all of them. */
 int fake_ioas_count(void);
 int fake_mapping_count(void);
+/* Number of live objects other than IOASes (HWPTs, queues, vIOMMUs...). */
+int fake_object_count(void);
+/* The next read of an event descriptor (fault queue, vEVENTQ) returns
+ * these bytes. */
+void fake_set_read_data(const void *data, size_t len);
 /* The next IOVA_RANGES answer reports this many ranges (default 1). */
 void fake_set_range_count(uint32_t n);
 
@@ -33,6 +38,8 @@ void fake_set_range_count(uint32_t n);
 #define FAKE_OP_MMAP 0x10003ul
 #define FAKE_OP_PREAD 0x10004ul
 #define FAKE_OP_PWRITE 0x10005ul
+#define FAKE_OP_READ 0x10006ul
+#define FAKE_OP_WRITE 0x10007ul
 
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;

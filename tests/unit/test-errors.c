@@ -27,6 +27,11 @@ struct env {
 	struct iommufd_ctx *ctx;
 	struct iommufd_ioas *ioas, *ioas2;
 	struct iommufd_device *dev;
+	struct iommufd_hwpt *parent; /* a nest parent, for the vIOMMU */
+	struct iommufd_viommu *viommu;
+	struct iommufd_fault *fault;
+	struct iommufd_veventq *veventq;
+	struct iommufd_hwpt *victim; /* made and destroyed by the destroy case */
 	char page[4096] __attribute__((aligned(4096)));
 };
 
@@ -42,6 +47,16 @@ static int setup(void **state)
 	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas), 0);
 	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas2), 0);
 	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &e->dev), 0);
+	{
+		IOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = IOMMUFD_HWPT_NEST_PARENT);
+
+		assert_int_equal(iommufd_hwpt_alloc(e->ctx, iommufd_device_get_id(e->dev),
+						    iommufd_ioas_get_id(e->ioas), &o, &e->parent), 0);
+	}
+	assert_int_equal(iommufd_viommu_new(e->ctx, iommufd_device_get_id(e->dev), iommufd_hwpt_get_id(e->parent),
+					    IOMMUFD_VIOMMU_SELFTEST, NULL, 0, &e->viommu), 0);
+	assert_int_equal(iommufd_fault_new(e->ctx, &e->fault), 0);
+	assert_int_equal(iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_SELFTEST, 4, &e->veventq), 0);
 	*state = e;
 	return 0;
 }
@@ -50,6 +65,12 @@ static int teardown(void **state)
 {
 	struct env *e = *state;
 
+	assert_int_equal(iommufd_hwpt_destroy(e->victim), 0);
+	assert_int_equal(iommufd_veventq_destroy(e->veventq), 0);
+	assert_int_equal(iommufd_fault_destroy(e->fault), 0);
+	assert_int_equal(iommufd_viommu_destroy(e->viommu), 0);
+	assert_int_equal(iommufd_hwpt_destroy(e->parent), 0);
+	assert_int_equal(fake_object_count(), 0);
 	iommufd_device_close(e->dev);
 	assert_int_equal(iommufd_ioas_destroy(e->ioas), 0);
 	assert_int_equal(iommufd_ioas_destroy(e->ioas2), 0);
@@ -337,6 +358,195 @@ static int c_reset(struct env *e, int *touched)
 	return iommufd_device_reset(e->dev);
 }
 
+static int c_hwpt_alloc(struct env *e, int *touched)
+{
+	IOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = IOMMUFD_HWPT_DIRTY_TRACKING,
+		     .fault_id = iommufd_fault_get_id(e->fault));
+	struct iommufd_hwpt *out = (struct iommufd_hwpt *)SENTINEL;
+	int rc = iommufd_hwpt_alloc(e->ctx, iommufd_device_get_id(e->dev), iommufd_ioas_get_id(e->ioas), &o, &out);
+
+	*touched = rc < 0 && out != (struct iommufd_hwpt *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_hwpt_destroy(out), 0);
+	return rc;
+}
+
+static int c_hwpt_nested(struct env *e, int *touched)
+{
+	struct iommufd_hwpt_data d = { .type = IOMMUFD_HWPT_DATA_SELFTEST };
+	struct iommufd_hwpt *out = (struct iommufd_hwpt *)SENTINEL;
+	int rc = iommufd_hwpt_alloc_nested(e->ctx, iommufd_device_get_id(e->dev), iommufd_viommu_get_id(e->viommu),
+					   &d, NULL, &out);
+
+	*touched = rc < 0 && out != (struct iommufd_hwpt *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_hwpt_destroy(out), 0);
+	return rc;
+}
+
+/* Destroy a HWPT made for the purpose; after a failure it stays for the
+ * next round, which must be able to destroy it. */
+static int c_hwpt_destroy(struct env *e, int *touched)
+{
+	int rc;
+
+	*touched = 0;
+	if (!e->victim)
+		assert_int_equal(iommufd_hwpt_alloc(e->ctx, iommufd_device_get_id(e->dev),
+						    iommufd_ioas_get_id(e->ioas), NULL, &e->victim), 0);
+	rc = iommufd_hwpt_destroy(e->victim);
+	if (rc == 0)
+		e->victim = NULL;
+	return rc;
+}
+
+static int c_dirty_set(struct env *e, int *touched)
+{
+	*touched = 0;
+	return iommufd_hwpt_set_dirty_tracking(e->parent, true);
+}
+
+static int c_dirty_get(struct env *e, int *touched)
+{
+	uint64_t bitmap = 0;
+	int rc = iommufd_hwpt_get_dirty_bitmap(e->parent, 0, 64 * 4096, 4096, &bitmap, 0);
+
+	*touched = rc < 0 && bitmap != 0;
+	return rc;
+}
+
+static int count_run(uint64_t iova, uint64_t length, void *data)
+{
+	(void)iova;
+	(void)length;
+	(*(int *)data)++;
+	return 0;
+}
+
+static int c_dirty_walk(struct env *e, int *touched)
+{
+	int runs = 0;
+	int rc = iommufd_hwpt_for_each_dirty(e->parent, 0, 64 * 4096, 4096, 0, count_run, &runs);
+
+	*touched = rc < 0 && runs != 0;
+	if (rc == 0)
+		assert_int_equal(runs, 1); /* the fake reports page 0 dirty */
+	return rc;
+}
+
+static int c_invalidate(struct env *e, int *touched)
+{
+	struct iommufd_inv_vtd_s1 inv = { .npages = 1 };
+	uint32_t count = 1;
+
+	*touched = 0;
+	return iommufd_hwpt_invalidate(e->parent, IOMMUFD_INV_VTD_S1, &inv, sizeof(inv), &count);
+}
+
+static int c_viommu_invalidate(struct env *e, int *touched)
+{
+	struct iommufd_inv_arm_smmuv3 inv = { { 0 } };
+	uint32_t count = 1;
+
+	*touched = 0;
+	return iommufd_viommu_invalidate(e->viommu, IOMMUFD_INV_ARM_SMMUV3, &inv, sizeof(inv), &count);
+}
+
+static int c_fault_new(struct env *e, int *touched)
+{
+	struct iommufd_fault *out = (struct iommufd_fault *)SENTINEL;
+	int rc = iommufd_fault_new(e->ctx, &out);
+
+	*touched = rc < 0 && out != (struct iommufd_fault *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_fault_destroy(out), 0);
+	return rc;
+}
+
+static int c_fault_read(struct env *e, int *touched)
+{
+	struct iommufd_pgfault pf[2];
+	size_t n = SENTINEL;
+	int rc = iommufd_fault_read(e->fault, pf, 2, &n);
+
+	*touched = rc < 0 && n != SENTINEL;
+	if (rc == 0)
+		assert_int_equal(n, 0);
+	return rc;
+}
+
+static int c_fault_respond(struct env *e, int *touched)
+{
+	*touched = 0;
+	return iommufd_fault_respond(e->fault, 1, IOMMUFD_FAULT_RESP_SUCCESS);
+}
+
+static int c_viommu_new(struct env *e, int *touched)
+{
+	struct iommufd_viommu *out = (struct iommufd_viommu *)SENTINEL;
+	int rc = iommufd_viommu_new(e->ctx, iommufd_device_get_id(e->dev), iommufd_hwpt_get_id(e->parent),
+				    IOMMUFD_VIOMMU_ARM_SMMUV3, NULL, 0, &out);
+
+	*touched = rc < 0 && out != (struct iommufd_viommu *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_viommu_destroy(out), 0);
+	return rc;
+}
+
+static int c_viommu_mmap(struct env *e, int *touched)
+{
+	void *p = (void *)SENTINEL;
+	int rc = iommufd_viommu_mmap(e->viommu, 0x1000, 4096, &p);
+
+	*touched = rc < 0 && p != (void *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_viommu_munmap(e->viommu, p, 4096), 0);
+	return rc;
+}
+
+static int c_vdevice_new(struct env *e, int *touched)
+{
+	struct iommufd_vdevice *out = (struct iommufd_vdevice *)SENTINEL;
+	int rc = iommufd_vdevice_new(e->viommu, iommufd_device_get_id(e->dev), 0x99, &out);
+
+	*touched = rc < 0 && out != (struct iommufd_vdevice *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_vdevice_destroy(out), 0);
+	return rc;
+}
+
+static int c_veventq_new(struct env *e, int *touched)
+{
+	struct iommufd_veventq *out = (struct iommufd_veventq *)SENTINEL;
+	int rc = iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_ARM_SMMUV3, 8, &out);
+
+	*touched = rc < 0 && out != (struct iommufd_veventq *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_veventq_destroy(out), 0);
+	return rc;
+}
+
+static int c_veventq_read(struct env *e, int *touched)
+{
+	struct iommufd_vevent ev[2];
+	size_t n = SENTINEL;
+	int rc = iommufd_veventq_read(e->veventq, ev, 2, &n);
+
+	*touched = rc < 0 && n != SENTINEL;
+	return rc;
+}
+
+static int c_hw_queue_new(struct env *e, int *touched)
+{
+	struct iommufd_hw_queue *out = (struct iommufd_hw_queue *)SENTINEL;
+	int rc = iommufd_hw_queue_new(e->viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, 0x100000, 4096, &out);
+
+	*touched = rc < 0 && out != (struct iommufd_hw_queue *)SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_hw_queue_destroy(out), 0);
+	return rc;
+}
+
 #define GENERIC ENOMEM, EINVAL, EOPNOTSUPP, E2BIG, ENOTTY
 
 static const struct call_case cases[] = {
@@ -366,6 +576,23 @@ static const struct call_case cases[] = {
 	{ "device_region_write", FAKE_OP_PWRITE, { EINVAL, EIO, EFAULT }, c_region_write, NULL, 0, 0 },
 	{ "device_mmap_region", FAKE_OP_MMAP, { EINVAL, ENOMEM, EACCES }, c_mmap, NULL, 0, 0 },
 	{ "device_reset", UAPI_VFIO_DEVICE_RESET, { EINVAL, EIO, EAGAIN }, c_reset, NULL, 0, 0 },
+	{ "hwpt_alloc", UAPI_IOMMU_HWPT_ALLOC, { ENOENT, EINVAL, EOPNOTSUPP, ENOMEM, E2BIG, ENOTTY }, c_hwpt_alloc, NULL, EOPNOTSUPP, 0 },
+	{ "hwpt_alloc_nested", UAPI_IOMMU_HWPT_ALLOC, { ENOENT, EINVAL, EOPNOTSUPP, ENOMEM, EFAULT }, c_hwpt_nested, NULL, 0, 0 },
+	{ "hwpt_destroy", UAPI_IOMMU_DESTROY, { EBUSY, ENOENT }, c_hwpt_destroy, NULL, 0, 0 },
+	{ "hwpt_set_dirty_tracking", UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING, { EOPNOTSUPP, ENOENT, EINVAL, ENOTTY }, c_dirty_set, NULL, EOPNOTSUPP, 0 },
+	{ "hwpt_get_dirty_bitmap", UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP, { EINVAL, EOPNOTSUPP, ENOENT, EFAULT, ENOTTY }, c_dirty_get, NULL, EOPNOTSUPP, 0 },
+	{ "hwpt_for_each_dirty", UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP, { EINVAL, EOPNOTSUPP, ENOMEM }, c_dirty_walk, NULL, 0, 0 },
+	{ "hwpt_invalidate", UAPI_IOMMU_HWPT_INVALIDATE, { EINVAL, EOPNOTSUPP, ENOENT, EFAULT, ENOTTY }, c_invalidate, NULL, EOPNOTSUPP, 0 },
+	{ "viommu_invalidate", UAPI_IOMMU_HWPT_INVALIDATE, { EINVAL, EOPNOTSUPP, ENOMEM }, c_viommu_invalidate, NULL, 0, 0 },
+	{ "fault_new", UAPI_IOMMU_FAULT_QUEUE_ALLOC, { ENOMEM, EINVAL, EMFILE, ENOTTY }, c_fault_new, NULL, EOPNOTSUPP, 0 },
+	{ "fault_read", FAKE_OP_READ, { EINVAL, EFAULT, ESPIPE }, c_fault_read, NULL, 0, 0 },
+	{ "fault_respond", FAKE_OP_WRITE, { EINVAL, EFAULT, ESPIPE }, c_fault_respond, NULL, 0, 0 },
+	{ "viommu_new", UAPI_IOMMU_VIOMMU_ALLOC, { EOPNOTSUPP, EINVAL, ENOENT, ENOMEM, ENOTTY }, c_viommu_new, NULL, EOPNOTSUPP, 0 },
+	{ "viommu_mmap", FAKE_OP_MMAP, { EINVAL, ENXIO, ENOMEM }, c_viommu_mmap, NULL, 0, 0 },
+	{ "vdevice_new", UAPI_IOMMU_VDEVICE_ALLOC, { EEXIST, EINVAL, ENOENT, ENOMEM, ENOTTY }, c_vdevice_new, NULL, EOPNOTSUPP, 0 },
+	{ "veventq_new", UAPI_IOMMU_VEVENTQ_ALLOC, { EEXIST, EOPNOTSUPP, EINVAL, ENOMEM, ENOTTY }, c_veventq_new, NULL, EOPNOTSUPP, 0 },
+	{ "veventq_read", FAKE_OP_READ, { EINVAL, EFAULT, ENOMEM }, c_veventq_read, NULL, 0, 0 },
+	{ "hw_queue_new", UAPI_IOMMU_HW_QUEUE_ALLOC, { EEXIST, ENOENT, EINVAL, EOVERFLOW, EIO, ENOTTY }, c_hw_queue_new, NULL, EOPNOTSUPP, 0 },
 };
 
 static void run_case(void **state, const struct call_case *c)
