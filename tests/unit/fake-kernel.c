@@ -240,6 +240,20 @@ static int is_obj(uint32_t id)
 	return id < MAX_OBJ && K.other[id];
 }
 
+/* A new object whose parent exists (parent_ok), else err; its ID in *id. */
+static int new_child(int parent_ok, int err, uint32_t *id)
+{
+	int o;
+
+	if (!parent_ok)
+		return err;
+	o = new_obj();
+	if (o < 0)
+		return o;
+	*id = (uint32_t)o;
+	return 0;
+}
+
 /* An object with an event descriptor: *id and *fd, or -errno. */
 static int new_event_obj(uint32_t *id, uint32_t *fd)
 {
@@ -383,15 +397,8 @@ static int iommu_ioctl(unsigned long req, void *arg)
 		return 0;
 	case UAPI_IOMMU_HWPT_ALLOC: {
 		struct uapi_iommu_hwpt_alloc *c = arg;
-		int id;
 
-		if (!is_ioas(c->pt_id) && !is_obj(c->pt_id))
-			return -EINVAL;
-		id = new_obj();
-		if (id < 0)
-			return id;
-		c->out_hwpt_id = (uint32_t)id;
-		return 0;
+		return new_child(is_ioas(c->pt_id) || is_obj(c->pt_id), -EINVAL, &c->out_hwpt_id);
 	}
 	case UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING: {
 		struct uapi_iommu_hwpt_set_dirty_tracking *c = arg;
@@ -418,27 +425,13 @@ static int iommu_ioctl(unsigned long req, void *arg)
 	}
 	case UAPI_IOMMU_VIOMMU_ALLOC: {
 		struct uapi_iommu_viommu_alloc *c = arg;
-		int id;
 
-		if (!is_obj(c->hwpt_id))
-			return -ENOENT;
-		id = new_obj();
-		if (id < 0)
-			return id;
-		c->out_viommu_id = (uint32_t)id;
-		return 0;
+		return new_child(is_obj(c->hwpt_id), -ENOENT, &c->out_viommu_id);
 	}
 	case UAPI_IOMMU_VDEVICE_ALLOC: {
 		struct uapi_iommu_vdevice_alloc *c = arg;
-		int id;
 
-		if (!is_obj(c->viommu_id))
-			return -ENOENT;
-		id = new_obj();
-		if (id < 0)
-			return id;
-		c->out_vdevice_id = (uint32_t)id;
-		return 0;
+		return new_child(is_obj(c->viommu_id), -ENOENT, &c->out_vdevice_id);
 	}
 	case UAPI_IOMMU_VEVENTQ_ALLOC: {
 		struct uapi_iommu_veventq_alloc *c = arg;
@@ -449,15 +442,8 @@ static int iommu_ioctl(unsigned long req, void *arg)
 	}
 	case UAPI_IOMMU_HW_QUEUE_ALLOC: {
 		struct uapi_iommu_hw_queue_alloc *c = arg;
-		int id;
 
-		if (!is_obj(c->viommu_id))
-			return -ENOENT;
-		id = new_obj();
-		if (id < 0)
-			return id;
-		c->out_hw_queue_id = (uint32_t)id;
-		return 0;
+		return new_child(is_obj(c->viommu_id), -ENOENT, &c->out_hw_queue_id);
 	}
 	default:
 		if (_IOC_TYPE(req) == ';' && _IOC_NR(req) >= 0x80 && _IOC_NR(req) <= 0x95) {
