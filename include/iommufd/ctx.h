@@ -157,6 +157,12 @@ enum iommufd_feature {
  * Whether the kernel behind @p ctx supports @p feature. Probed on first use
  * with a side-effect-free call, then cached. Never gated on the kernel
  * version string.
+ *
+ * What depends on a device rather than on the kernel is not here: the
+ * IOMMU's capabilities (dirty tracking, PASID width) come from
+ * iommufd_device_get_hw_info(), and HWPT flags can only be tried, because
+ * the kernel looks the device up before it reads them: iommufd_hwpt_alloc()
+ * then fails with -EOPNOTSUPP and says which flag was refused.
  * @param ctx the context
  * @param feature what to test
  * @return true when supported; false when not, or for an unknown feature
