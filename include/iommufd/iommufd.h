@@ -10,5 +10,6 @@
 #include <iommufd/ctx.h>
 #include <iommufd/ioas.h>
 #include <iommufd/device.h>
+#include <iommufd/dma.h>
 
 #endif

@@ -33,6 +33,12 @@ void fake_set_range_count(uint32_t n);
 #define FAKE_OP_MMAP 0x10003ul
 #define FAKE_OP_PREAD 0x10004ul
 #define FAKE_OP_PWRITE 0x10005ul
+#define FAKE_OP_MEMFD 0x10006ul
+#define FAKE_OP_FTRUNCATE 0x10007ul
+#define FAKE_OP_MADVISE 0x10008ul
+#define FAKE_OP_MUNMAP 0x10009ul
+/* Areas of real memory handed out by the fake mmap (fd -1 or a memfd). */
+int fake_mem_count(void);
 
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/*
+ * Epoch-based memory reclamation for structures that readers walk without a
+ * lock (the DMA translation registry).
+ *
+ * Readers bracket a walk with epoch_enter()/epoch_exit(): they publish the
+ * global epoch they saw in a per-thread slot and clear it afterwards. A writer
+ * unpublishes a node (one pointer store), tags it with the current epoch
+ * (epoch_retire) and frees it once no reader can still hold it
+ * (epoch_reclaim).
+ *
+ * Why a freed node was unreachable for every reader (the reclamation
+ * argument):
+ *  - The writer unpublishes node N, then reads the global epoch E and tags N
+ *    with it. epoch_reclaim() first advances the global epoch past E, then
+ *    issues a process-wide memory barrier (membarrier(2); without it the
+ *    readers issue a full fence themselves), then reads every reader slot. It
+ *    frees N only if every slot is 0 (idle) or greater than E.
+ *  - A slot greater than E was loaded (acquire) after the advance, which the
+ *    writer made after unpublishing N: that reader's walk starts from the new
+ *    pointers and cannot reach N.
+ *  - A slot that reads 0 after the barrier belongs to a reader that either
+ *    had finished its walk (its release store of 0 orders the walk before
+ *    the free), or had not yet made its slot store visible; the barrier ran
+ *    on that reader's CPU between the store and its first load of the
+ *    structure, so its walk sees the unpublished state and cannot reach N.
+ *  - A reader stalled inside a walk with an old epoch keeps everything
+ *    retired at or after that epoch alive; nothing waits for it: the writer
+ *    simply frees those nodes at a later reclaim. Readers never wait either,
+ *    so lookups are wait-free.
+ * Slots are per thread, cache-line sized (no sharing between readers),
+ * allocated on a thread's first walk and recycled when the thread exits;
+ * they are never freed, so a writer scanning the list never touches freed
+ * memory either.
+ */
+#ifndef IOMMUFD_LIB_EPOCH_H
+#define IOMMUFD_LIB_EPOCH_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct epoch_slot {
+	_Atomic uint64_t epoch; /* 0: not in a walk */
+	struct epoch_slot *next;
+	atomic_bool used;
+	char pad[64 - sizeof(uint64_t) - sizeof(void *) - sizeof(atomic_bool)];
+};
+
+extern _Atomic uint64_t epoch_global_;
+extern atomic_bool epoch_asym_;   /* membarrier(2) available: readers need no fence */
+extern __thread struct epoch_slot *epoch_self_ __attribute__((tls_model("initial-exec")));
+
+/* Without memory for a slot a thread counts itself in here instead, and
+ * nothing is freed while the count is not 0. */
+extern _Atomic uint64_t epoch_emergency_;
+extern struct epoch_slot epoch_emergency_slot_;
+
+/* Register this thread on its first walk; the emergency slot if out of memory. */
+struct epoch_slot *epoch_register_(void);
+
+static inline struct epoch_slot *epoch_enter(void)
+{
+	struct epoch_slot *s = epoch_self_;
+
+	if (__builtin_expect(!s, 0)) {
+		s = epoch_register_();
+		if (s == &epoch_emergency_slot_) {
+			atomic_fetch_add_explicit(&epoch_emergency_, 1, memory_order_seq_cst);
+			return s;
+		}
+	}
+	if (__builtin_expect(atomic_load_explicit(&s->epoch, memory_order_relaxed) != 0, 0))
+		return NULL; /* nested (signal handler): the outer walk protects us */
+	atomic_store_explicit(&s->epoch, atomic_load_explicit(&epoch_global_, memory_order_acquire),
+			      memory_order_relaxed);
+	if (__builtin_expect(atomic_load_explicit(&epoch_asym_, memory_order_relaxed), 1))
+		atomic_signal_fence(memory_order_seq_cst);
+	else
+		atomic_thread_fence(memory_order_seq_cst);
+	return s;
+}
+
+static inline void epoch_exit(struct epoch_slot *s)
+{
+	if (__builtin_expect(s == &epoch_emergency_slot_, 0))
+		atomic_fetch_sub_explicit(&epoch_emergency_, 1, memory_order_release);
+	else if (s)
+		atomic_store_explicit(&s->epoch, 0, memory_order_release);
+}
+
+/* Retired memory, owned by one writer (who serialises its calls). */
+struct epoch_retired {
+	void *ptr;
+	uint64_t epoch;
+};
+
+struct epoch_list {
+	struct epoch_retired *items;
+	size_t count, cap;
+};
+
+/* Queue @ptr for free(). Needs a free entry: call epoch_list_reserve()
+ * before unpublishing anything, so retiring itself cannot fail. */
+void epoch_retire(struct epoch_list *l, void *ptr);
+/* Make room for @n more retirements; -ENOMEM. */
+int epoch_list_reserve(struct epoch_list *l, size_t n);
+/* Free what no reader can hold any more; returns how many remain. */
+size_t epoch_reclaim(struct epoch_list *l);
+/* Free everything now: no reader may be walking (destroy). */
+void epoch_list_drain(struct epoch_list *l);
+
+#endif

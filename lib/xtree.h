@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/*
+ * A copy-on-write B+tree of disjoint ranges [key, key + len) -> val, for the
+ * DMA translation registry (one tree keyed by virtual address, one by IOVA).
+ *
+ * Readers (xtree_lookup) take no lock: they run inside an epoch_enter() /
+ * epoch_exit() pair and see either the tree before a change or after it.
+ * Nodes are never modified once readers can reach them, except that a child
+ * pointer of an inner node may be swapped (one atomic store) for a new
+ * copy of that child. Every other change builds new nodes and publishes them
+ * with one pointer store; replaced nodes are retired to an epoch list and
+ * freed once no reader can hold them (lib/epoch.h has the argument).
+ *
+ * Writers serialise among themselves (the owner's lock) and change the tree
+ * in two steps: xtree_prepare_*() allocates and builds everything and may
+ * fail; xtree_commit() publishes and cannot fail, so a caller can do work
+ * that may fail (the kernel's map) between the two and roll back with
+ * xtree_abort().
+ *
+ * Nodes are allocated at their exact size (no empty slots), one record per
+ * range whatever its length; invariant: the key of each inner entry is the
+ * first key of that child's subtree, so no range crosses a separator.
+ */
+#ifndef IOMMUFD_LIB_XTREE_H
+#define IOMMUFD_LIB_XTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "epoch.h"
+
+#define XTREE_LEAF_MAX 16
+#define XTREE_INNER_MAX 32
+#define XTREE_MAX_DEPTH 24
+
+struct xnode {
+	uint32_t level; /* 0: leaf */
+	uint32_t count;
+	/* leaf: key[count], val[count], len[count]; inner: key[count],
+	 * child[count] (pointers, read and swapped atomically) */
+	uint64_t w[];
+};
+
+struct xtree {
+	struct xnode *root; /* atomic */
+	size_t count;       /* ranges */
+	size_t bytes;       /* node memory (what malloc was asked for) */
+};
+
+struct xtree_txn {
+	struct xnode *fresh[2 * XTREE_MAX_DEPTH + 2];
+	struct xnode *old[2 * XTREE_MAX_DEPTH + 2];
+	int nfresh, nold;
+	uint64_t *slot;    /* child word to swap, or NULL for the root */
+	struct xnode *top; /* what to store there (NULL: tree becomes empty) */
+	long dcount;
+	long dbytes;
+};
+
+/* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
+ * the bytes left in the range from x in @rem. Call within an epoch. */
+static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x)
+{
+	const uint64_t *b = k;
+
+	while (n > 1) {
+		size_t h = n / 2;
+
+		b = b[h] <= x ? b + h : b;
+		n -= h;
+	}
+	return (size_t)(b - k);
+}
+
+static inline bool xtree_lookup(const struct xtree *t, uint64_t x, uint64_t *out, uint64_t *rem)
+{
+	const struct xnode *n = __atomic_load_n(&t->root, __ATOMIC_ACQUIRE);
+	size_t i, c;
+	uint64_t off, len;
+
+	if (__builtin_expect(!n, 0))
+		return false;
+	while (n->level) {
+		i = xtree_search_(n->w, n->count, x);
+		n = (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[n->count + i], __ATOMIC_ACQUIRE);
+	}
+	c = n->count;
+	i = xtree_search_(n->w, c, x);
+	off = x - n->w[i];
+	len = n->w[2 * c + i];
+	if (off >= len)
+		return false;
+	*out = n->w[c + i] + off;
+	if (rem)
+		*rem = len - off;
+	return true;
+}
+
+/* Writer side (owner's lock held). */
+
+/* The range with the largest key <= x: 0 and its fields, or -ENOENT. */
+int xtree_find_le(const struct xtree *t, uint64_t x, uint64_t *key, uint64_t *val, uint64_t *len);
+/* The range that intersects [first, last], if any: 0 and its fields, or -ENOENT. */
+int xtree_find_overlap(const struct xtree *t, uint64_t first, uint64_t last, uint64_t *key,
+		       uint64_t *val, uint64_t *len);
+
+/* Build the insertion of [key, key + len) -> val: -EEXIST (overlap),
+ * -EINVAL (len 0 or key + len wraps), -ENOMEM. */
+int xtree_prepare_insert(struct xtree *t, struct xtree_txn *tx, uint64_t key, uint64_t val,
+			 uint64_t len);
+/* Build the removal of the range that starts at @key: -ENOENT, -ENOMEM. */
+int xtree_prepare_remove(struct xtree *t, struct xtree_txn *tx, uint64_t key);
+/* Publish a prepared change; replaced nodes go to @retired (room for
+ * tx->nold entries must have been reserved). */
+void xtree_commit(struct xtree *t, struct xtree_txn *tx, struct epoch_list *retired);
+/* Drop a prepared change. */
+void xtree_abort(struct xtree_txn *tx);
+
+/* Free every node now (no reader may be inside). */
+void xtree_destroy(struct xtree *t);
+
+/* Call fn for every range in key order; stops when fn returns non-zero. */
+int xtree_walk(const struct xtree *t, int (*fn)(uint64_t key, uint64_t val, uint64_t len, void *data),
+	       void *data);
+
+#endif
