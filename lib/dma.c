@@ -604,32 +604,54 @@ int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr)
 	return rc;
 }
 
+/* First translation of a thread, or one nested in another (a signal
+ * handler): the general epoch entry. */
+static __attribute__((noinline)) int translate_slow(struct xtree *t, uint64_t x, uint64_t *out, uint64_t *rem)
+{
+	struct epoch_slot *s = epoch_enter();
+	bool hit = xtree_lookup(t, x, out, rem);
+
+	epoch_exit(s);
+	if (!hit) {
+		errno = ENOENT;
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int iommufd_dma_translate(struct iommufd_dma *dma, const void *vaddr, uint64_t *iova, uint64_t *remaining)
 {
-	struct epoch_slot *s;
-	uint64_t out;
+	struct epoch_slot *s = epoch_fast_();
 	bool hit;
 
-	s = epoch_enter();
-	hit = xtree_lookup(&dma->by_va, (uintptr_t)vaddr, &out, remaining);
-	epoch_exit(s);
+	if (__builtin_expect(!s, 0))
+		return translate_slow(&dma->by_va, (uintptr_t)vaddr, iova, remaining);
+	epoch_begin_(s);
+	hit = xtree_lookup(&dma->by_va, (uintptr_t)vaddr, iova, remaining);
+	epoch_end_(s);
 	if (__builtin_expect(!hit, 0)) {
 		errno = ENOENT;
 		return -ENOENT;
 	}
-	*iova = out;
 	return 0;
 }
 
 int iommufd_dma_translate_iova(struct iommufd_dma *dma, uint64_t iova, void **vaddr, uint64_t *remaining)
 {
-	struct epoch_slot *s;
+	struct epoch_slot *s = epoch_fast_();
 	uint64_t out;
 	bool hit;
 
-	s = epoch_enter();
+	if (__builtin_expect(!s, 0)) {
+		int rc = translate_slow(&dma->by_iova, iova, &out, remaining);
+
+		if (rc == 0)
+			*vaddr = (void *)(uintptr_t)out;
+		return rc;
+	}
+	epoch_begin_(s);
 	hit = xtree_lookup(&dma->by_iova, iova, &out, remaining);
-	epoch_exit(s);
+	epoch_end_(s);
 	if (__builtin_expect(!hit, 0)) {
 		errno = ENOENT;
 		return -ENOENT;

@@ -9,10 +9,11 @@
 #include "private.h"
 
 _Atomic uint64_t epoch_global_ = 1;
-atomic_bool epoch_asym_;
 __thread struct epoch_slot *epoch_self_ __attribute__((tls_model("initial-exec")));
-_Atomic uint64_t epoch_emergency_;
-struct epoch_slot epoch_emergency_slot_;
+static atomic_bool asym;              /* membarrier(2) works */
+static _Atomic uint64_t emergency;    /* threads walking without a slot */
+static __thread unsigned int emergency_depth;
+static struct epoch_slot nested; /* what epoch_enter() returns when nested */
 
 /* Every slot ever made; append-only, so a lock-free scan is safe. */
 static _Atomic(struct epoch_slot *) slots;
@@ -35,10 +36,10 @@ static void init_once(void)
 	 * readers' full fence. Kernels without it (or a seccomp filter) make
 	 * the readers fence themselves. */
 	if (sys_membarrier_register_() == 0)
-		atomic_store(&epoch_asym_, true);
+		atomic_store(&asym, true);
 }
 
-struct epoch_slot *epoch_register_(void)
+static struct epoch_slot *epoch_register(void)
 {
 	struct epoch_slot *s, *head;
 
@@ -52,7 +53,7 @@ struct epoch_slot *epoch_register_(void)
 	}
 	s = aligned_alloc(64, sizeof(*s));
 	if (!s)
-		return &epoch_emergency_slot_;
+		return NULL;
 	atomic_init(&s->epoch, 0);
 	atomic_init(&s->used, true);
 	head = atomic_load_explicit(&slots, memory_order_relaxed);
@@ -61,11 +62,39 @@ struct epoch_slot *epoch_register_(void)
 	while (!atomic_compare_exchange_weak_explicit(&slots, &head, s, memory_order_release,
 						      memory_order_relaxed));
 claimed:
+	s->fence = !atomic_load(&asym);
 	/* Without the key the slot is never recycled: a small leak, still safe. */
 	if (have_key)
 		pthread_setspecific(exit_key, s);
 	epoch_self_ = s;
 	return s;
+}
+
+struct epoch_slot *epoch_enter(void)
+{
+	struct epoch_slot *s = epoch_self_;
+
+	if (!s && !(s = epoch_register())) {
+		emergency_depth++;
+		atomic_fetch_add_explicit(&emergency, 1, memory_order_seq_cst);
+		return NULL;
+	}
+	if (atomic_load_explicit(&s->epoch, memory_order_relaxed))
+		return &nested; /* the outer walk protects this one */
+	epoch_begin_(s);
+	return s;
+}
+
+void epoch_exit(struct epoch_slot *s)
+{
+	if (s == &nested)
+		return;
+	if (s) {
+		epoch_end_(s);
+	} else if (emergency_depth) {
+		emergency_depth--;
+		atomic_fetch_sub_explicit(&emergency, 1, memory_order_release);
+	}
 }
 
 int epoch_list_reserve(struct epoch_list *l, size_t n)
@@ -107,13 +136,13 @@ size_t epoch_reclaim(struct epoch_list *l)
 	pthread_once(&once, init_once);
 	/* Readers that start from now on see every unpublication so far. */
 	atomic_fetch_add_explicit(&epoch_global_, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&epoch_asym_, memory_order_relaxed)) {
+	if (atomic_load_explicit(&asym, memory_order_relaxed)) {
 		if (sys_membarrier_() < 0)
 			return l->count; /* no barrier, no free: try again later */
 	} else {
 		atomic_thread_fence(memory_order_seq_cst);
 	}
-	if (atomic_load_explicit(&epoch_emergency_, memory_order_acquire))
+	if (atomic_load_explicit(&emergency, memory_order_acquire))
 		return l->count;
 	for (s = atomic_load_explicit(&slots, memory_order_acquire); s; s = s->next) {
 		uint64_t e = atomic_load_explicit(&s->epoch, memory_order_acquire);

@@ -45,50 +45,47 @@ struct epoch_slot {
 	_Atomic uint64_t epoch; /* 0: not in a walk */
 	struct epoch_slot *next;
 	atomic_bool used;
-	char pad[64 - sizeof(uint64_t) - sizeof(void *) - sizeof(atomic_bool)];
+	bool fence; /* no membarrier(2): the reader fences itself */
+	char pad[64 - sizeof(uint64_t) - sizeof(void *) - sizeof(atomic_bool) - sizeof(bool)];
 };
 
 extern _Atomic uint64_t epoch_global_;
-extern atomic_bool epoch_asym_;   /* membarrier(2) available: readers need no fence */
 extern __thread struct epoch_slot *epoch_self_ __attribute__((tls_model("initial-exec")));
 
-/* Without memory for a slot a thread counts itself in here instead, and
- * nothing is freed while the count is not 0. */
-extern _Atomic uint64_t epoch_emergency_;
-extern struct epoch_slot epoch_emergency_slot_;
+/* Start a walk in slot @s (the thread's own, not in a walk). */
+static inline void epoch_begin_(struct epoch_slot *s)
+{
+	atomic_store_explicit(&s->epoch, atomic_load_explicit(&epoch_global_, memory_order_acquire),
+			      memory_order_relaxed);
+	if (__builtin_expect(s->fence, 0))
+		atomic_thread_fence(memory_order_seq_cst);
+	else
+		atomic_signal_fence(memory_order_seq_cst);
+}
 
-/* Register this thread on its first walk; the emergency slot if out of memory. */
-struct epoch_slot *epoch_register_(void);
+static inline void epoch_end_(struct epoch_slot *s)
+{
+	atomic_store_explicit(&s->epoch, 0, memory_order_release);
+}
 
-static inline struct epoch_slot *epoch_enter(void)
+/* The calling thread's slot when a walk can start in it right away (it
+ * has one and is not inside a walk, e.g. interrupted by a signal handler
+ * that translates); NULL otherwise: then use epoch_enter(). */
+static inline struct epoch_slot *epoch_fast_(void)
 {
 	struct epoch_slot *s = epoch_self_;
 
-	if (__builtin_expect(!s, 0)) {
-		s = epoch_register_();
-		if (s == &epoch_emergency_slot_) {
-			atomic_fetch_add_explicit(&epoch_emergency_, 1, memory_order_seq_cst);
-			return s;
-		}
-	}
-	if (__builtin_expect(atomic_load_explicit(&s->epoch, memory_order_relaxed) != 0, 0))
-		return NULL; /* nested (signal handler): the outer walk protects us */
-	atomic_store_explicit(&s->epoch, atomic_load_explicit(&epoch_global_, memory_order_acquire),
-			      memory_order_relaxed);
-	if (__builtin_expect(atomic_load_explicit(&epoch_asym_, memory_order_relaxed), 1))
-		atomic_signal_fence(memory_order_seq_cst);
-	else
-		atomic_thread_fence(memory_order_seq_cst);
+	if (__builtin_expect(!s || atomic_load_explicit(&s->epoch, memory_order_relaxed), 0))
+		return NULL;
 	return s;
 }
 
-static inline void epoch_exit(struct epoch_slot *s)
-{
-	if (__builtin_expect(s == &epoch_emergency_slot_, 0))
-		atomic_fetch_sub_explicit(&epoch_emergency_, 1, memory_order_release);
-	else if (s)
-		atomic_store_explicit(&s->epoch, 0, memory_order_release);
-}
+/* The general entry: registers the thread on its first walk; returns what
+ * epoch_exit() needs. Nested in a walk (a signal handler) it does nothing;
+ * when no slot can be allocated the thread is counted in a global that
+ * holds back every free until it leaves. */
+struct epoch_slot *epoch_enter(void);
+void epoch_exit(struct epoch_slot *s);
 
 /* Retired memory, owned by one writer (who serialises its calls). */
 struct epoch_retired {

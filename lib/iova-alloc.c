@@ -133,6 +133,7 @@ static struct hole *take_spare(struct iova_alloc *a, uint64_t first, uint64_t la
 	memset(n, 0, sizeof(*n));
 	n->first = first;
 	n->last = last;
+	n->max_span = last - first;
 	n->height = 1;
 	return n;
 }

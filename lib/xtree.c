@@ -9,14 +9,25 @@
 #define NCOLS(level) ((level) ? 2u : 3u)
 #define GATHER_MAX (2 * XTREE_INNER_MAX + 2)
 
+/* Distance between the columns of a node. */
+static size_t stride(uint32_t level, uint32_t count)
+{
+	return level ? XTREE_INNER_MAX : count;
+}
+
 static size_t node_size(uint32_t level, uint32_t count)
 {
-	return sizeof(struct xnode) + (size_t)NCOLS(level) * count * sizeof(uint64_t);
+	return sizeof(struct xnode) + (size_t)NCOLS(level) * stride(level, count) * sizeof(uint64_t);
 }
 
 static const struct xnode *child_of(const struct xnode *n, size_t i)
 {
-	return (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[n->count + i], __ATOMIC_ACQUIRE);
+	return (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[XTREE_INNER_MAX + i], __ATOMIC_ACQUIRE);
+}
+
+static size_t search(const struct xnode *n, uint64_t x)
+{
+	return xtree_search_(n->w, n->count, x, n->level ? 6 : XTREE_LEAF_STEPS);
 }
 
 /* Entries gathered for one or two new nodes: column c of entry i in v[c][i]. */
@@ -28,7 +39,8 @@ struct gather {
 static void gather_from(struct gather *g, const struct xnode *src, uint32_t from, uint32_t to)
 {
 	for (uint32_t c = 0; c < NCOLS(src->level); c++)
-		memcpy(&g->v[c][g->n], &src->w[(size_t)c * src->count + from], (to - from) * sizeof(uint64_t));
+		memcpy(&g->v[c][g->n], &src->w[c * stride(src->level, src->count) + from],
+		       (to - from) * sizeof(uint64_t));
 	g->n += to - from;
 }
 
@@ -83,7 +95,12 @@ static int build(struct xtree_txn *tx, const struct gather *g, uint32_t max, str
 		if (!n)
 			return -ENOMEM;
 		for (uint32_t c = 0; c < NCOLS(g->level); c++)
-			memcpy(&n->w[(size_t)c * cnt], &g->v[c][at], cnt * sizeof(uint64_t));
+			memcpy(&n->w[c * stride(g->level, cnt)], &g->v[c][at], cnt * sizeof(uint64_t));
+		if (g->level)
+			for (uint32_t i = cnt; i < XTREE_INNER_MAX; i++) {
+				n->w[i] = UINT64_MAX;
+				n->w[XTREE_INNER_MAX + i] = n->w[XTREE_INNER_MAX + cnt - 1];
+			}
 		r[p] = n;
 		at += cnt;
 	}
@@ -104,7 +121,7 @@ static void descend(const struct xtree *t, uint64_t x, struct path *p)
 
 	while (n && d < XTREE_MAX_DEPTH) {
 		p->n[d] = n;
-		p->idx[d] = (uint32_t)xtree_search_(n->w, n->count, x);
+		p->idx[d] = (uint32_t)search(n, x);
 		d++;
 		if (!n->level)
 			break;
@@ -129,7 +146,8 @@ static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p
 		const struct xnode *P = p->n[d];
 
 		if (nr == 1 && lo == hi && r[0]->w[0] == P->w[lo]) {
-			tx->slot = (uint64_t *)(uintptr_t)&P->w[P->count + lo];
+			tx->slot_node = (struct xnode *)(uintptr_t)P;
+			tx->slot_idx = lo;
 			tx->top = r[0];
 			return 0;
 		}
@@ -151,7 +169,7 @@ static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p
 			lo = hi = p->idx[d - 1];
 	}
 	/* the root changes */
-	tx->slot = NULL;
+	tx->slot_node = NULL;
 	if (nr == 0) {
 		tx->top = NULL;
 	} else if (nr == 1) {
@@ -178,8 +196,11 @@ static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p
 			return -ENOMEM;
 		root->w[0] = r[0]->w[0];
 		root->w[1] = r[1]->w[0];
-		root->w[2] = (uint64_t)(uintptr_t)r[0];
-		root->w[3] = (uint64_t)(uintptr_t)r[1];
+		root->w[XTREE_INNER_MAX] = (uint64_t)(uintptr_t)r[0];
+		for (uint32_t i = 2; i < XTREE_INNER_MAX; i++)
+			root->w[i] = UINT64_MAX;
+		for (uint32_t i = 1; i < XTREE_INNER_MAX; i++)
+			root->w[XTREE_INNER_MAX + i] = (uint64_t)(uintptr_t)r[1];
 		tx->top = root;
 	}
 	return 0;
@@ -188,7 +209,8 @@ static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p
 static void txn_init(struct xtree_txn *tx)
 {
 	tx->nfresh = tx->nold = 0;
-	tx->slot = NULL;
+	tx->slot_node = NULL;
+	tx->slot_idx = 0;
 	tx->top = NULL;
 	tx->dcount = 0;
 	tx->dbytes = 0;
@@ -363,9 +385,14 @@ fail:
 
 void xtree_commit(struct xtree *t, struct xtree_txn *tx, struct epoch_list *retired)
 {
-	if (tx->slot)
-		__atomic_store_n(tx->slot, (uint64_t)(uintptr_t)tx->top, __ATOMIC_RELEASE);
-	else
+	if (tx->slot_node) {
+		struct xnode *P = tx->slot_node;
+		/* the last child is repeated in the padding */
+		uint32_t end = tx->slot_idx == P->count - 1 ? XTREE_INNER_MAX : tx->slot_idx + 1;
+
+		for (uint32_t i = tx->slot_idx; i < end; i++)
+			__atomic_store_n(&P->w[XTREE_INNER_MAX + i], (uint64_t)(uintptr_t)tx->top, __ATOMIC_RELEASE);
+	} else
 		__atomic_store_n(&t->root, tx->top, __ATOMIC_RELEASE);
 	for (int i = 0; i < tx->nold; i++)
 		epoch_retire(retired, tx->old[i]);
@@ -378,7 +405,7 @@ static void free_subtree(struct xnode *n)
 {
 	if (n->level)
 		for (uint32_t i = 0; i < n->count; i++)
-			free_subtree((struct xnode *)(uintptr_t)n->w[n->count + i]);
+			free_subtree((struct xnode *)(uintptr_t)n->w[XTREE_INNER_MAX + i]);
 	free(n);
 }
 

@@ -31,14 +31,16 @@
 #include "epoch.h"
 
 #define XTREE_LEAF_MAX 16
-#define XTREE_INNER_MAX 32
+#define XTREE_LEAF_STEPS 4 /* log2(XTREE_LEAF_MAX) */
+#define XTREE_INNER_MAX 32 /* xtree_lookup() searches 5 steps */
 #define XTREE_MAX_DEPTH 24
 
 struct xnode {
 	uint32_t level; /* 0: leaf */
 	uint32_t count;
-	/* leaf: key[count], val[count], len[count]; inner: key[count],
-	 * child[count] (pointers, read and swapped atomically) */
+	/* leaf: key[count], val[count], len[count], allocated at that size;
+	 * inner: key[XTREE_INNER_MAX] (UINT64_MAX past count), then
+	 * child[XTREE_INNER_MAX] (pointers, read and swapped atomically) */
 	uint64_t w[];
 };
 
@@ -52,19 +54,20 @@ struct xtree_txn {
 	struct xnode *fresh[2 * XTREE_MAX_DEPTH + 2];
 	struct xnode *old[2 * XTREE_MAX_DEPTH + 2];
 	int nfresh, nold;
-	uint64_t *slot;    /* child word to swap, or NULL for the root */
+	struct xnode *slot_node; /* inner node whose child is swapped, or NULL for the root */
+	uint32_t slot_idx;
 	struct xnode *top; /* what to store there (NULL: tree becomes empty) */
 	long dcount;
 	long dbytes;
 };
 
-/* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
- * the bytes left in the range from x in @rem. Call within an epoch. */
-static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x)
+/* Index of the last key <= x among k[0..n), or 0: a fixed number of
+ * steps (no branch to mispredict) for n <= 2^steps. */
+static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x, int steps)
 {
 	const uint64_t *b = k;
 
-	while (n > 1) {
+	for (int i = 0; i < steps; i++) {
 		size_t h = n / 2;
 
 		b = b[h] <= x ? b + h : b;
@@ -73,25 +76,53 @@ static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x)
 	return (size_t)(b - k);
 }
 
+/* Bring the first lines of a node in at once rather than one binary
+ * search step at a time. */
+static inline void xtree_prefetch_(const struct xnode *n)
+{
+	__builtin_prefetch((const char *)n + 64);
+	__builtin_prefetch((const char *)n + 128);
+	__builtin_prefetch((const char *)n + 192);
+}
+
+/* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
+ * the bytes left in the range from x in @rem. Call within an epoch.
+ * Branch-free searches of fixed length (inner nodes are padded with
+ * UINT64_MAX keys whose children repeat the last child, so even
+ * x == UINT64_MAX is routed right). */
 static inline bool xtree_lookup(const struct xtree *t, uint64_t x, uint64_t *out, uint64_t *rem)
 {
 	const struct xnode *n = __atomic_load_n(&t->root, __ATOMIC_ACQUIRE);
-	size_t i, c;
+	const uint64_t *k;
 	uint64_t off, len;
+	size_t b, c, h;
 
 	if (__builtin_expect(!n, 0))
 		return false;
 	while (n->level) {
-		i = xtree_search_(n->w, n->count, x);
-		n = (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[n->count + i], __ATOMIC_ACQUIRE);
+		k = n->w;
+		b = k[16] <= x ? 16 : 0;
+		b = k[b + 8] <= x ? b + 8 : b;
+		b = k[b + 4] <= x ? b + 4 : b;
+		b = k[b + 2] <= x ? b + 2 : b;
+		b = k[b + 1] <= x ? b + 1 : b;
+		n = (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[XTREE_INNER_MAX + b], __ATOMIC_ACQUIRE);
+		xtree_prefetch_(n);
 	}
 	c = n->count;
-	i = xtree_search_(n->w, c, x);
-	off = x - n->w[i];
-	len = n->w[2 * c + i];
+	k = n->w;
+	/* four halvings cover the 16 entries a leaf holds at most */
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k;
+	b = (size_t)(k - n->w);
+	c = n->count;
+	off = x - n->w[b];
+	len = n->w[2 * c + b];
 	if (off >= len)
 		return false;
-	*out = n->w[c + i] + off;
+	*out = n->w[c + b] + off;
 	if (rem)
 		*rem = len - off;
 	return true;
