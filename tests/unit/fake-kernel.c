@@ -31,6 +31,7 @@ static struct {
 	unsigned long inject_req;
 	int inject_err, inject_skip;
 	uint32_t range_count;
+	int no_hugetlb;
 	uint64_t memfd_size[MAX_FDS];
 	struct {
 		void *addr;
@@ -38,11 +39,18 @@ static struct {
 	} mem[MAX_MEM]; /* real anonymous memory handed out by f_mmap */
 } K;
 
-void fake_reset(void)
+void fake_release_mem(void)
 {
 	for (int i = 0; i < MAX_MEM; i++)
-		if (K.mem[i].addr)
+		if (K.mem[i].addr) {
 			munmap(K.mem[i].addr, K.mem[i].len);
+			K.mem[i].addr = NULL;
+		}
+}
+
+void fake_reset(void)
+{
+	fake_release_mem();
 	memset(&K, 0, sizeof(K));
 	K.next_id = 1;
 	K.range_count = 1;
@@ -60,13 +68,26 @@ void fake_inject(unsigned long request, int err)
 	fake_inject_nth(request, err, 0);
 }
 
+void fake_set_hugetlb(int available)
+{
+	K.no_hugetlb = !available;
+}
+
 void fake_set_range_count(uint32_t n)
 {
 	K.range_count = n;
 }
 
+static unsigned long calls;
+
+unsigned long fake_call_count(void)
+{
+	return calls;
+}
+
 static int injected(unsigned long req)
 {
+	calls++;
 	if (K.inject_err && K.inject_req == req) {
 		int e = K.inject_err;
 
@@ -507,9 +528,10 @@ static int f_memfd_create(const char *name, unsigned int flags)
 	int fd;
 
 	(void)name;
-	(void)flags;
 	if (rc)
 		return rc;
+	if (K.no_hugetlb && (flags & 4u /* MFD_HUGETLB */))
+		return -EINVAL;
 	fd = new_fd(FD_MEMFD);
 	if (fd >= 0)
 		K.memfd_size[fd] = 0;

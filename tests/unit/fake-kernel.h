@@ -37,8 +37,15 @@ void fake_set_range_count(uint32_t n);
 #define FAKE_OP_FTRUNCATE 0x10007ul
 #define FAKE_OP_MADVISE 0x10008ul
 #define FAKE_OP_MUNMAP 0x10009ul
+/* memfd_create(MFD_HUGETLB) fails with EINVAL when not available (default: it works). */
+void fake_set_hugetlb(int available);
+/* Calls made so far of the kinds that can be injected (ioctl, open,
+ * mmap, munmap, memfd_create, ...). */
+unsigned long fake_call_count(void);
 /* Areas of real memory handed out by the fake mmap (fd -1 or a memfd). */
 int fake_mem_count(void);
+/* Unmap that memory (after a test made the library's munmap fail). */
+void fake_release_mem(void);
 
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;
