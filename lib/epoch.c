@@ -70,6 +70,16 @@ claimed:
 	return s;
 }
 
+void epoch_use_fences_(void)
+{
+	struct epoch_slot *s;
+
+	pthread_once(&once, init_once);
+	atomic_store(&asym, false);
+	for (s = atomic_load_explicit(&slots, memory_order_acquire); s; s = s->next)
+		s->fence = true;
+}
+
 struct epoch_slot *epoch_enter(void)
 {
 	struct epoch_slot *s = epoch_self_;
@@ -117,11 +127,11 @@ int epoch_list_reserve(struct epoch_list *l, size_t n)
 
 void epoch_retire(struct epoch_list *l, void *ptr)
 {
-	/* The caller reserved room. The fence orders the unpublication before
-	 * the read of the tag even against another writer's epoch advance. */
-	atomic_thread_fence(memory_order_seq_cst);
+	/* The caller reserved room. Reading the tag with a read-modify-write
+	 * (a full barrier) orders the unpublication before it even against
+	 * another writer's epoch advance. */
 	l->items[l->count].ptr = ptr;
-	l->items[l->count].epoch = atomic_load_explicit(&epoch_global_, memory_order_seq_cst);
+	l->items[l->count].epoch = atomic_fetch_add_explicit(&epoch_global_, 0, memory_order_seq_cst);
 	l->count++;
 }
 
@@ -139,13 +149,11 @@ size_t epoch_reclaim(struct epoch_list *l)
 	if (atomic_load_explicit(&asym, memory_order_relaxed)) {
 		if (sys_membarrier_() < 0)
 			return l->count; /* no barrier, no free: try again later */
-	} else {
-		atomic_thread_fence(memory_order_seq_cst);
-	}
+	} /* else the advance above was the full barrier; readers fence themselves */
 	if (atomic_load_explicit(&emergency, memory_order_acquire))
 		return l->count;
 	for (s = atomic_load_explicit(&slots, memory_order_acquire); s; s = s->next) {
-		uint64_t e = atomic_load_explicit(&s->epoch, memory_order_acquire);
+		uint64_t e = atomic_load_explicit(&s->epoch, memory_order_seq_cst);
 
 		if (e && e < oldest)
 			oldest = e;

@@ -55,12 +55,16 @@ extern __thread struct epoch_slot *epoch_self_ __attribute__((tls_model("initial
 /* Start a walk in slot @s (the thread's own, not in a walk). */
 static inline void epoch_begin_(struct epoch_slot *s)
 {
-	atomic_store_explicit(&s->epoch, atomic_load_explicit(&epoch_global_, memory_order_acquire),
-			      memory_order_relaxed);
-	if (__builtin_expect(s->fence, 0))
-		atomic_thread_fence(memory_order_seq_cst);
-	else
+	uint64_t e = atomic_load_explicit(&epoch_global_, memory_order_acquire);
+
+	/* without membarrier(2) a full barrier of our own (an exchange: one
+	 * instruction on x86, and ThreadSanitizer understands it) */
+	if (__builtin_expect(s->fence, 0)) {
+		atomic_exchange_explicit(&s->epoch, e, memory_order_seq_cst);
+	} else {
+		atomic_store_explicit(&s->epoch, e, memory_order_relaxed);
 		atomic_signal_fence(memory_order_seq_cst);
+	}
 }
 
 static inline void epoch_end_(struct epoch_slot *s)
@@ -86,6 +90,10 @@ static inline struct epoch_slot *epoch_fast_(void)
  * holds back every free until it leaves. */
 struct epoch_slot *epoch_enter(void);
 void epoch_exit(struct epoch_slot *s);
+
+/* Tests: behave as without membarrier(2), readers fencing themselves.
+ * Only while no thread is inside a walk. */
+void epoch_use_fences_(void);
 
 /* Retired memory, owned by one writer (who serialises its calls). */
 struct epoch_retired {
