@@ -179,8 +179,8 @@ IOMMUFD_API int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr);
  * Translate a virtual address to its IOVA: the hot path. Takes no lock and
  * makes no system call; O(log n) in the number of mappings; any number of
  * threads may translate while another maps and unmaps. Records no error
- * message (it only sets errno).
- * @param dma the context
+ * message (it only sets errno), and does not check its pointers.
+ * @param dma the context (not being destroyed)
  * @param vaddr any address inside a mapping
  * @param[out] iova the IOVA of @p vaddr; untouched on failure
  * @param[out] remaining bytes from @p vaddr to the end of its mapping, or NULL
