@@ -112,7 +112,7 @@ static void race(void)
 			mapped[i] = !mapped[i];
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((t.tv_sec - t0.tv_sec) * 1000000000l + (t.tv_nsec - t0.tv_nsec) < 700000000l);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000000l + (t.tv_nsec - t0.tv_nsec) < 300000000l);
 	atomic_store(&stop, true);
 	for (int r = 0; r < READERS; r++) {
 		pthread_join(tid[r], NULL);
