@@ -213,6 +213,8 @@ void iommufd_device_close(struct iommufd_device *dev)
 {
 	if (!dev)
 		return;
+	if (dev->pt_id) /* closing detaches */
+		atomic_fetch_add(&dev->ctx->ranges_gen, 1);
 	sys_close_(dev->ctx->sys, dev->fd);
 	iommufd_ctx_unref(dev->ctx);
 	free(dev);
@@ -262,6 +264,7 @@ static int do_attach(struct iommufd_device *dev, uint32_t flags, uint32_t pasid,
 		return attach_fail(dev, what, -rc, pt_id);
 	if (!flags)
 		dev->pt_id = cmd.pt_id;
+	atomic_fetch_add(&dev->ctx->ranges_gen, 1);
 	if (hwpt_id)
 		*hwpt_id = cmd.pt_id;
 	return 0;
@@ -302,6 +305,7 @@ int iommufd_device_detach(struct iommufd_device *dev)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_DETACH_IOMMUFD_PT on %s: %s (%s)",
 				dev->name, strerror(-rc), errno_hint(-rc));
 	dev->pt_id = 0;
+	atomic_fetch_add(&dev->ctx->ranges_gen, 1);
 	return 0;
 }
 

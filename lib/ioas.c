@@ -43,6 +43,8 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 
 	if (!ioas)
 		return 0;
+	if (ioas->dma)
+		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: its DMA context still exists; iommufd_dma_destroy() first", ioas->id);
 	rc = ctx_destroy_id(ioas->ctx, ioas->id);
 	if (rc == -EBUSY)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: still in use by a device, HWPT or in-kernel access; detach or destroy those first", ioas->id);
@@ -192,7 +194,7 @@ static void describe_overlap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t 
 			     char *buf, size_t size)
 {
 	const struct iova_node *n;
-	uint64_t last = length ? iova + length - 1 : iova;
+	uint64_t last = length ? iova + length - 1 : iova, f, l;
 
 	if (last < iova)
 		last = UINT64_MAX;
@@ -201,9 +203,12 @@ static void describe_overlap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t 
 	if (n)
 		snprintf(buf, size, "; it overlaps the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
 			 n->first, n->last - n->first + 1);
-	else
-		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
 	spin_unlock(&ioas->lock);
+	if (!n && ioas->dma && dma_find_mapping_(ioas->dma, iova, last, &f, &l))
+		snprintf(buf, size, "; it overlaps the DMA context's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
+			 f, l - f + 1);
+	else if (!n)
+		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
 }
 
 static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64_t iova,
@@ -375,7 +380,7 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		.length = length,
 	};
 	/* iova 0 with length U64_MAX is the kernel's "everything". */
-	uint64_t last = iova == 0 && length == UINT64_MAX ? UINT64_MAX : iova + length - 1;
+	uint64_t last = iova == 0 && length == UINT64_MAX ? UINT64_MAX : iova + length - 1, f, l;
 	const struct iova_node *n;
 	int rc;
 
@@ -383,6 +388,12 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		return ctx_fail(ioas->ctx, EOVERFLOW,
 				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": iova + length overflows",
 				ioas->id, iova, length);
+	if (ioas->dma && dma_find_mapping_(ioas->dma, iova, last, &f, &l))
+		return ctx_fail(ioas->ctx, EBUSY,
+				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				": the range holds the DMA context's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
+				"; unmap it with iommufd_dma_unmap() (nothing was unmapped)",
+				ioas->id, iova, length, f, l - f + 1);
 	spin_lock(&ioas->lock);
 	n = split_area(ioas, iova, last);
 	if (n) {

@@ -39,6 +39,10 @@ struct iommufd_sys_ops {
 	 * and returns fn's value when it is non-zero. */
 	int (*list_dir)(const char *path, int (*fn)(const char *name, void *data),
 			void *data);
+	/* DMA memory (lib/dma.c): mmap above also takes fd -1 (anonymous). */
+	int (*memfd_create)(const char *name, unsigned int flags);
+	int (*ftruncate)(int fd, off_t len);
+	int (*madvise)(void *addr, size_t len, int advice);
 };
 
 extern const struct iommufd_sys_ops iommufd_sys_real;
@@ -58,6 +62,14 @@ int sys_munmap_(const struct iommufd_sys_ops *sys, void *addr, size_t len);
 ssize_t sys_readlink_(const struct iommufd_sys_ops *sys, const char *path, char *buf, size_t size);
 int sys_list_dir_(const struct iommufd_sys_ops *sys, const char *path,
 		  int (*fn)(const char *name, void *data), void *data);
+int sys_memfd_create_(const struct iommufd_sys_ops *sys, const char *name, unsigned int flags);
+int sys_ftruncate_(const struct iommufd_sys_ops *sys, int fd, off_t len);
+int sys_madvise_(const struct iommufd_sys_ops *sys, void *addr, size_t len, int advice);
+/* Process-wide membarrier(2) for lib/epoch.c (no per-ctx table: a fake
+ * cannot stand in for a memory barrier): register for the private expedited
+ * command, then issue it. 0 or -errno. */
+int sys_membarrier_register_(void);
+int sys_membarrier_(void);
 
 struct iommufd_ctx {
 	atomic_int refcount;
@@ -72,6 +84,10 @@ struct iommufd_ctx {
 	atomic_uint_fast64_t features_probed;
 	atomic_uint_fast64_t features_present;
 
+	/* Bumped by every attach, replace and detach: IOVA ranges may have
+	 * changed (lib/dma.c reads them again). */
+	atomic_uint ranges_gen;
+
 	pthread_mutex_t err_lock;
 	char err[512];
 };
@@ -83,6 +99,7 @@ struct iommufd_ioas {
 	 * explaining EEXIST and refusing unmaps that would split one. */
 	atomic_flag lock; /* spin_lock(); held for tree operations only */
 	struct iova_tree areas;
+	struct iommufd_dma *dma; /* its DMA context, if any (lib/dma.c) */
 };
 
 struct iommufd_device {
@@ -232,6 +249,11 @@ int group_blocker(const char *addr, char member[16], char driver[64]);
 struct iommufd_diag;
 int diag_decide(const struct diag_facts *f, struct iommufd_diag *d);
 struct iommufd_diag *diag_new_(void);
+
+/* The DMA context's mapping that intersects [first, last]: 1 and its
+ * bounds, or 0 (lib/dma.c). For the IOAS's unmap and overlap messages. */
+int dma_find_mapping_(struct iommufd_dma *dma, uint64_t first, uint64_t last,
+		      uint64_t *map_first, uint64_t *map_last);
 
 /* Parse a PCI address "[dddd:]bb:dd.f" into the canonical "dddd:bb:dd.f". */
 int pci_addr_normalize(const char *in, char out[16]);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -124,6 +126,23 @@ static int sys_list_dir(const char *path, int (*fn)(const char *name, void *data
 	return rc;
 }
 
+static int sys_memfd_create(const char *name, unsigned int flags)
+{
+	int fd = memfd_create(name, flags | MFD_CLOEXEC);
+
+	return fd < 0 ? neg_errno() : fd;
+}
+
+static int sys_ftruncate(int fd, off_t len)
+{
+	return ftruncate(fd, len) < 0 ? neg_errno() : 0;
+}
+
+static int sys_madvise(void *addr, size_t len, int advice)
+{
+	return madvise(addr, len, advice) < 0 ? neg_errno() : 0;
+}
+
 const struct iommufd_sys_ops iommufd_sys_real = {
 	.open = sys_open,
 	.close = sys_close,
@@ -137,6 +156,9 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.munmap = sys_munmap,
 	.readlink = sys_readlink,
 	.list_dir = sys_list_dir,
+	.memfd_create = sys_memfd_create,
+	.ftruncate = sys_ftruncate,
+	.madvise = sys_madvise,
 };
 
 /* Dispatch through a context's table: the object files call these. */
@@ -200,4 +222,37 @@ int sys_list_dir_(const struct iommufd_sys_ops *sys, const char *path,
 		  int (*fn)(const char *name, void *data), void *data)
 {
 	return sys->list_dir(path, fn, data);
+}
+
+int sys_memfd_create_(const struct iommufd_sys_ops *sys, const char *name, unsigned int flags)
+{
+	return sys->memfd_create(name, flags);
+}
+
+int sys_ftruncate_(const struct iommufd_sys_ops *sys, int fd, off_t len)
+{
+	return sys->ftruncate(fd, len);
+}
+
+int sys_madvise_(const struct iommufd_sys_ops *sys, void *addr, size_t len, int advice)
+{
+	return sys->madvise(addr, len, advice);
+}
+
+int sys_membarrier_register_(void)
+{
+#ifdef SYS_membarrier
+	return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) < 0 ? neg_errno() : 0;
+#else
+	return -ENOSYS;
+#endif
+}
+
+int sys_membarrier_(void)
+{
+#ifdef SYS_membarrier
+	return syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) < 0 ? neg_errno() : 0;
+#else
+	return -ENOSYS;
+#endif
 }

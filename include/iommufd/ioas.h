@@ -44,7 +44,8 @@ IOMMUFD_API int iommufd_ioas_new(struct iommufd_ctx *ctx,
 
 /**
  * Destroy the IOAS (IOMMU_DESTROY) and free the handle. While a device or
- * HWPT still uses it the kernel refuses with -EBUSY; the handle then stays
+ * HWPT still uses it the kernel refuses with -EBUSY, and so does the library
+ * while its DMA context (iommufd_dma_new()) exists; the handle then stays
  * valid and nothing changes.
  * @param ioas the IOAS, or NULL (returns 0)
  * @return 0 or a negative errno
@@ -140,7 +141,8 @@ IOMMUFD_API int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova,
  * @param[out] unmapped bytes actually unmapped, or NULL; untouched on failure
  * @return 0, or -ENOENT (nothing mapped there, or the range splits a
  *         mapping), -EINVAL (length 0), -EOVERFLOW (iova + length wraps),
- *         -EBUSY (pinned by an in-kernel user)
+ *         -EBUSY (pinned by an in-kernel user, or mapped by the IOAS's DMA
+ *         context: use iommufd_dma_unmap())
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,

@@ -16,5 +16,6 @@
 #include <iommufd/discover.h>
 #include <iommufd/setup.h>
 #include <iommufd/diag.h>
+#include <iommufd/dma.h>
 
 #endif

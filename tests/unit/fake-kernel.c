@@ -5,15 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fake-kernel.h"
 #include "uapi.h"
 
 #define MAX_FDS 64
 #define MAX_OBJ 64
-#define MAX_MAPS 256
+#define MAX_MAPS 4096
+#define MAX_MEM 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD };
 
 static struct {
 	enum fd_kind fds[MAX_FDS];
@@ -32,10 +34,26 @@ static struct {
 	uint32_t range_count;
 	uint8_t read_data[1024]; /* what the next read of an event descriptor returns */
 	size_t read_len;
+	int no_hugetlb;
+	uint64_t memfd_size[MAX_FDS];
+	struct {
+		void *addr;
+		size_t len;
+	} mem[MAX_MEM]; /* real anonymous memory handed out by f_mmap */
 } K;
+
+void fake_release_mem(void)
+{
+	for (int i = 0; i < MAX_MEM; i++)
+		if (K.mem[i].addr) {
+			munmap(K.mem[i].addr, K.mem[i].len);
+			K.mem[i].addr = NULL;
+		}
+}
 
 void fake_reset(void)
 {
+	fake_release_mem();
 	memset(&K, 0, sizeof(K));
 	K.next_id = 1;
 	K.range_count = 1;
@@ -53,13 +71,26 @@ void fake_inject(unsigned long request, int err)
 	fake_inject_nth(request, err, 0);
 }
 
+void fake_set_hugetlb(int available)
+{
+	K.no_hugetlb = !available;
+}
+
 void fake_set_range_count(uint32_t n)
 {
 	K.range_count = n;
 }
 
+static unsigned long calls;
+
+unsigned long fake_call_count(void)
+{
+	return calls;
+}
+
 static int injected(unsigned long req)
 {
+	calls++;
 	if (K.inject_err && K.inject_req == req) {
 		int e = K.inject_err;
 
@@ -79,6 +110,15 @@ int fake_open_fds(void)
 
 	for (int i = 0; i < MAX_FDS; i++)
 		n += K.fds[i] != FD_NONE;
+	return n;
+}
+
+int fake_mem_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_MEM; i++)
+		n += K.mem[i].addr != NULL;
 	return n;
 }
 
@@ -587,6 +627,25 @@ static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **add
 	(void)off;
 	if (rc)
 		return rc;
+	if (fd == -1 || (fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_MEMFD)) {
+		/* DMA memory: real pages, so tests can write them */
+		void *p;
+		int i;
+
+		if (fd >= 0 && K.memfd_size[fd] < (uint64_t)off + len)
+			return -EINVAL;
+		for (i = 0; i < MAX_MEM && K.mem[i].addr; i++)
+			;
+		if (i == MAX_MEM)
+			return -ENOMEM;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -ENOMEM;
+		K.mem[i].addr = p;
+		K.mem[i].len = len;
+		*addr = p;
+		return 0;
+	}
 	if (fd < 0 || fd >= MAX_FDS || (K.fds[fd] != FD_VFIO && K.fds[fd] != FD_IOMMU))
 		return -EBADF;
 	*addr = malloc(len);
@@ -595,9 +654,56 @@ static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **add
 
 static int f_munmap(void *addr, size_t len)
 {
-	(void)len;
+	int rc = injected(FAKE_OP_MUNMAP);
+
+	if (rc)
+		return rc;
+	for (int i = 0; i < MAX_MEM; i++)
+		if (K.mem[i].addr == addr) {
+			if (K.mem[i].len != len)
+				return -EINVAL; /* the library never unmaps part of an area */
+			munmap(addr, len);
+			K.mem[i].addr = NULL;
+			return 0;
+		}
 	free(addr);
 	return 0;
+}
+
+static int f_memfd_create(const char *name, unsigned int flags)
+{
+	int rc = injected(FAKE_OP_MEMFD);
+	int fd;
+
+	(void)name;
+	if (rc)
+		return rc;
+	if (K.no_hugetlb && (flags & 4u /* MFD_HUGETLB */))
+		return -EINVAL;
+	fd = new_fd(FD_MEMFD);
+	if (fd >= 0)
+		K.memfd_size[fd] = 0;
+	return fd;
+}
+
+static int f_ftruncate(int fd, off_t len)
+{
+	int rc = injected(FAKE_OP_FTRUNCATE);
+
+	if (rc)
+		return rc;
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_MEMFD)
+		return -EINVAL;
+	K.memfd_size[fd] = (uint64_t)len;
+	return 0;
+}
+
+static int f_madvise(void *addr, size_t len, int advice)
+{
+	(void)addr;
+	(void)len;
+	(void)advice;
+	return injected(FAKE_OP_MADVISE);
 }
 
 static ssize_t f_readlink(const char *path, char *buf, size_t size)
@@ -632,4 +738,7 @@ const struct iommufd_sys_ops fake_sys = {
 	.munmap = f_munmap,
 	.readlink = f_readlink,
 	.list_dir = f_list_dir,
+	.memfd_create = f_memfd_create,
+	.ftruncate = f_ftruncate,
+	.madvise = f_madvise,
 };

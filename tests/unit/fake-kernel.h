@@ -40,6 +40,19 @@ void fake_set_range_count(uint32_t n);
 #define FAKE_OP_PWRITE 0x10005ul
 #define FAKE_OP_READ 0x10006ul
 #define FAKE_OP_WRITE 0x10007ul
+#define FAKE_OP_MEMFD 0x10008ul
+#define FAKE_OP_FTRUNCATE 0x10009ul
+#define FAKE_OP_MADVISE 0x1000aul
+#define FAKE_OP_MUNMAP 0x1000bul
+/* memfd_create(MFD_HUGETLB) fails with EINVAL when not available (default: it works). */
+void fake_set_hugetlb(int available);
+/* Calls made so far of the kinds that can be injected (ioctl, open,
+ * mmap, munmap, memfd_create, ...). */
+unsigned long fake_call_count(void);
+/* Areas of real memory handed out by the fake mmap (fd -1 or a memfd). */
+int fake_mem_count(void);
+/* Unmap that memory (after a test made the library's munmap fail). */
+void fake_release_mem(void);
 
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;

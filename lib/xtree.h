@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/*
+ * A copy-on-write B+tree of disjoint ranges [key, key + len) -> val, for the
+ * DMA translation registry (one tree keyed by virtual address, one by IOVA).
+ *
+ * Readers (xtree_lookup) take no lock: they run inside an epoch_enter() /
+ * epoch_exit() pair and see either the tree before a change or after it.
+ * Nodes are never modified once readers can reach them, except that a child
+ * pointer of an inner node may be swapped (one atomic store) for a new
+ * copy of that child. Every other change builds new nodes and publishes them
+ * with one pointer store; replaced nodes are retired to an epoch list and
+ * freed once no reader can hold them (lib/epoch.h has the argument).
+ *
+ * Writers serialise among themselves (the owner's lock) and change the tree
+ * in two steps: xtree_prepare_*() allocates and builds everything and may
+ * fail; xtree_commit() publishes and cannot fail, so a caller can do work
+ * that may fail (the kernel's map) between the two and roll back with
+ * xtree_abort().
+ *
+ * Nodes are allocated at their exact size (no empty slots), one record per
+ * range whatever its length; invariant: the key of each inner entry is the
+ * first key of that child's subtree, so no range crosses a separator.
+ */
+#ifndef IOMMUFD_LIB_XTREE_H
+#define IOMMUFD_LIB_XTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "epoch.h"
+
+#define XTREE_LEAF_MAX 16
+#define XTREE_LEAF_STEPS 4 /* log2(XTREE_LEAF_MAX) */
+#define XTREE_INNER_MAX 32 /* xtree_lookup() searches 5 steps */
+#define XTREE_MAX_DEPTH 24
+
+struct xnode {
+	uint32_t level; /* 0: leaf */
+	uint32_t count;
+	/* leaf: key[count], val[count], len[count], allocated at that size;
+	 * inner: key[XTREE_INNER_MAX] (UINT64_MAX past count), then
+	 * child[XTREE_INNER_MAX] (pointers, read and swapped atomically) */
+	uint64_t w[];
+};
+
+struct xtree {
+	struct xnode *root; /* atomic */
+	size_t count;       /* ranges */
+	size_t bytes;       /* node memory (what malloc was asked for) */
+};
+
+struct xtree_txn {
+	struct xnode *fresh[2 * XTREE_MAX_DEPTH + 2];
+	struct xnode *old[2 * XTREE_MAX_DEPTH + 2];
+	int nfresh, nold;
+	struct xnode *slot_node; /* inner node whose child is swapped, or NULL for the root */
+	uint32_t slot_idx;
+	struct xnode *top; /* what to store there (NULL: tree becomes empty) */
+	long dcount;
+	long dbytes;
+};
+
+/* Index of the last key <= x among k[0..n), or 0: a fixed number of
+ * steps (no branch to mispredict) for n <= 2^steps. */
+static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x, int steps)
+{
+	const uint64_t *b = k;
+
+	for (int i = 0; i < steps; i++) {
+		size_t h = n / 2;
+
+		b = b[h] <= x ? b + h : b;
+		n -= h;
+	}
+	return (size_t)(b - k);
+}
+
+/* Bring the first lines of a node in at once rather than one binary
+ * search step at a time. */
+static inline void xtree_prefetch_(const struct xnode *n)
+{
+	__builtin_prefetch((const char *)n + 64);
+	__builtin_prefetch((const char *)n + 128);
+	__builtin_prefetch((const char *)n + 192);
+}
+
+/* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
+ * the bytes left in the range from x in @rem. Call within an epoch.
+ * Branch-free searches of fixed length (inner nodes are padded with
+ * UINT64_MAX keys whose children repeat the last child, so even
+ * x == UINT64_MAX is routed right). */
+static inline bool xtree_lookup(const struct xtree *t, uint64_t x, uint64_t *out, uint64_t *rem)
+{
+	const struct xnode *n = __atomic_load_n(&t->root, __ATOMIC_ACQUIRE);
+	const uint64_t *k;
+	uint64_t off, len;
+	size_t b, c, h;
+
+	if (__builtin_expect(!n, 0))
+		return false;
+	while (n->level) {
+		k = n->w;
+		b = k[16] <= x ? 16 : 0;
+		b = k[b + 8] <= x ? b + 8 : b;
+		b = k[b + 4] <= x ? b + 4 : b;
+		b = k[b + 2] <= x ? b + 2 : b;
+		b = k[b + 1] <= x ? b + 1 : b;
+		n = (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[XTREE_INNER_MAX + b], __ATOMIC_ACQUIRE);
+		xtree_prefetch_(n);
+	}
+	c = n->count;
+	k = n->w;
+	/* four halvings cover the 16 entries a leaf holds at most */
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k;
+	b = (size_t)(k - n->w);
+	c = n->count;
+	off = x - n->w[b];
+	len = n->w[2 * c + b];
+	if (off >= len)
+		return false;
+	*out = n->w[c + b] + off;
+	if (rem)
+		*rem = len - off;
+	return true;
+}
+
+/* Writer side (owner's lock held). */
+
+/* The range with the largest key <= x: 0 and its fields, or -ENOENT. */
+int xtree_find_le(const struct xtree *t, uint64_t x, uint64_t *key, uint64_t *val, uint64_t *len);
+/* The range that intersects [first, last], if any: 0 and its fields, or -ENOENT. */
+int xtree_find_overlap(const struct xtree *t, uint64_t first, uint64_t last, uint64_t *key,
+		       uint64_t *val, uint64_t *len);
+
+/* Build the insertion of [key, key + len) -> val: -EEXIST (overlap),
+ * -EINVAL (len 0 or key + len wraps), -ENOMEM. */
+int xtree_prepare_insert(struct xtree *t, struct xtree_txn *tx, uint64_t key, uint64_t val,
+			 uint64_t len);
+/* Build the removal of the range that starts at @key: -ENOENT, -ENOMEM. */
+int xtree_prepare_remove(struct xtree *t, struct xtree_txn *tx, uint64_t key);
+/* Publish a prepared change; replaced nodes go to @retired (room for
+ * tx->nold entries must have been reserved). */
+void xtree_commit(struct xtree *t, struct xtree_txn *tx, struct epoch_list *retired);
+/* Drop a prepared change. */
+void xtree_abort(struct xtree_txn *tx);
+
+/* Free every node now (no reader may be inside). */
+void xtree_destroy(struct xtree *t);
+
+/* Call fn for every range in key order; stops when fn returns non-zero. */
+int xtree_walk(const struct xtree *t, int (*fn)(uint64_t key, uint64_t val, uint64_t len, void *data),
+	       void *data);
+
+#endif
