@@ -76,21 +76,13 @@ static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x, int 
 	return (size_t)(b - k);
 }
 
-/* Bring the first lines of a node in at once rather than one binary
- * search step at a time. */
-static inline void xtree_prefetch_(const struct xnode *n)
-{
-	__builtin_prefetch((const char *)n + 64);
-	__builtin_prefetch((const char *)n + 128);
-	__builtin_prefetch((const char *)n + 192);
-}
-
 /* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
  * the bytes left in the range from x in @rem. Call within an epoch.
  * Branch-free searches of fixed length (inner nodes are padded with
  * UINT64_MAX keys whose children repeat the last child, so even
  * x == UINT64_MAX is routed right). */
-static inline bool xtree_lookup(const struct xtree *t, uint64_t x, uint64_t *out, uint64_t *rem)
+static inline __attribute__((always_inline)) bool xtree_lookup(const struct xtree *t, uint64_t x,
+								uint64_t *out, uint64_t *rem)
 {
 	const struct xnode *n = __atomic_load_n(&t->root, __ATOMIC_ACQUIRE);
 	const uint64_t *k;
@@ -99,15 +91,14 @@ static inline bool xtree_lookup(const struct xtree *t, uint64_t x, uint64_t *out
 
 	if (__builtin_expect(!n, 0))
 		return false;
+	/* 4-ary steps: each one's compares are independent of each other, so
+	 * the chain of dependent loads is 3 long per inner node, not 5. */
 	while (n->level) {
 		k = n->w;
-		b = k[16] <= x ? 16 : 0;
-		b = k[b + 8] <= x ? b + 8 : b;
-		b = k[b + 4] <= x ? b + 4 : b;
-		b = k[b + 2] <= x ? b + 2 : b;
-		b = k[b + 1] <= x ? b + 1 : b;
+		b = 8 * ((size_t)(k[8] <= x) + (k[16] <= x) + (k[24] <= x));
+		b += 2 * ((size_t)(k[b + 2] <= x) + (k[b + 4] <= x) + (k[b + 6] <= x));
+		b += k[b + 1] <= x;
 		n = (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[XTREE_INNER_MAX + b], __ATOMIC_ACQUIRE);
-		xtree_prefetch_(n);
 	}
 	c = n->count;
 	k = n->w;
