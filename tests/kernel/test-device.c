@@ -14,15 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "edu.h"
 #include "harness.h"
 
 #define PAGE 4096u
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_COUNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_BUFFER 0x40000
-#define XFER 512
 
 struct fix {
 	struct iommufd_ctx *ctx;
@@ -65,46 +60,16 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Enable bus mastering and map BAR0. */
-static void edu_enable(struct fix *f)
+static void edu_enable_(struct fix *f)
 {
-	struct iommufd_region_info r;
-	uint16_t cmd;
-	void *p;
-
-	assert_int_equal(iommufd_device_region_read(f->dev, IOMMUFD_PCI_CONFIG_REGION, 4, &cmd, 2), 2);
-	cmd |= 0x6;
-	assert_int_equal(iommufd_device_region_write(f->dev, IOMMUFD_PCI_CONFIG_REGION, 4, &cmd, 2), 2);
-	assert_ok(f->ctx, iommufd_device_get_region_info(f->dev, IOMMUFD_PCI_BAR0_REGION, &r));
-	assert_true(r.flags & IOMMUFD_REGION_MMAP);
-	assert_ok(f->ctx, iommufd_device_mmap_region(f->dev, IOMMUFD_PCI_BAR0_REGION, 0, r.size,
-						     PROT_READ | PROT_WRITE, &p));
-	f->bar = p;
-	f->bar_size = r.size;
-	assert_int_equal(*(volatile uint32_t *)f->bar, 0x010000ed);
-}
-
-static void edu_dma(struct fix *f, uint64_t src, uint64_t dst, uint64_t cmd)
-{
-	struct timespec t0, t;
-
-	*(volatile uint64_t *)(f->bar + EDU_DMA_SRC) = src;
-	*(volatile uint64_t *)(f->bar + EDU_DMA_DST) = dst;
-	*(volatile uint64_t *)(f->bar + EDU_DMA_COUNT) = XFER;
-	*(volatile uint64_t *)(f->bar + EDU_DMA_CMD) = cmd | 1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (*(volatile uint64_t *)(f->bar + EDU_DMA_CMD) & 1) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		assert_true(t.tv_sec - t0.tv_sec < 10);
-		usleep(1000);
-	}
+	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
 }
 
 /* Device writes its buffer (filled from @pattern at @src_iova first) to @dst_iova. */
 static void edu_copy(struct fix *f, uint64_t src_iova, uint64_t dst_iova)
 {
-	edu_dma(f, src_iova, EDU_BUFFER, 0);
-	edu_dma(f, EDU_BUFFER, dst_iova, 2);
+	edu_dma(f->bar, src_iova, EDU_BUFFER, 0);
+	edu_dma(f->bar, EDU_BUFFER, dst_iova, 2);
 }
 
 static void open_variants(void **state)
@@ -187,7 +152,7 @@ static void regions(void **state)
 	r.size = 0x5a;
 	assert_errno(EINVAL, iommufd_device_get_region_info(f->dev, 1000, &r));
 	assert_int_equal(r.size, 0x5a);
-	edu_enable(f);
+	edu_enable_(f);
 }
 
 static void reset(void **state)
@@ -238,7 +203,7 @@ static void dma_follows_attach_replace_detach(void **state)
 	uint64_t s = 0x100000, d = 0x200000;
 	int i;
 
-	edu_enable(f);
+	edu_enable_(f);
 	for (i = 0; i < XFER; i++)
 		src[i] = (uint8_t)(i ^ 0xa5);
 	/* IOAS 1: dst at d; IOAS 2: dst2 at the same IOVA d */
@@ -266,7 +231,7 @@ static void dma_follows_attach_replace_detach(void **state)
 	assert_ok(f->ctx, iommufd_device_detach(f->dev));
 	memset(dst, 0, PAGE);
 	memset(dst2, 0, PAGE);
-	edu_dma(f, EDU_BUFFER, d, 2);
+	edu_dma(f->bar, EDU_BUFFER, d, 2);
 	for (i = 0; i < XFER; i++)
 		assert_int_equal(dst[i] | dst2[i], 0);
 	assert_ok(f->ctx, iommufd_ioas_unmap_all(f->ioas, NULL));

@@ -17,15 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "edu.h"
 #include "harness.h"
 
 #define PG 4096u
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_COUNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_BUFFER 0x40000
-#define XFER 512
 
 struct fix {
 	struct iommufd_ctx *ctx;
@@ -68,36 +63,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void edu_enable(struct fix *f)
+static void edu_enable_(struct fix *f)
 {
-	struct iommufd_region_info r;
-	uint16_t cmd;
-	void *p;
-
-	assert_int_equal(iommufd_device_region_read(f->dev, IOMMUFD_PCI_CONFIG_REGION, 4, &cmd, 2), 2);
-	cmd |= 0x6;
-	assert_int_equal(iommufd_device_region_write(f->dev, IOMMUFD_PCI_CONFIG_REGION, 4, &cmd, 2), 2);
-	assert_ok(f->ctx, iommufd_device_get_region_info(f->dev, IOMMUFD_PCI_BAR0_REGION, &r));
-	assert_ok(f->ctx, iommufd_device_mmap_region(f->dev, IOMMUFD_PCI_BAR0_REGION, 0, r.size,
-						     PROT_READ | PROT_WRITE, &p));
-	f->bar = p;
-	f->bar_size = r.size;
-}
-
-static void edu_dma(struct fix *f, uint64_t src, uint64_t dst, uint64_t cmd)
-{
-	struct timespec t0, t;
-
-	*(volatile uint64_t *)(f->bar + EDU_DMA_SRC) = src;
-	*(volatile uint64_t *)(f->bar + EDU_DMA_DST) = dst;
-	*(volatile uint64_t *)(f->bar + EDU_DMA_COUNT) = XFER;
-	*(volatile uint64_t *)(f->bar + EDU_DMA_CMD) = cmd | 1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (*(volatile uint64_t *)(f->bar + EDU_DMA_CMD) & 1) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		assert_true(t.tv_sec - t0.tv_sec < 10);
-		usleep(1000);
-	}
+	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
 }
 
 /* memory at @src -> edu -> memory at @dst, addressed by what the registry
@@ -109,8 +77,8 @@ static void edu_copy(struct fix *f, void *src, void *dst)
 	assert_ok(f->ctx, iommufd_dma_translate(f->dma, src, &s, NULL));
 	assert_ok(f->ctx, iommufd_dma_translate(f->dma, dst, &d, NULL));
 	assert_true(s < 0x10000000 && d < 0x10000000);
-	edu_dma(f, s, EDU_BUFFER, 0);
-	edu_dma(f, EDU_BUFFER, d, 2);
+	edu_dma(f->bar, s, EDU_BUFFER, 0);
+	edu_dma(f->bar, EDU_BUFFER, d, 2);
 	assert_memory_equal(dst, src, XFER);
 }
 
@@ -139,7 +107,7 @@ static void buffers_carry_edu_dma(void **state)
 	uint64_t iova;
 	void *p;
 
-	edu_enable(f);
+	edu_enable_(f);
 	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &small));
 	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, 4u << 20, NULL, &huge));
 	assert_int_equal(iommufd_dma_buf_get_iova(huge) % (2u << 20), 0);
@@ -176,17 +144,17 @@ static void unmap_blocks_dma(void **state)
 	uint64_t old;
 	uint8_t *pa;
 
-	edu_enable(f);
+	edu_enable_(f);
 	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &a));
 	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &b));
 	pa = iommufd_dma_buf_get_vaddr(a);
 	memset(pa, 0x77, XFER);
-	edu_dma(f, iommufd_dma_buf_get_iova(a), EDU_BUFFER, 0);
+	edu_dma(f->bar, iommufd_dma_buf_get_iova(a), EDU_BUFFER, 0);
 	old = iommufd_dma_buf_get_iova(b);
 	assert_ok(f->ctx, iommufd_dma_buf_free(b));
-	edu_dma(f, EDU_BUFFER, old, 2); /* faults in the IOMMU */
+	edu_dma(f->bar, EDU_BUFFER, old, 2); /* faults in the IOMMU */
 	memset(pa, 0, XFER);
-	edu_dma(f, EDU_BUFFER, iommufd_dma_buf_get_iova(a), 2);
+	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_buf_get_iova(a), 2);
 	assert_int_equal(pa[0], 0x77); /* the device still works */
 	assert_ok(f->ctx, iommufd_dma_buf_free(a));
 }
