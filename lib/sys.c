@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -110,6 +111,30 @@ static int sys_list_dir(const char *path, int (*fn)(const char *name, void *data
 	return rc;
 }
 
+static int sys_socket(int domain, int type, int protocol)
+{
+	int fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+
+	return fd < 0 ? neg_errno() : fd;
+}
+
+static ssize_t sys_send(int fd, const void *buf, size_t len)
+{
+	ssize_t n = send(fd, buf, len, 0);
+
+	return n < 0 ? neg_errno() : n;
+}
+
+static ssize_t sys_recv(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? neg_errno() : n;
+}
+
 const struct iommufd_sys_ops iommufd_sys_real = {
 	.open = sys_open,
 	.close = sys_close,
@@ -121,6 +146,9 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.munmap = sys_munmap,
 	.readlink = sys_readlink,
 	.list_dir = sys_list_dir,
+	.socket = sys_socket,
+	.send = sys_send,
+	.recv = sys_recv,
 };
 
 /* Dispatch through a context's table: the object files call these. */
@@ -174,4 +202,19 @@ int sys_list_dir_(const struct iommufd_sys_ops *sys, const char *path,
 		  int (*fn)(const char *name, void *data), void *data)
 {
 	return sys->list_dir(path, fn, data);
+}
+
+int sys_socket_(const struct iommufd_sys_ops *sys, int domain, int type, int protocol)
+{
+	return sys->socket ? sys->socket(domain, type, protocol) : -ENOSYS;
+}
+
+ssize_t sys_send_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len)
+{
+	return sys->send ? sys->send(fd, buf, len) : -ENOSYS;
+}
+
+ssize_t sys_recv_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len)
+{
+	return sys->recv ? sys->recv(fd, buf, len) : -ENOSYS;
 }
