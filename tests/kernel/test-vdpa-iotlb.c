@@ -23,6 +23,7 @@ enum { RXRING, TXRING, TXBUF, RXBUF, NPAGES };
 struct fix {
 	struct vnet v;
 	uint8_t *mem;
+	struct iommufd_ctx *ctx; /* for MD_CHECK_REFS only */
 };
 
 static uint64_t iova(unsigned int page)
@@ -49,6 +50,7 @@ static int setup(void **state)
 	assert_int_equal(vnet_open(path, 0, &f->v), 0);
 	f->mem = vnet_alloc_shared(NPAGES * PAGE);
 	assert_non_null(f->mem);
+	assert_int_equal(iommufd_ctx_new(NULL, &f->ctx), 0);
 	*state = f;
 	return 0;
 }
@@ -61,6 +63,9 @@ static int teardown(void **state)
 		return 0;
 	vnet_reset(&f->v);
 	vnet_close(&f->v);
+	/* closing the device released every pin (use_va=0 pins what it maps) */
+	assert_int_equal(mock_check_refs(f->ctx, f->mem, NPAGES * PAGE, 0), 0);
+	assert_null(iommufd_ctx_unref(f->ctx));
 	vnet_free_shared(f->mem, NPAGES * PAGE);
 	free(f);
 	return 0;
@@ -110,6 +115,8 @@ static void test_traffic(void **state)
 	uint32_t sent, got, txlen;
 
 	map_all(f);
+	/* use_va=0 pins each mapped page once, use_va=1 pins nothing */
+	assert_int_equal(mock_check_refs(f->ctx, f->mem, NPAGES * PAGE, vnet_sim_use_va() ? 0 : 1), 0);
 	start(f);
 	for (int i = 0; i < 3; i++) {
 		got = send_one(f, 60 + 100 * i, (uint8_t)i, &sent);

@@ -538,6 +538,14 @@ static ssize_t f_readlink(const char *path, char *buf, size_t size)
 		snprintf(buf, size, "../../../bus/pci/drivers/nvme");
 		return (ssize_t)strlen(buf);
 	}
+	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0/driver")) {
+		snprintf(buf, size, "../../../bus/vdpa/drivers/vhost_vdpa");
+		return (ssize_t)strlen(buf);
+	}
+	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa1/driver")) {
+		snprintf(buf, size, "../../../bus/vdpa/drivers/virtio_vdpa");
+		return (ssize_t)strlen(buf);
+	}
 	return -ENOENT;
 }
 
@@ -552,6 +560,11 @@ static int f_list_dir(const char *path, int (*fn)(const char *name, void *data),
 	}
 	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa1")) /* bound to virtio_vdpa */
 		return fn("driver", data);
+	if (!strcmp(path, "/sys/bus/vdpa/devices")) {
+		int rc = fn("vdpa1", data);
+
+		return rc ? rc : fn("vdpa0", data);
+	}
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0") ||
 	    !strcmp(path, "/sys/bus/pci/devices/0000:00:04.0"))
 		return fn("vendor", data);

@@ -200,6 +200,73 @@ static void test_vfio_device_has_one_asid(void **state)
 		    "not a vDPA device");
 }
 
+/* Discovery through the fake as the host's system calls: sysfs, the probe of
+ * the idle character device; the fake has no sockets, so no management
+ * device. */
+static void test_enum(void **state)
+{
+	IOMMUFD_OPTS(iommufd_vdpa_filter, probe, .probe = true);
+	IOMMUFD_OPTS(iommufd_vdpa_filter, one, .name = "vdpa1");
+	struct iommufd_vdpa_enum *e, *untouched = (void *)0x5a5a;
+	const struct iommufd_vdpa_info *d;
+	struct {
+		size_t sz;
+		const char *name;
+		bool probe;
+		uint8_t pad_[7];
+		uint64_t future;
+	} big = { .sz = sizeof(big), .future = 1 };
+
+	int fds = fake_open_fds();
+
+	(void)state;
+	host_sys = &fake_sys;
+	assert_int_equal(iommufd_vdpa_enum_new(&probe, &e), 0);
+	assert_int_equal(iommufd_vdpa_enum_count(e), 2);
+	d = iommufd_vdpa_enum_first(e); /* name order */
+	assert_string_equal(d->name, "vdpa0");
+	assert_string_equal(d->driver, "vhost_vdpa");
+	assert_string_equal(d->chardev, "/dev/vhost-vdpa-0");
+	assert_null(d->mgmtdev);
+	assert_int_equal(d->num_asids, 2);
+	assert_int_equal(d->num_groups, 2);
+	assert_int_equal(d->virtio_id, 1);
+	assert_int_equal(d->iommufd, 1);
+	d = iommufd_vdpa_enum_next(e);
+	assert_string_equal(d->name, "vdpa1");
+	assert_string_equal(d->driver, "virtio_vdpa");
+	assert_null(d->chardev);
+	assert_int_equal(d->iommufd, -1);
+	assert_null(iommufd_vdpa_enum_next(e));
+	iommufd_vdpa_enum_free(e);
+	assert_int_equal(fake_open_fds(), fds); /* the probe closed what it opened */
+
+	/* no probe without asking; a busy device; a kernel without the series */
+	assert_int_equal(iommufd_vdpa_enum_new(NULL, &e), 0);
+	assert_int_equal(iommufd_vdpa_enum_first(e)->num_asids, 0);
+	assert_int_equal(iommufd_vdpa_enum_first(e)->iommufd, -1);
+	iommufd_vdpa_enum_free(e);
+	fake_inject(FAKE_OP_OPEN, EBUSY);
+	assert_int_equal(iommufd_vdpa_enum_new(&probe, &e), 0);
+	assert_int_equal(iommufd_vdpa_enum_first(e)->probe_error, -EBUSY);
+	iommufd_vdpa_enum_free(e);
+	fake_vdpa_without_series(1);
+	assert_int_equal(iommufd_vdpa_enum_new(&probe, &e), 0);
+	assert_int_equal(iommufd_vdpa_enum_first(e)->iommufd, 0);
+	assert_int_equal(iommufd_vdpa_enum_first(e)->num_asids, 2);
+	iommufd_vdpa_enum_free(e);
+
+	/* one device by name; a filter field this library does not know */
+	assert_int_equal(iommufd_vdpa_enum_new(&one, &e), 0);
+	assert_int_equal(iommufd_vdpa_enum_count(e), 1);
+	iommufd_vdpa_enum_free(e);
+	e = untouched;
+	assert_int_equal(iommufd_vdpa_enum_new((const struct iommufd_vdpa_filter *)&big, &e), -E2BIG);
+	assert_int_equal(errno, E2BIG);
+	assert_ptr_equal(e, untouched);
+	host_sys = &iommufd_sys_real;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfio_only_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfio_device_has_one_asid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enum, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("vdpa", tests, NULL, NULL);
