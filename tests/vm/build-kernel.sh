@@ -5,7 +5,7 @@
 # own iommu selftests. Prints the cache directory. An entry is complete only if it
 # holds DONE: it is assembled in a temporary directory and renamed into place.
 #   build-kernel.sh [VARIANT]   VARIANT: a kernel-patches/config/variants/*.config
-#                               name (e.g. lockdep); default: the rig's kernel
+#                               name (e.g. debug); default: the rig's kernel
 set -euo pipefail
 [ -z "${1:-}" ] || export LIBIOMMUFD_KERNEL_VARIANT=$1
 . "$(dirname "$0")/common.sh"
@@ -39,7 +39,14 @@ start=$(date +%s)
 # Objects go to one directory per variant (make O=...), so the variants share
 # the tree and each rebuilds incrementally; "layout=O" keeps a tree that an
 # in-tree build used from being taken for a clean one.
-series_hash=$({ echo "$KSRC_VERSION layout=O"; cat "$PATCH_DIR/series" "$PATCH_DIR"/*.patch 2>/dev/null; } | sha256sum | cut -c1-16)
+# Only the patches `series` lists count (not the cover letter).
+series_hash=$({
+	echo "$KSRC_VERSION layout=O"
+	cat "$PATCH_DIR/series"
+	grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
+		[ -n "$p" ] && cat "$PATCH_DIR/$p"
+	done
+} | sha256sum | cut -c1-16)
 tree=$CACHE_ROOT/work/linux-$KSRC_VERSION
 if [ "$(cat "$tree/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
 	rm -rf "$tree"

@@ -26,8 +26,8 @@ KSRC_VERSION=${LIBIOMMUFD_KSRC_VERSION:-$(source_field version)}
 KSRC_SUITE=${LIBIOMMUFD_KSRC_SUITE:-$(source_field suite)}
 
 # Kernel variants: "" is the rig's kernel; a name adds the fragment
-# kernel-patches/config/variants/NAME.config (e.g. lockdep: PROVE_LOCKING and
-# DEBUG_ATOMIC_SLEEP) on top of config/*.config.
+# kernel-patches/config/variants/NAME.config (e.g. debug: PROVE_LOCKING,
+# DEBUG_ATOMIC_SLEEP, KASAN) on top of config/*.config.
 KERNEL_VARIANT=${LIBIOMMUFD_KERNEL_VARIANT:-}
 
 variant_fragment() {
