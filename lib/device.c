@@ -217,6 +217,7 @@ void iommufd_device_close(struct iommufd_device *dev)
 		atomic_fetch_add(&dev->ctx->ranges_gen, 1);
 	sys_close_(dev->ctx->sys, dev->fd);
 	iommufd_ctx_unref(dev->ctx);
+	free(dev->asid_pt);
 	free(dev);
 }
 
@@ -272,8 +273,16 @@ static int do_attach(struct iommufd_device *dev, uint32_t flags, uint32_t pasid,
 
 int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id, uint32_t *hwpt_id)
 {
+	int rc;
+
 	if (!dev)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA) {
+		rc = vdpa_attach(dev, 0, pt_id, false);
+		if (rc == 0 && hwpt_id)
+			*hwpt_id = pt_id;
+		return rc;
+	}
 	if (dev->pt_id)
 		return ctx_fail(dev->ctx, EBUSY, "attach %s to pt_id %u: already attached to %u; use iommufd_device_replace()",
 				dev->name, pt_id, dev->pt_id);
@@ -282,8 +291,16 @@ int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id, uint32_t *
 
 int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id, uint32_t *hwpt_id)
 {
+	int rc;
+
 	if (!dev)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA) {
+		rc = vdpa_attach(dev, 0, pt_id, true);
+		if (rc == 0 && hwpt_id)
+			*hwpt_id = pt_id;
+		return rc;
+	}
 	if (!dev->pt_id)
 		return ctx_fail(dev->ctx, EINVAL, "replace on %s: not attached; use iommufd_device_attach()", dev->name);
 	return do_attach(dev, 0, 0, pt_id, hwpt_id, "replace");
@@ -298,6 +315,8 @@ int iommufd_device_detach(struct iommufd_device *dev)
 
 	if (!dev)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA)
+		return vdpa_detach(dev, 0);
 	if (!dev->pt_id)
 		return ctx_fail(dev->ctx, EINVAL, "detach %s: not attached", dev->name);
 	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
@@ -342,6 +361,8 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 
 	if (!dev)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA)
+		return vdpa_refuse(dev, "attach PASID");
 	rc = pasid_check(dev, pasid, "attach PASID of");
 	if (rc < 0)
 		return rc;
@@ -359,6 +380,8 @@ int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
 
 	if (!dev)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA)
+		return vdpa_refuse(dev, "detach PASID");
 	rc = pasid_check(dev, pasid, "detach PASID of");
 	if (rc < 0)
 		return rc;
@@ -389,6 +412,8 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 
 	if (!dev || !info)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA)
+		return vdpa_refuse(dev, "IOMMU_GET_HW_INFO");
 	if (info->sz < offsetof(struct iommufd_hw_info, u))
 		return ctx_fail(dev->ctx, EINVAL, "get_hw_info: info->sz %zu is too small (set it to sizeof(struct iommufd_hw_info))", info->sz);
 	cmd.dev_id = dev->devid;
@@ -455,6 +480,8 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 
 	if (!dev || !info)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA)
+		return vdpa_refuse(dev, "VFIO_DEVICE_GET_INFO");
 	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_INFO, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_INFO on %s: %s (%s)", dev->name, strerror(-rc), errno_hint(-rc));
@@ -472,6 +499,8 @@ static int region_info(struct iommufd_device *dev, uint32_t index, struct iommuf
 	struct uapi_vfio_region_info cmd = { .argsz = sizeof(cmd), .index = index };
 	int rc;
 
+	if (dev->kind == DEVICE_VDPA)
+		return vdpa_refuse(dev, "VFIO_DEVICE_GET_REGION_INFO");
 	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_REGION_INFO, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_REGION_INFO %u on %s: %s (%s)", index, dev->name,
@@ -589,6 +618,8 @@ int iommufd_device_reset(struct iommufd_device *dev)
 
 	if (!dev)
 		return ret_errno(-EINVAL);
+	if (dev->kind == DEVICE_VDPA)
+		return vdpa_refuse(dev, "VFIO_DEVICE_RESET");
 	rc = sys_ioctl_(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_RESET, NULL);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_RESET on %s: %s (%s)", dev->name, strerror(-rc),

@@ -43,6 +43,10 @@ struct iommufd_sys_ops {
 	int (*memfd_create)(const char *name, unsigned int flags);
 	int (*ftruncate)(int fd, off_t len);
 	int (*madvise)(void *addr, size_t len, int advice);
+	/* Sockets (netlink queries): a close-on-exec socket, send, receive. */
+	int (*socket)(int domain, int type, int protocol);
+	ssize_t (*send)(int fd, const void *buf, size_t len);
+	ssize_t (*recv)(int fd, void *buf, size_t len);
 };
 
 extern const struct iommufd_sys_ops iommufd_sys_real;
@@ -70,6 +74,10 @@ int sys_madvise_(const struct iommufd_sys_ops *sys, void *addr, size_t len, int 
  * command, then issue it. 0 or -errno. */
 int sys_membarrier_register_(void);
 int sys_membarrier_(void);
+/* -ENOSYS when the table has no socket calls (a fake without them). */
+int sys_socket_(const struct iommufd_sys_ops *sys, int domain, int type, int protocol);
+ssize_t sys_send_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len);
+ssize_t sys_recv_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len);
 
 struct iommufd_ctx {
 	atomic_int refcount;
@@ -102,13 +110,28 @@ struct iommufd_ioas {
 	struct iommufd_dma *dma; /* its DMA context, if any (lib/dma.c) */
 };
 
+enum device_kind {
+	DEVICE_VFIO,
+	DEVICE_VDPA,
+};
+
 struct iommufd_device {
 	struct iommufd_ctx *ctx;
 	int fd;
 	uint32_t devid;
-	uint32_t pt_id; /* what the device is attached to; 0 when detached */
+	uint32_t pt_id; /* what the device (vDPA: ASID 0) is attached to; 0 when detached */
 	char name[64];  /* for messages: the cdev or PCI address */
+	enum device_kind kind;
+	/* vDPA: the address spaces and what each is attached to (0: detached) */
+	uint32_t num_asids;
+	uint32_t *asid_pt;
 };
+
+/* vDPA flavour of the device calls (lib/vdpa.c). */
+int vdpa_attach(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id, bool replace);
+int vdpa_detach(struct iommufd_device *dev, uint32_t asid);
+/* Refuse a VFIO-only call on a vDPA device: -EOPNOTSUPP with the reason. */
+int vdpa_refuse(struct iommufd_device *dev, const char *what);
 
 /*
  * A lock for short critical sections that never sleep (a few tree steps).

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <linux/membarrier.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -133,6 +134,13 @@ static int sys_memfd_create(const char *name, unsigned int flags)
 	return fd < 0 ? neg_errno() : fd;
 }
 
+static int sys_socket(int domain, int type, int protocol)
+{
+	int fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+
+	return fd < 0 ? neg_errno() : fd;
+}
+
 static int sys_ftruncate(int fd, off_t len)
 {
 	return ftruncate(fd, len) < 0 ? neg_errno() : 0;
@@ -141,6 +149,23 @@ static int sys_ftruncate(int fd, off_t len)
 static int sys_madvise(void *addr, size_t len, int advice)
 {
 	return madvise(addr, len, advice) < 0 ? neg_errno() : 0;
+}
+
+static ssize_t sys_send(int fd, const void *buf, size_t len)
+{
+	ssize_t n = send(fd, buf, len, 0);
+
+	return n < 0 ? neg_errno() : n;
+}
+
+static ssize_t sys_recv(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? neg_errno() : n;
 }
 
 const struct iommufd_sys_ops iommufd_sys_real = {
@@ -159,6 +184,9 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.memfd_create = sys_memfd_create,
 	.ftruncate = sys_ftruncate,
 	.madvise = sys_madvise,
+	.socket = sys_socket,
+	.send = sys_send,
+	.recv = sys_recv,
 };
 
 /* Dispatch through a context's table: the object files call these. */
@@ -255,4 +283,19 @@ int sys_membarrier_(void)
 #else
 	return -ENOSYS;
 #endif
+}
+
+int sys_socket_(const struct iommufd_sys_ops *sys, int domain, int type, int protocol)
+{
+	return sys->socket ? sys->socket(domain, type, protocol) : -ENOSYS;
+}
+
+ssize_t sys_send_(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len)
+{
+	return sys->send ? sys->send(fd, buf, len) : -ENOSYS;
+}
+
+ssize_t sys_recv_(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len)
+{
+	return sys->recv ? sys->recv(fd, buf, len) : -ENOSYS;
 }

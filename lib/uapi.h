@@ -390,4 +390,50 @@ struct uapi_vfio_device_detach_iommufd_pt {
 	uint32_t pasid;
 };
 
+/* ---- vhost-vdpa (/dev/vhost-vdpa-N) ---- */
+#define UAPI_VHOST_VIRTIO 0xAF
+#define UAPI_VHOST_SET_OWNER _IO(UAPI_VHOST_VIRTIO, 0x01)
+#define UAPI_VHOST_GET_BACKEND_FEATURES _IOR(UAPI_VHOST_VIRTIO, 0x26, uint64_t)
+#define UAPI_VHOST_VDPA_GET_DEVICE_ID _IOR(UAPI_VHOST_VIRTIO, 0x70, uint32_t)
+#define UAPI_VHOST_VDPA_GET_AS_NUM _IOR(UAPI_VHOST_VIRTIO, 0x7A, unsigned int)
+#define UAPI_VHOST_VDPA_GET_GROUP_NUM _IOR(UAPI_VHOST_VIRTIO, 0x81, uint32_t)
+
+/* libiommufd's kernel series (kernel-patches/): vhost-vdpa on iommufd */
+#define UAPI_VHOST_BACKEND_F_IOMMUFD 0x9
+
+struct uapi_vhost_vdpa_bind_iommufd {
+	uint32_t argsz;
+	uint32_t flags;
+	int32_t iommufd;
+	uint32_t out_devid;
+};
+
+struct uapi_vhost_vdpa_attach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t asid;
+	uint32_t pt_id;
+};
+
+struct uapi_vhost_vdpa_detach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t asid;
+};
+
+#define UAPI_VHOST_VDPA_BIND_IOMMUFD \
+	_IOWR(UAPI_VHOST_VIRTIO, 0x86, struct uapi_vhost_vdpa_bind_iommufd)
+#define UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT \
+	_IOWR(UAPI_VHOST_VIRTIO, 0x87, struct uapi_vhost_vdpa_attach_iommufd_pt)
+#define UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT \
+	_IOW(UAPI_VHOST_VIRTIO, 0x88, struct uapi_vhost_vdpa_detach_iommufd_pt)
+
+/* The vdpa generic netlink family (iproute2's `vdpa`), for discovery */
+#define UAPI_VDPA_GENL_NAME "vdpa"
+#define UAPI_VDPA_CMD_DEV_GET 5
+#define UAPI_VDPA_ATTR_MGMTDEV_BUS_NAME 1
+#define UAPI_VDPA_ATTR_MGMTDEV_DEV_NAME 2
+#define UAPI_VDPA_ATTR_DEV_NAME 4
+#define UAPI_VDPA_ATTR_DEV_ID 5
+
 #endif

@@ -13,7 +13,7 @@
 #include <iommufd/iommufd.h>
 
 static const char usage[] =
-	"usage: iommufd list [--json] [--vfio]\n"
+	"usage: iommufd list [--json] [--vfio | --vdpa]\n"
 	"       iommufd info <pci-address>\n"
 	"       iommufd bind <pci-address>\n"
 	"       iommufd unbind <pci-address> [--driver <name> | --none]\n"
@@ -73,29 +73,85 @@ static void list_json(const struct iommufd_pci_info *d, bool first)
 	putchar('}');
 }
 
+static void vdpa_json(const struct iommufd_vdpa_info *d, bool first)
+{
+	printf("%s\n  {\"name\": ", first ? "" : ",");
+	json_str(d->name);
+	fputs(", \"mgmtdev\": ", stdout);
+	json_str(d->mgmtdev);
+	fputs(", \"driver\": ", stdout);
+	json_str(d->driver);
+	fputs(", \"chardev\": ", stdout);
+	json_str(d->chardev);
+	printf(", \"virtio_id\": %u, \"asids\": %u, \"groups\": %u, \"iommufd\": %s}",
+	       d->virtio_id, d->num_asids, d->num_groups,
+	       d->iommufd < 0 ? "null" : d->iommufd ? "true" : "false");
+}
+
+/* vDPA devices: their management device, ASID count and iommufd support. */
+static int list_vdpa(bool json)
+{
+	IOMMUFD_OPTS(iommufd_vdpa_filter, filter, .probe = true);
+	const struct iommufd_vdpa_info *d;
+	struct iommufd_vdpa_enum *e;
+	bool first = true;
+
+	if (iommufd_vdpa_enum_new(&filter, &e) < 0)
+		return fail("%s", iommufd_last_error());
+	if (json)
+		putchar('[');
+	else
+		printf("%-10s  %-20s  %-12s  %-18s  %5s  %6s  %-7s\n", "NAME", "MGMTDEV", "DRIVER",
+		       "CHARDEV", "ASIDS", "GROUPS", "IOMMUFD");
+	for (d = iommufd_vdpa_enum_first(e); d; d = iommufd_vdpa_enum_next(e)) {
+		char asids[16], groups[16];
+
+		if (json) {
+			vdpa_json(d, first);
+			first = false;
+			continue;
+		}
+		snprintf(asids, sizeof(asids), d->num_asids ? "%u" : "-", d->num_asids);
+		snprintf(groups, sizeof(groups), d->num_groups ? "%u" : "-", d->num_groups);
+		printf("%-10s  %-20s  %-12s  %-18s  %5s  %6s  %-7s\n", d->name,
+		       d->mgmtdev ? d->mgmtdev : "-", d->driver ? d->driver : "-",
+		       d->chardev ? d->chardev : "-", asids, groups,
+		       d->probe_error == -EBUSY ? "in use" : d->iommufd < 0 ? "-" : d->iommufd ? "yes" : "no");
+	}
+	if (json)
+		puts("\n]");
+	iommufd_vdpa_enum_free(e);
+	return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "vfio", no_argument, NULL, 'v' },
+		{ "vdpa", no_argument, NULL, 'd' },
 		{ 0 },
 	};
 	IOMMUFD_OPTS(iommufd_pci_filter, filter);
 	const struct iommufd_pci_info *d;
 	struct iommufd_pci_enum *e;
-	bool json = false, first = true;
+	bool json = false, first = true, vdpa = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jv", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jvd", opts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
 		else if (c == 'v')
 			filter.vfio_only = true;
+		else if (c == 'd')
+			vdpa = true;
 		else
 			return fputs(usage, stderr), 2;
 	}
-	if (optind != argc)
+	if (optind != argc || (vdpa && filter.vfio_only))
 		return fputs(usage, stderr), 2;
+	if (vdpa)
+		return list_vdpa(json);
 	if (iommufd_pci_enum_new(&filter, &e) < 0)
 		return fail("%s", iommufd_last_error());
 	if (json)

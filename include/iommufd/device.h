@@ -8,6 +8,7 @@
 #ifndef IOMMUFD_DEVICE_H
 #define IOMMUFD_DEVICE_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include <iommufd/common.h>
 #include <iommufd/ctx.h>
@@ -387,6 +388,114 @@ IOMMUFD_API int iommufd_device_munmap_region(struct iommufd_device *dev,
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_reset(struct iommufd_device *dev);
+
+/* ---- vDPA devices (vhost-vdpa) ---- */
+
+/**
+ * Open a vhost-vdpa device and bind it to @p ctx (VHOST_VDPA_BIND_IOMMUFD,
+ * from libiommufd's kernel series in kernel-patches/; not in mainline 7.3).
+ * Every address space (ASID) starts detached. iommufd_device_attach(),
+ * iommufd_device_replace() and iommufd_device_detach() act on ASID 0; the
+ * *_asid() calls on any. The handle's descriptor (iommufd_device_get_fd())
+ * is the vhost-vdpa file, for the caller's vhost ioctls (SET_OWNER,
+ * features, vrings, status); the IOTLB messages are refused while bound.
+ * The VFIO-only calls (regions, reset, hw info) give -EOPNOTSUPP.
+ * @param ctx the context
+ * @param name a vDPA device name as in /sys/bus/vdpa/devices ("vdpa0"; see
+ *        iommufd_vdpa_enum_new()) or its character device
+ *        ("/dev/vhost-vdpa-0")
+ * @param opts options, or NULL (vf_token must be NULL)
+ * @param[out] dev the device; untouched on failure
+ * @return 0, -ENODEV (no such vDPA device, or not bound to vhost_vdpa),
+ *         -EBUSY (open elsewhere, or the fd already used the IOTLB uAPI or
+ *         is running), -EOPNOTSUPP (the kernel lacks the series, or the
+ *         device's parent cannot use iommufd: iommufd_ctx_last_error() says
+ *         which), -EPERM/-EACCES, or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_open_vdpa(struct iommufd_ctx *ctx, const char *name,
+					 const struct iommufd_device_opts *opts,
+					 struct iommufd_device **dev);
+
+/**
+ * Like iommufd_device_open_vdpa() for an open /dev/vhost-vdpa-N descriptor
+ * (e.g. from a privileged helper). The device duplicates @p fd; both refer to
+ * the same vhost-vdpa file, so the caller's descriptor sees the binding too.
+ * @param ctx the context
+ * @param fd an open vhost-vdpa descriptor, not yet bound
+ * @param opts options, or NULL
+ * @param[out] dev the device; untouched on failure
+ * @return 0, -EBUSY (already bound, IOTLB uAPI used, or running),
+ *         -EOPNOTSUPP (see iommufd_device_open_vdpa()), -ENOTTY (not a
+ *         vhost-vdpa descriptor), or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_open_vdpa_fd(struct iommufd_ctx *ctx, int fd,
+					    const struct iommufd_device_opts *opts,
+					    struct iommufd_device **dev);
+
+/**
+ * Is this a vDPA device (iommufd_device_open_vdpa())?
+ * @param dev the device
+ * @return true for vDPA, false for VFIO
+ * @since 0.1
+ */
+IOMMUFD_API bool iommufd_device_is_vdpa(const struct iommufd_device *dev);
+
+/**
+ * Number of address spaces (ASIDs) the device translates with: what
+ * VHOST_VDPA_GET_AS_NUM reports for vDPA, 1 for VFIO.
+ * @param dev the device
+ * @return the count
+ * @since 0.1
+ */
+IOMMUFD_API uint32_t iommufd_device_get_num_asids(const struct iommufd_device *dev);
+
+/**
+ * Attach address space @p asid of a vDPA device to an IOAS
+ * (VHOST_VDPA_ATTACH_IOMMUFD_PT). Emulated devices (vdpa_sim) read and write
+ * memory through the IOAS with the CPU and take an IOAS ID, not a HWPT.
+ * The device must not be running: before DRIVER_OK, or suspended.
+ * @param dev a vDPA device
+ * @param asid the address space, below iommufd_device_get_num_asids()
+ * @param pt_id an IOAS ID
+ * @return 0, -EBUSY (this ASID is attached: use iommufd_device_replace_asid();
+ *         or the device is running), -EINVAL (@p asid out of range, or not a
+ *         vDPA device), -ENOENT (no IOAS with that ID), or another errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid,
+					   uint32_t pt_id);
+
+/**
+ * Move an attached address space to another IOAS in one step.
+ * @param dev a vDPA device
+ * @param asid an attached address space (else -EINVAL)
+ * @param pt_id an IOAS ID
+ * @return 0 or a negative errno as for iommufd_device_attach_asid()
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid,
+					    uint32_t pt_id);
+
+/**
+ * Detach an address space: the device reaches no memory through it (no
+ * identity fallback). The device must not be running.
+ * @param dev a vDPA device
+ * @param asid an attached address space (else -EINVAL)
+ * @return 0, -EINVAL, -EBUSY (running), or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_detach_asid(struct iommufd_device *dev, uint32_t asid);
+
+/**
+ * The IOAS address space @p asid is attached to.
+ * @param dev the device
+ * @param asid the address space (0 for VFIO)
+ * @return the IOAS or HWPT ID, 0 when detached or out of range
+ * @since 0.1
+ */
+IOMMUFD_API uint32_t iommufd_device_get_asid_pt(const struct iommufd_device *dev, uint32_t asid);
 
 #ifdef __cplusplus
 }

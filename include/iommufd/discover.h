@@ -169,6 +169,89 @@ IOMMUFD_API int iommufd_pci_monitor_receive(struct iommufd_pci_monitor *m,
  */
 IOMMUFD_API struct iommufd_pci_monitor *iommufd_pci_monitor_free(struct iommufd_pci_monitor *m);
 
+/* ---- vDPA devices ---- */
+
+/**
+ * One vDPA device (/sys/bus/vdpa/devices). Strings belong to the
+ * enumerator. New members are only ever added at the end.
+ * @since 0.1
+ */
+struct iommufd_vdpa_info {
+	const char *name;      /**< "vdpa0" */
+	const char *driver;    /**< "vhost_vdpa", "virtio_vdpa", NULL when none */
+	const char *chardev;   /**< "/dev/vhost-vdpa-0" when bound to vhost_vdpa, else NULL */
+	const char *mgmtdev;   /**< management device as iproute2's `vdpa` names it
+				    ("vdpasim_net", "pci/0000:00:05.0"), NULL when
+				    the vdpa netlink family did not say */
+	uint32_t virtio_id;    /**< virtio device ID (1 net, 2 block), 0 when unknown */
+	uint32_t num_asids;    /**< address spaces (probed), 0 when unknown */
+	uint32_t num_groups;   /**< virtqueue groups (probed), 0 when unknown */
+	int iommufd;           /**< probed: 1 when vhost-vdpa offers iommufd binding
+				    (kernel-patches/), 0 when not, -1 when unknown */
+	int probe_error;       /**< 0, or the negative errno that kept the probe from
+				    opening the character device (-EBUSY: in use) */
+};
+
+/**
+ * Which vDPA devices to list and what to find out.
+ * @since 0.1
+ */
+struct iommufd_vdpa_filter {
+	size_t sz;          /**< sizeof(struct iommufd_vdpa_filter) */
+	const char *name;   /**< one device, or NULL */
+	bool probe;         /**< open each idle vhost-vdpa character device to read
+				 its ASID and group counts and iommufd support.
+				 Opening resets an idle device; an open one is
+				 left alone (probe_error -EBUSY). */
+	uint8_t pad_[7];    /**< zero */
+};
+
+/** An enumeration of vDPA devices (opaque). @since 0.1 */
+struct iommufd_vdpa_enum;
+
+/**
+ * List the vDPA devices that match @p filter, in name order.
+ * @param filter NULL for every device, without probing
+ * @param[out] out the enumerator; untouched on failure
+ * @return 0 (also when there is no vDPA bus: an empty list), -E2BIG for a
+ *         filter field this library does not know, -ENOMEM
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_vdpa_enum_new(const struct iommufd_vdpa_filter *filter,
+				      struct iommufd_vdpa_enum **out);
+
+/**
+ * The first device.
+ * @param e the enumerator
+ * @return the device, or NULL when none matched
+ * @since 0.1
+ */
+IOMMUFD_API const struct iommufd_vdpa_info *iommufd_vdpa_enum_first(struct iommufd_vdpa_enum *e);
+
+/**
+ * The device after the one the last first()/next() returned.
+ * @param e the enumerator
+ * @return the device, or NULL at the end
+ * @since 0.1
+ */
+IOMMUFD_API const struct iommufd_vdpa_info *iommufd_vdpa_enum_next(struct iommufd_vdpa_enum *e);
+
+/**
+ * Number of devices that matched.
+ * @param e the enumerator
+ * @return the count
+ * @since 0.1
+ */
+IOMMUFD_API size_t iommufd_vdpa_enum_count(const struct iommufd_vdpa_enum *e);
+
+/**
+ * Free the enumerator and every iommufd_vdpa_info it returned.
+ * @param e the enumerator, or NULL
+ * @return NULL
+ * @since 0.1
+ */
+IOMMUFD_API struct iommufd_vdpa_enum *iommufd_vdpa_enum_free(struct iommufd_vdpa_enum *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
+#include <linux/vhost.h>
+#include <linux/vdpa.h>
 
 #include "uapi.h"
 
@@ -389,6 +391,48 @@ int main(void)
 	FIELD(uapi_iommu_hw_queue_alloc, iommu_hw_queue_alloc, length, length);
 	SAME("IOMMU_HW_QUEUE_ALLOC", UAPI_IOMMU_HW_QUEUE_ALLOC, IOMMU_HW_QUEUE_ALLOC);
 	end();
+	begin("vhost-vdpa");
+	SAME("VHOST_SET_OWNER", UAPI_VHOST_SET_OWNER, VHOST_SET_OWNER);
+	SAME("VHOST_GET_BACKEND_FEATURES", UAPI_VHOST_GET_BACKEND_FEATURES, VHOST_GET_BACKEND_FEATURES);
+	SAME("VHOST_VDPA_GET_DEVICE_ID", UAPI_VHOST_VDPA_GET_DEVICE_ID, VHOST_VDPA_GET_DEVICE_ID);
+	SAME("VHOST_VDPA_GET_AS_NUM", UAPI_VHOST_VDPA_GET_AS_NUM, VHOST_VDPA_GET_AS_NUM);
+	SAME("VHOST_VDPA_GET_GROUP_NUM", UAPI_VHOST_VDPA_GET_GROUP_NUM, VHOST_VDPA_GET_GROUP_NUM);
+	SAME("VDPA_CMD_DEV_GET", UAPI_VDPA_CMD_DEV_GET, VDPA_CMD_DEV_GET);
+	SAME("VDPA_ATTR_MGMTDEV_BUS_NAME", UAPI_VDPA_ATTR_MGMTDEV_BUS_NAME, VDPA_ATTR_MGMTDEV_BUS_NAME);
+	SAME("VDPA_ATTR_MGMTDEV_DEV_NAME", UAPI_VDPA_ATTR_MGMTDEV_DEV_NAME, VDPA_ATTR_MGMTDEV_DEV_NAME);
+	SAME("VDPA_ATTR_DEV_NAME", UAPI_VDPA_ATTR_DEV_NAME, VDPA_ATTR_DEV_NAME);
+	SAME("VDPA_ATTR_DEV_ID", UAPI_VDPA_ATTR_DEV_ID, VDPA_ATTR_DEV_ID);
+	end();
+
+	/* libiommufd's vDPA series (kernel-patches/): only in headers built with it */
+#ifdef VHOST_VDPA_BIND_IOMMUFD
+	begin("vhost_vdpa_bind_iommufd");
+	SIZE(uapi_vhost_vdpa_bind_iommufd, vhost_vdpa_bind_iommufd);
+	FIELD(uapi_vhost_vdpa_bind_iommufd, vhost_vdpa_bind_iommufd, argsz, argsz);
+	FIELD(uapi_vhost_vdpa_bind_iommufd, vhost_vdpa_bind_iommufd, flags, flags);
+	FIELD(uapi_vhost_vdpa_bind_iommufd, vhost_vdpa_bind_iommufd, iommufd, iommufd);
+	FIELD(uapi_vhost_vdpa_bind_iommufd, vhost_vdpa_bind_iommufd, out_devid, out_devid);
+	SAME("VHOST_VDPA_BIND_IOMMUFD", UAPI_VHOST_VDPA_BIND_IOMMUFD, VHOST_VDPA_BIND_IOMMUFD);
+	SAME("VHOST_BACKEND_F_IOMMUFD", UAPI_VHOST_BACKEND_F_IOMMUFD, VHOST_BACKEND_F_IOMMUFD);
+	end();
+
+	begin("vhost_vdpa_attach_iommufd_pt");
+	SIZE(uapi_vhost_vdpa_attach_iommufd_pt, vhost_vdpa_attach_iommufd_pt);
+	FIELD(uapi_vhost_vdpa_attach_iommufd_pt, vhost_vdpa_attach_iommufd_pt, argsz, argsz);
+	FIELD(uapi_vhost_vdpa_attach_iommufd_pt, vhost_vdpa_attach_iommufd_pt, flags, flags);
+	FIELD(uapi_vhost_vdpa_attach_iommufd_pt, vhost_vdpa_attach_iommufd_pt, asid, asid);
+	FIELD(uapi_vhost_vdpa_attach_iommufd_pt, vhost_vdpa_attach_iommufd_pt, pt_id, pt_id);
+	SAME("VHOST_VDPA_ATTACH_IOMMUFD_PT", UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT, VHOST_VDPA_ATTACH_IOMMUFD_PT);
+	end();
+
+	begin("vhost_vdpa_detach_iommufd_pt");
+	SIZE(uapi_vhost_vdpa_detach_iommufd_pt, vhost_vdpa_detach_iommufd_pt);
+	FIELD(uapi_vhost_vdpa_detach_iommufd_pt, vhost_vdpa_detach_iommufd_pt, argsz, argsz);
+	FIELD(uapi_vhost_vdpa_detach_iommufd_pt, vhost_vdpa_detach_iommufd_pt, flags, flags);
+	FIELD(uapi_vhost_vdpa_detach_iommufd_pt, vhost_vdpa_detach_iommufd_pt, asid, asid);
+	SAME("VHOST_VDPA_DETACH_IOMMUFD_PT", UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT, VHOST_VDPA_DETACH_IOMMUFD_PT);
+	end();
+#endif
 
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;

@@ -15,7 +15,9 @@
 #define MAX_MAPS 4096
 #define MAX_MEM 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA };
+
+#define VDPA_NAS 2
 
 static struct {
 	enum fd_kind fds[MAX_FDS];
@@ -40,6 +42,9 @@ static struct {
 		void *addr;
 		size_t len;
 	} mem[MAX_MEM]; /* real anonymous memory handed out by f_mmap */
+	/* vhost-vdpa: a kernel without the series; per fd ASID attachments */
+	int vdpa_no_iommufd;
+	uint32_t vdpa_asid[MAX_FDS][VDPA_NAS];
 } K;
 
 void fake_release_mem(void)
@@ -86,6 +91,16 @@ static unsigned long calls;
 unsigned long fake_call_count(void)
 {
 	return calls;
+}
+
+void fake_vdpa_without_series(int on)
+{
+	K.vdpa_no_iommufd = on;
+}
+
+uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid)
+{
+	return fd >= 0 && fd < MAX_FDS && asid < VDPA_NAS ? K.vdpa_asid[fd][asid] : 0;
 }
 
 static int injected(unsigned long req)
@@ -152,6 +167,7 @@ static int new_fd(enum fd_kind kind)
 			K.fds[i] = kind;
 			K.bound[i] = 0;
 			K.attached[i] = 0;
+			memset(K.vdpa_asid[i], 0, sizeof(K.vdpa_asid[i]));
 			return i;
 		}
 	return -EMFILE;
@@ -168,6 +184,8 @@ static int f_open(const char *path, int flags)
 		return new_fd(FD_IOMMU);
 	if (!strcmp(path, "/dev/vfio/devices/vfio0"))
 		return new_fd(FD_VFIO);
+	if (!strcmp(path, "/dev/vhost-vdpa-0"))
+		return new_fd(FD_VDPA);
 	return -ENOENT;
 }
 
@@ -545,6 +563,66 @@ static int vfio_ioctl(int fd, unsigned long req, void *arg)
 	}
 }
 
+/* vhost-vdpa with (or, fake_vdpa_without_series(), without) the series */
+static int vdpa_ioctl(int fd, unsigned long req, void *arg)
+{
+	switch (req) {
+	case UAPI_VHOST_GET_BACKEND_FEATURES:
+		*(uint64_t *)arg = 0x7 | (K.vdpa_no_iommufd ? 0 : 1ull << UAPI_VHOST_BACKEND_F_IOMMUFD);
+		return 0;
+	case UAPI_VHOST_VDPA_GET_AS_NUM:
+		*(unsigned int *)arg = VDPA_NAS;
+		return 0;
+	case UAPI_VHOST_VDPA_GET_GROUP_NUM:
+		*(uint32_t *)arg = 2;
+		return 0;
+	case UAPI_VHOST_VDPA_GET_DEVICE_ID:
+		*(uint32_t *)arg = 1;
+		return 0;
+	}
+	if (K.vdpa_no_iommufd)
+		return -ENOBUFS; /* an unknown ioctl taken for a vring ioctl */
+	switch (req) {
+	case UAPI_VHOST_VDPA_BIND_IOMMUFD: {
+		struct uapi_vhost_vdpa_bind_iommufd *c = arg;
+
+		if (c->argsz < sizeof(*c) || c->flags)
+			return -EINVAL;
+		if (c->iommufd < 0 || c->iommufd >= MAX_FDS || K.fds[c->iommufd] == FD_NONE)
+			return -EBADF;
+		if (K.fds[c->iommufd] != FD_IOMMU)
+			return -EBADFD;
+		if (K.bound[fd])
+			return -EBUSY;
+		K.bound[fd] = (int)K.next_id++;
+		c->out_devid = (uint32_t)K.bound[fd];
+		return 0;
+	}
+	case UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT: {
+		struct uapi_vhost_vdpa_attach_iommufd_pt *c = arg;
+
+		if (!K.bound[fd] || c->asid >= VDPA_NAS)
+			return -EINVAL;
+		if (!is_ioas(c->pt_id))
+			return -ENOENT;
+		K.vdpa_asid[fd][c->asid] = c->pt_id;
+		return 0;
+	}
+	case UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT: {
+		struct uapi_vhost_vdpa_detach_iommufd_pt *c = arg;
+
+		if (!K.bound[fd] || c->asid >= VDPA_NAS)
+			return -EINVAL;
+		if (!K.vdpa_asid[fd][c->asid])
+			return -ENOENT;
+		K.vdpa_asid[fd][c->asid] = 0;
+		return 0;
+	}
+	default:
+		return -ENOTTY;
+	}
+}
+
 static int f_ioctl(int fd, unsigned long req, void *arg)
 {
 	int rc = injected(req);
@@ -555,6 +633,8 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
 		return -EBADF;
 	if (K.fds[fd] == FD_IOMMU)
 		return iommu_ioctl(req, arg);
+	if (K.fds[fd] == FD_VDPA)
+		return vdpa_ioctl(fd, req, arg);
 	return vfio_ioctl(fd, req, arg);
 }
 
@@ -712,6 +792,14 @@ static ssize_t f_readlink(const char *path, char *buf, size_t size)
 		snprintf(buf, size, "../../../bus/pci/drivers/nvme");
 		return (ssize_t)strlen(buf);
 	}
+	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0/driver")) {
+		snprintf(buf, size, "../../../bus/vdpa/drivers/vhost_vdpa");
+		return (ssize_t)strlen(buf);
+	}
+	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa1/driver")) {
+		snprintf(buf, size, "../../../bus/vdpa/drivers/virtio_vdpa");
+		return (ssize_t)strlen(buf);
+	}
 	return -ENOENT;
 }
 
@@ -719,6 +807,18 @@ static int f_list_dir(const char *path, int (*fn)(const char *name, void *data),
 {
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
 		return fn("vfio0", data);
+	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0")) {
+		int rc = fn("driver", data);
+
+		return rc ? rc : fn("vhost-vdpa-0", data);
+	}
+	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa1")) /* bound to virtio_vdpa */
+		return fn("driver", data);
+	if (!strcmp(path, "/sys/bus/vdpa/devices")) {
+		int rc = fn("vdpa1", data);
+
+		return rc ? rc : fn("vdpa0", data);
+	}
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0") ||
 	    !strcmp(path, "/sys/bus/pci/devices/0000:00:04.0"))
 		return fn("vendor", data);

@@ -33,6 +33,13 @@ void fake_set_read_data(const void *data, size_t len);
 /* The next IOVA_RANGES answer reports this many ranges (default 1). */
 void fake_set_range_count(uint32_t n);
 
+/* vhost-vdpa: behave like a kernel without the vDPA series (no
+ * VHOST_BACKEND_F_IOMMUFD; unknown ioctls fail with ENOBUFS as vhost-vdpa's
+ * vring fallback makes them). */
+void fake_vdpa_without_series(int on);
+/* What ASID @asid of the vhost-vdpa descriptor @fd is attached to (0: none). */
+uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid);
+
 #define FAKE_OP_OPEN 0x10001ul
 #define FAKE_OP_DUP 0x10002ul
 #define FAKE_OP_MMAP 0x10003ul
@@ -56,6 +63,7 @@ void fake_release_mem(void);
 
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;
- * 0000:00:04.0 exists but is bound to "nvme". */
+ * 0000:00:04.0 exists but is bound to "nvme". vDPA: vdpa0 bound to
+ * vhost_vdpa (/dev/vhost-vdpa-0, two ASIDs), vdpa1 not bound to it. */
 
 #endif

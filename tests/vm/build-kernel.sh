@@ -4,8 +4,14 @@
 # config fragment on tinyconfig, bzImage + modules + `make headers` + the kernel's
 # own iommu selftests. Prints the cache directory. An entry is complete only if it
 # holds DONE: it is assembled in a temporary directory and renamed into place.
+#   build-kernel.sh [VARIANT]   VARIANT: a kernel-patches/config/variants/*.config
+#                               name (e.g. debug); default: the rig's kernel
 set -euo pipefail
+[ -z "${1:-}" ] || export LIBIOMMUFD_KERNEL_VARIANT=$1
 . "$(dirname "$0")/common.sh"
+if [ -n "$KERNEL_VARIANT" ] && [ ! -f "$(variant_fragment)" ]; then
+	die "no kernel variant '$KERNEL_VARIANT': $(variant_fragment) does not exist"
+fi
 
 dest=$(kernel_cache_dir)
 if [ -f "$dest/DONE" ]; then
@@ -26,11 +32,21 @@ if [ -f "$dest/DONE" ]; then # another run built it while we waited
 fi
 
 deb=$("$RIG_DIR/fetch-source.sh")
-note "building kernel $KSRC_PACKAGE $KSRC_VERSION + $(grep -cv '^#' "$PATCH_DIR/series") patch(es); cache: $dest"
+note "building kernel $KSRC_PACKAGE $KSRC_VERSION${KERNEL_VARIANT:+ ($KERNEL_VARIANT)} + $(grep -cv '^#' "$PATCH_DIR/series") patch(es); cache: $dest"
 start=$(date +%s)
 
 # --- the source tree, with the series applied; reused while the series is unchanged ---
-series_hash=$({ echo "$KSRC_VERSION"; cat "$PATCH_DIR/series" "$PATCH_DIR"/*.patch 2>/dev/null; } | sha256sum | cut -c1-16)
+# Objects go to one directory per variant (make O=...), so the variants share
+# the tree and each rebuilds incrementally; "layout=O" keeps a tree that an
+# in-tree build used from being taken for a clean one.
+# Only the patches `series` lists count (not the cover letter).
+series_hash=$({
+	echo "$KSRC_VERSION layout=O"
+	cat "$PATCH_DIR/series"
+	grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
+		[ -n "$p" ] && cat "$PATCH_DIR/$p"
+	done
+} | sha256sum | cut -c1-16)
 tree=$CACHE_ROOT/work/linux-$KSRC_VERSION
 if [ "$(cat "$tree/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
 	rm -rf "$tree"
@@ -41,6 +57,9 @@ if [ "$(cat "$tree/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
 		die "cannot unpack $deb: delete it and rerun to fetch it again"
 	tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$tmp" || die "cannot unpack the kernel tarball in $deb"
 	src=$(ls -d "$tmp"/linux-source-* | grep -v '\.tar' | head -n1)
+	# Debian's tarball carries a configured tree; out-of-tree builds need a clean one
+	rm -rf "$src/.config" "$src/.config.old" "$src/include/config" "$src/include/generated" \
+		"$src/arch/x86/include/generated"
 	grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
 		[ -n "$p" ] || continue
 		patch -d "$src" -p1 --batch --forward --quiet <"$PATCH_DIR/$p" >"$tmp/patch.log" 2>&1 ||
@@ -52,13 +71,23 @@ if [ "$(cat "$tree/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
 	trap - EXIT
 fi
 
-# --- configuration: tinyconfig + our fragment, and every fragment symbol must survive ---
-log=$CACHE_ROOT/work/build.log
+# --- the object directory of this variant: kept while the series is unchanged ---
+obj=$CACHE_ROOT/work/obj-${KERNEL_VARIANT:-default}
+if [ "$(cat "$obj/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
+	rm -rf "$obj"
+	mkdir -p "$obj"
+	echo "$series_hash" >"$obj/.rig-series"
+fi
+kmake() { make -C "$tree" O="$obj" "$@"; }
+
+# --- configuration: tinyconfig + our fragments, and every fragment symbol must survive ---
+log=$CACHE_ROOT/work/build${KERNEL_VARIANT:+-$KERNEL_VARIANT}.log
 : >"$log"
-make -C "$tree" -s tinyconfig >>"$log" 2>&1 || die "make tinyconfig failed; see $log"
-"$tree/scripts/kconfig/merge_config.sh" -m -O "$tree" "$tree/.config" "$PATCH_DIR"/config/*.config >>"$log" 2>&1 ||
-	die "merging kernel-patches/config/*.config failed; see $log"
-make -C "$tree" -s olddefconfig >>"$log" 2>&1 || die "make olddefconfig failed; see $log"
+fragments=("$PATCH_DIR"/config/*.config $(variant_fragment))
+kmake -s tinyconfig >>"$log" 2>&1 || die "make tinyconfig failed; see $log"
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}" >>"$log" 2>&1 ||
+	die "merging kernel-patches/config/*.config${KERNEL_VARIANT:+ and variants/$KERNEL_VARIANT.config} failed; see $log"
+kmake -s olddefconfig >>"$log" 2>&1 || die "make olddefconfig failed; see $log"
 lost=""
 while read -r line; do
 	case "$line" in
@@ -66,36 +95,43 @@ while read -r line; do
 	CONFIG_*=*) sym=${line%%=*}; want=${line#*=} ;;
 	*) continue ;;
 	esac
-	got=$(sed -n "s/^$sym=//p" "$tree/.config")
+	got=$(sed -n "s/^$sym=//p" "$obj/.config")
 	[ -n "$got" ] || got=n
 	[ "$got" = "$want" ] || lost="$lost $sym=$want(got $got)"
-done < <(cat "$PATCH_DIR"/config/*.config)
+done < <(cat "${fragments[@]}")
 [ -z "$lost" ] || die "config symbols did not survive olddefconfig:$lost; fix their dependencies in kernel-patches/config/"
 
 # --- build ---
 note "make -j2 bzImage modules (log: $log)"
-if ! make -C "$tree" -j2 bzImage modules >>"$log" 2>&1; then
+if ! kmake -j2 bzImage modules >>"$log" 2>&1; then
 	die "kernel build failed: $(grep -m1 -E 'error|Error' "$log" || tail -n1 "$log"); full log: $log"
 fi
-make -C "$tree" -s headers >>"$log" 2>&1 || die "make headers failed; see $log"
+kmake -s headers >>"$log" 2>&1 || die "make headers failed; see $log"
 note "building tools/testing/selftests/iommu"
-make -C "$tree/tools/testing/selftests/iommu" LDFLAGS=-static >>"$log" 2>&1 ||
+mkdir -p "$obj/selftests-iommu"
+make -C "$tree/tools/testing/selftests/iommu" OUTPUT="$obj/selftests-iommu" \
+	KHDR_INCLUDES="-isystem $obj/usr/include" LDFLAGS=-static >>"$log" 2>&1 ||
 	die "the kernel's iommu selftests did not build (static, needs libcap-dev); see $log"
 
 # --- assemble the cache entry, then publish it with one rename ---
 stage=$(mktemp -d "$CACHE_ROOT/kernel/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-release=$(make -C "$tree" -s kernelrelease)
-cp "$tree/arch/x86/boot/bzImage" "$tree/.config" "$stage/"
-make -C "$tree" -s modules_install INSTALL_MOD_PATH="$stage/modroot" DEPMOD=/sbin/depmod >>"$log" 2>&1 ||
+release=$(kmake -s kernelrelease)
+cp "$obj/arch/x86/boot/bzImage" "$obj/.config" "$stage/"
+kmake -s modules_install INSTALL_MOD_PATH="$stage/modroot" DEPMOD=/sbin/depmod >>"$log" 2>&1 ||
 	die "modules_install failed; see $log"
 rm -f "$stage/modroot/lib/modules/$release/build" "$stage/modroot/lib/modules/$release/source"
 mkdir -p "$stage/headers" "$stage/selftests"
-cp -a "$tree/usr/include/." "$stage/headers/"
-cp "$tree/tools/testing/selftests/iommu/iommufd" "$tree/tools/testing/selftests/iommu/iommufd_fail_nth" "$stage/selftests/"
+cp -a "$obj/usr/include/." "$stage/headers/"
+for t in iommufd iommufd_fail_nth iommufd_vdpa; do
+	# iommufd_vdpa comes with the vDPA series (kernel-patches/)
+	[ -f "$obj/selftests-iommu/$t" ] || [ "$t" = iommufd_vdpa ] || die "selftest $t was not built; see $log"
+	if [ -f "$obj/selftests-iommu/$t" ]; then cp "$obj/selftests-iommu/$t" "$stage/selftests/"; fi
+done
 cat >"$stage/info" <<INFO
 package=$KSRC_PACKAGE
 version=$KSRC_VERSION
+variant=${KERNEL_VARIANT:-default}
 release=$release
 key=$(basename "$dest")
 built=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -106,10 +142,10 @@ touch "$stage/DONE"
 rm -rf "$dest"
 mv "$stage" "$dest"
 trap - EXIT
-# Keep the six newest entries (about 20 MB each: branches and kernel variants
+# Keep the eight newest entries (about 20 MB each: branches and kernel variants
 # share the cache); older ones are rebuilt if ever needed again.
-ls -1dt "$CACHE_ROOT"/kernel/*/ 2>/dev/null | tail -n +7 | while read -r old; do
+ls -1dt "$CACHE_ROOT"/kernel/*/ 2>/dev/null | tail -n +9 | while read -r old; do
 	[ -f "$old/DONE" ] && rm -rf "$old"
 done
-note "kernel $release built in $(($(date +%s) - start)) s"
+note "kernel $release${KERNEL_VARIANT:+ ($KERNEL_VARIANT)} built in $(($(date +%s) - start)) s"
 echo "$dest"

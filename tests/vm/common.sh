@@ -25,12 +25,21 @@ KSRC_PACKAGE=${LIBIOMMUFD_KSRC_PACKAGE:-$(source_field package)}
 KSRC_VERSION=${LIBIOMMUFD_KSRC_VERSION:-$(source_field version)}
 KSRC_SUITE=${LIBIOMMUFD_KSRC_SUITE:-$(source_field suite)}
 
-# The kernel cache key: source version + config fragment + series + patches +
+# Kernel variants: "" is the rig's kernel; a name adds the fragment
+# kernel-patches/config/variants/NAME.config (e.g. debug: PROVE_LOCKING,
+# DEBUG_ATOMIC_SLEEP, KASAN) on top of config/*.config.
+KERNEL_VARIANT=${LIBIOMMUFD_KERNEL_VARIANT:-}
+
+variant_fragment() {
+	[ -z "$KERNEL_VARIANT" ] || echo "$PATCH_DIR/config/variants/$KERNEL_VARIANT.config"
+}
+
+# The kernel cache key: source version + config fragments + series + patches +
 # the recipe that builds them. Any change gives a new key and a fresh build.
 kernel_key() {
 	{
-		echo "$KSRC_PACKAGE $KSRC_VERSION"
-		cat "$PATCH_DIR/series" "$PATCH_DIR"/config/*.config
+		echo "$KSRC_PACKAGE $KSRC_VERSION ${KERNEL_VARIANT:-default}"
+		cat "$PATCH_DIR/series" "$PATCH_DIR"/config/*.config $(variant_fragment)
 		grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
 			[ -n "$p" ] && cat "$PATCH_DIR/$p"
 		done
@@ -40,5 +49,5 @@ kernel_key() {
 
 # Where the built kernel for the current sources lives (complete or absent).
 kernel_cache_dir() {
-	echo "$CACHE_ROOT/kernel/$KSRC_VERSION-$(kernel_key)"
+	echo "$CACHE_ROOT/kernel/$KSRC_VERSION${KERNEL_VARIANT:+-$KERNEL_VARIANT}-$(kernel_key)"
 }

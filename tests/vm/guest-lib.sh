@@ -23,6 +23,31 @@ rig_bind_vfio() {
 	done
 }
 
+# Remove the vDPA devices and unload the vDPA modules: with the series they
+# hold iommufd, which the host tests unload and load again.
+rig_vdpa_off() {
+	for d in /sys/bus/vdpa/devices/*; do
+		[ -e "$d" ] && /sbin/vdpa dev del "${d##*/}"
+	done
+	for m in vhost_vdpa vdpa_sim_net vdpa_sim_blk vdpa_sim vdpa vhost vringh vhost_iotlb; do
+		grep -q "^$m " /proc/modules && /sbin/rmmod "$m"
+	done
+	return 0
+}
+
+# (Re)load the vDPA simulator in one mode and create vdpa0 on vdpasim_net,
+# bound to vhost-vdpa (/dev/vhost-vdpa-N). rig_vdpa_mode USE_VA (1 or 0)
+rig_vdpa_mode() {
+	rig_vdpa_off
+	/sbin/modprobe vdpa_sim use_va="$1" &&
+		/sbin/modprobe vdpa_sim_net && /sbin/modprobe vhost_vdpa ||
+		{ echo "@@rig error loading vdpa_sim (use_va=$1), vdpa_sim_net, vhost_vdpa failed" >&3; return 1; }
+	/sbin/vdpa dev add mgmtdev vdpasim_net name vdpa0 mac 02:00:00:00:00:02 ||
+		{ echo "@@rig error vdpa dev add mgmtdev vdpasim_net name vdpa0 failed" >&3; return 1; }
+	ls /sys/bus/vdpa/devices/vdpa0 | grep -q '^vhost-vdpa-' ||
+		{ echo "@@rig error vdpa0 did not bind to vhost_vdpa" >&3; return 1; }
+}
+
 # rig_run SUITE NAME TIMEOUT CMD [ARGS...]: run one program, its output framed.
 rig_run() {
 	suite=$1 name=$2 limit=$3

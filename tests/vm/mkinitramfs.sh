@@ -39,6 +39,11 @@ cp "$busybox" "$root/bin/busybox"
 cp "$kmod" "$root/usr/bin/kmod"
 copy_libs "$kmod"
 for t in modprobe insmod rmmod lsmod modinfo; do ln -sf /usr/bin/kmod "$root/sbin/$t"; done
+# iproute2's vdpa creates the simulator's devices (vdpa dev add ...).
+vdpa=$(command -v vdpa || echo /sbin/vdpa)
+[ -x "$vdpa" ] || die "iproute2's vdpa tool is missing: apt-get install iproute2"
+cp "$vdpa" "$root/sbin/vdpa"
+copy_libs "$vdpa"
 cp -a "$kdir/modroot/lib/modules" "$root/lib/"
 cp "$kdir"/selftests/* "$root/rig/selftests/"
 cp "$RIG_DIR/guest-init" "$root/init"

@@ -40,7 +40,9 @@ function finish_block(   p, f, s) {
 }
 /^@@rig error / { tiers["rig"] = 1; failed["rig"]++; print "FAIL rig: " substr($0, 13); next }
 indmesg {
-	if ($0 ~ /WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|circular locking|blocked for more than|Call Trace/) {
+	# lockdep, DEBUG_ATOMIC_SLEEP and KASAN reports start with "WARNING:" or "BUG:";
+	# their own wordings are listed too, in case a report is cut short
+	if ($0 ~ /WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU usage|Invalid wait context|sleeping function called from invalid context|lock held when returning|blocked for more than|Call Trace/) {
 		splats++
 		if (splats <= 20) splatlines = splatlines "    " $0 "\n"
 	}
