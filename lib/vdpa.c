@@ -163,7 +163,7 @@ int iommufd_device_open_vdpa(struct iommufd_ctx *ctx, const char *name,
 		case EPERM:
 			return ctx_fail(ctx, -fd, "open %s: permission denied (run as root, or give this user the node)", path);
 		case EBUSY:
-			return ctx_fail(ctx, EBUSY, "open %s: the vhost-vdpa device is already open (it allows one user)", path);
+			return ctx_fail(ctx, EBUSY, "open %s: the vhost-vdpa device is in use by another open file; it allows one user", path);
 		default:
 			return ctx_fail(ctx, -fd, "open %s: %s", path, strerror(-fd));
 		}

@@ -93,7 +93,7 @@ static void test_open_errors(void **state)
 	expect_fail(e, EINVAL, iommufd_device_open_vdpa(e->ctx, "../x", NULL, &dev), "not a device name");
 	expect_fail(e, EINVAL, iommufd_device_open_vdpa(e->ctx, "vdpa0", &token, &dev), "vf_token");
 	fake_inject(FAKE_OP_OPEN, EBUSY);
-	expect_fail(e, EBUSY, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "already open");
+	expect_fail(e, EBUSY, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "in use by another open file");
 	fake_inject(FAKE_OP_OPEN, EACCES);
 	expect_fail(e, EACCES, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "permission");
 	fake_inject(UAPI_VHOST_GET_BACKEND_FEATURES, ENOTTY);
