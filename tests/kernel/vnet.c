@@ -307,3 +307,17 @@ int vnet_sim_use_va(void)
 	fclose(f);
 	return c == 'Y' || c == '1' ? 1 : c == 'N' || c == '0' ? 0 : -1;
 }
+
+int vnet_send_frame(struct vnet *v, uint8_t *tx, uint64_t tx_iova, uint8_t *rx, uint64_t rx_iova,
+		    uint32_t rx_len, uint32_t frame_len, uint8_t seed, uint32_t *sent, uint32_t *got)
+{
+	int rc;
+
+	memset(rx, 0xa5, rx_len);
+	*sent = vnet_make_frame(tx, frame_len, seed);
+	vnet_rx_post(v, rx_iova, rx_len);
+	rc = vnet_tx_send(v, tx_iova, *sent);
+	if (rc < 0)
+		return rc;
+	return vnet_wait_used(v, VNET_RXQ, 2000, got) ? 0 : -ENODATA;
+}

@@ -77,6 +77,13 @@ int vnet_wait_used(struct vnet *v, unsigned int q, int ms, uint32_t *len);
  * frame_len bytes (payload derived from seed). Returns the total length. */
 uint32_t vnet_make_frame(uint8_t *buf, uint32_t frame_len, uint8_t seed);
 
+/* One round trip: fill @tx with a frame (vnet_make_frame()), post @rx
+ * (PAGE-sized scratch set to 0xa5 first) on RX, send @tx, wait up to 2 s.
+ * 0 with *got the RX used length, -ENODATA when nothing arrived, or the
+ * -errno of the send. *sent is the frame's total length. */
+int vnet_send_frame(struct vnet *v, uint8_t *tx, uint64_t tx_iova, uint8_t *rx, uint64_t rx_iova,
+		    uint32_t rx_len, uint32_t frame_len, uint8_t seed, uint32_t *sent, uint32_t *got);
+
 /* Shared, file-backed (memfd) memory, populated: a use_va device (vdpa_sim
  * use_va=1) reaches only VM_SHARED file mappings through the IOTLB, the way
  * QEMU's share=on guest RAM is; anonymous memory is silently not mapped. */
