@@ -6,7 +6,8 @@
  * Workload: n mappings of 64 KiB spaced 128 KiB apart, inserted in shuffled
  * order (fixed seed); lookups of random hits at a random 8-byte-aligned
  * offset inside a random mapping; reverse lookups the same way; unmaps in
- * shuffled order; heap growth per mapping (mallinfo2: everything the library
+ * shuffled order; heap growth per mapping (mallinfo2, including blocks malloc
+ * took with mmap: everything the library
  * allocated for the mappings, allocator and registry together). Lookups are
  * timed in batches and the median batch is reported; with t threads each
  * does the same number of lookups at once and ns_per_op is wall time over
@@ -311,7 +312,7 @@ static void bench_registry(size_t n, uint64_t lookups, int only_lookups)
 	m1 = mallinfo2();
 	if (!only_lookups)
 		printf("bench=memory n=%zu bytes_per_mapping=%.1f\n", n,
-		       (double)(m1.uordblks - m0.uordblks) / (double)n);
+		       (double)((m1.uordblks + m1.hblkhd) - (m0.uordblks + m0.hblkhd)) / (double)n);
 
 	/* the allocator hands out IOVAs lowest first, 64 KiB apart (checked),
 	 * so random reverse hits are easy to make */

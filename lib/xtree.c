@@ -83,13 +83,21 @@ static void node_unfresh(struct xtree_txn *tx, struct xnode *n)
 	free(n);
 }
 
-/* Build one node from g, or two when it holds more than @max entries. */
-static int build(struct xtree_txn *tx, const struct gather *g, uint32_t max, struct xnode **r, int *nr)
+/*
+ * Build one node from g, or two when it holds more than @max entries: in
+ * halves, except at an end of the tree (@edge > 0: the last node on every
+ * level, < 0: the first), where keys that only ever grow (IOVAs handed out
+ * lowest first) or only shrink (mmap() placing each mapping below the last)
+ * would leave every node half full: there the old node stays full and the
+ * new one starts with a single entry.
+ */
+static int build(struct xtree_txn *tx, const struct gather *g, uint32_t max, int edge, struct xnode **r, int *nr)
 {
 	uint32_t parts = g->n > max ? 2 : 1, at = 0;
+	uint32_t first = edge > 0 ? g->n - 1 : edge < 0 ? 1 : g->n / 2;
 
 	for (uint32_t p = 0; p < parts; p++) {
-		uint32_t cnt = parts == 1 ? g->n : (p == 0 ? g->n / 2 : g->n - g->n / 2);
+		uint32_t cnt = parts == 1 ? g->n : (p == 0 ? first : g->n - first);
 		struct xnode *n = node_new(tx, g->level, cnt);
 
 		if (!n)
@@ -136,7 +144,7 @@ static void descend(const struct xtree *t, uint64_t x, struct path *p)
  * pointer) publishes the change.
  */
 static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p, int d,
-		     uint32_t lo, uint32_t hi, struct xnode **r, int nr)
+		     uint32_t lo, uint32_t hi, int edge, struct xnode **r, int nr)
 {
 	struct gather g;
 	int rc;
@@ -161,7 +169,7 @@ static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p
 		if (g.n == 0) {
 			nr = 0;
 		} else {
-			rc = build(tx, &g, XTREE_INNER_MAX, r, &nr);
+			rc = build(tx, &g, XTREE_INNER_MAX, edge, r, &nr);
 			if (rc < 0)
 				return rc;
 		}
@@ -206,12 +214,167 @@ static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p
 	return 0;
 }
 
+/* ---- hint table ---- */
+
+static size_t dir_size(uint32_t bits)
+{
+	return sizeof(struct xdir) + ((size_t)1 << bits) * sizeof(struct xnode *);
+}
+
+/* The granules range [key, key + len) registers: first and count. */
+static uint64_t dir_granules(const struct xdir *d, uint64_t key, uint64_t len, uint64_t *first)
+{
+	uint64_t g = key >> d->shift, last = (key + (len - 1)) >> d->shift;
+
+	*first = g;
+	return last - g < XDIR_GRANULES_MAX ? last - g + 1 : XDIR_GRANULES_MAX;
+}
+
+/* Point the slots of every granule of leaf @l's ranges at it. */
+static void dir_add(struct xdir *d, const struct xnode *l)
+{
+	for (uint32_t i = 0; i < l->count; i++) {
+		uint64_t g, n = dir_granules(d, l->w[i], l->w[2 * l->count + i], &g);
+
+		for (uint64_t j = 0; j < n; j++)
+			__atomic_store_n(&d->slot[(g + j) & d->mask], (struct xnode *)(uintptr_t)l, __ATOMIC_RELEASE);
+	}
+}
+
+/* Clear the slots that still name leaf @l (it leaves the tree). */
+static void dir_del(struct xdir *d, const struct xnode *l)
+{
+	for (uint32_t i = 0; i < l->count; i++) {
+		uint64_t g, n = dir_granules(d, l->w[i], l->w[2 * l->count + i], &g);
+
+		for (uint64_t j = 0; j < n; j++) {
+			struct xnode **s = &d->slot[(g + j) & d->mask];
+
+			if (*s == l)
+				__atomic_store_n(s, NULL, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+static void dir_fill(struct xdir *d, const struct xnode *n)
+{
+	if (!n->level) {
+		dir_add(d, n);
+		return;
+	}
+	for (uint32_t i = 0; i < n->count; i++)
+		dir_fill(d, child_of(n, i));
+}
+
+/* Histogram of the highest bit in which each key differs from the one
+ * before it: with it, the number of granules holding a key is known for
+ * every granule size at once. */
+static void key_spread(const struct xnode *n, uint64_t *prev, bool *first, size_t hist[64])
+{
+	if (n->level) {
+		for (uint32_t i = 0; i < n->count; i++)
+			key_spread(child_of(n, i), prev, first, hist);
+		return;
+	}
+	for (uint32_t i = 0; i < n->count; i++) {
+		if (!*first)
+			hist[63 - __builtin_clzll(n->w[i] ^ *prev)]++;
+		*first = false;
+		*prev = n->w[i];
+	}
+}
+
+/* Slots for @count ranges: log2 of count / 2 rounded up to a power of two. */
+static uint32_t dir_bits(size_t count)
+{
+	size_t h = count / 2;
+
+	return h <= 1 ? 0 : 64 - (uint32_t)__builtin_clzll((unsigned long long)h - 1);
+}
+
+/*
+ * Size a hint table for @count ranges: 2^bits slots with count / 2 <=
+ * 2^bits < count (4 to 8 bytes per range), and the smallest granule, at
+ * least a page, for which the granules that hold a range's key fill at
+ * most half the slots. Granules much larger than the ranges would make
+ * lookups miss in leaves that hold only part of a granule; more granules
+ * than that would evict each other, as the keys of one cluster spanning
+ * more granules than slots wrap around the table.
+ */
+static struct xdir *dir_build(const struct xtree *t, size_t count)
+{
+	size_t hist[64] = { 0 }, distinct = 1;
+	uint64_t prev = 0;
+	bool first = true;
+	uint32_t bits = dir_bits(count), shift = 64;
+	struct xdir *d;
+
+	key_spread(t->root, &prev, &first, hist);
+	/* distinct(s) = 1 + keys differing from their predecessor at a bit >= s */
+	while (shift > 12 && distinct + hist[shift - 1] <= ((size_t)1 << bits) / 2)
+		distinct += hist[--shift];
+	d = calloc(1, dir_size(bits));
+	if (!d)
+		return NULL;
+	d->shift = shift < 64 ? shift : 63;
+	d->bits = bits;
+	d->mask = ((uint64_t)1 << bits) - 1;
+	d->built_count = count;
+	dir_fill(d, t->root);
+	return d;
+}
+
+/* After a change that leaves @count ranges: does the table need building
+ * again (the count calls for more slots, or for a quarter of them) or
+ * dropping? Building is O(count), at most once per doubling or halving:
+ * O(1) per change on average. A table that cannot be allocated is simply
+ * not built now: it is only a hint. */
+static void dir_plan(const struct xtree *t, struct xtree_txn *tx, size_t count)
+{
+	const struct xdir *d = t->dir;
+
+	if (!t->hinted)
+		return;
+	if (count < XDIR_MIN_COUNT) {
+		tx->dir_drop = d != NULL;
+		if (d)
+			tx->dbytes -= (long)dir_size(d->bits);
+		return;
+	}
+	if (d && dir_bits(count) <= d->bits && dir_bits(count) + 1 >= d->bits)
+		return;
+	tx->dir = dir_build(t, count);
+	if (!tx->dir)
+		return;
+	tx->dbytes += (long)dir_size(tx->dir->bits);
+	if (d)
+		tx->dbytes -= (long)dir_size(d->bits);
+}
+
+bool xtree_lookup_slow_(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
+			uint64_t *out, uint64_t *rem)
+{
+	const struct xnode *n;
+
+	/* x's granule is split between two leaves and its slot names the
+	 * other one: the neighbouring granule's slot most likely names x's */
+	if (hint) {
+		n = xtree_hint_(d, (x >> d->shift) + (x < hint->w[0] ? -1 : 1));
+		if (n && xtree_leaf_find_(n, x, out, rem))
+			return true;
+	}
+	n = xtree_descend_(t, x);
+	return n && xtree_leaf_find_(n, x, out, rem);
+}
+
 static void txn_init(struct xtree_txn *tx)
 {
 	tx->nfresh = tx->nold = 0;
 	tx->slot_node = NULL;
 	tx->slot_idx = 0;
 	tx->top = NULL;
+	tx->dir = NULL;
+	tx->dir_drop = false;
 	tx->dcount = 0;
 	tx->dbytes = 0;
 }
@@ -220,6 +383,7 @@ void xtree_abort(struct xtree_txn *tx)
 {
 	for (int i = 0; i < tx->nfresh; i++)
 		free(tx->fresh[i]);
+	free(tx->dir);
 	txn_init(tx);
 }
 
@@ -279,7 +443,7 @@ int xtree_prepare_insert(struct xtree *t, struct xtree_txn *tx, uint64_t key, ui
 	struct path p;
 	uint64_t k, v, l;
 	uint32_t pos;
-	int nr, rc;
+	int nr, rc, edge = 0;
 
 	txn_init(tx);
 	if (len == 0 || key + (len - 1) < key)
@@ -291,11 +455,12 @@ int xtree_prepare_insert(struct xtree *t, struct xtree_txn *tx, uint64_t key, ui
 	g.n = 0;
 	if (!p.depth) {
 		gather_one(&g, key, val, len);
-		rc = build(tx, &g, XTREE_LEAF_MAX, r, &nr);
+		rc = build(tx, &g, XTREE_LEAF_MAX, 0, r, &nr);
 		if (rc < 0)
 			goto fail;
 		tx->top = r[0];
 		tx->dcount = 1;
+		dir_plan(t, tx, t->count + 1);
 		return 0;
 	}
 	{
@@ -307,15 +472,21 @@ int xtree_prepare_insert(struct xtree *t, struct xtree_txn *tx, uint64_t key, ui
 		gather_one(&g, key, val, len);
 		gather_from(&g, leaf, pos, leaf->count);
 		node_retire(tx, leaf);
+		/* a new largest (smallest) key of the whole tree? */
+		edge = pos == leaf->count ? 1 : pos == 0 ? -1 : 0;
+		for (int d = 0; d < p.depth - 1 && edge; d++)
+			if (p.idx[d] != (edge > 0 ? p.n[d]->count - 1 : 0))
+				edge = 0;
 	}
-	rc = build(tx, &g, XTREE_LEAF_MAX, r, &nr);
+	rc = build(tx, &g, XTREE_LEAF_MAX, edge, r, &nr);
 	if (rc < 0)
 		goto fail;
-	rc = p.depth > 1 ? propagate(t, tx, &p, p.depth - 2, p.idx[p.depth - 2], p.idx[p.depth - 2], r, nr)
-			 : propagate(t, tx, &p, -1, 0, 0, r, nr);
+	rc = p.depth > 1 ? propagate(t, tx, &p, p.depth - 2, p.idx[p.depth - 2], p.idx[p.depth - 2], edge, r, nr)
+			 : propagate(t, tx, &p, -1, 0, 0, edge, r, nr);
 	if (rc < 0)
 		goto fail;
 	tx->dcount = 1;
+	dir_plan(t, tx, t->count + 1);
 	return 0;
 fail:
 	xtree_abort(tx);
@@ -369,14 +540,15 @@ int xtree_prepare_remove(struct xtree *t, struct xtree_txn *tx, uint64_t key)
 	}
 	node_retire(tx, leaf);
 	if (g.n) {
-		rc = build(tx, &g, XTREE_LEAF_MAX, r, &nr);
+		rc = build(tx, &g, XTREE_LEAF_MAX, 0, r, &nr);
 		if (rc < 0)
 			goto fail;
 	}
-	rc = propagate(t, tx, &p, p.depth - 2, lo, hi, r, nr);
+	rc = propagate(t, tx, &p, p.depth - 2, lo, hi, 0, r, nr);
 	if (rc < 0)
 		goto fail;
 	tx->dcount = -1;
+	dir_plan(t, tx, t->count - 1);
 	return 0;
 fail:
 	xtree_abort(tx);
@@ -385,6 +557,16 @@ fail:
 
 void xtree_commit(struct xtree *t, struct xtree_txn *tx, struct epoch_list *retired)
 {
+	struct xdir *d = t->dir;
+
+	/* a resized table holds the tree as it was and is brought up to date
+	 * below with the rest */
+	if (tx->dir || tx->dir_drop) {
+		__atomic_store_n(&t->dir, tx->dir, __ATOMIC_RELEASE);
+		if (d)
+			epoch_retire(retired, d);
+		d = tx->dir;
+	}
 	if (tx->slot_node) {
 		struct xnode *P = tx->slot_node;
 		/* the last child is repeated in the padding */
@@ -394,11 +576,23 @@ void xtree_commit(struct xtree *t, struct xtree_txn *tx, struct epoch_list *reti
 			__atomic_store_n(&P->w[XTREE_INNER_MAX + i], (uint64_t)(uintptr_t)tx->top, __ATOMIC_RELEASE);
 	} else
 		__atomic_store_n(&t->root, tx->top, __ATOMIC_RELEASE);
+	/* new leaves take their granules' slots; then slots still naming a
+	 * replaced leaf are cleared, before it is retired */
+	if (d) {
+		for (int i = 0; i < tx->nfresh; i++)
+			if (!tx->fresh[i]->level)
+				dir_add(d, tx->fresh[i]);
+		for (int i = 0; i < tx->nold; i++)
+			if (!tx->old[i]->level)
+				dir_del(d, tx->old[i]);
+	}
 	for (int i = 0; i < tx->nold; i++)
 		epoch_retire(retired, tx->old[i]);
 	t->count = (size_t)((long)t->count + tx->dcount);
 	t->bytes = (size_t)((long)t->bytes + tx->dbytes);
 	tx->nfresh = tx->nold = 0;
+	tx->dir = NULL;
+	tx->dir_drop = false;
 }
 
 static void free_subtree(struct xnode *n)
@@ -413,6 +607,8 @@ void xtree_destroy(struct xtree *t)
 {
 	if (t->root)
 		free_subtree(t->root);
+	free(t->dir);
+	t->dir = NULL;
 	t->root = NULL;
 	t->count = 0;
 	t->bytes = 0;

@@ -20,6 +20,18 @@
  * Nodes are allocated at their exact size (no empty slots), one record per
  * range whatever its length; invariant: the key of each inner entry is the
  * first key of that child's subtree, so no range crosses a separator.
+ *
+ * A tree made with hinted = true also keeps a hint table (struct xdir)
+ * once it holds XDIR_MIN_COUNT ranges: the key space is cut into granules
+ * of 2^shift bytes and slot (x >> shift) & mask names a leaf that holds
+ * ranges of that granule. A lookup first searches that leaf and only
+ * descends from the root when x is not inside one of its ranges, so most
+ * lookups touch two cache lines of index and one leaf instead of a path of
+ * inner nodes. A slot is only a hint (granules share slots and a granule
+ * may span two leaves): a hit is right because ranges are disjoint and the
+ * leaf was in the tree when its slot was read. Invariant that keeps readers
+ * off freed memory: when xtree_commit() returns, no slot names a node that
+ * is not in the tree, and slots are cleared before nodes are retired.
  */
 #ifndef IOMMUFD_LIB_XTREE_H
 #define IOMMUFD_LIB_XTREE_H
@@ -44,10 +56,26 @@ struct xnode {
 	uint64_t w[];
 };
 
+/* Below this many ranges a tree fits the caches and has no hint table. */
+#define XDIR_MIN_COUNT 64
+/* A range registers at most this many granules (lookups further inside a
+ * longer range descend from the root). */
+#define XDIR_GRANULES_MAX 8
+
+struct xdir {
+	uint32_t shift;      /* granule: 2^shift bytes of key space */
+	uint32_t bits;       /* 2^bits slots */
+	uint64_t mask;       /* 2^bits - 1 */
+	size_t built_count;  /* ranges in the tree when it was sized */
+	struct xnode *slot[]; /* atomic; a leaf holding ranges of the granule, or NULL */
+};
+
 struct xtree {
 	struct xnode *root; /* atomic */
+	struct xdir *dir;   /* atomic; NULL: no hint table */
 	size_t count;       /* ranges */
-	size_t bytes;       /* node memory (what malloc was asked for) */
+	size_t bytes;       /* node and hint table memory (what malloc was asked for) */
+	bool hinted;        /* keep a hint table (set before the first insert) */
 };
 
 struct xtree_txn {
@@ -57,9 +85,17 @@ struct xtree_txn {
 	struct xnode *slot_node; /* inner node whose child is swapped, or NULL for the root */
 	uint32_t slot_idx;
 	struct xnode *top; /* what to store there (NULL: tree becomes empty) */
+	struct xdir *dir;  /* a resized hint table to publish */
+	bool dir_drop;     /* or: the tree no longer needs one */
 	long dcount;
 	long dbytes;
 };
+
+/* Entries a commit of @tx retires: what epoch_list_reserve() needs. */
+static inline size_t xtree_txn_retires(const struct xtree_txn *tx)
+{
+	return (size_t)tx->nold + (tx->dir || tx->dir_drop);
+}
 
 /* Index of the last key <= x among k[0..n), or 0: a fixed number of
  * steps (no branch to mispredict) for n <= 2^steps. */
@@ -76,21 +112,45 @@ static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x, int 
 	return (size_t)(b - k);
 }
 
-/* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
- * the bytes left in the range from x in @rem. Call within an epoch.
- * Branch-free searches of fixed length (inner nodes are padded with
- * UINT64_MAX keys whose children repeat the last child, so even
- * x == UINT64_MAX is routed right). */
-static inline __attribute__((always_inline)) bool xtree_lookup(const struct xtree *t, uint64_t x,
-								uint64_t *out, uint64_t *rem)
+/* The range of leaf @n holding @x, if any: its val + (x - key) in @out,
+ * the bytes left in the range from x in @rem. Four halvings cover the 16
+ * entries a leaf holds at most, with no branch to mispredict. */
+static inline __attribute__((always_inline)) bool xtree_leaf_find_(const struct xnode *n, uint64_t x,
+								    uint64_t *out, uint64_t *rem)
+{
+	const uint64_t *k = n->w;
+	size_t c = n->count, h, b;
+	uint64_t off, len;
+
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
+	h = c / 2, k = k[h] <= x ? k + h : k;
+	b = (size_t)(k - n->w);
+	c = n->count;
+	/* no key <= x in this leaf: off wraps and is >= len */
+	off = x - n->w[b];
+	len = n->w[2 * c + b];
+	if (off >= len)
+		return false;
+	*out = n->w[c + b] + off;
+	if (rem)
+		*rem = len - off;
+	return true;
+}
+
+/* The leaf whose keys route @x, from the root: branch-free searches of
+ * fixed length (inner nodes are padded with UINT64_MAX keys whose children
+ * repeat the last child, so even x == UINT64_MAX is routed right), or NULL
+ * for an empty tree. */
+static inline __attribute__((always_inline)) const struct xnode *xtree_descend_(const struct xtree *t, uint64_t x)
 {
 	const struct xnode *n = __atomic_load_n(&t->root, __ATOMIC_ACQUIRE);
 	const uint64_t *k;
-	uint64_t off, len;
-	size_t b, c, h;
+	size_t b;
 
 	if (__builtin_expect(!n, 0))
-		return false;
+		return NULL;
 	/* 4-ary steps: each one's compares are independent of each other, so
 	 * the chain of dependent loads is 3 long per inner node, not 5. */
 	while (n->level) {
@@ -100,23 +160,33 @@ static inline __attribute__((always_inline)) bool xtree_lookup(const struct xtre
 		b += k[b + 1] <= x;
 		n = (const struct xnode *)(uintptr_t)__atomic_load_n(&n->w[XTREE_INNER_MAX + b], __ATOMIC_ACQUIRE);
 	}
-	c = n->count;
-	k = n->w;
-	/* four halvings cover the 16 entries a leaf holds at most */
-	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
-	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
-	h = c / 2, k = k[h] <= x ? k + h : k, c -= h;
-	h = c / 2, k = k[h] <= x ? k + h : k;
-	b = (size_t)(k - n->w);
-	c = n->count;
-	off = x - n->w[b];
-	len = n->w[2 * c + b];
-	if (off >= len)
-		return false;
-	*out = n->w[c + b] + off;
-	if (rem)
-		*rem = len - off;
-	return true;
+	return n;
+}
+
+/* The leaf the hint table names for granule @g, or NULL. */
+static inline __attribute__((always_inline)) const struct xnode *xtree_hint_(const struct xdir *d, uint64_t g)
+{
+	return __atomic_load_n(&d->slot[g & d->mask], __ATOMIC_ACQUIRE);
+}
+
+/* xtree_lookup() when the hint table has no answer (out of line). */
+bool xtree_lookup_slow_(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
+			uint64_t *out, uint64_t *rem);
+
+/* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
+ * the bytes left in the range from x in @rem. Call within an epoch. */
+static inline __attribute__((always_inline)) bool xtree_lookup(const struct xtree *t, uint64_t x,
+								uint64_t *out, uint64_t *rem)
+{
+	const struct xdir *d = __atomic_load_n(&t->dir, __ATOMIC_ACQUIRE);
+	const struct xnode *n = NULL;
+
+	if (__builtin_expect(d != NULL, 1)) {
+		n = xtree_hint_(d, x >> d->shift);
+		if (__builtin_expect(n && xtree_leaf_find_(n, x, out, rem), 1))
+			return true;
+	}
+	return xtree_lookup_slow_(t, d, n, x, out, rem);
 }
 
 /* Writer side (owner's lock held). */
@@ -134,7 +204,7 @@ int xtree_prepare_insert(struct xtree *t, struct xtree_txn *tx, uint64_t key, ui
 /* Build the removal of the range that starts at @key: -ENOENT, -ENOMEM. */
 int xtree_prepare_remove(struct xtree *t, struct xtree_txn *tx, uint64_t key);
 /* Publish a prepared change; replaced nodes go to @retired (room for
- * tx->nold entries must have been reserved). */
+ * xtree_txn_retires(tx) entries must have been reserved). */
 void xtree_commit(struct xtree *t, struct xtree_txn *tx, struct epoch_list *retired);
 /* Drop a prepared change. */
 void xtree_abort(struct xtree_txn *tx);

@@ -4,7 +4,8 @@
  * operations each, checked after every step against simple reference
  * models: an array of units for the allocator, an array of ranges for the
  * tree (whose structure is also checked: sorted keys, separators equal to
- * the first key below them, padding, node sizes).
+ * the first key below them, padding, node sizes, and that the hint table
+ * names only leaves in the tree and answers most lookups by itself).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -241,6 +242,8 @@ struct node_check {
 	size_t entries;
 	uint64_t prev;
 	bool any;
+	size_t nleaves;
+	const struct xnode *leaves[KEYS]; /* in key order */
 };
 
 static uint64_t check_node(const struct xnode *n, struct node_check *c, int level)
@@ -277,18 +280,66 @@ static uint64_t check_node(const struct xnode *n, struct node_check *c, int leve
 		assert_int_equal(v, k * 3 + 7); /* what the test stores */
 		c->entries++;
 	}
+	c->leaves[c->nleaves++] = n;
 	return n->w[0];
 }
 
-static void check_tree(const struct xtree *t)
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct node_check nc;
+
+/* Structure and contents; and the hint table's invariant: every slot is
+ * empty or names a leaf that is in the tree (else a reader could follow it
+ * into retired memory). Returns the number of leaves. */
+static size_t check_tree(const struct xtree *t)
 {
 	const struct xnode *root = t->root;
-	struct node_check c = { 0, 0, false };
+	const struct xdir *d = t->dir;
 
+	memset(&nc, 0, sizeof(nc));
 	if (root)
-		check_node(root, &c, (int)root->level);
-	assert_int_equal(c.entries, m_count);
+		check_node(root, &nc, (int)root->level);
+	assert_int_equal(nc.entries, m_count);
 	assert_int_equal(t->count, m_count);
+	if (!t->hinted || m_count < XDIR_MIN_COUNT) {
+		assert_null(d);
+		return nc.nleaves;
+	}
+	assert_non_null(d);
+	/* 2^bits between half the ranges it was sized for and all of them;
+	 * for the ranges now, between half of them and twice as many */
+	assert_true(((size_t)2 << d->bits) + 1 >= d->built_count && ((size_t)1 << d->bits) < d->built_count);
+	assert_true(((size_t)2 << d->bits) + 1 >= m_count && ((size_t)1 << d->bits) < 2 * m_count);
+	qsort(nc.leaves, nc.nleaves, sizeof(nc.leaves[0]), cmp_ptr);
+	for (uint64_t i = 0; i <= d->mask; i++)
+		if (d->slot[i])
+			assert_non_null(bsearch(&d->slot[i], nc.leaves, nc.nleaves, sizeof(nc.leaves[0]), cmp_ptr));
+	return nc.nleaves;
+}
+
+/* Share of mapped addresses the hint table answers without a descent. */
+static double hint_rate(const struct xtree *t, uint64_t *seed)
+{
+	unsigned hits = 0, tries = 0;
+
+	while (tries < 10000) {
+		uint64_t x = (rnd(seed) % (KEYS * KU)) & ~7ull, out;
+		const struct xnode *n;
+
+		if (m_owner[x / KU] < 0)
+			continue;
+		tries++;
+		n = xtree_hint_(t->dir, x >> t->dir->shift);
+		if (n && !xtree_leaf_find_(n, x, &out, NULL))
+			n = xtree_hint_(t->dir, (x >> t->dir->shift) + (x < n->w[0] ? -1 : 1));
+		hits += n && xtree_leaf_find_(n, x, &out, NULL);
+	}
+	return (double)hits / tries;
 }
 
 static void lookup_check(const struct xtree *t, uint64_t x)
@@ -309,16 +360,15 @@ static void lookup_check(const struct xtree *t, uint64_t x)
 	}
 }
 
-static void tree_randomized(void **state)
+static void tree_randomized_run(bool hinted)
 {
-	struct xtree t = { 0 };
+	struct xtree t = { .hinted = hinted };
 	struct epoch_list retired = { 0 };
 	uint64_t seed = 0xfeedface12345678ull;
 	struct xtree_txn tx;
 	size_t max_count = 0;
-	int level_seen = 0;
+	int level_seen = 0, rates = 0;
 
-	(void)state;
 	memset(m_len, 0, sizeof(m_len));
 	memset(m_owner, -1, sizeof(m_owner));
 	m_count = 0;
@@ -347,7 +397,7 @@ static void tree_randomized(void **state)
 				if (rnd(&seed) % 8 == 0) { /* rolled back: nothing changes */
 					xtree_abort(&tx);
 				} else {
-					assert_int_equal(epoch_list_reserve(&retired, (size_t)tx.nold), 0);
+					assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
 					xtree_commit(&t, &tx, &retired);
 					m_len[at] = len;
 					for (uint64_t i = at; i < at + len; i++)
@@ -368,7 +418,7 @@ static void tree_randomized(void **state)
 				if (rnd(&seed) % 8 == 0) {
 					xtree_abort(&tx);
 				} else {
-					assert_int_equal(epoch_list_reserve(&retired, (size_t)tx.nold), 0);
+					assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
 					xtree_commit(&t, &tx, &retired);
 					for (uint64_t i = at; i < at + m_len[at]; i++)
 						m_owner[i] = -1;
@@ -377,17 +427,31 @@ static void tree_randomized(void **state)
 				}
 			}
 		}
-		if (retired.count > 256)
-			epoch_reclaim(&retired);
 		for (int i = 0; i < 8; i++)
 			lookup_check(&t, (rnd(&seed) % (KEYS * KU)) & ~7ull);
+		/* checked before retired nodes are freed, whose addresses malloc
+		 * would hand out again for new leaves: a slot left naming a
+		 * retired leaf is caught here */
 		if (op % 64 == 0 || m_count < 40)
 			check_tree(&t);
+		if (op % 64 == 0)
+			epoch_reclaim(&retired);
 		if (m_count > max_count)
 			max_count = m_count;
 		if (t.root && (int)t.root->level > level_seen)
 			level_seen = (int)t.root->level;
+		/* at the end of each growth phase */
+		if (hinted && op % 25000 == 24999 && grow) {
+			double rate = hint_rate(&t, &seed);
+
+			print_message("hint table: %zu ranges, %u slots, granule 2^%u, answers %.1f%%\n", m_count,
+				      (unsigned)t.dir->mask + 1, t.dir->shift, 100 * rate);
+			assert_true(rate >= 0.9);
+			rates++;
+		}
 	}
+	if (hinted)
+		assert_int_equal(rates, 2);
 	check_tree(&t);
 	/* deep enough to exercise splits and merges at every level */
 	assert_true(max_count > 5000);
@@ -396,7 +460,7 @@ static void tree_randomized(void **state)
 	for (uint64_t at = 0; at < KEYS; at++)
 		if (m_len[at]) {
 			assert_int_equal(xtree_prepare_remove(&t, &tx, at * KU), 0);
-			assert_int_equal(epoch_list_reserve(&retired, (size_t)tx.nold), 0);
+			assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
 			xtree_commit(&t, &tx, &retired);
 			for (uint64_t i = at; i < at + m_len[at]; i++)
 				m_owner[i] = -1;
@@ -412,9 +476,94 @@ static void tree_randomized(void **state)
 	xtree_destroy(&t);
 }
 
+static void tree_randomized(void **state)
+{
+	(void)state;
+	tree_randomized_run(false);
+}
+
+static void tree_randomized_hinted(void **state)
+{
+	(void)state;
+	tree_randomized_run(true);
+}
+
+/* Keys that only grow, or only shrink, fill nodes instead of leaving them
+ * half full (one split off at the edge of the tree). */
+static void tree_monotonic(void **state)
+{
+	struct epoch_list retired = { 0 };
+	struct xtree_txn tx;
+
+	(void)state;
+	for (int dir = 0; dir < 2; dir++) {
+		struct xtree t = { .hinted = true };
+
+		memset(m_len, 0, sizeof(m_len));
+		memset(m_owner, -1, sizeof(m_owner));
+		m_count = 0;
+		for (uint64_t i = 0; i < KEYS / 2; i++) {
+			uint64_t at = dir ? KEYS - 2 - 2 * i : 2 * i;
+
+			assert_int_equal(xtree_prepare_insert(&t, &tx, at * KU, at * KU * 3 + 7, KU), 0);
+			assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
+			xtree_commit(&t, &tx, &retired);
+			m_len[at] = 1;
+			m_owner[at] = (int)at;
+			m_count++;
+			if (retired.count > 256)
+				epoch_reclaim(&retired);
+		}
+		/* all leaves but the edge one full */
+		assert_int_equal(check_tree(&t), (m_count + XTREE_LEAF_MAX - 1) / XTREE_LEAF_MAX);
+		for (uint64_t x = 0; x < KEYS * KU; x += KU / 2)
+			lookup_check(&t, x);
+		epoch_reclaim(&retired);
+		xtree_destroy(&t);
+	}
+	epoch_list_drain(&retired);
+}
+
+/* Ranges removed one by one from the bottom empty whole granules: their
+ * slots must not keep naming the leaves removed from the tree. */
+static void tree_hint_slots(void **state)
+{
+	struct xtree t = { .hinted = true };
+	struct epoch_list retired = { 0 };
+	struct xtree_txn tx;
+
+	(void)state;
+	memset(m_len, 0, sizeof(m_len));
+	memset(m_owner, -1, sizeof(m_owner));
+	m_count = 0;
+	for (uint64_t at = 0; at + 1 < KEYS; at += 256) {
+		assert_int_equal(xtree_prepare_insert(&t, &tx, at * KU, at * KU * 3 + 7, 2 * KU), 0);
+		assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
+		xtree_commit(&t, &tx, &retired);
+		m_len[at] = 2;
+		m_owner[at] = m_owner[at + 1] = (int)at;
+		m_count++;
+	}
+	assert_non_null(t.dir);
+	for (uint64_t at = 0; m_count > XDIR_MIN_COUNT + 8; at += 256) {
+		assert_int_equal(xtree_prepare_remove(&t, &tx, at * KU), 0);
+		assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
+		xtree_commit(&t, &tx, &retired);
+		m_len[at] = 0;
+		m_owner[at] = m_owner[at + 1] = -1;
+		m_count--;
+		check_tree(&t); /* nothing reclaimed yet */
+		lookup_check(&t, at * KU);
+		lookup_check(&t, (at + 256) * KU + 8);
+	}
+	epoch_reclaim(&retired);
+	epoch_list_drain(&retired);
+	xtree_destroy(&t);
+}
+
 static void tree_edges(void **state)
 {
-	struct xtree t = { 0 };
+	struct xtree t = { .hinted = true };
 	struct epoch_list retired = { 0 };
 	struct xtree_txn tx;
 	uint64_t out, rem;
@@ -426,11 +575,11 @@ static void tree_edges(void **state)
 	assert_false(xtree_lookup(&t, 0, &out, &rem));
 	/* a range that ends at the top of the space, found from UINT64_MAX */
 	assert_int_equal(xtree_prepare_insert(&t, &tx, UINT64_MAX - 4095, 5, 4096), 0);
-	assert_int_equal(epoch_list_reserve(&retired, (size_t)tx.nold), 0);
+	assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
 	xtree_commit(&t, &tx, &retired);
 	for (uint64_t i = 0; i < 100; i++) {
 		assert_int_equal(xtree_prepare_insert(&t, &tx, i * 8192, i, 4096), 0);
-		assert_int_equal(epoch_list_reserve(&retired, (size_t)tx.nold), 0);
+		assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
 		xtree_commit(&t, &tx, &retired);
 	}
 	assert_true(t.root->level >= 1);
@@ -450,6 +599,9 @@ int main(void)
 		cmocka_unit_test(allocator_randomized),
 		cmocka_unit_test(allocator_edges),
 		cmocka_unit_test(tree_randomized),
+		cmocka_unit_test(tree_randomized_hinted),
+		cmocka_unit_test(tree_monotonic),
+		cmocka_unit_test(tree_hint_slots),
 		cmocka_unit_test(tree_edges),
 	};
 
