@@ -135,6 +135,49 @@ static void buffers_carry_edu_dma(void **state)
 		assert_int_equal(hugepages_free(), free0);
 }
 
+/* Identity mapping behind VT-d: memory placed below edu's 28-bit DMA
+ * limit is mapped at IOVA == its address, and edu's DMA to and from that
+ * address (no translation asked of the registry) lands in it. */
+static void identity_carries_edu_dma(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_dma_buf *buf;
+	uint8_t *id = MAP_FAILED, *other, *hi;
+	uint64_t iova = 0x5a5a;
+
+	edu_enable_(f);
+	/* a free spot among a few low addresses */
+	for (uintptr_t at = 0x0c000000; at < 0x10000000 && id == MAP_FAILED; at += 0x01000000)
+		id = mmap((void *)at, 4 * PG, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_FIXED_NOREPLACE, -1, 0);
+	assert_true(id != MAP_FAILED);
+	assert_ok(f->ctx, iommufd_dma_map(f->dma, id, 4 * PG, &iova,
+					  IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE | IOMMUFD_DMA_IDENTITY));
+	assert_int_equal(iova, (uintptr_t)id);
+	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &buf));
+	other = iommufd_dma_buf_get_vaddr(buf);
+	for (int i = 0; i < XFER; i++)
+		id[PG + i] = (uint8_t)(i * 7 + 3);
+	/* out of the identity page by its own address, into a buffer */
+	edu_dma(f->bar, (uintptr_t)id + PG, EDU_BUFFER, 0);
+	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_buf_get_iova(buf), EDU_TO_RAM);
+	assert_memory_equal(other, id + PG, XFER);
+	/* and back into another identity page */
+	edu_dma(f->bar, EDU_BUFFER, (uintptr_t)id + 3 * PG, EDU_TO_RAM);
+	assert_memory_equal(id + 3 * PG, id + PG, XFER);
+	/* memory where mmap() puts it is far above the usable IOVAs here */
+	hi = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(hi != MAP_FAILED);
+	iova = 0x5a5a;
+	assert_errno(EINVAL, iommufd_dma_map(f->dma, hi, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY));
+	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "outside the usable IOVA ranges"));
+	assert_int_equal(iova, 0x5a5a);
+	munmap(hi, PG);
+	assert_ok(f->ctx, iommufd_dma_buf_free(buf));
+	assert_ok(f->ctx, iommufd_dma_unmap(f->dma, id));
+	munmap(id, 4 * PG);
+}
+
 /* A buffer freed is unmapped: the device's DMA to its old IOVA no longer
  * lands (shown with a mapping of our own memory right next to it). */
 static void unmap_blocks_dma(void **state)
@@ -296,6 +339,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(buffers_carry_edu_dma, setup, teardown),
+		cmocka_unit_test_setup_teardown(identity_carries_edu_dma, setup, teardown),
 		cmocka_unit_test_setup_teardown(unmap_blocks_dma, setup, teardown),
 		cmocka_unit_test_setup_teardown(ranges_follow_attach, setup, teardown),
 		cmocka_unit_test_setup_teardown(mock_domain_mappings, setup, teardown),
