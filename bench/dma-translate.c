@@ -9,9 +9,10 @@
  * shuffled order; heap growth per mapping (mallinfo2, including blocks malloc
  * took with mmap: everything the library
  * allocated for the mappings, allocator and registry together). Lookups are
- * timed in batches and the median batch is reported; with t threads each
- * does the same number of lookups at once and ns_per_op is wall time over
- * all lookups of all threads (so 2 threads at ns_per_op x/2 scale 2x).
+ * timed in batches of 1,000,000; with t threads each does the same number
+ * of lookups at once, and ns_per_op is the median batch time over all
+ * batches of all threads divided by t (so 2 threads at ns_per_op x/2 scale
+ * 2x; with 1 thread it is simply the median batch).
  *   bench=<insert|lookup|rlookup|unmap> n=<mappings> threads=<t> ns_per_op=<x>
  *   bench=memory n=<mappings> bytes_per_mapping=<y>
  *   bench=pool_alloc_free n=<live buffers> threads=1 ns_per_op=<x>
@@ -235,41 +236,44 @@ static void *lookup_thread(void *arg)
 	return NULL;
 }
 
-/* Median batch time of one thread, or wall time over all threads. */
+/* ns per lookup of t threads together: the median batch time over every
+ * batch of every thread, divided by t (with t == 1, the median batch).
+ * The same robust statistic for 1 and 2 threads: a batch slowed by another
+ * process taking a core moves the median less than it would move the wall
+ * time of the whole run. */
 static double run_lookups(struct iommufd_dma *dma, uint64_t base, uint64_t stride, size_t n, uint64_t lookups,
 			  int reverse, int threads)
 {
 	uint64_t batches = (lookups + BATCH - 1) / BATCH;
+	double *ns = calloc(batches * (uint64_t)threads, sizeof(*ns));
 	struct job jobs[8];
 	pthread_t tid[8];
 	pthread_barrier_t bar;
-	uint64_t t0;
+	uint64_t misses = 0;
 	double med;
 
-	if (threads == 1) {
-		double *ns = calloc(batches, sizeof(*ns));
-
-		jobs[0] = (struct job){ dma, base, stride, n, lookups, 0x9e3779b97f4a7c15ull, reverse, NULL, ns, 0, 0 };
-		lookup_thread(&jobs[0]);
-		if (jobs[0].misses)
-			die(NULL, "a lookup missed");
-		qsort(ns, batches, sizeof(*ns), cmp_double);
-		med = ns[batches / 2];
-		free(ns);
-		return med;
-	}
-	pthread_barrier_init(&bar, NULL, (unsigned)threads + 1);
+	if (!ns)
+		die(NULL, "calloc");
+	pthread_barrier_init(&bar, NULL, (unsigned)threads);
 	for (int t = 0; t < threads; t++) {
 		jobs[t] = (struct job){ dma, base, stride, n, lookups, 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1), reverse,
-					&bar, NULL, 0, 0 };
-		pthread_create(&tid[t], NULL, lookup_thread, &jobs[t]);
+					&bar, ns + (uint64_t)t * batches, 0, 0 };
+		if (t > 0)
+			pthread_create(&tid[t], NULL, lookup_thread, &jobs[t]);
 	}
-	pthread_barrier_wait(&bar);
-	t0 = now_ns();
-	for (int t = 0; t < threads; t++)
-		pthread_join(tid[t], NULL);
+	lookup_thread(&jobs[0]);
+	for (int t = 0; t < threads; t++) {
+		if (t > 0)
+			pthread_join(tid[t], NULL);
+		misses += jobs[t].misses;
+	}
 	pthread_barrier_destroy(&bar);
-	return (double)(now_ns() - t0) / (double)(lookups * (uint64_t)threads);
+	if (misses)
+		die(NULL, "a lookup missed");
+	qsort(ns, batches * (uint64_t)threads, sizeof(*ns), cmp_double);
+	med = ns[batches * (uint64_t)threads / 2] / threads;
+	free(ns);
+	return med;
 }
 
 static void bench_registry(size_t n, uint64_t lookups, int only_lookups)
