@@ -351,20 +351,34 @@ static void dir_plan(const struct xtree *t, struct xtree_txn *tx, size_t count)
 		tx->dbytes -= (long)dir_size(d->bits);
 }
 
+/* x's granule is split between two leaves and its slot names the other
+ * one: the neighbouring granule's slot most likely names x's. */
+static bool hint_neighbour(const struct xdir *d, const struct xnode *hint, uint64_t x, uint64_t *out, uint64_t *rem)
+{
+	const struct xnode *n = xtree_hint_(d, (x >> d->shift) + (x < hint->w[0] ? -1 : 1));
+
+	return n && xtree_leaf_find_(n, x, out, rem);
+}
+
 bool xtree_lookup_slow_(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
 			uint64_t *out, uint64_t *rem)
 {
 	const struct xnode *n;
 
-	/* x's granule is split between two leaves and its slot names the
-	 * other one: the neighbouring granule's slot most likely names x's */
-	if (hint) {
-		n = xtree_hint_(d, (x >> d->shift) + (x < hint->w[0] ? -1 : 1));
-		if (n && xtree_leaf_find_(n, x, out, rem))
-			return true;
-	}
+	if (hint && hint_neighbour(d, hint, x, out, rem))
+		return true;
 	n = xtree_descend_(t, x);
 	return n && xtree_leaf_find_(n, x, out, rem);
+}
+
+bool xtree_hint_lookup_(const struct xtree *t, uint64_t x, uint64_t *out)
+{
+	const struct xdir *d = t->dir;
+	const struct xnode *n = d ? xtree_hint_(d, x >> d->shift) : NULL;
+
+	if (!n)
+		return false;
+	return xtree_leaf_find_(n, x, out, NULL) || hint_neighbour(d, n, x, out, NULL);
 }
 
 static void txn_init(struct xtree_txn *tx)

@@ -172,6 +172,9 @@ static inline __attribute__((always_inline)) const struct xnode *xtree_hint_(con
 /* xtree_lookup() when the hint table has no answer (out of line). */
 bool xtree_lookup_slow_(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
 			uint64_t *out, uint64_t *rem);
+/* Tests: xtree_lookup() without the descent (does the hint table alone
+ * answer for x?). */
+bool xtree_hint_lookup_(const struct xtree *t, uint64_t x, uint64_t *out);
 
 /* Lock-free lookup of the range holding @x: its val + (x - key) in @out and
  * the bytes left in the range from x in @rem. Call within an epoch. */

@@ -329,15 +329,11 @@ static double hint_rate(const struct xtree *t, uint64_t *seed)
 
 	while (tries < 10000) {
 		uint64_t x = (rnd(seed) % (KEYS * KU)) & ~7ull, out;
-		const struct xnode *n;
 
 		if (m_owner[x / KU] < 0)
 			continue;
 		tries++;
-		n = xtree_hint_(t->dir, x >> t->dir->shift);
-		if (n && !xtree_leaf_find_(n, x, &out, NULL))
-			n = xtree_hint_(t->dir, (x >> t->dir->shift) + (x < n->w[0] ? -1 : 1));
-		hits += n && xtree_leaf_find_(n, x, &out, NULL);
+		hits += xtree_hint_lookup_(t, x, &out);
 	}
 	return (double)hits / tries;
 }
