@@ -104,7 +104,14 @@ IOMMUFD_API int iommufd_dma_refresh_ranges(struct iommufd_dma *dma);
 /**
  * Allocate @p len bytes of IOVA space, without mapping anything (for
  * callers that map with their own ioctls). The lowest free address that
- * fits is chosen; O(log n).
+ * fits is chosen, in O(log n) for n free extents, when @p align is at most
+ * the IOAS's IOVA alignment or is 64 KiB, 2 MiB or 1 GiB. Another
+ * alignment looks at the first four free extents that could hold it and
+ * takes the lowest where it fits, else the lowest extent where it is sure
+ * to fit (with room for the worst misalignment, or where it fits at the
+ * next larger of those alignments). It can then fail with -ENOSPC although
+ * an extent exists where it would fit only thanks to where that extent
+ * starts. Still O(log n).
  * @param dma the context
  * @param len bytes; a multiple of the IOAS's IOVA alignment
  * @param align alignment of the result, a power of two; 0 means the IOAS's
