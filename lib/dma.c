@@ -566,7 +566,7 @@ static int unmap_locked(struct iommufd_dma *dma, uint64_t va)
 		xtree_abort(&tva);
 		goto nomem;
 	}
-	if (iova_alloc_prepare(&dma->alloc) < 0 ||
+	if (iova_alloc_prepare_free(&dma->alloc, iova, len) < 0 ||
 	    epoch_list_reserve(&dma->retired, (size_t)(tva.nold + tio.nold)) < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);

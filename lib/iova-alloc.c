@@ -418,8 +418,36 @@ static void give_back(struct iova_alloc *a, uint64_t first, uint64_t last)
 	}
 }
 
+/* Remove [first, last] from the taken runs outside the ranges. Needs a
+ * spare if it cuts one run in two. */
+static void outside_remove(struct iova_alloc *a, uint64_t first, uint64_t last)
+{
+	struct hole *h;
+
+	while ((h = find_le(a->out_root, last)) && h->last >= first) {
+		if (h->first < first && h->last > last) {
+			uint64_t l = h->last;
+
+			h->last = first - 1;
+			fix_path(a->out_root, h->first);
+			add_node(a, &a->out_root, &a->outside, last + 1, l);
+			return;
+		}
+		if (h->last > last) { /* h->first >= first: keep its tail */
+			h->first = last + 1;
+			fix_path(a->out_root, h->first);
+		} else if (h->first < first) { /* keep its head; runs before end earlier */
+			h->last = first - 1;
+			fix_path(a->out_root, h->first);
+			return;
+		} else {
+			drop_node(a, &a->out_root, &a->outside, h);
+		}
+	}
+}
+
 /* Check a free of [iova, last] and make sure it will not need memory it
- * does not have: one node per range piece. */
+ * does not have: one node per range piece, one for cutting a run outside. */
 static int free_prepare(struct iova_alloc *a, uint64_t iova, uint64_t last)
 {
 	const struct hole *h = find_le(a->root, last);
@@ -429,7 +457,19 @@ static int free_prepare(struct iova_alloc *a, uint64_t iova, uint64_t last)
 		return -ENOENT; /* part of it is free already */
 	for (size_t i = range_at(a, iova); i < a->nranges && a->ranges[i].start <= last; i++)
 		nodes++;
+	h = find_le(a->out_root, last);
+	if (h && h->last >= iova)
+		nodes++;
 	return reserve_nodes(a, nodes);
+}
+
+int iova_alloc_prepare_free(struct iova_alloc *a, uint64_t iova, uint64_t len)
+{
+	uint64_t last = iova + (len - 1);
+
+	if (len == 0 || last < iova)
+		return -EINVAL;
+	return free_prepare(a, iova, last);
 }
 
 int iova_alloc_free(struct iova_alloc *a, uint64_t iova, uint64_t len)
@@ -445,6 +485,7 @@ int iova_alloc_free(struct iova_alloc *a, uint64_t iova, uint64_t len)
 	for (size_t i = range_at(a, iova); i < a->nranges && a->ranges[i].start <= last; i++)
 		give_back(a, a->ranges[i].start > iova ? a->ranges[i].start : iova,
 			  a->ranges[i].last < last ? a->ranges[i].last : last);
+	outside_remove(a, iova, last);
 	return 0;
 }
 
@@ -506,6 +547,26 @@ static int subtract(const struct iommufd_iova_range *x, size_t nx, const struct 
 	return 0;
 }
 
+/* out = x + y, runs that touch merged; x and y sorted and disjoint. */
+static int unite(const struct span_list *x, const struct span_list *y, struct span_list *out)
+{
+	size_t i = 0, j = 0;
+
+	while (i < x->n || j < y->n) {
+		const struct iommufd_iova_range *r =
+			j == y->n || (i < x->n && x->v[i].start < y->v[j].start) ? &x->v[i++] : &y->v[j++];
+		struct iommufd_iova_range *p = out->n ? &out->v[out->n - 1] : NULL;
+
+		if (p && (p->last == UINT64_MAX || r->start <= p->last + 1)) {
+			if (r->last > p->last)
+				p->last = r->last;
+		} else if (span_push(out, r->start, r->last) < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /* A balanced tree of these intervals, its nodes taken from pool. */
 static struct hole *tree_of(const struct span_list *l, struct hole **pool)
 {
@@ -519,32 +580,37 @@ static struct hole *tree_of(const struct span_list *l, struct hole **pool)
 
 int iova_alloc_set_ranges(struct iova_alloc *a, const struct iommufd_iova_range *ranges, size_t n)
 {
-	struct span_list holes = { 0 }, used = { 0 }, nh = { 0 };
+	struct span_list holes = { 0 }, out = { 0 }, used = { 0 }, taken = { 0 }, nh = { 0 }, no = { 0 };
 	struct iommufd_iova_range *r = NULL;
 	struct hole **pool = NULL;
-	size_t k = 0;
+	size_t k = 0, total;
 	int rc = -ENOMEM;
 
-	/* allocated: the old ranges minus the holes; the new holes: the new
-	 * ranges minus that */
-	if (walk(a->root, collect_one, &holes) ||
-	    subtract(a->ranges, a->nranges, holes.v, holes.n, &used) < 0 ||
-	    subtract(ranges, n, used.v, used.n, &nh) < 0)
+	/* taken: the old ranges minus the holes, and the runs outside them */
+	if (walk(a->root, collect_one, &holes) || walk(a->out_root, collect_one, &out) ||
+	    subtract(a->ranges, a->nranges, holes.v, holes.n, &used) < 0 || unite(&used, &out, &taken) < 0)
+		goto out;
+	/* the new holes and the new runs outside */
+	if (subtract(ranges, n, taken.v, taken.n, &nh) < 0 || subtract(taken.v, taken.n, ranges, n, &no) < 0)
 		goto out;
 	r = malloc((n ? n : 1) * sizeof(*r));
-	pool = malloc((nh.n ? nh.n : 1) * sizeof(*pool));
+	total = nh.n + no.n;
+	pool = malloc((total ? total : 1) * sizeof(*pool));
 	if (!r || !pool)
 		goto out;
-	for (; k < nh.n; k++)
+	for (; k < total; k++)
 		if (!(pool[k] = malloc(sizeof(**pool))))
 			goto out;
 	/* nothing can fail from here */
 	if (n)
 		memcpy(r, ranges, n * sizeof(*ranges));
 	free_all(a->root);
+	free_all(a->out_root);
 	free(a->ranges);
 	a->root = tree_of(&nh, pool);
 	a->holes = nh.n;
+	a->out_root = tree_of(&no, pool + nh.n);
+	a->outside = no.n;
 	a->ranges = r;
 	a->nranges = n;
 	r = NULL;
@@ -556,8 +622,11 @@ out:
 	free(pool);
 	free(r);
 	free(holes.v);
+	free(out.v);
 	free(used.v);
+	free(taken.v);
 	free(nh.v);
+	free(no.v);
 	return rc;
 }
 
@@ -569,9 +638,16 @@ int iova_alloc_walk(const struct iova_alloc *a, int (*fn)(uint64_t first, uint64
 	return walk(a->root, fn, data);
 }
 
+int iova_alloc_walk_outside(const struct iova_alloc *a,
+			    int (*fn)(uint64_t first, uint64_t last, void *data), void *data)
+{
+	return walk(a->out_root, fn, data);
+}
+
 void iova_alloc_destroy(struct iova_alloc *a)
 {
 	free_all(a->root);
+	free_all(a->out_root);
 	while (a->spare) {
 		struct hole *n = a->spare;
 

@@ -23,12 +23,20 @@
  *    descents.
  * Freeing merges with neighbouring holes in O(log n).
  *
- * Memory: one node per hole, 72 bytes on 64-bit machines, nothing per
- * allocation; plus up to IOVA_ALLOC_SPARE_KEEP spare nodes.
+ * Space taken (allocated or reserved) stays taken when the usable ranges
+ * change: what falls outside the new ranges is kept as a list of taken runs
+ * outside the ranges (a second tree of the same nodes), so that it does not
+ * come back as free when a later change widens the ranges again; freeing it
+ * removes it from that list.
+ *
+ * Memory: one node per hole and per taken run outside the ranges, 72 bytes
+ * each on 64-bit machines, nothing per allocation;
+ * plus up to IOVA_ALLOC_SPARE_KEEP spare nodes.
  *
  * Every operation that may add a node first makes sure enough spare nodes
  * exist (-ENOMEM before any change), so a free right after an allocation (a
- * rollback) never fails.
+ * rollback) never fails, and iova_alloc_prepare_free() makes a later free
+ * infallible.
  */
 #ifndef IOMMUFD_LIB_IOVA_ALLOC_H
 #define IOMMUFD_LIB_IOVA_ALLOC_H
@@ -58,15 +66,17 @@ struct hole {
 struct iova_alloc {
 	struct hole *root;
 	size_t holes;
+	struct hole *out_root; /* taken runs outside the ranges: sorted, disjoint, maximal */
+	size_t outside;
 	struct hole *spare; /* linked by child[0] */
 	size_t nspare;
 	struct iommufd_iova_range *ranges;
 	size_t nranges;
 };
 
-/* Set (or replace) the usable ranges, sorted and disjoint. What was
- * allocated stays allocated where it is still usable; allocations outside
- * the new ranges are forgotten. -ENOMEM leaves everything as it was. */
+/* Set (or replace) the usable ranges, sorted and disjoint. What is taken
+ * stays taken, inside the new ranges or outside them. -ENOMEM leaves
+ * everything as it was. */
 int iova_alloc_set_ranges(struct iova_alloc *a, const struct iommufd_iova_range *ranges, size_t n);
 /* Lowest free aligned [iova, iova + len); @align a power of two (see above
  * for alignments that are not a class). -EINVAL, -ENOSPC, -ENOMEM. */
@@ -75,9 +85,14 @@ int iova_alloc_alloc(struct iova_alloc *a, uint64_t len, uint64_t align, uint64_
  * (part of it is outside the usable ranges), -ENOMEM. */
 int iova_alloc_reserve(struct iova_alloc *a, uint64_t iova, uint64_t len);
 /* Give [iova, iova + len) back: -ENOENT if part of it is free; parts outside
- * the usable ranges are ignored. -ENOMEM before any change if it needs a
- * node and has none (never right after the allocation it undoes). */
+ * the usable ranges leave the taken runs there, and are ignored where
+ * nothing is taken. -ENOMEM before any change if it needs a node and has
+ * none (never right after the allocation it undoes, nor after
+ * iova_alloc_prepare_free() of the same space). */
 int iova_alloc_free(struct iova_alloc *a, uint64_t iova, uint64_t len);
+/* Make sure that freeing [iova, iova + len) next cannot fail: 0, -EINVAL,
+ * -ENOENT (the free would fail so) or -ENOMEM. */
+int iova_alloc_prepare_free(struct iova_alloc *a, uint64_t iova, uint64_t len);
 /* Make sure a spare node exists: -ENOMEM. */
 int iova_alloc_prepare(struct iova_alloc *a);
 /* Is [iova, iova + len) free (and usable)? */
@@ -85,6 +100,9 @@ int iova_alloc_is_free(const struct iova_alloc *a, uint64_t iova, uint64_t len);
 /* Call fn for each hole in order; stops on non-zero. */
 int iova_alloc_walk(const struct iova_alloc *a, int (*fn)(uint64_t first, uint64_t last, void *data),
 		    void *data);
+/* Call fn for each taken run outside the usable ranges in order. */
+int iova_alloc_walk_outside(const struct iova_alloc *a,
+			    int (*fn)(uint64_t first, uint64_t last, void *data), void *data);
 void iova_alloc_destroy(struct iova_alloc *a);
 
 #endif

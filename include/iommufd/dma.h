@@ -94,7 +94,10 @@ IOMMUFD_API int iommufd_dma_destroy(struct iommufd_dma *dma);
  * Read the IOAS's usable IOVA ranges again. Attaches, replaces and detaches
  * made through this library do this automatically at the next allocation;
  * call it after changes made by other means (raw ioctls, another process).
- * Allocated IOVAs stay allocated; free space outside the new ranges goes.
+ * Free space outside the new ranges goes. What is allocated, reserved or
+ * mapped stays taken, also where it falls outside the new ranges: it can
+ * be freed or unmapped there, and if a later change brings that space back,
+ * it is not handed out again until it is.
  * @param dma the context
  * @return 0 or a negative errno
  * @since 0.1

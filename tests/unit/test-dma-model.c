@@ -40,7 +40,7 @@ static uint64_t rnd(uint64_t *s)
 static const unsigned int shifts[IOVA_ALLOC_CLASSES] = IOVA_ALLOC_CLASS_SHIFTS;
 
 /* The model: per unit, usable (inside a range) and taken (allocated or
- * reserved). Bytes per unit: unit. */
+ * reserved; stays so outside the ranges). Bytes per unit: unit. */
 static uint64_t unit;
 static unsigned char usable[SPACE], taken[SPACE];
 
@@ -49,19 +49,28 @@ static bool free_unit(uint64_t u)
 	return usable[u] && !taken[u];
 }
 
-/* The maximal runs of free units (the holes: model ranges never touch),
- * in order; set by check_alloc(). */
-static uint64_t run_f[SPACE], run_l[SPACE];
-static size_t nruns;
+static bool taken_outside(uint64_t u)
+{
+	return taken[u] && !usable[u];
+}
+
+/* The maximal runs of free units (the holes: model ranges never touch) and
+ * of taken units outside the ranges, in order; set by check_alloc(). */
+static uint64_t run_f[SPACE], run_l[SPACE], out_f[SPACE], out_l[SPACE];
+static size_t nruns, nouts;
 
 static void model_runs(void)
 {
-	nruns = 0;
+	nruns = nouts = 0;
 	for (uint64_t u = 0; u < SPACE; u++) {
 		if (free_unit(u)) {
 			if (!nruns || run_l[nruns - 1] != u - 1 || !u)
 				run_f[nruns++] = u;
 			run_l[nruns - 1] = u;
+		} else if (taken_outside(u)) {
+			if (!nouts || out_l[nouts - 1] != u - 1 || !u)
+				out_f[nouts++] = u;
+			out_l[nouts - 1] = u;
 		}
 	}
 }
@@ -82,20 +91,24 @@ static int check_run(uint64_t first, uint64_t last, void *data)
 	return 0;
 }
 
-/* The walk reports exactly the model's holes. */
+/* The walks report exactly the model's runs. */
 static void check_alloc(const struct iova_alloc *a)
 {
-	struct run_check h = { run_f, run_l, 0, 0 };
+	struct run_check h = { run_f, run_l, 0, 0 }, o = { out_f, out_l, 0, 0 };
 
 	model_runs();
 	h.n = nruns;
+	o.n = nouts;
 	iova_alloc_walk(a, check_run, &h);
+	iova_alloc_walk_outside(a, check_run, &o);
 	assert_int_equal(h.i, nruns);
+	assert_int_equal(o.i, nouts);
 	assert_int_equal(a->holes, nruns);
+	assert_int_equal(a->outside, nouts);
 }
 
 /* New ranges: a few with gaps between them, or (one time in four) the
- * whole space. */
+ * whole space, which brings back what earlier changes cut off. */
 static void set_ranges(struct iova_alloc *a, uint64_t *seed)
 {
 	struct iommufd_iova_range r[4];
@@ -129,10 +142,7 @@ static void set_ranges(struct iova_alloc *a, uint64_t *seed)
 	for (int i = 0; i < k; i++)
 		for (uint64_t u = r[i].start / unit; u <= r[i].last / unit; u++)
 			usable[u] = 1;
-	/* allocations outside the new ranges are forgotten */
-	for (int i = 0; i < SPACE; i++)
-		if (!usable[i])
-			taken[i] = 0;
+	/* taken stays taken, inside the ranges or not */
 }
 
 /* Bytes that fit in the free run [f, l] (units) at an alignment. */
@@ -200,7 +210,7 @@ static bool is_class(uint64_t align)
 }
 
 struct alloc_stats {
-	int allocs, fails, per_class[IOVA_ALLOC_CLASSES], later, sure, missed;
+	int allocs, fails, per_class[IOVA_ALLOC_CLASSES], later, sure, missed, outside_frees;
 };
 
 static void randomized(uint64_t unit_bytes, const uint64_t *aligns, size_t naligns, uint64_t seed,
@@ -270,8 +280,9 @@ static void randomized(uint64_t unit_bytes, const uint64_t *aligns, size_t nalig
 				for (uint64_t i = at; i < at + len; i++)
 					taken[i] = 1;
 		} else {
-			/* free: usually a run that is taken, sometimes anything */
-			bool any_free = false;
+			/* free: usually a run that is taken (inside the ranges or
+			 * not), sometimes anything */
+			bool any_free = false, outside = false;
 
 			if (r < 95) {
 				uint64_t s = at;
@@ -287,13 +298,19 @@ static void randomized(uint64_t unit_bytes, const uint64_t *aligns, size_t nalig
 			}
 			if (at + len > SPACE)
 				len = SPACE - at;
-			for (uint64_t i = at; i < at + len; i++)
+			for (uint64_t i = at; i < at + len; i++) {
 				any_free = any_free || free_unit(i);
+				outside = outside || taken_outside(i);
+			}
+			if (r % 2)
+				assert_int_equal(iova_alloc_prepare_free(&a, at * unit, len * unit), any_free ? -ENOENT : 0);
 			rc = iova_alloc_free(&a, at * unit, len * unit);
 			assert_int_equal(rc, any_free ? -ENOENT : 0);
-			if (rc == 0)
+			if (rc == 0) {
 				for (uint64_t i = at; i < at + len; i++)
 					taken[i] = 0;
+				st->outside_frees += outside;
+			}
 		}
 		check_alloc(&a);
 	}
@@ -311,17 +328,19 @@ static void allocator_randomized(void **state)
 
 	(void)state;
 	randomized(4096, small, sizeof(small) / sizeof(small[0]), 0x1234567887654321ull, &st);
-	print_message("4 KiB units: %d allocations (class 1: %d, 64K: %d, 2M: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed\n",
+	print_message("4 KiB units: %d allocations (class 1: %d, 64K: %d, 2M: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
 		      st.allocs, st.per_class[0], st.per_class[1], st.per_class[2], st.fails, st.later, st.sure,
-		      st.missed);
+		      st.missed, st.outside_frees);
 	assert_true(st.allocs > 1000 && st.fails > 10);
 	assert_true(st.per_class[0] > 100 && st.per_class[1] > 100 && st.per_class[2] > 10);
-	assert_true(st.later > 10 && st.sure > 10);
+	assert_true(st.later > 10 && st.sure > 10 && st.outside_frees > 10);
 	randomized(1 << 20, large, sizeof(large) / sizeof(large[0]), 0x0badcafe5eed1234ull, &st);
-	print_message("1 MiB units: %d allocations (2M: %d, 1G: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed\n",
-		      st.allocs, st.per_class[2], st.per_class[3], st.fails, st.later, st.sure, st.missed);
+	print_message("1 MiB units: %d allocations (2M: %d, 1G: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
+		      st.allocs, st.per_class[2], st.per_class[3], st.fails, st.later, st.sure, st.missed,
+		      st.outside_frees);
 	assert_true(st.allocs > 1000 && st.fails > 10);
 	assert_true(st.per_class[2] > 100 && st.per_class[3] > 10);
+	assert_true(st.outside_frees > 10);
 }
 
 static void allocator_edges(void **state)
@@ -346,6 +365,7 @@ static void allocator_edges(void **state)
 	assert_int_equal(iova_alloc_alloc(&a, U, 3, &iova), -EINVAL);
 	assert_int_equal(iova_alloc_reserve(&a, UINT64_MAX, 2), -EINVAL);
 	assert_int_equal(iova_alloc_free(&a, UINT64_MAX, 2), -EINVAL);
+	assert_int_equal(iova_alloc_prepare_free(&a, 0, 0), -EINVAL);
 	assert_true(iova_alloc_is_free(&a, U, U));
 	assert_false(iova_alloc_is_free(&a, 0, U));
 	/* a hole of 2^64 bytes: its fits saturate */
@@ -404,6 +424,63 @@ static void allocator_between_classes(void **state)
 	assert_int_equal(iova_alloc_free(&a, 0x22001, 0x1000), 0); /* joins [0x20001, 0x22000] */
 	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x2000, &iova), 0);
 	assert_int_equal(iova, 0x22000);
+	iova_alloc_destroy(&a);
+}
+
+/* What is taken stays taken when the ranges shrink and widen again. */
+static void allocator_range_changes(void **state)
+{
+	struct iova_alloc a = { 0 };
+	struct iommufd_iova_range wide = { 0x100000, 0x1fffffff }, narrow[2] = { { 0x100000, 0xfffffff }, { 0x18000000, 0x1fffffff } };
+	uint64_t iova, x;
+
+	(void)state;
+	unit = U;
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x10000000, 0x10000), 0);   /* falls out */
+	assert_int_equal(iova_alloc_reserve(&a, 0x17ff0000, 0x20000), 0);   /* half out */
+	assert_int_equal(iova_alloc_reserve(&a, 0x14000000, 0x1000000), 0); /* falls out */
+	assert_int_equal(iova_alloc_alloc(&a, 0x100000, 0x100000, &x), 0);
+	assert_int_equal(x, 0x100000);
+	assert_int_equal(iova_alloc_set_ranges(&a, narrow, 2), 0);
+	assert_int_equal(a.outside, 3);
+	/* the part inside is still taken */
+	assert_int_equal(iova_alloc_reserve(&a, 0x18000000, 0x1000), -EEXIST);
+	/* free one while it is outside: gone from the outside runs */
+	assert_int_equal(iova_alloc_free(&a, 0x14000000, 0x1000000), 0);
+	assert_int_equal(a.outside, 2);
+	/* a free of nothing taken out there changes nothing */
+	assert_int_equal(iova_alloc_free(&a, 0x12000000, 0x1000), 0);
+	assert_int_equal(a.outside, 2);
+	/* cut an outside run in two */
+	assert_int_equal(iova_alloc_free(&a, 0x10004000, 0x1000), 0);
+	assert_int_equal(a.outside, 3);
+	/* widen again: still taken, and no allocation gets them */
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(a.outside, 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x10000000, 0x1000), -EEXIST);
+	assert_int_equal(iova_alloc_reserve(&a, 0x17ff0000, 0x1000), -EEXIST);
+	assert_int_equal(iova_alloc_reserve(&a, 0x10004000, 0x1000), 0); /* was freed */
+	assert_int_equal(iova_alloc_free(&a, 0x10004000, 0x1000), 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x14000000, 0x1000000), 0); /* was freed */
+	assert_int_equal(iova_alloc_free(&a, 0x14000000, 0x1000000), 0);
+	for (int i = 0; i < 400; i++) {
+		assert_int_equal(iova_alloc_alloc(&a, 0x100000, 0x1000, &iova), 0);
+		assert_true(iova + 0x100000 <= 0x10000000 || iova >= 0x10010000);
+		assert_true(iova + 0x100000 <= 0x17ff0000 || iova >= 0x18010000);
+	}
+	assert_false(iova_alloc_is_free(&a, 0x10000000, 0x1000));
+	assert_int_equal(iova_alloc_free(&a, 0x10000000, 0x4000), 0);
+	assert_int_equal(iova_alloc_free(&a, 0x10005000, 0xb000), 0);
+	assert_int_equal(iova_alloc_free(&a, 0x10004000, 0x1000), -ENOENT);
+	assert_int_equal(iova_alloc_free(&a, 0x17ff0000, 0x20000), 0);
+	/* no ranges at all: everything taken is outside, nothing is free */
+	assert_int_equal(iova_alloc_set_ranges(&a, NULL, 0), 0);
+	assert_int_equal(a.holes, 0);
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x1000, &iova), -ENOSPC);
+	assert_int_equal(iova_alloc_reserve(&a, 0x100000, 0x1000), -ERANGE);
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(iova_alloc_reserve(&a, x, 0x1000), -EEXIST);
 	iova_alloc_destroy(&a);
 }
 
@@ -629,6 +706,7 @@ int main(void)
 		cmocka_unit_test(allocator_randomized),
 		cmocka_unit_test(allocator_edges),
 		cmocka_unit_test(allocator_between_classes),
+		cmocka_unit_test(allocator_range_changes),
 		cmocka_unit_test(tree_randomized),
 		cmocka_unit_test(tree_edges),
 	};

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
  * The DMA API over the fake kernel: mapping, translation both ways,
- * overlaps, the IOVA allocator's API, ranges read again after an attach,
+ * overlaps, the IOVA allocator's API, ranges read again after an attach
+ * (and what was taken staying taken when they narrow and widen again),
  * buffers and pools; and every kernel call the DMA code makes, made to fail:
  * the call reports the error, out-parameters stay untouched, and nothing
  * leaks or changes (allocator, registry, fake kernel's mappings, memory).
@@ -292,6 +293,72 @@ static void new_and_ranges(void **state)
 	assert_err(EINVAL, iommufd_dma_refresh_ranges(NULL));
 }
 
+/* An attach that narrows the usable ranges and a detach that widens them
+ * again: what was allocated, reserved or mapped in the part that went away
+ * is still taken when it comes back. */
+static void ranges_keep_taken(void **state)
+{
+	static const uint64_t narrow[][2] = { { 0, 0x3fffffff }, { 0xc0000000, 0xffffffff } };
+	struct env *e = *state;
+	struct iommufd_device *dev;
+	uint64_t a, m = 0x40010000, iova, out;
+
+	assert_int_equal(iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x10000), 0);
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &a), 0);
+	assert_int_equal(a, 0x40000000);
+	assert_int_equal(iommufd_dma_map(e->dma, e->mem, PG, &m, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA), 0);
+	assert_int_equal(iommufd_dma_map(e->dma, e->mem + PG, PG, &iova, IOMMUFD_MAP_READ), 0);
+	assert_int_equal(iova, 0x100000);
+
+	/* the attach takes [1 GiB, 3 GiB) away (read again by itself) */
+	fake_set_ranges(narrow, 2);
+	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
+	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
+	assert_err(EINVAL, iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x10000));
+	assert_msg(e, "[0x100000, 0x3fffffff] [0xc0000000, 0xffffffff]");
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
+	assert_int_equal(iova, 0xc0000000);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
+	/* what lies outside can still be freed and unmapped; a refused
+	 * unmap keeps its IOVA taken */
+	assert_err(EBUSY, iommufd_dma_iova_free(e->dma, m, PG));
+	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
+	assert_err(EBUSY, iommufd_dma_unmap(e->dma, e->mem));
+	assert_int_equal(iommufd_dma_translate(e->dma, e->mem, &out, NULL), 0);
+	assert_int_equal(out, m);
+
+	/* the detach brings it back: all still taken */
+	fake_set_range_count(1);
+	assert_int_equal(iommufd_device_detach(dev), 0);
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80000000, PG));
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, a, PG));
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, m, PG));
+	assert_msg(e, "the mapping of vaddr");
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
+	assert_int_equal(iova, 0xc0000000);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
+
+	/* narrowed again (explicit refresh), given back while outside,
+	 * widened: free now */
+	fake_set_ranges(narrow, 2);
+	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, a, 0x10000), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, 0x80000000, 0x8000), 0); /* half of it */
+	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
+	fake_set_range_count(1);
+	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
+	assert_int_equal(iova, 0x40000000);
+	assert_int_equal(iommufd_dma_iova_reserve(e->dma, m, PG), 0);
+	assert_int_equal(iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x8000), 0);
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80008000, 0x8000));
+	assert_int_equal(iommufd_dma_iova_free(e->dma, 0x80000000, 0x10000), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, m, PG), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
+	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem + PG), 0);
+	iommufd_device_close(dev);
+}
+
 static void ioas_interplay(void **state)
 {
 	struct env *e = *state;
@@ -562,6 +629,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kernel_map_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_unmap_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_and_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(ranges_keep_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(ioas_interplay, setup, teardown),
 		cmocka_unit_test_setup_teardown(iova_api, setup, teardown),
 		cmocka_unit_test_setup_teardown(buffers, setup, teardown),
