@@ -6,6 +6,7 @@
  * alignment class is used, and alignments between the classes too), an
  * array of ranges for the tree (whose structure is also checked: sorted
  * keys, separators equal to the first key below them, padding, node sizes).
+ * The allocator also runs out of memory at every allocation it makes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -484,6 +485,171 @@ static void allocator_range_changes(void **state)
 	iova_alloc_destroy(&a);
 }
 
+/* ---- out of memory: every allocation the allocator makes fails in turn ---- */
+
+void *__real_malloc(size_t n);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_realloc(void *p, size_t n);
+static int fail_in; /* fail the fail_in-th allocation from now; 0: none */
+static int fail_seen;
+
+void *__wrap_malloc(size_t n)
+{
+	if (fail_in && --fail_in == 0) {
+		fail_seen = 1;
+		return NULL;
+	}
+	return __real_malloc(n);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (fail_in && --fail_in == 0) {
+		fail_seen = 1;
+		return NULL;
+	}
+	return __real_realloc(p, n);
+}
+
+struct snapshot {
+	uint64_t v[2 * 512];
+	size_t n;
+};
+
+static int snap_one(uint64_t first, uint64_t last, void *data)
+{
+	struct snapshot *s = data;
+
+	assert_true(s->n + 2 <= sizeof(s->v) / sizeof(s->v[0]));
+	s->v[s->n++] = first;
+	s->v[s->n++] = last;
+	return 0;
+}
+
+static void snap(const struct iova_alloc *a, struct snapshot *h, struct snapshot *o)
+{
+	h->n = o->n = 0;
+	iova_alloc_walk(a, snap_one, h);
+	snap_one(UINT64_MAX, a->nranges, h);
+	for (size_t i = 0; i < a->nranges; i++)
+		snap_one(a->ranges[i].start, a->ranges[i].last, h);
+	iova_alloc_walk_outside(a, snap_one, o);
+}
+
+static void drop_spares(struct iova_alloc *a)
+{
+	while (a->spare) {
+		struct hole *n = a->spare;
+
+		a->spare = n->child[0];
+		free(n);
+	}
+	a->nspare = 0;
+}
+
+enum nomem_op { NM_RANGES, NM_ALLOC, NM_RESERVE, NM_FREE, NM_FREE_OUT };
+
+/* Run op with the k-th allocation failing, k = 1, 2, ...: each failure is
+ * -ENOMEM with nothing changed, until the op succeeds. */
+static void nomem_op(struct iova_alloc *a, enum nomem_op op, const struct iommufd_iova_range *r, size_t n,
+		     uint64_t x, uint64_t len)
+{
+	struct snapshot h0, o0, h1, o1;
+	uint64_t iova = 0;
+	int rc, fails = 0;
+
+	for (int k = 1;; k++) {
+		drop_spares(a);
+		snap(a, &h0, &o0);
+		fail_in = k;
+		fail_seen = 0;
+		switch (op) {
+		case NM_RANGES:
+			rc = iova_alloc_set_ranges(a, r, n);
+			break;
+		case NM_ALLOC:
+			rc = iova_alloc_alloc(a, len, 0x1000, &iova);
+			break;
+		case NM_RESERVE:
+			rc = iova_alloc_reserve(a, x, len);
+			break;
+		default:
+			rc = iova_alloc_free(a, x, len);
+			break;
+		}
+		fail_in = 0;
+		if (!fail_seen) {
+			assert_int_equal(rc, 0);
+			break;
+		}
+		assert_int_equal(rc, -ENOMEM);
+		snap(a, &h1, &o1);
+		assert_int_equal(h0.n, h1.n);
+		assert_int_equal(o0.n, o1.n);
+		assert_memory_equal(h0.v, h1.v, h0.n * sizeof(h0.v[0]));
+		assert_memory_equal(o0.v, o1.v, o0.n * sizeof(o0.v[0]));
+		fails++;
+	}
+	assert_true(fails >= 1);
+}
+
+static void allocator_nomem(void **state)
+{
+	static const struct iommufd_iova_range wide = { 0x100000, 0x3fffffff };
+	static const struct iommufd_iova_range narrow[] = { { 0x100000, 0x7ffffff }, { 0x20000000, 0x2fffffff } };
+	struct iova_alloc a = { 0 };
+	uint64_t seed = 42, iova;
+
+	(void)state;
+	nomem_op(&a, NM_RANGES, &wide, 1, 0, 0);
+	for (int i = 0; i < 200; i++) {
+		uint64_t at = 0x100000 + (rnd(&seed) % 0x3ff00) * 0x1000;
+
+		iova_alloc_reserve(&a, at, 0x1000 * (1 + rnd(&seed) % 8));
+	}
+	/* an allocation splitting a hole, a reservation splitting one */
+	assert_int_equal(iova_alloc_reserve(&a, 0x100000, 0x1000), 0);
+	nomem_op(&a, NM_ALLOC, NULL, 0, 0, 0x1000);
+	assert_int_equal(iova_alloc_free(&a, 0x100000, 0x1000), 0);
+	nomem_op(&a, NM_RESERVE, NULL, 0, 0x100000, 0x1000);
+	/* a range change that puts taken space outside */
+	nomem_op(&a, NM_RANGES, narrow, 2, 0, 0);
+	assert_true(a.outside > 10);
+	/* frees that cut an outside run, and that give back two pieces in
+	 * two ranges around one */
+	iova_alloc_destroy(&a);
+	nomem_op(&a, NM_RANGES, &wide, 1, 0, 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x7ff0000, 0x20010000 - 0x7ff0000), 0);
+	nomem_op(&a, NM_RANGES, narrow, 2, 0, 0);
+	assert_int_equal(a.outside, 1);
+	nomem_op(&a, NM_FREE, NULL, 0, 0x9000000, 0x1000000);
+	assert_int_equal(a.outside, 2);
+	nomem_op(&a, NM_FREE, NULL, 0, 0x7ff8000, 0x20008000 - 0x7ff8000);
+	assert_int_equal(a.outside, 0);
+	assert_true(iova_alloc_is_free(&a, 0x7ff8000, 0x8000));
+	assert_true(iova_alloc_is_free(&a, 0x20000000, 0x8000));
+	assert_false(iova_alloc_is_free(&a, 0x7ff0000, 0x1000));
+	assert_false(iova_alloc_is_free(&a, 0x20008000, 0x1000));
+	/* prepared, the same free needs nothing more */
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x28000000, 0x10000000), 0);
+	assert_int_equal(iova_alloc_set_ranges(&a, narrow, 2), 0);
+	drop_spares(&a);
+	assert_int_equal(iova_alloc_prepare_free(&a, 0x2fff0000, 0x20000), 0);
+	fail_in = 1;
+	assert_int_equal(iova_alloc_free(&a, 0x2fff0000, 0x20000), 0);
+	assert_int_equal(fail_in, 1);
+	fail_in = 0;
+	/* and an allocation is undone without memory */
+	drop_spares(&a);
+	assert_int_equal(iova_alloc_alloc(&a, 0x3000, 0x1000, &iova), 0);
+	fail_in = 1;
+	assert_int_equal(iova_alloc_free(&a, iova, 0x3000), 0);
+	assert_int_equal(fail_in, 1);
+	fail_in = 0;
+	iova_alloc_destroy(&a);
+}
 /* ---------------- translation tree ---------------- */
 
 #define KEYS 40000 /* key space, in units */
@@ -707,6 +873,7 @@ int main(void)
 		cmocka_unit_test(allocator_edges),
 		cmocka_unit_test(allocator_between_classes),
 		cmocka_unit_test(allocator_range_changes),
+		cmocka_unit_test(allocator_nomem),
 		cmocka_unit_test(tree_randomized),
 		cmocka_unit_test(tree_edges),
 	};
