@@ -900,17 +900,23 @@ static int pool_grow(struct iommufd_dma_pool *p)
 		goto out_free;
 	}
 	if (p->nchunks == p->cap) {
+		/* not realloc(): a free may be reading the array meanwhile */
 		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct pool_chunk **old;
 
-		chunks = realloc(p->chunks, cap * sizeof(*chunks));
+		chunks = malloc(cap * sizeof(*chunks));
 		if (!chunks) {
 			rc = ctx_fail(dma->ctx, ENOMEM, "DMA pool: out of memory");
 			goto out_free;
 		}
 		spin_lock(&p->lock);
+		if (p->nchunks)
+			memcpy(chunks, p->chunks, p->nchunks * sizeof(*chunks));
+		old = p->chunks;
 		p->chunks = chunks;
 		p->cap = cap;
 		spin_unlock(&p->lock);
+		free(old);
 	}
 	rc = buf_alloc(dma, p->chunk_size, p->flags, &c->buf);
 	if (rc < 0)
