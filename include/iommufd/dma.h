@@ -14,7 +14,8 @@
  * and an IOTLB flush: tens of microseconds for 4 KiB. Large buffers come
  * from iommufd_dma_buf_alloc() (hugepage-backed when they are 2 MiB or
  * more); small ones from a pool (iommufd_dma_pool_new()), which maps
- * hugepage-backed chunks once and hands out pieces without system calls.
+ * hugepage-backed chunks once and hands out pieces without system calls
+ * (and gives back chunks that are no longer used).
  */
 #ifndef IOMMUFD_DMA_H
 #define IOMMUFD_DMA_H
@@ -295,9 +296,13 @@ struct iommufd_dma_pool_opts {
 
 /**
  * Create a pool of small DMA buffers. Chunks of memory are allocated,
- * mapped and registered as the pool grows and stay until the pool is
- * destroyed; buffers are handed out from them without system calls. Safe
- * to use from several threads.
+ * mapped and registered as the pool grows; buffers are handed out from
+ * them without system calls. The pool also shrinks: it keeps at most one
+ * chunk whose buffers are all free, and gives back (unmaps, unregisters
+ * and frees) a chunk that becomes wholly free while another one is. So
+ * allocating and freeing around a chunk boundary maps a chunk once instead
+ * of each time, and a pool that emptied holds one chunk. Safe to use from
+ * several threads.
  * @param dma the context
  * @param opts options, or NULL
  * @param[out] pool the pool; untouched on failure
@@ -320,7 +325,13 @@ IOMMUFD_API int iommufd_dma_pool_new(struct iommufd_dma *dma, const struct iommu
 IOMMUFD_API int iommufd_dma_pool_alloc(struct iommufd_dma_pool *pool, void **vaddr, uint64_t *iova);
 
 /**
- * Return a buffer to its pool.
+ * Return a buffer to its pool. Makes no system call, unless the buffer was
+ * the last one taken of its chunk and another chunk of the pool is wholly
+ * free: then this chunk is given back (IOMMU_IOAS_UNMAP, munmap), which
+ * waits for a concurrent growth of the pool. If the kernel refuses the
+ * unmap, the chunk stays in the pool and usable, the free still succeeds,
+ * and the reason is logged (LOG_WARNING) and left in
+ * iommufd_ctx_last_error().
  * @param pool the pool
  * @param vaddr a buffer from iommufd_dma_pool_alloc() of this pool
  * @return 0, or -EINVAL (not a buffer of this pool, or already free)

@@ -3,9 +3,10 @@
  * The DMA API over the fake kernel: mapping, translation both ways,
  * overlaps, the IOVA allocator's API, ranges read again after an attach
  * (and what was taken staying taken when they narrow and widen again),
- * buffers and pools; and every kernel call the DMA code makes, made to fail:
- * the call reports the error, out-parameters stay untouched, and nothing
- * leaks or changes (allocator, registry, fake kernel's mappings, memory).
+ * buffers and pools (which give back chunks that become free); and every
+ * kernel call the DMA code makes, made to fail: the call reports the error,
+ * out-parameters stay untouched, and nothing leaks or changes (allocator,
+ * registry, fake kernel's mappings, memory).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -621,6 +622,106 @@ static void pools(void **state)
 	assert_ptr_equal(pool, (struct iommufd_dma_pool *)SENT);
 }
 
+/* A chunk whose buffers are all free is given back when another one is
+ * wholly free; one is kept, so a boundary costs no system call. */
+static void pool_shrink(void **state)
+{
+	struct env *e = *state;
+	struct iommufd_dma_pool *pool;
+	static void *v[3 * 512], *w[512];
+	unsigned long calls;
+	uint64_t out;
+	void *x, *y;
+
+	assert_int_equal(iommufd_dma_pool_new(e->dma, NULL, &pool), 0);
+	for (int i = 0; i < 3 * 512; i++)
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &v[i], NULL), 0);
+	assert_int_equal(fake_mapping_count(), 3);
+	/* a fourth chunk is mapped once; allocating and freeing at the
+	 * boundary then makes no system call */
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+	assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+	assert_int_equal(fake_mapping_count(), 4);
+	calls = fake_call_count();
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+		assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+	}
+	assert_int_equal(fake_call_count(), calls);
+	/* emptying the first chunk gives it back (a fourth is free): unmapped,
+	 * unregistered, its memory freed */
+	for (int i = 0; i < 511; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, v[i]), 0);
+	assert_int_equal(fake_call_count(), calls);
+	assert_int_equal(iommufd_dma_pool_free(pool, v[511]), 0);
+	assert_int_equal(fake_mapping_count(), 3);
+	assert_int_equal(fake_mem_count(), 3);
+	assert_err(ENOENT, iommufd_dma_translate(e->dma, v[0], &out, NULL));
+	assert_err(EINVAL, iommufd_dma_pool_free(pool, v[5]));
+	assert_msg(e, "not a buffer of this pool");
+	/* the next two as well; the fourth stays */
+	for (int i = 512; i < 3 * 512; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, v[i]), 0);
+	assert_int_equal(fake_mapping_count(), 1);
+	assert_int_equal(fake_mem_count(), 1);
+
+	/* fill the kept chunk, grow a second one and leave it empty */
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &w[i], NULL), 0);
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &y, NULL), 0);
+	assert_int_equal(iommufd_dma_pool_free(pool, y), 0);
+	assert_int_equal(fake_mapping_count(), 2);
+	/* the kernel refuses the unmap of the one that empties: the free
+	 * succeeds, the chunk stays, usable */
+	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, w[i]), 0);
+	assert_msg(e, "IOMMU_IOAS_UNMAP");
+	assert_int_equal(fake_mapping_count(), 2);
+	assert_int_equal(fake_mem_count(), 2);
+	calls = fake_call_count();
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &x, &out), 0);
+	assert_int_equal(fake_call_count(), calls);
+	assert_ptr_equal(x, w[511]); /* from the chunk that stayed (last freed first) */
+	assert_int_equal(iommufd_dma_translate(e->dma, x, &out, NULL), 0);
+	/* emptied again, it goes now (one wholly free chunk is left) */
+	assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+	assert_int_equal(fake_mapping_count(), 1);
+
+	/* munmap fails after the unmap: the chunk goes, its memory leaks
+	 * (logged) */
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &w[i], NULL), 0);
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &y, NULL), 0);
+	assert_int_equal(iommufd_dma_pool_free(pool, y), 0);
+	fake_inject(FAKE_OP_MUNMAP, ENOMEM);
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, w[i]), 0);
+	assert_int_equal(fake_mapping_count(), 1);
+	assert_int_equal(fake_mem_count(), 2);
+	assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
+	assert_int_equal(fake_mapping_count(), 0);
+	assert_int_equal(fake_mem_count(), 1);
+	fake_release_mem();
+
+	/* chunks of one buffer: each empty one beyond the first goes */
+	{
+		IOMMUFD_OPTS(iommufd_dma_pool_opts, o, .buf_size = 2 << 20);
+		assert_int_equal(iommufd_dma_pool_new(e->dma, &o, &pool), 0);
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &y, NULL), 0);
+		assert_int_equal(fake_mapping_count(), 2);
+		assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+		assert_int_equal(fake_mapping_count(), 2);
+		assert_int_equal(iommufd_dma_pool_free(pool, y), 0);
+		assert_int_equal(fake_mapping_count(), 1);
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+		assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+		assert_int_equal(fake_mapping_count(), 1);
+		assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,6 +735,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(iova_api, setup, teardown),
 		cmocka_unit_test_setup_teardown(buffers, setup, teardown),
 		cmocka_unit_test_setup_teardown(pools, setup, teardown),
+		cmocka_unit_test_setup_teardown(pool_shrink, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dma", tests, NULL, NULL);
