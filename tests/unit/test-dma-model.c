@@ -329,14 +329,14 @@ static void allocator_randomized(void **state)
 
 	(void)state;
 	randomized(4096, small, sizeof(small) / sizeof(small[0]), 0x1234567887654321ull, &st);
-	print_message("4 KiB units: %d allocations (class 1: %d, 64K: %d, 2M: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
+	print_message("# 4 KiB units: %d allocations (class 1: %d, 64K: %d, 2M: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
 		      st.allocs, st.per_class[0], st.per_class[1], st.per_class[2], st.fails, st.later, st.sure,
 		      st.missed, st.outside_frees);
 	assert_true(st.allocs > 1000 && st.fails > 10);
 	assert_true(st.per_class[0] > 100 && st.per_class[1] > 100 && st.per_class[2] > 10);
 	assert_true(st.later > 10 && st.sure > 10 && st.outside_frees > 10);
 	randomized(1 << 20, large, sizeof(large) / sizeof(large[0]), 0x0badcafe5eed1234ull, &st);
-	print_message("1 MiB units: %d allocations (2M: %d, 1G: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
+	print_message("# 1 MiB units: %d allocations (2M: %d, 1G: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
 		      st.allocs, st.per_class[2], st.per_class[3], st.fails, st.later, st.sure, st.missed,
 		      st.outside_frees);
 	assert_true(st.allocs > 1000 && st.fails > 10);
