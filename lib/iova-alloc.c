@@ -295,9 +295,9 @@ static struct hole *leftmost(struct hole *h, int c, uint64_t need)
 }
 
 /* Lowest hole with first > after where need bytes fit at class c. The
- * recursion follows the search path of after (the left recursions that
- * come back empty are cut short by fit[]), plus at most one successful
- * leftmost(): O(log n). */
+ * recursion walks down the search path of after; on the way back up, each
+ * node right of after looks at itself and at fit[] of its right subtree,
+ * and at most one leftmost() descends and succeeds: O(log n). */
 static struct hole *next_fit(struct hole *h, uint64_t after, int c, uint64_t need)
 {
 	struct hole *r;
