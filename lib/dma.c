@@ -569,7 +569,7 @@ static int unmap_locked(struct iommufd_dma *dma, uint64_t va)
 		xtree_abort(&tva);
 		goto nomem;
 	}
-	if (iova_alloc_prepare(&dma->alloc) < 0 ||
+	if (iova_alloc_prepare_free(&dma->alloc, iova, len) < 0 ||
 	    epoch_list_reserve(&dma->retired, xtree_txn_retires(&tva) + xtree_txn_retires(&tio)) < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);
@@ -812,11 +812,20 @@ uint64_t iommufd_dma_buf_get_size(const struct iommufd_dma_buf *buf)
 
 /* ---------- pools ---------- */
 
+/*
+ * A pool maps chunks and hands out their buffers under a spin lock, with
+ * no system call. Chunks enter (pool_grow()) and leave (pool_give_back():
+ * a free emptied one while another was empty; at most one wholly free
+ * chunk is kept, so a pool hovering at a chunk boundary does not map and
+ * unmap each time) under grow_lock, which is held across the system calls;
+ * the spin lock only covers the changes to the chunk array and lists.
+ */
+
 struct pool_chunk {
 	struct iommufd_dma_buf *buf;
 	uintptr_t base;
 	uint64_t iova;
-	struct pool_chunk *next_avail;
+	struct pool_chunk *next_avail, *prev_avail;
 	uint32_t nfree;
 	uint32_t *stack; /* indices of free buffers */
 	uint64_t *taken; /* bitmap */
@@ -824,14 +833,70 @@ struct pool_chunk {
 
 struct iommufd_dma_pool {
 	struct iommufd_dma *dma;
-	atomic_flag lock; /* spin_lock(): alloc and free never sleep */
+	atomic_flag lock; /* spin_lock(): alloc and free never sleep under it */
 	pthread_mutex_t grow_lock;
 	uint64_t buf_size, chunk_size, flags, max_chunks;
 	uint32_t per_chunk, shift;
 	struct pool_chunk **chunks; /* sorted by base */
 	size_t nchunks, cap;
 	struct pool_chunk *avail; /* chunks with free buffers */
+	size_t nempty; /* chunks of the avail list whose buffers are all free */
 };
+
+/* How many chunks start at or below v (binary search), under the spin lock. */
+static inline size_t chunks_upto(const struct iommufd_dma_pool *p, uintptr_t v)
+{
+	size_t lo = 0, hi = p->nchunks;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (p->chunks[mid]->base <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The avail list, under the spin lock. */
+static void avail_push(struct iommufd_dma_pool *p, struct pool_chunk *c)
+{
+	c->prev_avail = NULL;
+	c->next_avail = p->avail;
+	if (p->avail)
+		p->avail->prev_avail = c;
+	p->avail = c;
+}
+
+static void avail_remove(struct iommufd_dma_pool *p, struct pool_chunk *c)
+{
+	if (c->prev_avail)
+		c->prev_avail->next_avail = c->next_avail;
+	else
+		p->avail = c->next_avail;
+	if (c->next_avail)
+		c->next_avail->prev_avail = c->prev_avail;
+	c->next_avail = c->prev_avail = NULL;
+}
+
+static void avail_rebuild(struct iommufd_dma_pool *p)
+{
+	p->avail = NULL;
+	p->nempty = 0;
+	for (size_t i = 0; i < p->nchunks; i++)
+		if (p->chunks[i]->nfree) {
+			avail_push(p, p->chunks[i]);
+			p->nempty += p->chunks[i]->nfree == p->per_chunk;
+		}
+}
+
+static void chunk_free(struct pool_chunk *c)
+{
+	free(c->stack);
+	free(c->taken);
+	free(c);
+}
 
 int iommufd_dma_pool_new(struct iommufd_dma *dma, const struct iommufd_dma_pool_opts *opts,
 			 struct iommufd_dma_pool **out)
@@ -903,17 +968,23 @@ static int pool_grow(struct iommufd_dma_pool *p)
 		goto out_free;
 	}
 	if (p->nchunks == p->cap) {
+		/* not realloc(): a free may be reading the array meanwhile */
 		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct pool_chunk **old;
 
-		chunks = realloc(p->chunks, cap * sizeof(*chunks));
+		chunks = malloc(cap * sizeof(*chunks));
 		if (!chunks) {
 			rc = ctx_fail(dma->ctx, ENOMEM, "DMA pool: out of memory");
 			goto out_free;
 		}
 		spin_lock(&p->lock);
+		if (p->nchunks)
+			memcpy(chunks, p->chunks, p->nchunks * sizeof(*chunks));
+		old = p->chunks;
 		p->chunks = chunks;
 		p->cap = cap;
 		spin_unlock(&p->lock);
+		free(old);
 	}
 	rc = buf_alloc(dma, p->chunk_size, p->flags, &c->buf);
 	if (rc < 0)
@@ -928,21 +999,53 @@ static int pool_grow(struct iommufd_dma_pool *p)
 		p->chunks[i] = p->chunks[i - 1];
 	p->chunks[i] = c;
 	p->nchunks++;
-	c->next_avail = p->avail;
-	p->avail = c;
+	avail_push(p, c);
+	p->nempty++;
 	spin_unlock(&p->lock);
 out_ok:
 	rc = 0;
 	goto out;
 out_free:
-	if (c) {
-		free(c->stack);
-		free(c->taken);
-		free(c);
-	}
+	if (c)
+		chunk_free(c);
 out:
 	pthread_mutex_unlock(&p->grow_lock);
 	return rc;
+}
+
+/*
+ * Give back a chunk that pool_free() found wholly free while another one
+ * was, and took off the avail list (so no allocation reaches it; a free of
+ * one of its buffers finds it free already). Under grow_lock, so that the
+ * chunk array does not change and no new chunk can get its address before
+ * it leaves the array. If the unmap fails, the chunk goes back on the avail
+ * list, usable.
+ */
+static void pool_give_back(struct iommufd_dma_pool *p, struct pool_chunk *c)
+{
+	int err = errno, rc;
+
+	pthread_mutex_lock(&p->grow_lock);
+	rc = iommufd_dma_buf_free(c->buf);
+	spin_lock(&p->lock);
+	if (rc < 0) {
+		avail_push(p, c);
+		p->nempty++;
+	} else {
+		size_t i = chunks_upto(p, c->base) - 1;
+
+		memmove(&p->chunks[i], &p->chunks[i + 1], (p->nchunks - i - 1) * sizeof(*p->chunks));
+		p->nchunks--;
+	}
+	spin_unlock(&p->lock);
+	pthread_mutex_unlock(&p->grow_lock);
+	if (rc < 0)
+		ctx_log(p->dma->ctx, LOG_WARNING,
+			"DMA pool of 0x%" PRIx64 "-byte buffers: giving back a free chunk at %p failed (%s); it stays in the pool",
+			p->buf_size, (void *)c->base, strerror(-rc));
+	else
+		chunk_free(c);
+	errno = err; /* the free succeeded */
 }
 
 int iommufd_dma_pool_alloc(struct iommufd_dma_pool *p, void **vaddr, uint64_t *iova)
@@ -963,10 +1066,12 @@ int iommufd_dma_pool_alloc(struct iommufd_dma_pool *p, void **vaddr, uint64_t *i
 		if (rc < 0)
 			return rc;
 	}
+	if (c->nfree == p->per_chunk)
+		p->nempty--;
 	idx = c->stack[--c->nfree];
 	c->taken[idx / 64] |= 1ull << (idx % 64);
 	if (!c->nfree)
-		p->avail = c->next_avail;
+		avail_remove(p, c);
 	spin_unlock(&p->lock);
 	*vaddr = (void *)(c->base + ((uintptr_t)idx << p->shift));
 	if (iova)
@@ -977,24 +1082,16 @@ int iommufd_dma_pool_alloc(struct iommufd_dma_pool *p, void **vaddr, uint64_t *i
 int iommufd_dma_pool_free(struct iommufd_dma_pool *p, void *vaddr)
 {
 	uintptr_t v = (uintptr_t)vaddr;
-	struct pool_chunk *c = NULL;
-	size_t lo = 0, hi;
+	struct pool_chunk *c = NULL, *give_back = NULL;
 	uint32_t idx;
+	size_t n;
 
 	if (!p)
 		return ret_errno(-EINVAL);
 	spin_lock(&p->lock);
-	hi = p->nchunks;
-	while (lo < hi) { /* the last chunk with base <= v */
-		size_t mid = (lo + hi) / 2;
-
-		if (p->chunks[mid]->base <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo)
-		c = p->chunks[lo - 1];
+	n = chunks_upto(p, v);
+	if (n)
+		c = p->chunks[n - 1]; /* the last chunk with base <= v */
 	if (!c || v - c->base >= p->chunk_size || (v & (p->buf_size - 1)))
 		goto bad;
 	idx = (uint32_t)((v - c->base) >> p->shift);
@@ -1002,11 +1099,20 @@ int iommufd_dma_pool_free(struct iommufd_dma_pool *p, void *vaddr)
 		goto bad;
 	c->taken[idx / 64] &= ~(1ull << (idx % 64));
 	c->stack[c->nfree++] = idx;
-	if (c->nfree == 1) {
-		c->next_avail = p->avail;
-		p->avail = c;
+	if (c->nfree == 1)
+		avail_push(p, c);
+	if (c->nfree == p->per_chunk) {
+		/* keep one wholly free chunk, give back a second */
+		if (p->nempty) {
+			avail_remove(p, c);
+			give_back = c;
+		} else {
+			p->nempty++;
+		}
 	}
 	spin_unlock(&p->lock);
+	if (give_back)
+		pool_give_back(p, give_back);
 	return 0;
 bad:
 	spin_unlock(&p->lock);
@@ -1029,18 +1135,10 @@ int iommufd_dma_pool_destroy(struct iommufd_dma_pool *p)
 
 		rc = iommufd_dma_buf_free(c->buf);
 		if (rc < 0) {
-			/* keep what is left usable */
-			p->avail = NULL;
-			for (size_t i = 0; i < p->nchunks; i++)
-				if (p->chunks[i]->nfree) {
-					p->chunks[i]->next_avail = p->avail;
-					p->avail = p->chunks[i];
-				}
+			avail_rebuild(p); /* keep what is left usable */
 			return rc;
 		}
-		free(c->stack);
-		free(c->taken);
-		free(c);
+		chunk_free(c);
 		p->nchunks--;
 	}
 	free(p->chunks);

@@ -15,7 +15,8 @@
  * and an IOTLB flush: tens of microseconds for 4 KiB. Large buffers come
  * from iommufd_dma_buf_alloc() (hugepage-backed when they are 2 MiB or
  * more); small ones from a pool (iommufd_dma_pool_new()), which maps
- * hugepage-backed chunks once and hands out pieces without system calls.
+ * hugepage-backed chunks once and hands out pieces without system calls
+ * (and gives back chunks that are no longer used).
  */
 #ifndef IOMMUFD_DMA_H
 #define IOMMUFD_DMA_H
@@ -95,7 +96,10 @@ IOMMUFD_API int iommufd_dma_destroy(struct iommufd_dma *dma);
  * Read the IOAS's usable IOVA ranges again. Attaches, replaces and detaches
  * made through this library do this automatically at the next allocation;
  * call it after changes made by other means (raw ioctls, another process).
- * Allocated IOVAs stay allocated; free space outside the new ranges goes.
+ * Free space outside the new ranges goes. What is allocated, reserved or
+ * mapped stays taken, also where it falls outside the new ranges: it can
+ * be freed or unmapped there, and if a later change brings that space back,
+ * it is not handed out again until it is.
  * @param dma the context
  * @return 0 or a negative errno
  * @since 0.1
@@ -105,7 +109,14 @@ IOMMUFD_API int iommufd_dma_refresh_ranges(struct iommufd_dma *dma);
 /**
  * Allocate @p len bytes of IOVA space, without mapping anything (for
  * callers that map with their own ioctls). The lowest free address that
- * fits is chosen; O(log n).
+ * fits is chosen, in O(log n) for n free extents, when @p align is at most
+ * the IOAS's IOVA alignment or is 64 KiB, 2 MiB or 1 GiB. Another
+ * alignment looks at the first four free extents that could hold it and
+ * takes the lowest where it fits, else the lowest extent where it is sure
+ * to fit (with room for the worst misalignment, or where it fits at the
+ * next larger of those alignments). It can then fail with -ENOSPC although
+ * an extent exists where it would fit only thanks to where that extent
+ * starts. Still O(log n).
  * @param dma the context
  * @param len bytes; a multiple of the IOAS's IOVA alignment
  * @param align alignment of the result, a power of two; 0 means the IOAS's
@@ -291,9 +302,13 @@ struct iommufd_dma_pool_opts {
 
 /**
  * Create a pool of small DMA buffers. Chunks of memory are allocated,
- * mapped and registered as the pool grows and stay until the pool is
- * destroyed; buffers are handed out from them without system calls. Safe
- * to use from several threads.
+ * mapped and registered as the pool grows; buffers are handed out from
+ * them without system calls. The pool also shrinks: it keeps at most one
+ * chunk whose buffers are all free, and gives back (unmaps, unregisters
+ * and frees) a chunk that becomes wholly free while another one is. So
+ * allocating and freeing around a chunk boundary maps a chunk once instead
+ * of each time, and a pool that emptied holds one chunk. Safe to use from
+ * several threads.
  * @param dma the context
  * @param opts options, or NULL
  * @param[out] pool the pool; untouched on failure
@@ -316,7 +331,13 @@ IOMMUFD_API int iommufd_dma_pool_new(struct iommufd_dma *dma, const struct iommu
 IOMMUFD_API int iommufd_dma_pool_alloc(struct iommufd_dma_pool *pool, void **vaddr, uint64_t *iova);
 
 /**
- * Return a buffer to its pool.
+ * Return a buffer to its pool. Makes no system call, unless the buffer was
+ * the last one taken of its chunk and another chunk of the pool is wholly
+ * free: then this chunk is given back (IOMMU_IOAS_UNMAP, munmap), which
+ * waits for a concurrent growth of the pool. If the kernel refuses the
+ * unmap, the chunk stays in the pool and usable, the free still succeeds,
+ * and the reason is logged (LOG_WARNING) and left in
+ * iommufd_ctx_last_error().
  * @param pool the pool
  * @param vaddr a buffer from iommufd_dma_pool_alloc() of this pool
  * @return 0, or -EINVAL (not a buffer of this pool, or already free)

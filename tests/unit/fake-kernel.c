@@ -34,6 +34,8 @@ static struct {
 	unsigned long inject_req;
 	int inject_err, inject_skip;
 	uint32_t range_count;
+	uint64_t ranges[8][2]; /* fake_set_ranges(); used when nranges > 0 */
+	uint32_t nranges;
 	uint8_t read_data[1024]; /* what the next read of an event descriptor returns */
 	size_t read_len;
 	int no_hugetlb;
@@ -84,6 +86,13 @@ void fake_set_hugetlb(int available)
 void fake_set_range_count(uint32_t n)
 {
 	K.range_count = n;
+	K.nranges = 0;
+}
+
+void fake_set_ranges(const uint64_t (*r)[2], uint32_t n)
+{
+	memcpy(K.ranges, r, n * sizeof(*r));
+	K.nranges = n;
 }
 
 static unsigned long calls;
@@ -412,15 +421,17 @@ static int iommu_ioctl(unsigned long req, void *arg)
 
 		if (!is_ioas(c->ioas_id))
 			return -ENOENT;
-		if (c->num_iovas < K.range_count) {
-			c->num_iovas = K.range_count;
+		uint32_t n = K.nranges ? K.nranges : K.range_count;
+
+		if (c->num_iovas < n) {
+			c->num_iovas = n;
 			return -EMSGSIZE;
 		}
-		for (uint32_t i = 0; i < K.range_count; i++) {
-			r[i].start = (uint64_t)i << 32;
-			r[i].last = ((uint64_t)i << 32) + 0xffffffffull;
+		for (uint32_t i = 0; i < n; i++) {
+			r[i].start = K.nranges ? K.ranges[i][0] : (uint64_t)i << 32;
+			r[i].last = K.nranges ? K.ranges[i][1] : ((uint64_t)i << 32) + 0xffffffffull;
 		}
-		c->num_iovas = K.range_count;
+		c->num_iovas = n;
 		c->out_iova_alignment = 4096;
 		return 0;
 	}

@@ -30,8 +30,12 @@ int fake_object_count(void);
 /* The next read of an event descriptor (fault queue, vEVENTQ) returns
  * these bytes. */
 void fake_set_read_data(const void *data, size_t len);
-/* The next IOVA_RANGES answer reports this many ranges (default 1). */
+/* IOVA_RANGES answers report this many ranges (default 1): [0, 4 GiB),
+ * [4 GiB, 8 GiB)... */
 void fake_set_range_count(uint32_t n);
+/* IOVA_RANGES answers report these n ranges ({start, last}, at most 8)
+ * until fake_set_range_count(). */
+void fake_set_ranges(const uint64_t (*r)[2], uint32_t n);
 
 /* vhost-vdpa: behave like a kernel without the vDPA series (no
  * VHOST_BACKEND_F_IOMMUFD; unknown ioctls fail with ENOBUFS as vhost-vdpa's

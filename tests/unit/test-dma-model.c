@@ -2,15 +2,19 @@
 /*
  * The IOVA allocator and the translation tree under 100,000 randomized
  * operations each, checked after every step against simple reference
- * models: an array of units for the allocator, an array of ranges for the
- * tree (whose structure is also checked: sorted keys, separators equal to
- * the first key below them, padding, node sizes, and that the hint table
- * names only leaves in the tree and answers most lookups by itself).
+ * models: an array of units for the allocator (at two scales, so that every
+ * alignment class is used, and alignments between the classes too), an
+ * array of ranges for the tree (whose structure is also checked: sorted
+ * keys, separators equal to the first key below them, padding, node sizes,
+ * and that the hint table names only leaves in the tree and answers most
+ * lookups by itself). The allocator also runs out of memory at every
+ * allocation it makes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,7 +26,6 @@
 #include "xtree.h"
 
 #define OPS 100000
-#define U 4096ull /* allocator unit */
 
 static uint64_t rnd(uint64_t *s)
 {
@@ -35,45 +38,80 @@ static uint64_t rnd(uint64_t *s)
 /* ---------------- allocator ---------------- */
 
 #define SPACE 2048 /* units */
+#define U 4096ull  /* unit of the tests that have a fixed one */
 
-/* per unit: usable (in a range) and allocated */
+static const unsigned int shifts[IOVA_ALLOC_CLASSES] = IOVA_ALLOC_CLASS_SHIFTS;
+
+/* The model: per unit, usable (inside a range) and taken (allocated or
+ * reserved; stays so outside the ranges). Bytes per unit: unit. */
+static uint64_t unit;
 static unsigned char usable[SPACE], taken[SPACE];
 
-struct hole_check {
-	uint64_t at; /* next unit expected to be examined */
-	int holes;
+static bool free_unit(uint64_t u)
+{
+	return usable[u] && !taken[u];
+}
+
+static bool taken_outside(uint64_t u)
+{
+	return taken[u] && !usable[u];
+}
+
+/* The maximal runs of free units (the holes: model ranges never touch) and
+ * of taken units outside the ranges, in order; set by check_alloc(). */
+static uint64_t run_f[SPACE], run_l[SPACE], out_f[SPACE], out_l[SPACE];
+static size_t nruns, nouts;
+
+static void model_runs(void)
+{
+	nruns = nouts = 0;
+	for (uint64_t u = 0; u < SPACE; u++) {
+		if (free_unit(u)) {
+			if (!nruns || run_l[nruns - 1] != u - 1 || !u)
+				run_f[nruns++] = u;
+			run_l[nruns - 1] = u;
+		} else if (taken_outside(u)) {
+			if (!nouts || out_l[nouts - 1] != u - 1 || !u)
+				out_f[nouts++] = u;
+			out_l[nouts - 1] = u;
+		}
+	}
+}
+
+struct run_check {
+	const uint64_t *f, *l;
+	size_t n, i;
 };
 
-/* Every hole is a maximal run of usable free units, in order. */
-static int check_hole(uint64_t first, uint64_t last, void *data)
+static int check_run(uint64_t first, uint64_t last, void *data)
 {
-	struct hole_check *c = data;
-	uint64_t f = first / U, l = last / U;
+	struct run_check *c = data;
 
-	assert_int_equal(first % U, 0);
-	assert_int_equal((last + 1) % U, 0);
-	assert_true(l < SPACE);
-	for (uint64_t i = c->at; i < f; i++)
-		assert_false(usable[i] && !taken[i]);
-	for (uint64_t i = f; i <= l; i++)
-		assert_true(usable[i] && !taken[i]);
-	/* maximal: the neighbours are not free (both are separate holes only
-	 * if a range boundary lies between them) */
-	c->at = l + 1;
-	c->holes++;
+	assert_true(c->i < c->n);
+	assert_int_equal(first, c->f[c->i] * unit);
+	assert_int_equal(last, (c->l[c->i] + 1) * unit - 1);
+	c->i++;
 	return 0;
 }
 
+/* The walks report exactly the model's runs. */
 static void check_alloc(const struct iova_alloc *a)
 {
-	struct hole_check c = { 0, 0 };
+	struct run_check h = { run_f, run_l, 0, 0 }, o = { out_f, out_l, 0, 0 };
 
-	iova_alloc_walk(a, check_hole, &c);
-	for (uint64_t i = c.at; i < SPACE; i++)
-		assert_false(usable[i] && !taken[i]);
-	assert_int_equal((size_t)c.holes, a->holes);
+	model_runs();
+	h.n = nruns;
+	o.n = nouts;
+	iova_alloc_walk(a, check_run, &h);
+	iova_alloc_walk_outside(a, check_run, &o);
+	assert_int_equal(h.i, nruns);
+	assert_int_equal(o.i, nouts);
+	assert_int_equal(a->holes, nruns);
+	assert_int_equal(a->outside, nouts);
 }
 
+/* New ranges: a few with gaps between them, or (one time in four) the
+ * whole space, which brings back what earlier changes cut off. */
 static void set_ranges(struct iova_alloc *a, uint64_t *seed)
 {
 	struct iommufd_iova_range r[4];
@@ -81,6 +119,8 @@ static void set_ranges(struct iova_alloc *a, uint64_t *seed)
 	uint64_t at = 0;
 	int k = 0;
 
+	if (rnd(seed) % 4 == 0)
+		n = 0;
 	for (int i = 0; i < n; i++) {
 		uint64_t s = at + rnd(seed) % 64, l = s + 64 + rnd(seed) % (SPACE / n);
 
@@ -88,33 +128,104 @@ static void set_ranges(struct iova_alloc *a, uint64_t *seed)
 			l = SPACE - 1;
 		if (s > l)
 			break;
-		r[k].start = s * U;
-		r[k].last = (l + 1) * U - 1;
+		r[k].start = s * unit;
+		r[k].last = (l + 1) * unit - 1;
 		k++;
 		at = l + 2;
 		if (at >= SPACE)
 			break;
 	}
+	if (n == 0) {
+		r[0].start = 0;
+		r[0].last = SPACE * unit - 1;
+		k = 1;
+	}
 	assert_int_equal(iova_alloc_set_ranges(a, r, (size_t)k), 0);
 	memset(usable, 0, sizeof(usable));
 	for (int i = 0; i < k; i++)
-		for (uint64_t u = r[i].start / U; u <= r[i].last / U; u++)
+		for (uint64_t u = r[i].start / unit; u <= r[i].last / unit; u++)
 			usable[u] = 1;
-	/* allocations outside the new ranges are forgotten */
-	for (int i = 0; i < SPACE; i++)
-		if (!usable[i])
-			taken[i] = 0;
+	/* taken stays taken, inside the ranges or not */
 }
 
-static void allocator_randomized(void **state)
+/* Bytes that fit in the free run [f, l] (units) at an alignment. */
+static uint64_t run_fit(uint64_t f, uint64_t l, uint64_t align)
+{
+	uint64_t first = f * unit, last = (l + 1) * unit - 1, s = (first + align - 1) & ~(align - 1);
+
+	return s > last ? 0 : last - s + 1;
+}
+
+static uint64_t aligned(uint64_t f, uint64_t align)
+{
+	return (f * unit + align - 1) & ~(align - 1);
+}
+
+/* The lowest free aligned address of len bytes, or -1. */
+static int64_t exact_pick(uint64_t len, uint64_t align)
+{
+	for (size_t i = 0; i < nruns; i++)
+		if (run_fit(run_f[i], run_l[i], align) >= len)
+			return (int64_t)aligned(run_f[i], align);
+	return -1;
+}
+
+/* What iova-alloc.h says the allocator picks, or -1; *how: the index of
+ * the candidate taken, or IOVA_ALLOC_SCAN for the fits-for-sure rule. */
+static int64_t rule_pick(uint64_t len, uint64_t align, int *how)
+{
+	uint64_t cls, next;
+	size_t i, seen = 0;
+	int c = 0;
+
+	while (c + 1 < IOVA_ALLOC_CLASSES && (1ull << shifts[c + 1]) <= align)
+		c++;
+	cls = 1ull << shifts[c];
+	next = c + 1 < IOVA_ALLOC_CLASSES ? 1ull << shifts[c + 1] : 0;
+	for (i = 0; i < nruns; i++) {
+		if (run_fit(run_f[i], run_l[i], cls) < len)
+			continue;
+		if (seen == IOVA_ALLOC_SCAN)
+			break;
+		if (run_fit(run_f[i], run_l[i], align) >= len) {
+			*how = (int)seen;
+			return (int64_t)aligned(run_f[i], align);
+		}
+		seen++;
+	}
+	if (i == nruns)
+		return -1;
+	for (i = 0; i < nruns; i++)
+		if ((next && run_fit(run_f[i], run_l[i], next) >= len) ||
+		    run_fit(run_f[i], run_l[i], cls) >= len + align - cls) {
+			*how = IOVA_ALLOC_SCAN;
+			return (int64_t)aligned(run_f[i], align);
+		}
+	return -1;
+}
+
+static bool is_class(uint64_t align)
+{
+	for (int c = 0; c < IOVA_ALLOC_CLASSES; c++)
+		if (align == 1ull << shifts[c])
+			return true;
+	return false;
+}
+
+struct alloc_stats {
+	int allocs, fails, per_class[IOVA_ALLOC_CLASSES], later, sure, missed, outside_frees;
+};
+
+static void randomized(uint64_t unit_bytes, const uint64_t *aligns, size_t naligns, uint64_t seed,
+		       struct alloc_stats *st)
 {
 	struct iova_alloc a = { 0 };
-	uint64_t seed = 0x1234567887654321ull;
-	int allocs = 0, fails = 0;
 
-	(void)state;
+	unit = unit_bytes;
 	memset(taken, 0, sizeof(taken));
+	memset(st, 0, sizeof(*st));
 	set_ranges(&a, &seed);
+	check_alloc(&a);
 	for (int op = 0; op < OPS; op++) {
 		uint64_t r = rnd(&seed) % 100, len = 1 + rnd(&seed) % 24, iova;
 		uint64_t at = rnd(&seed) % SPACE;
@@ -123,30 +234,37 @@ static void allocator_randomized(void **state)
 		if (r < 2) {
 			set_ranges(&a, &seed);
 		} else if (r < 45) {
-			uint64_t align = 1ull << (rnd(&seed) % 5);
-			bool fit = false;
+			uint64_t align = aligns[rnd(&seed) % naligns];
+			int64_t want, exact;
+			int how = -1;
 
-			rc = iova_alloc_alloc(&a, len * U, align * U, &iova);
-			/* the model: is there any aligned run of free usable units? */
-			for (uint64_t s = 0; s + len <= SPACE && !fit; s += align) {
-				bool ok = true;
-
-				for (uint64_t i = s; i < s + len && ok; i++)
-					ok = usable[i] && !taken[i];
-				fit = ok;
-			}
-			if (rc == 0) {
-				assert_int_equal(iova % (align * U), 0);
-				for (uint64_t i = iova / U; i < iova / U + len; i++) {
-					assert_true(i < SPACE && usable[i] && !taken[i]);
-					taken[i] = 1;
-				}
-				allocs++;
-			} else {
+			want = rule_pick(len * unit, align, &how);
+			exact = exact_pick(len * unit, align);
+			rc = iova_alloc_alloc(&a, len * unit, align, &iova);
+			if (want < 0) {
 				assert_int_equal(rc, -ENOSPC);
-				assert_false(fit);
-				fails++;
+				st->fails++;
+				if (exact >= 0)
+					st->missed++;
+			} else {
+				assert_int_equal(rc, 0);
+				assert_int_equal(iova, (uint64_t)want);
+				for (uint64_t i = iova / unit; i < iova / unit + len; i++)
+					taken[i] = 1;
+				st->allocs++;
+				if (how > 0 && how < IOVA_ALLOC_SCAN)
+					st->later++;
+				if (how == IOVA_ALLOC_SCAN)
+					st->sure++;
 			}
+			/* the rule is never better than first fit; it is first fit
+			 * for a class, and when the holes are aligned anyway */
+			assert_true(want < 0 || (exact >= 0 && want >= exact));
+			if (is_class(align) || align <= unit)
+				assert_true(want == exact);
+			for (int c = 0; c < IOVA_ALLOC_CLASSES; c++)
+				if (rc == 0 && align == 1ull << shifts[c])
+					st->per_class[c]++;
 		} else if (r < 60) {
 			bool in = at + len <= SPACE, free = true;
 
@@ -154,7 +272,7 @@ static void allocator_randomized(void **state)
 				in = in && usable[i];
 				free = free && !taken[i];
 			}
-			rc = iova_alloc_reserve(&a, at * U, len * U);
+			rc = iova_alloc_reserve(&a, at * unit, len * unit);
 			if (!in)
 				assert_int_equal(rc, -ERANGE);
 			else if (!free)
@@ -165,8 +283,9 @@ static void allocator_randomized(void **state)
 				for (uint64_t i = at; i < at + len; i++)
 					taken[i] = 1;
 		} else {
-			/* free: usually a run that is taken, sometimes anything */
-			bool any_free = false;
+			/* free: usually a run that is taken (inside the ranges or
+			 * not), sometimes anything */
+			bool any_free = false, outside = false;
 
 			if (r < 95) {
 				uint64_t s = at;
@@ -180,20 +299,51 @@ static void allocator_randomized(void **state)
 				while (at + len < SPACE && taken[at + len] && len < 24)
 					len++;
 			}
-			for (uint64_t i = at; i < at + len && i < SPACE; i++)
-				any_free = any_free || (usable[i] && !taken[i]);
 			if (at + len > SPACE)
 				len = SPACE - at;
-			rc = iova_alloc_free(&a, at * U, len * U);
+			for (uint64_t i = at; i < at + len; i++) {
+				any_free = any_free || free_unit(i);
+				outside = outside || taken_outside(i);
+			}
+			if (r % 2)
+				assert_int_equal(iova_alloc_prepare_free(&a, at * unit, len * unit), any_free ? -ENOENT : 0);
+			rc = iova_alloc_free(&a, at * unit, len * unit);
 			assert_int_equal(rc, any_free ? -ENOENT : 0);
-			if (rc == 0)
+			if (rc == 0) {
 				for (uint64_t i = at; i < at + len; i++)
 					taken[i] = 0;
+				st->outside_frees += outside;
+			}
 		}
 		check_alloc(&a);
 	}
-	assert_true(allocs > 1000 && fails > 10);
 	iova_alloc_destroy(&a);
+}
+
+static void allocator_randomized(void **state)
+{
+	/* 4 KiB units: classes 1, 64 KiB and 2 MiB, alignments between them
+	 * on holes that are not aligned to them */
+	static const uint64_t small[] = { 1, 4096, 8192, 16384, 32768, 65536, 1 << 17, 1 << 18, 2 << 20, 4 << 20 };
+	/* 1 MiB units (2 GiB): classes 2 MiB and 1 GiB, and beyond */
+	static const uint64_t large[] = { 1 << 20, 2 << 20, 4 << 20, 64 << 20, 1 << 30, 2ull << 30 };
+	struct alloc_stats st;
+
+	(void)state;
+	randomized(4096, small, sizeof(small) / sizeof(small[0]), 0x1234567887654321ull, &st);
+	print_message("# 4 KiB units: %d allocations (class 1: %d, 64K: %d, 2M: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
+		      st.allocs, st.per_class[0], st.per_class[1], st.per_class[2], st.fails, st.later, st.sure,
+		      st.missed, st.outside_frees);
+	assert_true(st.allocs > 1000 && st.fails > 10);
+	assert_true(st.per_class[0] > 100 && st.per_class[1] > 100 && st.per_class[2] > 10);
+	assert_true(st.later > 10 && st.sure > 10 && st.outside_frees > 10);
+	randomized(1 << 20, large, sizeof(large) / sizeof(large[0]), 0x0badcafe5eed1234ull, &st);
+	print_message("# 1 MiB units: %d allocations (2M: %d, 1G: %d), %d ENOSPC, %d at a later candidate, %d fits for sure, %d missed, %d frees outside\n",
+		      st.allocs, st.per_class[2], st.per_class[3], st.fails, st.later, st.sure, st.missed,
+		      st.outside_frees);
+	assert_true(st.allocs > 1000 && st.fails > 10);
+	assert_true(st.per_class[2] > 100 && st.per_class[3] > 10);
+	assert_true(st.outside_frees > 10);
 }
 
 static void allocator_edges(void **state)
@@ -217,9 +367,20 @@ static void allocator_edges(void **state)
 	assert_int_equal(iova_alloc_alloc(&a, 0, U, &iova), -EINVAL);
 	assert_int_equal(iova_alloc_alloc(&a, U, 3, &iova), -EINVAL);
 	assert_int_equal(iova_alloc_reserve(&a, UINT64_MAX, 2), -EINVAL);
+	assert_int_equal(iova_alloc_free(&a, UINT64_MAX, 2), -EINVAL);
+	assert_int_equal(iova_alloc_prepare_free(&a, 0, 0), -EINVAL);
 	assert_true(iova_alloc_is_free(&a, U, U));
 	assert_false(iova_alloc_is_free(&a, 0, U));
-	/* only an exact fit exists: found by the second search */
+	/* a hole of 2^64 bytes: its fits saturate */
+	iova_alloc_destroy(&a);
+	assert_int_equal(iova_alloc_set_ranges(&a, &full, 1), 0);
+	assert_int_equal(a.root->fit[0], UINT64_MAX);
+	assert_int_equal(iova_alloc_alloc(&a, UINT64_MAX, 1, &iova), 0);
+	assert_int_equal(iova, 0);
+	assert_int_equal(a.holes, 1); /* the last byte */
+	assert_int_equal(iova_alloc_free(&a, 0, UINT64_MAX), 0);
+	assert_int_equal(a.holes, 1);
+	/* only an exact fit exists */
 	iova_alloc_destroy(&a);
 	full = (struct iommufd_iova_range){ U, 3 * U - 1 };
 	assert_int_equal(iova_alloc_set_ranges(&a, &full, 1), 0);
@@ -229,6 +390,268 @@ static void allocator_edges(void **state)
 	iova_alloc_destroy(&a);
 }
 
+/* Byte-granular holes: an alignment between classes takes the first of
+ * the first IOVA_ALLOC_SCAN candidates that fits, else the first hole where
+ * it fits for sure, and may then miss a hole (as iova-alloc.h says). */
+static void allocator_between_classes(void **state)
+{
+	struct iova_alloc a = { 0 };
+	struct iommufd_iova_range r = { 0, (1ull << 40) - 1 };
+	uint64_t iova;
+
+	(void)state;
+	assert_int_equal(iova_alloc_set_ranges(&a, &r, 1), 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0, 1ull << 40), 0);
+	/* 8 KiB holes 1 byte past an 8 KiB boundary: candidates for 4 KiB
+	 * (class 0: it fits at alignment 1), but not at 8 KiB */
+	for (uint64_t i = 0; i <= IOVA_ALLOC_SCAN; i++)
+		assert_int_equal(iova_alloc_free(&a, 0x10000 * i + 1, 0x2000), 0);
+	/* 4 KiB at 8 KiB fits here only thanks to where it starts */
+	assert_int_equal(iova_alloc_free(&a, 0x102000, 0x1000), 0);
+	/* and here for sure: 12 KiB >= 4 KiB + 8 KiB - 1 */
+	assert_int_equal(iova_alloc_free(&a, 0x200001, 0x3000), 0);
+	/* beyond the scanned candidates: the first that fits for sure */
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x2000, &iova), 0);
+	assert_int_equal(iova, 0x202000);
+	/* only the one that fits by position is left: missed */
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x2000, &iova), -ENOSPC);
+	assert_true(iova_alloc_is_free(&a, 0x102000, 0x1000));
+	/* a class (alignment 1, 64 KiB) is exact */
+	assert_int_equal(iova_alloc_alloc(&a, 0x2000, 1, &iova), 0);
+	assert_int_equal(iova, 1);
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x10000, &iova), -ENOSPC);
+	assert_int_equal(iova_alloc_free(&a, 0x300000, 0x1000), 0);
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x10000, &iova), 0);
+	assert_int_equal(iova, 0x300000);
+	/* the scan finds a later candidate: free an aligned hole early on */
+	assert_int_equal(iova_alloc_free(&a, 0x22001, 0x1000), 0); /* joins [0x20001, 0x22000] */
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x2000, &iova), 0);
+	assert_int_equal(iova, 0x22000);
+	iova_alloc_destroy(&a);
+}
+
+/* What is taken stays taken when the ranges shrink and widen again. */
+static void allocator_range_changes(void **state)
+{
+	struct iova_alloc a = { 0 };
+	struct iommufd_iova_range wide = { 0x100000, 0x1fffffff }, narrow[2] = { { 0x100000, 0xfffffff }, { 0x18000000, 0x1fffffff } };
+	uint64_t iova, x;
+
+	(void)state;
+	unit = U;
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x10000000, 0x10000), 0);   /* falls out */
+	assert_int_equal(iova_alloc_reserve(&a, 0x17ff0000, 0x20000), 0);   /* half out */
+	assert_int_equal(iova_alloc_reserve(&a, 0x14000000, 0x1000000), 0); /* falls out */
+	assert_int_equal(iova_alloc_alloc(&a, 0x100000, 0x100000, &x), 0);
+	assert_int_equal(x, 0x100000);
+	assert_int_equal(iova_alloc_set_ranges(&a, narrow, 2), 0);
+	assert_int_equal(a.outside, 3);
+	/* the part inside is still taken */
+	assert_int_equal(iova_alloc_reserve(&a, 0x18000000, 0x1000), -EEXIST);
+	/* free one while it is outside: gone from the outside runs */
+	assert_int_equal(iova_alloc_free(&a, 0x14000000, 0x1000000), 0);
+	assert_int_equal(a.outside, 2);
+	/* a free of nothing taken out there changes nothing */
+	assert_int_equal(iova_alloc_free(&a, 0x12000000, 0x1000), 0);
+	assert_int_equal(a.outside, 2);
+	/* cut an outside run in two */
+	assert_int_equal(iova_alloc_free(&a, 0x10004000, 0x1000), 0);
+	assert_int_equal(a.outside, 3);
+	/* widen again: still taken, and no allocation gets them */
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(a.outside, 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x10000000, 0x1000), -EEXIST);
+	assert_int_equal(iova_alloc_reserve(&a, 0x17ff0000, 0x1000), -EEXIST);
+	assert_int_equal(iova_alloc_reserve(&a, 0x10004000, 0x1000), 0); /* was freed */
+	assert_int_equal(iova_alloc_free(&a, 0x10004000, 0x1000), 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x14000000, 0x1000000), 0); /* was freed */
+	assert_int_equal(iova_alloc_free(&a, 0x14000000, 0x1000000), 0);
+	for (int i = 0; i < 400; i++) {
+		assert_int_equal(iova_alloc_alloc(&a, 0x100000, 0x1000, &iova), 0);
+		assert_true(iova + 0x100000 <= 0x10000000 || iova >= 0x10010000);
+		assert_true(iova + 0x100000 <= 0x17ff0000 || iova >= 0x18010000);
+	}
+	assert_false(iova_alloc_is_free(&a, 0x10000000, 0x1000));
+	assert_int_equal(iova_alloc_free(&a, 0x10000000, 0x4000), 0);
+	assert_int_equal(iova_alloc_free(&a, 0x10005000, 0xb000), 0);
+	assert_int_equal(iova_alloc_free(&a, 0x10004000, 0x1000), -ENOENT);
+	assert_int_equal(iova_alloc_free(&a, 0x17ff0000, 0x20000), 0);
+	/* no ranges at all: everything taken is outside, nothing is free */
+	assert_int_equal(iova_alloc_set_ranges(&a, NULL, 0), 0);
+	assert_int_equal(a.holes, 0);
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x1000, &iova), -ENOSPC);
+	assert_int_equal(iova_alloc_reserve(&a, 0x100000, 0x1000), -ERANGE);
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(iova_alloc_reserve(&a, x, 0x1000), -EEXIST);
+	iova_alloc_destroy(&a);
+}
+
+/* ---- out of memory: every allocation the allocator makes fails in turn ---- */
+
+void *__real_malloc(size_t n);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_realloc(void *p, size_t n);
+static int fail_in; /* fail the fail_in-th allocation from now; 0: none */
+static int fail_seen;
+
+void *__wrap_malloc(size_t n)
+{
+	if (fail_in && --fail_in == 0) {
+		fail_seen = 1;
+		return NULL;
+	}
+	return __real_malloc(n);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (fail_in && --fail_in == 0) {
+		fail_seen = 1;
+		return NULL;
+	}
+	return __real_realloc(p, n);
+}
+
+struct snapshot {
+	uint64_t v[2 * 512];
+	size_t n;
+};
+
+static int snap_one(uint64_t first, uint64_t last, void *data)
+{
+	struct snapshot *s = data;
+
+	assert_true(s->n + 2 <= sizeof(s->v) / sizeof(s->v[0]));
+	s->v[s->n++] = first;
+	s->v[s->n++] = last;
+	return 0;
+}
+
+static void snap(const struct iova_alloc *a, struct snapshot *h, struct snapshot *o)
+{
+	h->n = o->n = 0;
+	iova_alloc_walk(a, snap_one, h);
+	snap_one(UINT64_MAX, a->nranges, h);
+	for (size_t i = 0; i < a->nranges; i++)
+		snap_one(a->ranges[i].start, a->ranges[i].last, h);
+	iova_alloc_walk_outside(a, snap_one, o);
+}
+
+static void drop_spares(struct iova_alloc *a)
+{
+	while (a->spare) {
+		struct hole *n = a->spare;
+
+		a->spare = n->child[0];
+		free(n);
+	}
+	a->nspare = 0;
+}
+
+enum nomem_op { NM_RANGES, NM_ALLOC, NM_RESERVE, NM_FREE, NM_FREE_OUT };
+
+/* Run op with the k-th allocation failing, k = 1, 2, ...: each failure is
+ * -ENOMEM with nothing changed, until the op succeeds. */
+static void nomem_op(struct iova_alloc *a, enum nomem_op op, const struct iommufd_iova_range *r, size_t n,
+		     uint64_t x, uint64_t len)
+{
+	struct snapshot h0, o0, h1, o1;
+	uint64_t iova = 0;
+	int rc, fails = 0;
+
+	for (int k = 1;; k++) {
+		drop_spares(a);
+		snap(a, &h0, &o0);
+		fail_in = k;
+		fail_seen = 0;
+		switch (op) {
+		case NM_RANGES:
+			rc = iova_alloc_set_ranges(a, r, n);
+			break;
+		case NM_ALLOC:
+			rc = iova_alloc_alloc(a, len, 0x1000, &iova);
+			break;
+		case NM_RESERVE:
+			rc = iova_alloc_reserve(a, x, len);
+			break;
+		default:
+			rc = iova_alloc_free(a, x, len);
+			break;
+		}
+		fail_in = 0;
+		if (!fail_seen) {
+			assert_int_equal(rc, 0);
+			break;
+		}
+		assert_int_equal(rc, -ENOMEM);
+		snap(a, &h1, &o1);
+		assert_int_equal(h0.n, h1.n);
+		assert_int_equal(o0.n, o1.n);
+		assert_memory_equal(h0.v, h1.v, h0.n * sizeof(h0.v[0]));
+		assert_memory_equal(o0.v, o1.v, o0.n * sizeof(o0.v[0]));
+		fails++;
+	}
+	assert_true(fails >= 1);
+}
+
+static void allocator_nomem(void **state)
+{
+	static const struct iommufd_iova_range wide = { 0x100000, 0x3fffffff };
+	static const struct iommufd_iova_range narrow[] = { { 0x100000, 0x7ffffff }, { 0x20000000, 0x2fffffff } };
+	struct iova_alloc a = { 0 };
+	uint64_t seed = 42, iova;
+
+	(void)state;
+	nomem_op(&a, NM_RANGES, &wide, 1, 0, 0);
+	for (int i = 0; i < 200; i++) {
+		uint64_t at = 0x100000 + (rnd(&seed) % 0x3ff00) * 0x1000;
+
+		iova_alloc_reserve(&a, at, 0x1000 * (1 + rnd(&seed) % 8));
+	}
+	/* an allocation splitting a hole, a reservation splitting one */
+	assert_int_equal(iova_alloc_reserve(&a, 0x100000, 0x1000), 0);
+	nomem_op(&a, NM_ALLOC, NULL, 0, 0, 0x1000);
+	assert_int_equal(iova_alloc_free(&a, 0x100000, 0x1000), 0);
+	nomem_op(&a, NM_RESERVE, NULL, 0, 0x100000, 0x1000);
+	/* a range change that puts taken space outside */
+	nomem_op(&a, NM_RANGES, narrow, 2, 0, 0);
+	assert_true(a.outside > 10);
+	/* frees that cut an outside run, and that give back two pieces in
+	 * two ranges around one */
+	iova_alloc_destroy(&a);
+	nomem_op(&a, NM_RANGES, &wide, 1, 0, 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x7ff0000, 0x20010000 - 0x7ff0000), 0);
+	nomem_op(&a, NM_RANGES, narrow, 2, 0, 0);
+	assert_int_equal(a.outside, 1);
+	nomem_op(&a, NM_FREE, NULL, 0, 0x9000000, 0x1000000);
+	assert_int_equal(a.outside, 2);
+	nomem_op(&a, NM_FREE, NULL, 0, 0x7ff8000, 0x20008000 - 0x7ff8000);
+	assert_int_equal(a.outside, 0);
+	assert_true(iova_alloc_is_free(&a, 0x7ff8000, 0x8000));
+	assert_true(iova_alloc_is_free(&a, 0x20000000, 0x8000));
+	assert_false(iova_alloc_is_free(&a, 0x7ff0000, 0x1000));
+	assert_false(iova_alloc_is_free(&a, 0x20008000, 0x1000));
+	/* prepared, the same free needs nothing more */
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	assert_int_equal(iova_alloc_reserve(&a, 0x28000000, 0x10000000), 0);
+	assert_int_equal(iova_alloc_set_ranges(&a, narrow, 2), 0);
+	drop_spares(&a);
+	assert_int_equal(iova_alloc_prepare_free(&a, 0x2fff0000, 0x20000), 0);
+	fail_in = 1;
+	assert_int_equal(iova_alloc_free(&a, 0x2fff0000, 0x20000), 0);
+	assert_int_equal(fail_in, 1);
+	fail_in = 0;
+	/* and an allocation is undone without memory */
+	drop_spares(&a);
+	assert_int_equal(iova_alloc_alloc(&a, 0x3000, 0x1000, &iova), 0);
+	fail_in = 1;
+	assert_int_equal(iova_alloc_free(&a, iova, 0x3000), 0);
+	assert_int_equal(fail_in, 1);
+	fail_in = 0;
+	iova_alloc_destroy(&a);
+}
 /* ---------------- translation tree ---------------- */
 
 #define KEYS 40000 /* key space, in units */
@@ -594,6 +1017,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(allocator_randomized),
 		cmocka_unit_test(allocator_edges),
+		cmocka_unit_test(allocator_between_classes),
+		cmocka_unit_test(allocator_range_changes),
+		cmocka_unit_test(allocator_nomem),
 		cmocka_unit_test(tree_randomized),
 		cmocka_unit_test(tree_randomized_hinted),
 		cmocka_unit_test(tree_monotonic),

@@ -3,7 +3,9 @@
  * Lock-free translations racing maps and unmaps. Reader threads translate
  * both ways while a writer maps and unmaps the same addresses (each always
  * at the same fixed IOVA): every answer must be that translation or "not
- * mapped", and replaced tree nodes are freed meanwhile. Built also with
+ * mapped", and replaced tree nodes are freed meanwhile. Threads taking and
+ * returning pool buffers across chunk boundaries, so that chunks are
+ * mapped and given back while the others allocate and free. Built also with
  * ThreadSanitizer (tests/run-all: build-tsan); under ASan a reader touching
  * a freed node would be reported.
  */
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "epoch.h"
@@ -197,12 +200,95 @@ static void stalled_reader_delays_free(void **state)
 	epoch_list_drain(&l);
 }
 
+/* ---- pools: grow and give back under concurrent alloc and free ---- */
+
+#define POOL_THREADS 2
+#define BATCH 700 /* more than a 2 MiB chunk of 4 KiB buffers */
+
+static struct iommufd_dma_pool *pool;
+
+struct pool_stats {
+	uint64_t rounds, bad;
+};
+
+static void *pool_user(void *arg)
+{
+	struct pool_stats *st = arg;
+	uint64_t seed = 0x2545f4914f6cdd1dull ^ (uintptr_t)arg, tag = (uintptr_t)arg;
+	static _Thread_local void *v[BATCH];
+	static _Thread_local uint64_t iova[BATCH];
+
+	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+		int n = 1 + (int)(rnd(&seed) % BATCH);
+
+		for (int i = 0; i < n; i++) {
+			uint64_t out = 0;
+
+			if (iommufd_dma_pool_alloc(pool, &v[i], &iova[i]) < 0) {
+				st->bad++;
+				n = i;
+				break;
+			}
+			*(volatile uint64_t *)v[i] = tag + (uint64_t)i;
+			if (iommufd_dma_translate(dma, v[i], &out, NULL) < 0 || out != iova[i])
+				st->bad++;
+		}
+		for (int i = 0; i < n; i++) {
+			/* nobody else was handed this buffer meanwhile */
+			if (*(volatile uint64_t *)v[i] != tag + (uint64_t)i)
+				st->bad++;
+			if (iommufd_dma_pool_free(pool, v[i]) < 0)
+				st->bad++;
+		}
+		st->rounds++;
+	}
+	return NULL;
+}
+
+static void pool_threads_grow_and_give_back(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct pool_stats st[POOL_THREADS] = { { 0, 0 } };
+	pthread_t tid[POOL_THREADS];
+	unsigned long calls;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_dma_new(ioas, NULL, &dma), 0);
+	assert_int_equal(iommufd_dma_pool_new(dma, NULL, &pool), 0);
+	calls = fake_call_count();
+	atomic_store(&stop, false);
+	for (int t = 0; t < POOL_THREADS; t++)
+		assert_int_equal(pthread_create(&tid[t], NULL, pool_user, &st[t]), 0);
+	usleep(200000);
+	atomic_store(&stop, true);
+	for (int t = 0; t < POOL_THREADS; t++) {
+		pthread_join(tid[t], NULL);
+		assert_int_equal(st[t].bad, 0);
+		assert_true(st[t].rounds > 2);
+	}
+	print_message("# %llu + %llu rounds, %lu system calls\n", (unsigned long long)st[0].rounds,
+		      (unsigned long long)st[1].rounds, fake_call_count() - calls);
+	/* everything is free: one chunk is left */
+	assert_int_equal(fake_mapping_count(), 1);
+	assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
+	assert_int_equal(fake_mapping_count(), 0);
+	assert_int_equal(fake_mem_count(), 0);
+	assert_int_equal(iommufd_dma_destroy(dma), 0);
+	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(translations_race_unmaps),
 		cmocka_unit_test(stalled_reader_delays_free),
 		cmocka_unit_test(translations_race_unmaps_fences),
+		cmocka_unit_test(pool_threads_grow_and_give_back),
 	};
 
 	return cmocka_run_group_tests_name("dma-threads", tests, NULL, NULL);

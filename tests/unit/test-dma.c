@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
  * The DMA API over the fake kernel: mapping, translation both ways,
- * overlaps, the IOVA allocator's API, ranges read again after an attach,
- * buffers and pools; and every kernel call the DMA code makes, made to fail:
- * the call reports the error, out-parameters stay untouched, and nothing
- * leaks or changes (allocator, registry, fake kernel's mappings, memory).
+ * overlaps, the IOVA allocator's API, ranges read again after an attach
+ * (and what was taken staying taken when they narrow and widen again),
+ * buffers and pools (which give back chunks that become free); and every
+ * kernel call the DMA code makes, made to fail: the call reports the error,
+ * out-parameters stay untouched, and nothing leaks or changes (allocator,
+ * registry, fake kernel's mappings, memory).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -292,6 +294,72 @@ static void new_and_ranges(void **state)
 	assert_err(EINVAL, iommufd_dma_refresh_ranges(NULL));
 }
 
+/* An attach that narrows the usable ranges and a detach that widens them
+ * again: what was allocated, reserved or mapped in the part that went away
+ * is still taken when it comes back. */
+static void ranges_keep_taken(void **state)
+{
+	static const uint64_t narrow[][2] = { { 0, 0x3fffffff }, { 0xc0000000, 0xffffffff } };
+	struct env *e = *state;
+	struct iommufd_device *dev;
+	uint64_t a, m = 0x40010000, iova, out;
+
+	assert_int_equal(iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x10000), 0);
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &a), 0);
+	assert_int_equal(a, 0x40000000);
+	assert_int_equal(iommufd_dma_map(e->dma, e->mem, PG, &m, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA), 0);
+	assert_int_equal(iommufd_dma_map(e->dma, e->mem + PG, PG, &iova, IOMMUFD_MAP_READ), 0);
+	assert_int_equal(iova, 0x100000);
+
+	/* the attach takes [1 GiB, 3 GiB) away (read again by itself) */
+	fake_set_ranges(narrow, 2);
+	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
+	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
+	assert_err(EINVAL, iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x10000));
+	assert_msg(e, "[0x100000, 0x3fffffff] [0xc0000000, 0xffffffff]");
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
+	assert_int_equal(iova, 0xc0000000);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
+	/* what lies outside can still be freed and unmapped; a refused
+	 * unmap keeps its IOVA taken */
+	assert_err(EBUSY, iommufd_dma_iova_free(e->dma, m, PG));
+	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
+	assert_err(EBUSY, iommufd_dma_unmap(e->dma, e->mem));
+	assert_int_equal(iommufd_dma_translate(e->dma, e->mem, &out, NULL), 0);
+	assert_int_equal(out, m);
+
+	/* the detach brings it back: all still taken */
+	fake_set_range_count(1);
+	assert_int_equal(iommufd_device_detach(dev), 0);
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80000000, PG));
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, a, PG));
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, m, PG));
+	assert_msg(e, "the mapping of vaddr");
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
+	assert_int_equal(iova, 0xc0000000);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
+
+	/* narrowed again (explicit refresh), given back while outside,
+	 * widened: free now */
+	fake_set_ranges(narrow, 2);
+	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, a, 0x10000), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, 0x80000000, 0x8000), 0); /* half of it */
+	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
+	fake_set_range_count(1);
+	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
+	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
+	assert_int_equal(iova, 0x40000000);
+	assert_int_equal(iommufd_dma_iova_reserve(e->dma, m, PG), 0);
+	assert_int_equal(iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x8000), 0);
+	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80008000, 0x8000));
+	assert_int_equal(iommufd_dma_iova_free(e->dma, 0x80000000, 0x10000), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, m, PG), 0);
+	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
+	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem + PG), 0);
+	iommufd_device_close(dev);
+}
+
 static void ioas_interplay(void **state)
 {
 	struct env *e = *state;
@@ -554,6 +622,106 @@ static void pools(void **state)
 	assert_ptr_equal(pool, (struct iommufd_dma_pool *)SENT);
 }
 
+/* A chunk whose buffers are all free is given back when another one is
+ * wholly free; one is kept, so a boundary costs no system call. */
+static void pool_shrink(void **state)
+{
+	struct env *e = *state;
+	struct iommufd_dma_pool *pool;
+	static void *v[3 * 512], *w[512];
+	unsigned long calls;
+	uint64_t out;
+	void *x, *y;
+
+	assert_int_equal(iommufd_dma_pool_new(e->dma, NULL, &pool), 0);
+	for (int i = 0; i < 3 * 512; i++)
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &v[i], NULL), 0);
+	assert_int_equal(fake_mapping_count(), 3);
+	/* a fourth chunk is mapped once; allocating and freeing at the
+	 * boundary then makes no system call */
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+	assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+	assert_int_equal(fake_mapping_count(), 4);
+	calls = fake_call_count();
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+		assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+	}
+	assert_int_equal(fake_call_count(), calls);
+	/* emptying the first chunk gives it back (a fourth is free): unmapped,
+	 * unregistered, its memory freed */
+	for (int i = 0; i < 511; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, v[i]), 0);
+	assert_int_equal(fake_call_count(), calls);
+	assert_int_equal(iommufd_dma_pool_free(pool, v[511]), 0);
+	assert_int_equal(fake_mapping_count(), 3);
+	assert_int_equal(fake_mem_count(), 3);
+	assert_err(ENOENT, iommufd_dma_translate(e->dma, v[0], &out, NULL));
+	assert_err(EINVAL, iommufd_dma_pool_free(pool, v[5]));
+	assert_msg(e, "not a buffer of this pool");
+	/* the next two as well; the fourth stays */
+	for (int i = 512; i < 3 * 512; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, v[i]), 0);
+	assert_int_equal(fake_mapping_count(), 1);
+	assert_int_equal(fake_mem_count(), 1);
+
+	/* fill the kept chunk, grow a second one and leave it empty */
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &w[i], NULL), 0);
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &y, NULL), 0);
+	assert_int_equal(iommufd_dma_pool_free(pool, y), 0);
+	assert_int_equal(fake_mapping_count(), 2);
+	/* the kernel refuses the unmap of the one that empties: the free
+	 * succeeds, the chunk stays, usable */
+	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, w[i]), 0);
+	assert_msg(e, "IOMMU_IOAS_UNMAP");
+	assert_int_equal(fake_mapping_count(), 2);
+	assert_int_equal(fake_mem_count(), 2);
+	calls = fake_call_count();
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &x, &out), 0);
+	assert_int_equal(fake_call_count(), calls);
+	assert_ptr_equal(x, w[511]); /* from the chunk that stayed (last freed first) */
+	assert_int_equal(iommufd_dma_translate(e->dma, x, &out, NULL), 0);
+	/* emptied again, it goes now (one wholly free chunk is left) */
+	assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+	assert_int_equal(fake_mapping_count(), 1);
+
+	/* munmap fails after the unmap: the chunk goes, its memory leaks
+	 * (logged) */
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &w[i], NULL), 0);
+	assert_int_equal(iommufd_dma_pool_alloc(pool, &y, NULL), 0);
+	assert_int_equal(iommufd_dma_pool_free(pool, y), 0);
+	fake_inject(FAKE_OP_MUNMAP, ENOMEM);
+	for (int i = 0; i < 512; i++)
+		assert_int_equal(iommufd_dma_pool_free(pool, w[i]), 0);
+	assert_int_equal(fake_mapping_count(), 1);
+	assert_int_equal(fake_mem_count(), 2);
+	assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
+	assert_int_equal(fake_mapping_count(), 0);
+	assert_int_equal(fake_mem_count(), 1);
+	fake_release_mem();
+
+	/* chunks of one buffer: each empty one beyond the first goes */
+	{
+		IOMMUFD_OPTS(iommufd_dma_pool_opts, o, .buf_size = 2 << 20);
+		assert_int_equal(iommufd_dma_pool_new(e->dma, &o, &pool), 0);
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &y, NULL), 0);
+		assert_int_equal(fake_mapping_count(), 2);
+		assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+		assert_int_equal(fake_mapping_count(), 2);
+		assert_int_equal(iommufd_dma_pool_free(pool, y), 0);
+		assert_int_equal(fake_mapping_count(), 1);
+		assert_int_equal(iommufd_dma_pool_alloc(pool, &x, NULL), 0);
+		assert_int_equal(iommufd_dma_pool_free(pool, x), 0);
+		assert_int_equal(fake_mapping_count(), 1);
+		assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,10 +730,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kernel_map_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_unmap_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_and_ranges, setup, teardown),
+		cmocka_unit_test_setup_teardown(ranges_keep_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(ioas_interplay, setup, teardown),
 		cmocka_unit_test_setup_teardown(iova_api, setup, teardown),
 		cmocka_unit_test_setup_teardown(buffers, setup, teardown),
 		cmocka_unit_test_setup_teardown(pools, setup, teardown),
+		cmocka_unit_test_setup_teardown(pool_shrink, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dma", tests, NULL, NULL);
