@@ -138,6 +138,15 @@ static void descend(const struct xtree *t, uint64_t x, struct path *p)
 	p->depth = d;
 }
 
+/* Is the node at path level d on the tree's left edge? */
+static bool left_edge(const struct path *p, int d)
+{
+	for (int i = 0; i < d; i++)
+		if (p->idx[i])
+			return false;
+	return true;
+}
+
 /*
  * Entries [lo, hi] of the node at path level d are replaced by r[0..nr);
  * walk up building copies until a single child pointer swap (or the root
@@ -153,7 +162,7 @@ static int propagate(struct xtree *t, struct xtree_txn *tx, const struct path *p
 	for (; d >= 0; d--) {
 		const struct xnode *P = p->n[d];
 
-		if (nr == 1 && lo == hi && r[0]->w[0] == P->w[lo]) {
+		if (nr == 1 && lo == hi && (r[0]->w[0] == P->w[lo] || (lo == 0 && left_edge(p, d)))) {
 			tx->slot_node = (struct xnode *)(uintptr_t)P;
 			tx->slot_idx = lo;
 			tx->top = r[0];

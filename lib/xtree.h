@@ -19,7 +19,13 @@
  *
  * Nodes are allocated at their exact size (no empty slots), one record per
  * range whatever its length; invariant: the key of each inner entry is the
- * first key of that child's subtree, so no range crosses a separator.
+ * first key of that child's subtree, so no range crosses a separator. The
+ * one exception: the first key of an inner node on the tree's left edge
+ * (first child of first child... of the root) may be stale. Searches never
+ * read an inner node's first key, and such a node's first key is the
+ * separator of no node that is not itself a first child; so taking the
+ * smallest key out again and again (buffers freed in the order they were
+ * made) replaces one leaf, not the whole left edge.
  *
  * A tree made with hinted = true also keeps a hint table (struct xdir)
  * once it holds XDIR_MIN_COUNT ranges: the key space is cut into granules
