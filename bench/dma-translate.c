@@ -40,6 +40,7 @@
 #define VA_BASE 0x7f0000000000ull
 #define BATCH 1000000u
 #define NULL_FD 1000
+#define RUNS 3 /* of inserts and unmaps */
 
 /* ---- null kernel: ioctls succeed, memory calls are real ---- */
 
@@ -276,7 +277,10 @@ static double run_lookups(struct iommufd_dma *dma, uint64_t base, uint64_t strid
 	return med;
 }
 
-static void bench_registry(size_t n, uint64_t lookups, int only_lookups)
+/* One run: maps n, (lookups), unmaps; ns per insert and per unmap in
+ * @ins and @unm (averages over the whole run, rebuilds included). @quiet:
+ * time inserts and unmaps only. */
+static void bench_registry(size_t n, uint64_t lookups, int only_lookups, int quiet, double *ins, double *unm)
 {
 	struct iommufd_ctx *ctx;
 	struct iommufd_ioas *ioas;
@@ -311,10 +315,9 @@ static void bench_registry(size_t n, uint64_t lookups, int only_lookups)
 			die(ctx, "map");
 		iovas[order[i]] = iova;
 	}
-	if (!only_lookups)
-		printf("bench=insert n=%zu threads=1 ns_per_op=%.1f\n", n, (double)(now_ns() - t0) / (double)n);
+	*ins = (double)(now_ns() - t0) / (double)n;
 	m1 = mallinfo2();
-	if (!only_lookups)
+	if (!only_lookups && !quiet)
 		printf("bench=memory n=%zu bytes_per_mapping=%.1f\n", n,
 		       (double)((m1.uordblks + m1.hblkhd) - (m0.uordblks + m0.hblkhd)) / (double)n);
 
@@ -325,18 +328,19 @@ static void bench_registry(size_t n, uint64_t lookups, int only_lookups)
 			die(NULL, "IOVAs are not dense");
 	if (only_lookups) {
 		run_lookups(dma, VA_BASE, STRIDE, n, lookups, 0, 1);
-	} else {
+	} else if (!quiet) {
 		for (int t = 1; t <= 2; t++)
 			printf("bench=lookup n=%zu threads=%d ns_per_op=%.1f\n", n, t,
 			       run_lookups(dma, VA_BASE, STRIDE, n, lookups, 0, t));
 		printf("bench=rlookup n=%zu threads=1 ns_per_op=%.1f\n", n,
 		       run_lookups(dma, iovas[order[0]], MAP_LEN, n, lookups, 1, 1));
-
+	}
+	if (!only_lookups) {
 		t0 = now_ns();
 		for (size_t i = 0; i < n; i++)
 			if (iommufd_dma_unmap(dma, (void *)(uintptr_t)(VA_BASE + order[i] * STRIDE)) < 0)
 				die(ctx, "unmap");
-		printf("bench=unmap n=%zu threads=1 ns_per_op=%.1f\n", n, (double)(now_ns() - t0) / (double)n);
+		*unm = (double)(now_ns() - t0) / (double)n;
 	}
 	fflush(stdout);
 	if (iommufd_dma_destroy(dma) < 0 || iommufd_ioas_destroy(ioas) < 0)
@@ -398,11 +402,23 @@ int main(int argc, char **argv)
 	if (argc > i && argv[i][0] != '-')
 		lookups = strtoull(argv[i++], NULL, 0);
 	if (argc > i + 1 && !strcmp(argv[i], "--only-lookups")) {
-		bench_registry(strtoull(argv[i + 1], NULL, 0), lookups, 1);
+		double ins, unm;
+
+		bench_registry(strtoull(argv[i + 1], NULL, 0), lookups, 1, 0, &ins, &unm);
 		return 0;
 	}
-	bench_registry(1000, lookups, 0);
-	bench_registry(100000, lookups, 0);
+	for (size_t n = 1000; n <= 100000; n *= 100) {
+		double ins[RUNS], unm[RUNS];
+
+		/* inserts and unmaps: the median of RUNS whole runs, so that a
+		 * moment of another process on the CPU does not decide it */
+		for (int r = 0; r < RUNS; r++)
+			bench_registry(n, lookups, 0, r > 0, &ins[r], &unm[r]);
+		qsort(ins, RUNS, sizeof(ins[0]), cmp_double);
+		qsort(unm, RUNS, sizeof(unm[0]), cmp_double);
+		printf("bench=insert n=%zu threads=1 ns_per_op=%.1f\n", n, ins[RUNS / 2]);
+		printf("bench=unmap n=%zu threads=1 ns_per_op=%.1f\n", n, unm[RUNS / 2]);
+	}
 	bench_pool(1000, lookups);
 	return 0;
 }
