@@ -766,6 +766,31 @@ static double hint_rate(const struct xtree *t, uint64_t *seed)
 	return (double)hits / tries;
 }
 
+/* Commit the prepared insertion (@len units) or removal (@len 0) of the
+ * range at unit @at, and make the same change in the model. */
+static void model_commit(struct xtree *t, struct xtree_txn *tx, struct epoch_list *retired, uint64_t at,
+			 uint64_t len)
+{
+	uint64_t n = len ? len : m_len[at];
+
+	assert_int_equal(epoch_list_reserve(retired, xtree_txn_retires(tx)), 0);
+	xtree_commit(t, tx, retired);
+	for (uint64_t i = at; i < at + n; i++)
+		m_owner[i] = len ? (int)at : -1;
+	m_len[at] = len;
+	if (len)
+		m_count++;
+	else
+		m_count--;
+}
+
+static void model_reset(void)
+{
+	memset(m_len, 0, sizeof(m_len));
+	memset(m_owner, -1, sizeof(m_owner));
+	m_count = 0;
+}
+
 static void lookup_check(const struct xtree *t, uint64_t x)
 {
 	uint64_t out = 0x5a5a, rem = 0x5a5a;
@@ -793,9 +818,7 @@ static void tree_randomized_run(bool hinted)
 	size_t max_count = 0;
 	int level_seen = 0, rates = 0;
 
-	memset(m_len, 0, sizeof(m_len));
-	memset(m_owner, -1, sizeof(m_owner));
-	m_count = 0;
+	model_reset();
 	for (int op = 0; op < OPS; op++) {
 		uint64_t r = rnd(&seed) % 100, at = rnd(&seed) % KEYS, len = 1 + rnd(&seed) % 4;
 		/* phases: grow to a deep tree, shrink, grow again */
@@ -821,12 +844,7 @@ static void tree_randomized_run(bool hinted)
 				if (rnd(&seed) % 8 == 0) { /* rolled back: nothing changes */
 					xtree_abort(&tx);
 				} else {
-					assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-					xtree_commit(&t, &tx, &retired);
-					m_len[at] = len;
-					for (uint64_t i = at; i < at + len; i++)
-						m_owner[i] = (int)at;
-					m_count++;
+					model_commit(&t, &tx, &retired, at, len);
 				}
 			}
 		} else {
@@ -842,12 +860,7 @@ static void tree_randomized_run(bool hinted)
 				if (rnd(&seed) % 8 == 0) {
 					xtree_abort(&tx);
 				} else {
-					assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-					xtree_commit(&t, &tx, &retired);
-					for (uint64_t i = at; i < at + m_len[at]; i++)
-						m_owner[i] = -1;
-					m_len[at] = 0;
-					m_count--;
+					model_commit(&t, &tx, &retired, at, 0);
 				}
 			}
 		}
@@ -884,12 +897,7 @@ static void tree_randomized_run(bool hinted)
 	for (uint64_t at = 0; at < KEYS; at++)
 		if (m_len[at]) {
 			assert_int_equal(xtree_prepare_remove(&t, &tx, at * KU), 0);
-			assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-			xtree_commit(&t, &tx, &retired);
-			for (uint64_t i = at; i < at + m_len[at]; i++)
-				m_owner[i] = -1;
-			m_len[at] = 0;
-			m_count--;
+			model_commit(&t, &tx, &retired, at, 0);
 		}
 	check_tree(&t);
 	assert_null(t.root);
@@ -923,18 +931,12 @@ static void tree_monotonic(void **state)
 	for (int dir = 0; dir < 2; dir++) {
 		struct xtree t = { .hinted = true };
 
-		memset(m_len, 0, sizeof(m_len));
-		memset(m_owner, -1, sizeof(m_owner));
-		m_count = 0;
+		model_reset();
 		for (uint64_t i = 0; i < KEYS / 2; i++) {
 			uint64_t at = dir ? KEYS - 2 - 2 * i : 2 * i;
 
 			assert_int_equal(xtree_prepare_insert(&t, &tx, at * KU, at * KU * 3 + 7, KU), 0);
-			assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-			xtree_commit(&t, &tx, &retired);
-			m_len[at] = 1;
-			m_owner[at] = (int)at;
-			m_count++;
+			model_commit(&t, &tx, &retired, at, 1);
 			if (retired.count > 256)
 				epoch_reclaim(&retired);
 		}
@@ -947,11 +949,7 @@ static void tree_monotonic(void **state)
 		 * into the space below what is left, routed through them */
 		for (uint64_t at = 0; at < KEYS * 3 / 4; at += 2) {
 			assert_int_equal(xtree_prepare_remove(&t, &tx, at * KU), 0);
-			assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-			xtree_commit(&t, &tx, &retired);
-			m_len[at] = 0;
-			m_owner[at] = -1;
-			m_count--;
+			model_commit(&t, &tx, &retired, at, 0);
 			if (at % 194 == 0)
 				check_tree(&t);
 			if (retired.count > 256)
@@ -963,11 +961,7 @@ static void tree_monotonic(void **state)
 
 			assert_int_equal(rc, m_len[at] ? -EEXIST : 0);
 			if (rc == 0) {
-				assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-				xtree_commit(&t, &tx, &retired);
-				m_len[at] = 1;
-				m_owner[at] = (int)at;
-				m_count++;
+				model_commit(&t, &tx, &retired, at, 1);
 			} else {
 				assert_int_equal(xtree_find_overlap(&t, at * KU, at * KU, &k, &v, &l), 0);
 				assert_int_equal(k, at * KU);
@@ -993,25 +987,15 @@ static void tree_hint_slots(void **state)
 	struct xtree_txn tx;
 
 	(void)state;
-	memset(m_len, 0, sizeof(m_len));
-	memset(m_owner, -1, sizeof(m_owner));
-	m_count = 0;
+	model_reset();
 	for (uint64_t at = 0; at + 1 < KEYS; at += 256) {
 		assert_int_equal(xtree_prepare_insert(&t, &tx, at * KU, at * KU * 3 + 7, 2 * KU), 0);
-		assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-		xtree_commit(&t, &tx, &retired);
-		m_len[at] = 2;
-		m_owner[at] = m_owner[at + 1] = (int)at;
-		m_count++;
+		model_commit(&t, &tx, &retired, at, 2);
 	}
 	assert_non_null(t.dir);
 	for (uint64_t at = 0; m_count > XDIR_MIN_COUNT + 8; at += 256) {
 		assert_int_equal(xtree_prepare_remove(&t, &tx, at * KU), 0);
-		assert_int_equal(epoch_list_reserve(&retired, xtree_txn_retires(&tx)), 0);
-		xtree_commit(&t, &tx, &retired);
-		m_len[at] = 0;
-		m_owner[at] = m_owner[at + 1] = -1;
-		m_count--;
+		model_commit(&t, &tx, &retired, at, 0);
 		check_tree(&t); /* nothing reclaimed yet */
 		lookup_check(&t, at * KU);
 		lookup_check(&t, (at + 256) * KU + 8);
