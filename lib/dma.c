@@ -471,6 +471,12 @@ static int map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64
 	rc = ensure_ranges(dma);
 	if (rc < 0)
 		return rc;
+	if (len & (dma->align - 1))
+		return ctx_fail(dma->ctx, EINVAL,
+				"DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
+				": the IOAS maps whole units of its IOVA alignment 0x%" PRIx64
+				" (the IOMMU's smallest page); round the length up; nothing was mapped",
+				va, len, dma->align);
 	if (xtree_find_overlap(&dma->by_va, va, va + (len - 1), &k, &v, &l) == 0)
 		return ctx_fail(dma->ctx, EEXIST,
 				"DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
@@ -729,6 +735,7 @@ static void mem_put(struct iommufd_dma *dma, struct iommufd_dma_buf *b)
 static int buf_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, struct iommufd_dma_buf **out)
 {
 	struct iommufd_dma_buf *b;
+	uint64_t align;
 	uint32_t mf;
 	int rc;
 
@@ -736,6 +743,14 @@ static int buf_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, str
 		return ctx_fail(dma->ctx, EINVAL, "DMA buffer: unknown flags 0x%" PRIx64, flags & ~(uint64_t)MEM_FLAGS);
 	if (size == 0 || size > (UINT64_MAX >> 2))
 		return ctx_fail(dma->ctx, EINVAL, "DMA buffer: size 0x%" PRIx64 " is 0 or too large", size);
+	/* whole units of the IOVA alignment, which can exceed a CPU page */
+	pthread_mutex_lock(&dma->lock);
+	rc = ensure_ranges(dma);
+	align = dma->align;
+	pthread_mutex_unlock(&dma->lock);
+	if (rc < 0)
+		return rc;
+	size = (size + align - 1) & ~(align - 1);
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return ctx_fail(dma->ctx, ENOMEM, "DMA buffer: out of memory");

@@ -161,7 +161,9 @@ IOMMUFD_API int iommufd_dma_iova_free(struct iommufd_dma *dma, uint64_t iova, ui
  * step is undone.
  * @param dma the context
  * @param vaddr start; page aligned
- * @param len bytes; a multiple of the page size, not 0
+ * @param len bytes, not 0; a multiple of the page size and of the IOAS's
+ *        IOVA alignment (larger than a page when the IOMMU's smallest page
+ *        is; -EINVAL before the kernel is asked otherwise)
  * @param[in,out] iova the IOVA: set on success, read with
  *        IOMMUFD_MAP_FIXED_IOVA; untouched on failure
  * @param flags IOMMUFD_MAP_READ and/or IOMMUFD_MAP_WRITE, optionally
@@ -238,7 +240,8 @@ struct iommufd_dma_buf_opts {
  * advised for transparent hugepages. Smaller buffers use 4 KiB pages; use a
  * pool for many small ones.
  * @param dma the context
- * @param size bytes; rounded up to the page size (2 MiB for hugepages)
+ * @param size bytes; rounded up to the page size (2 MiB for hugepages) and
+ *        to the IOAS's IOVA alignment
  * @param opts options, or NULL
  * @param[out] buf the buffer; untouched on failure
  * @return 0 or a negative errno (as iommufd_dma_map(), or of the

@@ -36,6 +36,7 @@ static struct {
 	uint32_t range_count;
 	uint64_t ranges[8][2]; /* fake_set_ranges(); used when nranges > 0 */
 	uint32_t nranges;
+	uint64_t iova_alignment; /* 0: 4096 */
 	uint8_t read_data[1024]; /* what the next read of an event descriptor returns */
 	size_t read_len;
 	int no_hugetlb;
@@ -93,6 +94,16 @@ void fake_set_ranges(const uint64_t (*r)[2], uint32_t n)
 {
 	memcpy(K.ranges, r, n * sizeof(*r));
 	K.nranges = n;
+}
+
+void fake_set_iova_alignment(uint64_t align)
+{
+	K.iova_alignment = align;
+}
+
+static uint64_t iova_alignment(void)
+{
+	return K.iova_alignment ? K.iova_alignment : 4096;
 }
 
 static unsigned long calls;
@@ -239,6 +250,10 @@ static int do_map(uint32_t ioas, uint32_t flags, uint64_t len, uint64_t *iova)
 		return -EINVAL;
 	if (flags & ~7u)
 		return -EOPNOTSUPP;
+	if (len & (iova_alignment() - 1))
+		return -EINVAL;
+	if ((flags & UAPI_IOMMU_IOAS_MAP_FIXED_IOVA) && (*iova & (iova_alignment() - 1)))
+		return -EINVAL;
 	if (!(flags & UAPI_IOMMU_IOAS_MAP_FIXED_IOVA)) {
 		uint64_t a = 0x100000;
 
@@ -432,7 +447,7 @@ static int iommu_ioctl(unsigned long req, void *arg)
 			r[i].last = K.nranges ? K.ranges[i][1] : ((uint64_t)i << 32) + 0xffffffffull;
 		}
 		c->num_iovas = n;
-		c->out_iova_alignment = 4096;
+		c->out_iova_alignment = iova_alignment();
 		return 0;
 	}
 	case UAPI_IOMMU_IOAS_ALLOW_IOVAS: {

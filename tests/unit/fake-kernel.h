@@ -36,6 +36,10 @@ void fake_set_range_count(uint32_t n);
 /* IOVA_RANGES answers report these n ranges ({start, last}, at most 8)
  * until fake_set_range_count(). */
 void fake_set_ranges(const uint64_t (*r)[2], uint32_t n);
+/* IOVA_RANGES answers report this IOVA alignment (default 4096), and maps
+ * whose IOVA or length is not a multiple of it fail with EINVAL, as in the
+ * kernel (an IOMMU whose smallest page is larger than the CPU's). */
+void fake_set_iova_alignment(uint64_t align);
 
 /* vhost-vdpa: behave like a kernel without the vDPA series (no
  * VHOST_BACKEND_F_IOMMUFD; unknown ioctls fail with ENOBUFS as vhost-vdpa's

@@ -175,6 +175,35 @@ static void identity(void **state)
 	munmap(low, 2 * PG);
 }
 
+/* An IOMMU whose smallest page is 64 KiB: maps must be whole units of the
+ * IOVA alignment (refused before the kernel otherwise), and buffers are
+ * rounded up to them. */
+static void large_iova_alignment(void **state)
+{
+	struct env *e = *state;
+	struct iommufd_dma_buf *buf;
+	uint64_t iova = SENT, out;
+	unsigned long calls;
+
+	fake_set_iova_alignment(0x10000);
+	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
+	calls = fake_call_count();
+	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ));
+	assert_msg(e, "IOVA alignment 0x10000");
+	assert_int_equal(iova, SENT);
+	assert_int_equal(fake_call_count(), calls); /* the kernel was not asked */
+	assert_int_equal(fake_mapping_count(), 0);
+	assert_int_equal(iommufd_dma_map(e->dma, e->mem, 0x10000, &iova, IOMMUFD_MAP_READ), 0);
+	assert_int_equal(iova % 0x10000, 0);
+	assert_int_equal(iommufd_dma_translate(e->dma, e->mem + 0xfff8, &out, NULL), 0);
+	assert_int_equal(out, iova + 0xfff8);
+	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
+	assert_int_equal(iommufd_dma_buf_alloc(e->dma, PG, NULL, &buf), 0);
+	assert_int_equal(iommufd_dma_buf_get_size(buf), 0x10000);
+	assert_int_equal(iommufd_dma_buf_get_iova(buf) % 0x10000, 0);
+	assert_int_equal(iommufd_dma_buf_free(buf), 0);
+}
+
 static void kernel_map_fails(void **state)
 {
 	static const int errs[] = { ENOMEM, EFAULT, EPERM, EINVAL, EEXIST, ENOSPC, EOVERFLOW };
@@ -727,6 +756,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(map_translate_unmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(large_iova_alignment, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_map_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_unmap_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_and_ranges, setup, teardown),
