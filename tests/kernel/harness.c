@@ -38,18 +38,8 @@ static int mock_cmd(struct iommufd_ctx *ctx, struct mock_cmd *cmd)
 int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id, uint32_t *hwpt_id,
 		uint32_t *idev_id)
 {
-	struct mock_cmd cmd = { .op = MOCK_OP_MOCK_DOMAIN, .id = pt_id };
-	int rc = mock_cmd(ctx, &cmd);
-
-	if (rc)
-		return rc;
-	if (stdev_id)
-		*stdev_id = cmd.mock_domain.out_stdev_id;
-	if (hwpt_id)
-		*hwpt_id = cmd.mock_domain.out_hwpt_id;
-	if (idev_id)
-		*idev_id = cmd.mock_domain.out_idev_id;
-	return 0;
+	/* the kernel treats both ops alike, with no device flags here */
+	return mock_domain_flags(ctx, pt_id, 0, stdev_id, hwpt_id, idev_id);
 }
 
 int mock_domain_flags(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t dev_flags,
