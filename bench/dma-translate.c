@@ -32,8 +32,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "private.h"
-#include "uapi.h"
+#include <iommufd/iommufd.h>
+
+#include "base/sys.h"
+#include "base/uapi.h"
+#include "core/ctx.h"
 
 #define MAP_LEN (64u << 10)
 #define STRIDE (128u << 10)

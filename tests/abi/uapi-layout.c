@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
- * lib/uapi.h against the test kernel's own headers (`make headers`): the size
+ * lib/base/uapi.h against the test kernel's own headers (`make headers`): the size
  * of every struct, the offset and size of every field, and every ioctl
  * number and flag we define. One TAP line per struct.
  */
@@ -11,7 +11,7 @@
 #include <linux/vhost.h>
 #include <linux/vdpa.h>
 
-#include "uapi.h"
+#include "base/uapi.h"
 
 static int n, failed;
 static const char *cur;

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "base/uapi.h"
 #include "fake-kernel.h"
-#include "uapi.h"
 
 #define MAX_FDS 64
 #define MAX_OBJ 64

@@ -9,7 +9,10 @@
 
 #include <stdint.h>
 
-#include "private.h"
+#include <iommufd/iommufd.h>
+
+#include "base/sys.h"
+#include "core/ctx.h"
 
 extern const struct iommufd_sys_ops fake_sys;
 

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "private.h"
+#include <iommufd/iommufd.h>
+
+#include "host/diag.h"
 
 static const char *const members[] = { "0000:00:05.0", "0000:00:05.1" };
 

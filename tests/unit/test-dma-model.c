@@ -21,9 +21,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "epoch.h"
-#include "iova-alloc.h"
-#include "xtree.h"
+#include "dma/epoch.h"
+#include "dma/iova-alloc.h"
+#include "dma/xtree.h"
 
 #define OPS 100000
 

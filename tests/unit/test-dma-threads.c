@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "epoch.h"
+#include "dma/epoch.h"
 #include "fake-kernel.h"
 
 #define PG 4096ull

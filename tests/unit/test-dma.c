@@ -19,8 +19,8 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
+#include "base/uapi.h"
 #include "fake-kernel.h"
-#include "uapi.h"
 
 #define PG 4096ull
 #define SENT 0x5a5a5a5a5a5a5a5aull

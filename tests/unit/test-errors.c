@@ -15,8 +15,8 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
+#include "base/uapi.h"
 #include "fake-kernel.h"
-#include "uapi.h"
 
 #define SENTINEL 0x5a5a5a5a5a5a5a5aull
 

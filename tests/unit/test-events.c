@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/uapi.h"
 #include "fake-kernel.h"
-#include "uapi.h"
 
 struct rec {
 	uint8_t bytes[512];

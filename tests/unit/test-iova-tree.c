@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/iova-tree.h"
 #include "fake-kernel.h"
-#include "iova-tree.h"
 
 #define SPACE 512 /* model address space, in units */
 

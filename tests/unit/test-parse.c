@@ -12,8 +12,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/pciaddr.h"
+#include "base/uapi.h"
 #include "fake-kernel.h"
-#include "uapi.h"
+#include "host/sysfs.h"
 
 static void pci_addresses(void **state)
 {
@@ -35,15 +37,15 @@ static void pci_addresses(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		assert_int_equal(pci_addr_normalize(good[i].in, out), 0);
+		assert_int_equal(pciaddr_normalize(good[i].in, out), 0);
 		assert_string_equal(out, good[i].out);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (pci_addr_normalize(bad[i], out) != -EINVAL)
+		if (pciaddr_normalize(bad[i], out) != -EINVAL)
 			print_error("accepted \"%s\"\n", bad[i]);
-		assert_int_equal(pci_addr_normalize(bad[i], out), -EINVAL);
+		assert_int_equal(pciaddr_normalize(bad[i], out), -EINVAL);
 	}
-	assert_int_equal(pci_addr_normalize(NULL, out), -EINVAL);
+	assert_int_equal(pciaddr_normalize(NULL, out), -EINVAL);
 }
 
 /* A newer caller's opts struct: our fields plus one we do not know. */

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "private.h"
+#include <iommufd/iommufd.h>
+
+#include "base/sys.h"
 
 #define DEV "/sys/bus/pci/devices/"
 #define DRV "/sys/bus/pci/drivers/"
@@ -189,14 +191,14 @@ static int setup(void **state)
 {
 	(void)state;
 	model_reset();
-	host_sys = &model_sys;
+	sys_host = &model_sys;
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	host_sys = &iommufd_sys_real;
+	sys_host = &iommufd_sys_real;
 	return 0;
 }
 

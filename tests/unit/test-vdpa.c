@@ -14,8 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "base/uapi.h"
 #include "fake-kernel.h"
-#include "uapi.h"
 
 #define UNTOUCHED ((struct iommufd_device *)0x5a5a)
 
@@ -220,7 +220,7 @@ static void test_enum(void **state)
 	int fds = fake_open_fds();
 
 	(void)state;
-	host_sys = &fake_sys;
+	sys_host = &fake_sys;
 	assert_int_equal(iommufd_vdpa_enum_new(&probe, &e), 0);
 	assert_int_equal(iommufd_vdpa_enum_count(e), 2);
 	d = iommufd_vdpa_enum_first(e); /* name order */
@@ -264,7 +264,7 @@ static void test_enum(void **state)
 	assert_int_equal(iommufd_vdpa_enum_new((const struct iommufd_vdpa_filter *)&big, &e), -E2BIG);
 	assert_int_equal(errno, E2BIG);
 	assert_ptr_equal(e, untouched);
-	host_sys = &iommufd_sys_real;
+	sys_host = &iommufd_sys_real;
 }
 
 int main(void)

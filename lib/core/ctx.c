@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* The /dev/iommu context: lifetime, logging, error explanations, features. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <iommufd/ctx.h>
+
+#include "base/error.h"
+#include "base/opts.h"
+#include "base/sys.h"
+#include "base/uapi.h"
+#include "core/ctx.h"
+
+static int log_priority_from_env(void)
+{
+	const char *s = secure_getenv("IOMMUFD_LOG");
+
+	if (!s || !*s)
+		return -1;
+	if (!strcasecmp(s, "err") || !strcasecmp(s, "error"))
+		return LOG_ERR;
+	if (!strcasecmp(s, "warning") || !strcasecmp(s, "warn"))
+		return LOG_WARNING;
+	if (!strcasecmp(s, "info"))
+		return LOG_INFO;
+	if (!strcasecmp(s, "debug"))
+		return LOG_DEBUG;
+	if (s[0] >= '0' && s[0] <= '7' && !s[1])
+		return s[0] - '0';
+	return -1;
+}
+
+static void log_stderr(struct iommufd_ctx *ctx, int priority, const char *fmt,
+		       va_list args, void *userdata)
+{
+	(void)ctx;
+	(void)priority;
+	(void)userdata;
+	fprintf(stderr, "libiommufd: ");
+	vfprintf(stderr, fmt, args);
+	fputc('\n', stderr);
+}
+
+void ctx_log(struct iommufd_ctx *ctx, int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (priority > ctx->log_priority)
+		return;
+	va_start(ap, fmt);
+	ctx->log_fn(ctx, priority, fmt, ap, ctx->log_data);
+	va_end(ap);
+}
+
+int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&ctx->err_lock);
+	va_start(ap, fmt);
+	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&ctx->err_lock);
+	if (LOG_ERR <= ctx->log_priority)
+		ctx_log(ctx, LOG_ERR, "%s", ctx->err);
+	errno = err;
+	return -err;
+}
+
+const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx)
+{
+	static _Thread_local char copy[sizeof(((struct iommufd_ctx *)0)->err)];
+
+	if (!ctx)
+		return "";
+	pthread_mutex_lock(&ctx->err_lock);
+	memcpy(copy, ctx->err, sizeof(copy));
+	pthread_mutex_unlock(&ctx->err_lock);
+	return copy;
+}
+
+static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd)
+{
+	struct iommufd_ctx *ctx = calloc(1, sizeof(*ctx));
+	int prio;
+
+	if (!ctx)
+		return NULL;
+	atomic_init(&ctx->refcount, 1);
+	ctx->fd = fd;
+	ctx->sys = sys;
+	ctx->log_fn = log_stderr;
+	prio = log_priority_from_env();
+	ctx->log_priority = prio; /* -1: silent */
+	pthread_mutex_init(&ctx->err_lock, NULL);
+	return ctx;
+}
+
+/* Any iommufd answers IOMMU_DESTROY of ID 0 with ENOENT; other files do not. */
+static int check_is_iommufd(const struct iommufd_sys_ops *sys, int fd)
+{
+	struct uapi_iommu_destroy cmd = { .size = sizeof(cmd), .id = 0 };
+	int rc = sys_ioctl(sys, fd, UAPI_IOMMU_DESTROY, &cmd);
+
+	if (rc == -ENOENT)
+		return 0;
+	return rc == -EBADF ? rc : -ENOTTY;
+}
+
+int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
+			      const struct iommufd_sys_ops *sys,
+			      struct iommufd_ctx **out)
+{
+	const char *path;
+	struct iommufd_ctx *ctx;
+	int fd, rc;
+
+	if (!out)
+		return error_ret(-EINVAL);
+	rc = opts_check(opts, sizeof(struct iommufd_ctx_opts));
+	if (rc)
+		return error_ret(rc);
+	path = OPTS_GET(opts, path, NULL);
+	if (!path)
+		path = "/dev/iommu";
+	fd = sys_open(sys, path, O_RDWR);
+	if (fd == -ENOENT)
+		return error_fail(ENOENT, "%s does not exist: load the iommufd module (modprobe iommufd, or iommufd_host_load_modules()) or use a kernel with CONFIG_IOMMUFD",
+				 path);
+	if (fd == -EACCES || fd == -EPERM)
+		return error_fail(-fd, "cannot open %s: %s (run as root, or give the user access to the node with a udev rule)",
+				 path, strerror(-fd));
+	if (fd < 0)
+		return error_fail(-fd, "cannot open %s: %s", path, strerror(-fd));
+	ctx = ctx_alloc(sys, fd);
+	if (!ctx) {
+		sys_close(sys, fd);
+		return error_ret(-ENOMEM);
+	}
+	*out = ctx;
+	return 0;
+}
+
+int iommufd_ctx_new(const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ctx)
+{
+	return iommufd_ctx_new_with_ops_(opts, &iommufd_sys_real, ctx);
+}
+
+int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
+			    struct iommufd_ctx **out)
+{
+	const struct iommufd_sys_ops *sys = &iommufd_sys_real;
+	struct iommufd_ctx *ctx;
+	int nfd, rc;
+
+	if (!out)
+		return error_ret(-EINVAL);
+	if (fd < 0)
+		return error_ret(-EBADF);
+	rc = opts_check(opts, sizeof(struct iommufd_ctx_opts));
+	if (rc)
+		return error_ret(rc);
+	rc = check_is_iommufd(sys, fd);
+	if (rc)
+		return error_ret(rc);
+	nfd = sys_dup(sys, fd);
+	if (nfd < 0)
+		return error_ret(nfd);
+	ctx = ctx_alloc(sys, nfd);
+	if (!ctx) {
+		sys_close(sys, nfd);
+		return error_ret(-ENOMEM);
+	}
+	*out = ctx;
+	return 0;
+}
+
+struct iommufd_ctx *iommufd_ctx_ref(struct iommufd_ctx *ctx)
+{
+	if (ctx)
+		atomic_fetch_add_explicit(&ctx->refcount, 1, memory_order_relaxed);
+	return ctx;
+}
+
+struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
+{
+	if (!ctx)
+		return NULL;
+	if (atomic_fetch_sub_explicit(&ctx->refcount, 1, memory_order_acq_rel) != 1)
+		return NULL;
+	sys_close(ctx->sys, ctx->fd);
+	pthread_mutex_destroy(&ctx->err_lock);
+	free(ctx);
+	return NULL;
+}
+
+int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx)
+{
+	return ctx->fd;
+}
+
+void iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn, void *userdata)
+{
+	ctx->log_fn = fn ? fn : log_stderr;
+	ctx->log_data = fn ? userdata : NULL;
+	if (fn && ctx->log_priority < 0)
+		ctx->log_priority = LOG_ERR;
+}
+
+void iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx, int priority)
+{
+	ctx->log_priority = priority;
+}
+
+int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
+{
+	struct uapi_iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_DESTROY, &cmd);
+}
+
+/* ---- features ---- */
+
+static const struct {
+	const char *name;
+	unsigned int nr; /* ioctl number whose presence is the feature */
+} features[IOMMUFD_FEATURE_COUNT_] = {
+	[IOMMUFD_FEATURE_IOAS] = { "ioas", UAPI_IOMMU_IOAS_ALLOC_NR },
+	[IOMMUFD_FEATURE_OPTION] = { "option", UAPI_IOMMU_OPTION_NR },
+	[IOMMUFD_FEATURE_VFIO_IOAS] = { "vfio_ioas", UAPI_IOMMU_VFIO_IOAS_NR },
+	[IOMMUFD_FEATURE_HWPT_ALLOC] = { "hwpt_alloc", UAPI_IOMMU_HWPT_ALLOC_NR },
+	[IOMMUFD_FEATURE_HW_INFO] = { "hw_info", UAPI_IOMMU_GET_HW_INFO_NR },
+	[IOMMUFD_FEATURE_DIRTY_TRACKING] = { "dirty_tracking", UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NR },
+	[IOMMUFD_FEATURE_HWPT_INVALIDATE] = { "hwpt_invalidate", UAPI_IOMMU_HWPT_INVALIDATE_NR },
+	[IOMMUFD_FEATURE_FAULT_QUEUE] = { "fault_queue", UAPI_IOMMU_FAULT_QUEUE_ALLOC_NR },
+	[IOMMUFD_FEATURE_IOAS_MAP_FILE] = { "ioas_map_file", UAPI_IOMMU_IOAS_MAP_FILE_NR },
+	[IOMMUFD_FEATURE_VIOMMU] = { "viommu", UAPI_IOMMU_VIOMMU_ALLOC_NR },
+	[IOMMUFD_FEATURE_VDEVICE] = { "vdevice", UAPI_IOMMU_VDEVICE_ALLOC_NR },
+	[IOMMUFD_FEATURE_IOAS_CHANGE_PROCESS] = { "ioas_change_process", UAPI_IOMMU_IOAS_CHANGE_PROCESS_NR },
+	[IOMMUFD_FEATURE_VEVENTQ] = { "veventq", UAPI_IOMMU_VEVENTQ_ALLOC_NR },
+	[IOMMUFD_FEATURE_HW_QUEUE] = { "hw_queue", UAPI_IOMMU_HW_QUEUE_ALLOC_NR },
+	[IOMMUFD_FEATURE_NOIOMMU_GET_PA] = { "noiommu_get_pa", UAPI_IOMMU_IOAS_NOIOMMU_GET_PA_NR },
+	[IOMMUFD_FEATURE_TEST_CMD] = { "test_cmd", UAPI_IOMMU_TEST_CMD_NR },
+};
+
+const char *iommufd_feature_name(enum iommufd_feature feature)
+{
+	if ((unsigned int)feature >= IOMMUFD_FEATURE_COUNT_)
+		return NULL;
+	return features[feature].name;
+}
+
+/*
+ * An ioctl exists when the kernel gets past its table lookup. A size field of
+ * 4 is below every command's minimum, so a known command fails with EINVAL
+ * before it does anything, and an unknown one fails with ENOTTY.
+ */
+static bool probe_ioctl(struct iommufd_ctx *ctx, unsigned int nr)
+{
+	uint32_t buf[16] = { 4 };
+	int rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMUFD_IO(nr), buf);
+
+	ctx_log(ctx, LOG_DEBUG, "feature probe of ioctl 0x%x: %d", nr, rc);
+	return rc != -ENOTTY;
+}
+
+bool iommufd_ctx_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature feature)
+{
+	uint_fast64_t bit;
+	bool present;
+
+	if (!ctx || (unsigned int)feature >= IOMMUFD_FEATURE_COUNT_)
+		return false;
+	bit = (uint_fast64_t)1 << feature;
+	if (atomic_load(&ctx->features_probed) & bit)
+		return atomic_load(&ctx->features_present) & bit;
+	present = probe_ioctl(ctx, features[feature].nr);
+	if (present)
+		atomic_fetch_or(&ctx->features_present, bit);
+	atomic_fetch_or(&ctx->features_probed, bit);
+	return present;
+}
+
+/* ---- IOMMU_OPTION ---- */
+
+int ctx_option(struct iommufd_ctx *ctx, uint32_t option, uint16_t op,
+	       uint32_t object_id, uint64_t *val)
+{
+	struct uapi_iommu_option cmd = {
+		.size = sizeof(cmd),
+		.option_id = option,
+		.op = op,
+		.object_id = object_id,
+		.val64 = op == UAPI_IOMMU_OPTION_OP_SET ? *val : 0,
+	};
+	int rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_OPTION, &cmd);
+
+	if (rc < 0)
+		return rc;
+	if (op == UAPI_IOMMU_OPTION_OP_GET)
+		*val = cmd.val64;
+	return 0;
+}
+
+int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mode *mode)
+{
+	uint64_t val;
+	int rc;
+
+	if (!ctx || !mode)
+		return error_ret(-EINVAL);
+	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_GET, 0, &val);
+	if (rc)
+		return ctx_fail(ctx, -rc, "IOMMU_OPTION get RLIMIT_MODE: %s (%s)",
+				strerror(-rc), error_hint(-rc));
+	*mode = val ? IOMMUFD_RLIMIT_PER_PROCESS : IOMMUFD_RLIMIT_PER_USER;
+	return 0;
+}
+
+int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mode mode)
+{
+	uint64_t val = mode;
+	int rc;
+
+	if (!ctx)
+		return error_ret(-EINVAL);
+	if (mode != IOMMUFD_RLIMIT_PER_USER && mode != IOMMUFD_RLIMIT_PER_PROCESS)
+		return ctx_fail(ctx, EINVAL, "set RLIMIT_MODE: unknown mode %d", (int)mode);
+	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_SET, 0, &val);
+	if (rc == -EPERM)
+		return ctx_fail(ctx, EPERM, "set RLIMIT_MODE=%d: needs CAP_SYS_RESOURCE", (int)mode);
+	if (rc == -EBUSY)
+		return ctx_fail(ctx, EBUSY, "set RLIMIT_MODE=%d: the context already has objects; set it first", (int)mode);
+	if (rc)
+		return ctx_fail(ctx, -rc, "set RLIMIT_MODE=%d: %s (%s)", (int)mode,
+				strerror(-rc), error_hint(-rc));
+	return 0;
+}
+
+int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
+{
+	struct uapi_iommu_ioas_change_process cmd = { .size = sizeof(cmd) };
+	int rc;
+
+	if (!ctx)
+		return error_ret(-EINVAL);
+	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+	if (rc == -ENOTTY)
+		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_IOAS_CHANGE_PROCESS: not supported by this kernel (needs Linux 6.13)");
+	if (rc == -EINVAL)
+		return ctx_fail(ctx, EINVAL, "IOMMU_IOAS_CHANGE_PROCESS: a mapping of process memory exists; only iommufd_ioas_map_file() mappings can change process");
+	if (rc < 0)
+		return ctx_fail(ctx, -rc, "IOMMU_IOAS_CHANGE_PROCESS: %s (%s)", strerror(-rc), error_hint(-rc));
+	return 0;
+}

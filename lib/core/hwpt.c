@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* Hardware page tables: paging and nested allocation, invalidation, dirty
+ * tracking. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <iommufd/hwpt.h>
+
+#include "base/error.h"
+#include "base/opts.h"
+#include "base/sys.h"
+#include "base/uapi.h"
+#include "core/ctx.h"
+#include "core/hwpt.h"
+#include "core/ioas.h"
+#include "core/kobj.h"
+
+#define HWPT_FLAGS_ALL (IOMMUFD_HWPT_NEST_PARENT | IOMMUFD_HWPT_DIRTY_TRACKING | IOMMUFD_HWPT_PASID)
+
+struct iommufd_hwpt {
+	struct kobj o;
+};
+
+static const char *hwpt_alloc_cause(int err, uint32_t flags, bool nested)
+{
+	switch (err) {
+	case EOPNOTSUPP:
+		if (flags & IOMMUFD_HWPT_DIRTY_TRACKING)
+			return "the IOMMU cannot track dirty pages for this device (check IOMMUFD_HW_CAP_DIRTY_TRACKING in iommufd_device_get_hw_info()), or a flag is unknown to this kernel";
+		if (nested)
+			return "the IOMMU does not take this stage-1 format, or a flag is unknown to this kernel";
+		return "a flag or a flag combination is not supported (a fault queue cannot go with IOMMUFD_HWPT_NEST_PARENT)";
+	case EINVAL:
+		return nested ? "the parent is not a nest parent HWPT or a vIOMMU, or the stage-1 data is malformed"
+			      : "the pt_id is not an IOAS, or the IOMMU does not support this";
+	case ENOENT:
+		return "no such device, IOAS or fault queue";
+	default:
+		return error_hint(err);
+	}
+}
+
+static int hwpt_alloc(struct iommufd_ctx *ctx, struct uapi_iommu_hwpt_alloc *cmd,
+		      const struct iommufd_hwpt_opts *opts, struct iommufd_hwpt **out, const char *what)
+{
+	uint32_t flags = OPTS_GET(opts, flags, 0), fault_id = OPTS_GET(opts, fault_id, 0);
+	struct iommufd_hwpt *hwpt;
+	int rc;
+
+	rc = opts_check(opts, sizeof(*opts));
+	if (rc < 0)
+		return ctx_fail(ctx, -rc, "%s: opts: %s", what, rc == -E2BIG ? "a field this library does not know is set" : "sz is too small");
+	if (flags & ~HWPT_FLAGS_ALL)
+		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~HWPT_FLAGS_ALL);
+	cmd->size = sizeof(*cmd);
+	if (flags & IOMMUFD_HWPT_NEST_PARENT)
+		cmd->flags |= UAPI_IOMMU_HWPT_ALLOC_NEST_PARENT;
+	if (flags & IOMMUFD_HWPT_DIRTY_TRACKING)
+		cmd->flags |= UAPI_IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	if (flags & IOMMUFD_HWPT_PASID)
+		cmd->flags |= UAPI_IOMMU_HWPT_ALLOC_PASID;
+	if (fault_id) {
+		cmd->flags |= UAPI_IOMMU_HWPT_FAULT_ID_VALID;
+		cmd->fault_id = fault_id;
+	}
+	hwpt = calloc(1, sizeof(*hwpt));
+	if (!hwpt)
+		return ctx_fail(ctx, ENOMEM, "%s: out of memory", what);
+	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_HWPT_ALLOC, cmd);
+	if (rc < 0) {
+		free(hwpt);
+		if (rc == -ENOTTY)
+			return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_HWPT_ALLOC: not supported by this kernel (needs Linux 6.6)");
+		return ctx_fail(ctx, -rc, "IOMMU_HWPT_ALLOC %s for device %u on %u, flags 0x%x: %s (%s)", what,
+				cmd->dev_id, cmd->pt_id, flags, strerror(-rc),
+				hwpt_alloc_cause(-rc, flags, cmd->data_type != 0));
+	}
+	kobj_init(&hwpt->o, ctx, cmd->out_hwpt_id);
+	*out = hwpt;
+	return 0;
+}
+
+int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_id,
+		       const struct iommufd_hwpt_opts *opts, struct iommufd_hwpt **out)
+{
+	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = ioas_id };
+
+	if (!ctx || !out)
+		return error_ret(-EINVAL);
+	return hwpt_alloc(ctx, &cmd, opts, out, "paging");
+}
+
+int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t parent_id,
+			      const struct iommufd_hwpt_data *data, const struct iommufd_hwpt_opts *opts,
+			      struct iommufd_hwpt **out)
+{
+	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = parent_id };
+	size_t len;
+
+	if (!ctx || !out || !data)
+		return error_ret(-EINVAL);
+	switch (data->type) {
+	case IOMMUFD_HWPT_DATA_VTD_S1: len = sizeof(data->u.vtd_s1); break;
+	case IOMMUFD_HWPT_DATA_ARM_SMMUV3: len = sizeof(data->u.smmuv3); break;
+	case IOMMUFD_HWPT_DATA_AMD_GUEST: len = sizeof(data->u.amd); break;
+	case IOMMUFD_HWPT_DATA_SELFTEST: len = sizeof(data->u.selftest); break;
+	default:
+		return ctx_fail(ctx, EINVAL, "nested HWPT: unknown stage-1 data type 0x%x", data->type);
+	}
+	if (OPTS_GET(opts, flags, 0) & (IOMMUFD_HWPT_NEST_PARENT | IOMMUFD_HWPT_DIRTY_TRACKING))
+		return ctx_fail(ctx, EINVAL, "nested HWPT: NEST_PARENT and DIRTY_TRACKING belong to the parent");
+	cmd.data_type = data->type;
+	cmd.data_len = (uint32_t)len;
+	cmd.data_uptr = (uintptr_t)&data->u;
+	return hwpt_alloc(ctx, &cmd, opts, out, "nested");
+}
+
+int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
+{
+	int rc;
+
+	if (!hwpt)
+		return 0;
+	rc = kobj_destroy(&hwpt->o, "HWPT",
+			  "still in use by a device, a nested HWPT or a vIOMMU; detach or destroy those first");
+	if (rc == 0)
+		free(hwpt);
+	return rc;
+}
+
+uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt)
+{
+	return hwpt->o.id;
+}
+
+int hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t type, const void *entries,
+		   uint32_t entry_len, uint32_t *count, const char *what)
+{
+	struct uapi_iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = id,
+		.data_uptr = (uintptr_t)entries,
+		.data_type = type,
+		.entry_len = entry_len,
+	};
+	int rc;
+
+	if (!count || (*count && (!entries || !entry_len)))
+		return ctx_fail(ctx, EINVAL, "invalidate %s %u: entries, entry_len and count must be given", what, id);
+	cmd.entry_num = *count;
+	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_HWPT_INVALIDATE, &cmd);
+	*count = cmd.entry_num; /* the kernel reports progress on failure too */
+	if (rc == -ENOTTY)
+		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_HWPT_INVALIDATE: not supported by this kernel (needs Linux 6.8)");
+	if (rc < 0)
+		return ctx_fail(ctx, -rc, "IOMMU_HWPT_INVALIDATE %s %u, type 0x%x, %u entries of %u bytes: %s (%s); %u entries were processed",
+				what, id, type, cmd.entry_num, entry_len, strerror(-rc),
+				rc == -EOPNOTSUPP ? "this object takes no invalidations of this type" :
+				rc == -EINVAL ? "an entry is malformed or entry_len is wrong for the type" : error_hint(-rc),
+				*count);
+	return 0;
+}
+
+int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t type, const void *entries,
+			    uint32_t entry_len, uint32_t *count)
+{
+	if (!hwpt)
+		return error_ret(-EINVAL);
+	return hwpt_invalidate(hwpt->o.ctx, hwpt->o.id, type, entries, entry_len, count, "HWPT");
+}
+
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable)
+{
+	struct uapi_iommu_hwpt_set_dirty_tracking cmd = { .size = sizeof(cmd) };
+	int rc;
+
+	if (!hwpt)
+		return error_ret(-EINVAL);
+	cmd.hwpt_id = hwpt->o.id;
+	cmd.flags = enable ? UAPI_IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0;
+	rc = sys_ioctl(hwpt->o.ctx->sys, hwpt->o.ctx->fd, UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
+	if (rc == -ENOTTY)
+		return ctx_fail(hwpt->o.ctx, EOPNOTSUPP, "IOMMU_HWPT_SET_DIRTY_TRACKING: not supported by this kernel (needs Linux 6.7)");
+	if (rc < 0)
+		return ctx_fail(hwpt->o.ctx, -rc, "%s dirty tracking on HWPT %u: %s (%s)", enable ? "start" : "stop",
+				hwpt->o.id, strerror(-rc),
+				rc == -EOPNOTSUPP ? "the HWPT was not allocated with IOMMUFD_HWPT_DIRTY_TRACKING" : error_hint(-rc));
+	return 0;
+}
+
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length,
+				  uint64_t page_size, uint64_t *bitmap, uint32_t flags)
+{
+	struct uapi_iommu_hwpt_get_dirty_bitmap cmd = {
+		.size = sizeof(cmd),
+		.iova = iova,
+		.length = length,
+		.page_size = page_size,
+		.data = (uintptr_t)bitmap,
+	};
+	int rc;
+
+	if (!hwpt || !bitmap)
+		return error_ret(-EINVAL);
+	if (flags & ~IOMMUFD_DIRTY_NO_CLEAR)
+		return ctx_fail(hwpt->o.ctx, EINVAL, "dirty bitmap: unknown flags 0x%x", flags);
+	if (!page_size || (page_size & (page_size - 1)) || (iova | length) & (page_size - 1) || !length)
+		return ctx_fail(hwpt->o.ctx, EINVAL,
+				"dirty bitmap of HWPT %u: iova 0x%" PRIx64 " and length 0x%" PRIx64
+				" must be non-zero multiples of page_size 0x%" PRIx64 ", a power of two",
+				hwpt->o.id, iova, length, page_size);
+	cmd.hwpt_id = hwpt->o.id;
+	if (flags & IOMMUFD_DIRTY_NO_CLEAR)
+		cmd.flags = UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
+	rc = sys_ioctl(hwpt->o.ctx->sys, hwpt->o.ctx->fd, UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
+	if (rc == -ENOTTY)
+		return ctx_fail(hwpt->o.ctx, EOPNOTSUPP, "IOMMU_HWPT_GET_DIRTY_BITMAP: not supported by this kernel (needs Linux 6.7)");
+	if (rc < 0)
+		return ctx_fail(hwpt->o.ctx, -rc,
+				"IOMMU_HWPT_GET_DIRTY_BITMAP HWPT %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": %s (%s)",
+				hwpt->o.id, iova, length, strerror(-rc),
+				rc == -EINVAL ? "the range is not fully mapped, or dirty tracking is off" :
+				rc == -EOPNOTSUPP ? "the HWPT does not track dirty pages" : error_hint(-rc));
+	return 0;
+}
+
+/* Walk the set bits of a bitmap as runs, calling fn(iova, length). */
+static int walk_runs(const uint64_t *bitmap, uint64_t nbits, uint64_t iova, uint64_t page_size,
+		     iommufd_dirty_fn fn, void *data)
+{
+	uint64_t i = 0;
+
+	while (i < nbits) {
+		uint64_t start;
+		int rc;
+
+		if (!(bitmap[i / 64] >> (i % 64))) { /* rest of this word is clean */
+			i = (i / 64 + 1) * 64;
+			continue;
+		}
+		while (!(bitmap[i / 64] >> (i % 64) & 1))
+			i++;
+		start = i;
+		while (i < nbits && (bitmap[i / 64] >> (i % 64) & 1))
+			i++;
+		rc = fn(iova + start * page_size, (i - start) * page_size, data);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int iommufd_hwpt_for_each_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length,
+				uint64_t page_size, uint32_t flags, iommufd_dirty_fn fn, void *data)
+{
+	uint64_t nbits, *bitmap;
+	int rc;
+
+	if (!hwpt || !fn || !page_size)
+		return error_ret(-EINVAL);
+	nbits = length / page_size;
+	bitmap = calloc((size_t)((nbits + 63) / 64) + 1, sizeof(*bitmap));
+	if (!bitmap)
+		return ctx_fail(hwpt->o.ctx, ENOMEM, "dirty walk: out of memory for a %" PRIu64 "-bit bitmap", nbits);
+	rc = iommufd_hwpt_get_dirty_bitmap(hwpt, iova, length, page_size, bitmap, flags);
+	if (rc == 0)
+		rc = walk_runs(bitmap, nbits, iova, page_size, fn, data);
+	free(bitmap);
+	return rc;
+}
+
+int iommufd_hwpt_unmap_dirty(struct iommufd_hwpt *hwpt, struct iommufd_ioas *ioas, uint64_t iova,
+			     uint64_t length, uint64_t page_size, uint64_t *bitmap, uint64_t *unmapped)
+{
+	int rc;
+
+	if (!hwpt || !ioas || hwpt->o.ctx != ioas->ctx)
+		return error_ret(-EINVAL);
+	rc = iommufd_hwpt_get_dirty_bitmap(hwpt, iova, length, page_size, bitmap, 0);
+	if (rc < 0)
+		return rc;
+	return iommufd_ioas_unmap(ioas, iova, length, unmapped);
+}

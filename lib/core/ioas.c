@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* I/O address spaces: alloc, map, map_file, copy, unmap, IOVA ranges. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <iommufd/ioas.h>
+
+#include "base/error.h"
+#include "base/spinlock.h"
+#include "base/sys.h"
+#include "base/uapi.h"
+#include "core/ctx.h"
+#include "core/ioas.h"
+
+#define MAP_FLAGS_ALL (IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_WRITE | IOMMUFD_MAP_READ)
+
+int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
+{
+	struct uapi_iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	struct iommufd_ioas *ioas;
+	int rc;
+
+	if (!ctx || !out)
+		return error_ret(-EINVAL);
+	ioas = calloc(1, sizeof(*ioas));
+	if (!ioas)
+		return ctx_fail(ctx, ENOMEM, "IOAS alloc: out of memory");
+	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_ALLOC, &cmd);
+	if (rc < 0) {
+		free(ioas);
+		return ctx_fail(ctx, -rc, "IOMMU_IOAS_ALLOC: %s (%s)", strerror(-rc), error_hint(-rc));
+	}
+	ioas->ctx = iommufd_ctx_ref(ctx);
+	ioas->id = cmd.out_ioas_id;
+	atomic_flag_clear(&ioas->lock);
+	*out = ioas;
+	return 0;
+}
+
+int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
+{
+	int rc;
+
+	if (!ioas)
+		return 0;
+	if (ioas->dma)
+		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: its DMA context still exists; iommufd_dma_destroy() first", ioas->id);
+	rc = ctx_destroy_id(ioas->ctx, ioas->id);
+	if (rc == -EBUSY)
+		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: still in use by a device, HWPT or in-kernel access; detach or destroy those first", ioas->id);
+	if (rc < 0)
+		return ctx_fail(ioas->ctx, -rc, "destroy IOAS %u: %s (%s)", ioas->id, strerror(-rc), error_hint(-rc));
+	iova_tree_clear(&ioas->areas);
+	iommufd_ctx_unref(ioas->ctx);
+	free(ioas);
+	return 0;
+}
+
+uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas)
+{
+	return ioas->id;
+}
+
+struct iommufd_ctx *iommufd_ioas_get_ctx(const struct iommufd_ioas *ioas)
+{
+	return ioas->ctx;
+}
+
+/* Translate IOMMUFD_MAP_* flags for the kernel; unknown ones are refused. */
+static int map_flags_to_uapi(struct iommufd_ctx *ctx, const char *what, uint32_t flags, uint32_t *out)
+{
+	uint32_t f = 0;
+
+	if (flags & ~MAP_FLAGS_ALL)
+		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~MAP_FLAGS_ALL);
+	if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		f |= UAPI_IOMMU_IOAS_MAP_FIXED_IOVA;
+	if (flags & IOMMUFD_MAP_WRITE)
+		f |= UAPI_IOMMU_IOAS_MAP_WRITEABLE;
+	if (flags & IOMMUFD_MAP_READ)
+		f |= UAPI_IOMMU_IOAS_MAP_READABLE;
+	*out = f;
+	return 0;
+}
+
+/* Fetch the IOVA ranges into a malloc'd array; -errno on failure. */
+static int read_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range **out,
+			    size_t *count, uint64_t *alignment)
+{
+	struct uapi_iommu_ioas_iova_ranges cmd;
+	struct uapi_iommu_iova_range *buf = NULL, *nbuf;
+	struct iommufd_iova_range *ranges;
+	uint32_t cap = 4, i;
+	int rc;
+
+	for (;;) {
+		nbuf = realloc(buf, cap * sizeof(*buf));
+		if (!nbuf) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nbuf;
+		cmd = (struct uapi_iommu_ioas_iova_ranges){
+			.size = sizeof(cmd),
+			.ioas_id = ioas->id,
+			.num_iovas = cap,
+			.allowed_iovas = (uintptr_t)buf,
+		};
+		rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_IOVA_RANGES, &cmd);
+		if (rc == -EMSGSIZE && cmd.num_iovas > cap) {
+			cap = cmd.num_iovas; /* the kernel says how many it has */
+			continue;
+		}
+		if (rc < 0) {
+			free(buf);
+			return rc;
+		}
+		break;
+	}
+	ranges = malloc((cmd.num_iovas ? cmd.num_iovas : 1) * sizeof(*ranges));
+	if (!ranges) {
+		free(buf);
+		return -ENOMEM;
+	}
+	for (i = 0; i < cmd.num_iovas; i++) {
+		ranges[i].start = buf[i].start;
+		ranges[i].last = buf[i].last;
+	}
+	free(buf);
+	*out = ranges;
+	*count = cmd.num_iovas;
+	if (alignment)
+		*alignment = cmd.out_iova_alignment;
+	return 0;
+}
+
+int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range **ranges,
+				 size_t *count, uint64_t *alignment)
+{
+	int rc;
+
+	if (!ioas || !ranges || !count)
+		return error_ret(-EINVAL);
+	rc = read_iova_ranges(ioas, ranges, count, alignment);
+	if (rc < 0)
+		return ctx_fail(ioas->ctx, -rc, "IOMMU_IOAS_IOVA_RANGES of IOAS %u: %s (%s)",
+				ioas->id, strerror(-rc), error_hint(-rc));
+	return 0;
+}
+
+/* Append " usable IOVA ranges: [a, b] ..." to a message, best effort. */
+static void describe_ranges(struct iommufd_ioas *ioas, char *buf, size_t size)
+{
+	struct iommufd_iova_range *r;
+	size_t n, i, len;
+	uint64_t align = 0;
+
+	buf[0] = '\0';
+	if (read_iova_ranges(ioas, &r, &n, &align) < 0)
+		return;
+	len = (size_t)snprintf(buf, size, "; usable IOVA ranges (alignment 0x%" PRIx64 "):", align);
+	for (i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, " [0x%" PRIx64 ", 0x%" PRIx64 "]",
+					r[i].start, r[i].last);
+	if (n == 0 && len < size)
+		snprintf(buf + len, size - len, " none");
+	free(r);
+}
+
+/* Explain a failed map-like call; returns -err. */
+/* Remember a mapping the kernel accepted. Records that overlap it are stale
+ * (the caller unmapped behind our back) and go. */
+static void areas_add(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length)
+{
+	const struct iova_node *n;
+	int rc;
+
+	spin_lock(&ioas->lock);
+	rc = iova_tree_insert(&ioas->areas, iova, iova + length - 1);
+	if (rc == -EEXIST) {
+		while ((n = iova_tree_find(&ioas->areas, iova, iova + length - 1)))
+			iova_tree_remove(&ioas->areas, n->first);
+		rc = iova_tree_insert(&ioas->areas, iova, iova + length - 1);
+	}
+	spin_unlock(&ioas->lock);
+	if (rc < 0)
+		ctx_log(ioas->ctx, LOG_WARNING,
+			"IOAS %u: cannot record the mapping at 0x%" PRIx64 ": %s; overlap explanations will miss it",
+			ioas->id, iova, strerror(-rc));
+}
+
+/* Name the recorded mapping that overlaps [iova, iova + length). */
+static void describe_overlap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
+			     char *buf, size_t size)
+{
+	const struct iova_node *n;
+	uint64_t last = length ? iova + length - 1 : iova, f, l;
+
+	if (last < iova)
+		last = UINT64_MAX;
+	spin_lock(&ioas->lock);
+	n = iova_tree_find(&ioas->areas, iova, last);
+	if (n)
+		snprintf(buf, size, "; it overlaps the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
+			 n->first, n->last - n->first + 1);
+	spin_unlock(&ioas->lock);
+	if (!n && ioas->dma && dma_find_mapping_(ioas->dma, iova, last, &f, &l))
+		snprintf(buf, size, "; it overlaps the DMA context's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
+			 f, l - f + 1);
+	else if (!n)
+		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
+}
+
+static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64_t iova,
+		    uint64_t length, uint32_t flags)
+{
+	char extra[256] = "";
+	const char *cause;
+	struct rlimit rl;
+
+	switch (err) {
+	case EEXIST:
+		cause = "the range overlaps an existing mapping";
+		describe_overlap(ioas, iova, length, extra, sizeof(extra));
+		break;
+	case EINVAL:
+		if (!(flags & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)))
+			cause = "neither IOMMUFD_MAP_READ nor IOMMUFD_MAP_WRITE was given";
+		else if (length == 0)
+			cause = "length is 0";
+		else {
+			cause = "the range is misaligned or outside the usable IOVA ranges";
+			describe_ranges(ioas, extra, sizeof(extra));
+		}
+		break;
+	case ENOSPC:
+		cause = "no free IOVA hole is large enough";
+		describe_ranges(ioas, extra, sizeof(extra));
+		break;
+	case ENOMEM:
+		cause = "out of memory, or RLIMIT_MEMLOCK is too low for the pinned pages";
+		if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			snprintf(extra, sizeof(extra),
+				 "; RLIMIT_MEMLOCK is %llu bytes and this call pins up to %" PRIu64
+				 " more (raise it with ulimit -l or prlimit, or grant CAP_IPC_LOCK)",
+				 (unsigned long long)rl.rlim_cur, length);
+		break;
+	case EPERM:
+		cause = "IOMMUFD_MAP_WRITE on memory the process may not write";
+		break;
+	case EOVERFLOW:
+		cause = "iova + length overflows";
+		break;
+	default:
+		cause = error_hint(err);
+	}
+	return ctx_fail(ioas->ctx, err,
+			"%s IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 " flags 0x%x: %s (%s)%s",
+			what, ioas->id, iova, length, flags, strerror(err), cause, extra);
+}
+
+int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, uint64_t *iova,
+		     uint32_t flags)
+{
+	struct uapi_iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.user_va = (uintptr_t)vaddr,
+		.length = length,
+	};
+	int rc;
+
+	if (!ioas || !iova)
+		return error_ret(-EINVAL);
+	rc = map_flags_to_uapi(ioas->ctx, "map", flags, &cmd.flags);
+	if (rc < 0)
+		return rc;
+	cmd.ioas_id = ioas->id;
+	if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		cmd.iova = *iova;
+	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
+	if (rc < 0)
+		return map_fail(ioas, "IOMMU_IOAS_MAP", -rc, cmd.iova, length, flags);
+	areas_add(ioas, cmd.iova, length);
+	*iova = cmd.iova;
+	return 0;
+}
+
+int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uint64_t length,
+			  uint64_t *iova, uint32_t flags)
+{
+	struct uapi_iommu_ioas_map_file cmd = {
+		.size = sizeof(cmd),
+		.fd = fd,
+		.start = start,
+		.length = length,
+	};
+	int rc;
+
+	if (!ioas || !iova)
+		return error_ret(-EINVAL);
+	rc = map_flags_to_uapi(ioas->ctx, "map_file", flags, &cmd.flags);
+	if (rc < 0)
+		return rc;
+	cmd.ioas_id = ioas->id;
+	if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		cmd.iova = *iova;
+	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP_FILE, &cmd);
+	if (rc == -ENOTTY)
+		return ctx_fail(ioas->ctx, EOPNOTSUPP,
+				"IOMMU_IOAS_MAP_FILE: not supported by this kernel (needs Linux 6.13); map the memory with iommufd_ioas_map()");
+	if (rc == -EBADF)
+		return ctx_fail(ioas->ctx, EBADF, "IOMMU_IOAS_MAP_FILE: fd %d is not open", fd);
+	if (rc < 0)
+		return map_fail(ioas, "IOMMU_IOAS_MAP_FILE", -rc, cmd.iova, length, flags);
+	areas_add(ioas, cmd.iova, length);
+	*iova = cmd.iova;
+	return 0;
+}
+
+int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommufd_ioas *src,
+		      uint64_t src_iova, uint64_t length, uint32_t flags)
+{
+	struct uapi_iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.length = length,
+		.src_iova = src_iova,
+	};
+	int rc;
+
+	if (!dst || !src || !dst_iova)
+		return error_ret(-EINVAL);
+	if (dst->ctx != src->ctx)
+		return ctx_fail(dst->ctx, EINVAL, "copy: source and destination IOAS are in different contexts");
+	rc = map_flags_to_uapi(dst->ctx, "copy", flags, &cmd.flags);
+	if (rc < 0)
+		return rc;
+	cmd.dst_ioas_id = dst->id;
+	cmd.src_ioas_id = src->id;
+	if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		cmd.dst_iova = *dst_iova;
+	rc = sys_ioctl(dst->ctx->sys, dst->ctx->fd, UAPI_IOMMU_IOAS_COPY, &cmd);
+	if (rc == -ENOENT)
+		return ctx_fail(dst->ctx, ENOENT,
+				"IOMMU_IOAS_COPY from IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				" to IOAS %u: the source range is not entirely mapped, or splits a mapping",
+				src->id, src_iova, length, dst->id);
+	if (rc < 0)
+		return map_fail(dst, "IOMMU_IOAS_COPY to", -rc, cmd.dst_iova, length, flags);
+	areas_add(dst, cmd.dst_iova, length);
+	*dst_iova = cmd.dst_iova;
+	return 0;
+}
+
+/* The recorded mapping that [first, last] would cut in two, if any. The
+ * kernel unmaps the whole mappings before such a one and then fails, so we
+ * refuse up front instead. Called with ioas->lock held. A map racing this
+ * unmap in the same range is the caller's race, as it is for the kernel. */
+static const struct iova_node *split_area(struct iommufd_ioas *ioas, uint64_t first, uint64_t last)
+{
+	const struct iova_node *n = iova_tree_find(&ioas->areas, first, last);
+
+	if (!n)
+		return NULL;
+	if (n->first < first)
+		return n;
+	if (n->last >= last)
+		return n->last > last ? n : NULL;
+	n = iova_tree_find(&ioas->areas, last, last);
+	if (n && n->last > last)
+		return n;
+	return NULL;
+}
+
+static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
+{
+	struct uapi_iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas->id,
+		.iova = iova,
+		.length = length,
+	};
+	/* iova 0 with length U64_MAX is the kernel's "everything". */
+	uint64_t last = iova == 0 && length == UINT64_MAX ? UINT64_MAX : iova + length - 1, f, l;
+	const struct iova_node *n;
+	int rc;
+
+	if (last < iova)
+		return ctx_fail(ioas->ctx, EOVERFLOW,
+				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": iova + length overflows",
+				ioas->id, iova, length);
+	if (ioas->dma && dma_find_mapping_(ioas->dma, iova, last, &f, &l))
+		return ctx_fail(ioas->ctx, EBUSY,
+				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				": the range holds the DMA context's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
+				"; unmap it with iommufd_dma_unmap() (nothing was unmapped)",
+				ioas->id, iova, length, f, l - f + 1);
+	spin_lock(&ioas->lock);
+	n = split_area(ioas, iova, last);
+	if (n) {
+		uint64_t first = n->first, len = n->last - n->first + 1;
+
+		spin_unlock(&ioas->lock);
+		return ctx_fail(ioas->ctx, ENOENT,
+				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				": the range would split the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
+				" (unmap whole mappings); nothing was unmapped",
+				ioas->id, iova, length, first, len);
+	}
+	spin_unlock(&ioas->lock);
+	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
+	/* On success the kernel removed exactly the mappings inside the range.
+	 * On failure it may have removed some before the one it stopped at;
+	 * drop their records too, so the explanations stay conservative. */
+	if (rc == 0 || rc == -EBUSY || rc == -ENOENT) {
+		spin_lock(&ioas->lock);
+		iova_tree_remove_within(&ioas->areas, iova, last);
+		spin_unlock(&ioas->lock);
+	}
+	if (rc == -ENOENT)
+		return ctx_fail(ioas->ctx, ENOENT,
+				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				": nothing is mapped there, or the range would split a mapping not made through this handle",
+				ioas->id, iova, length);
+	if (rc == -EBUSY)
+		return ctx_fail(ioas->ctx, EBUSY,
+				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				": an in-kernel user (mdev access or HW queue) holds the range",
+				ioas->id, iova, length);
+	if (rc < 0)
+		return ctx_fail(ioas->ctx, -rc,
+				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": %s (%s)",
+				ioas->id, iova, length, strerror(-rc), error_hint(-rc));
+	if (unmapped)
+		*unmapped = cmd.length;
+	return 0;
+}
+
+int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
+{
+	if (!ioas)
+		return error_ret(-EINVAL);
+	if (length == 0)
+		return ctx_fail(ioas->ctx, EINVAL, "unmap IOAS %u iova 0x%" PRIx64 ": length is 0 (use iommufd_ioas_unmap_all() to unmap everything)",
+				ioas->id, iova);
+	return do_unmap(ioas, iova, length, unmapped);
+}
+
+int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *unmapped)
+{
+	if (!ioas)
+		return error_ret(-EINVAL);
+	return do_unmap(ioas, 0, UINT64_MAX, unmapped);
+}
+
+int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
+			     size_t count)
+{
+	struct uapi_iommu_ioas_allow_iovas cmd = { .size = sizeof(cmd) };
+	struct uapi_iommu_iova_range *buf = NULL;
+	size_t i;
+	int rc;
+
+	if (!ioas || (count && !ranges))
+		return error_ret(-EINVAL);
+	if (count > UINT32_MAX)
+		return ctx_fail(ioas->ctx, EINVAL, "allow_iovas: %zu ranges is too many", count);
+	for (i = 0; i < count; i++)
+		if (ranges[i].start > ranges[i].last)
+			return ctx_fail(ioas->ctx, EINVAL,
+					"allow_iovas: range %zu has start 0x%" PRIx64 " after last 0x%" PRIx64,
+					i, ranges[i].start, ranges[i].last);
+	if (count) {
+		buf = calloc(count, sizeof(*buf));
+		if (!buf)
+			return ctx_fail(ioas->ctx, ENOMEM, "allow_iovas: out of memory");
+		for (i = 0; i < count; i++) {
+			buf[i].start = ranges[i].start;
+			buf[i].last = ranges[i].last;
+		}
+	}
+	cmd.ioas_id = ioas->id;
+	cmd.num_iovas = (uint32_t)count;
+	cmd.allowed_iovas = (uintptr_t)buf;
+	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+	free(buf);
+	if (rc == -EADDRINUSE)
+		return ctx_fail(ioas->ctx, EADDRINUSE,
+				"IOMMU_IOAS_ALLOW_IOVAS IOAS %u: a range overlaps a region reserved by an attached device (MSI window, aperture limit)",
+				ioas->id);
+	if (rc < 0)
+		return ctx_fail(ioas->ctx, -rc, "IOMMU_IOAS_ALLOW_IOVAS IOAS %u, %zu ranges: %s (%s)",
+				ioas->id, count, strerror(-rc), error_hint(-rc));
+	return 0;
+}
+
+int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable)
+{
+	uint64_t val = enable;
+	int rc;
+
+	if (!ioas)
+		return error_ret(-EINVAL);
+	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_SET, ioas->id, &val);
+	if (rc < 0)
+		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION set HUGE_PAGES=%d on IOAS %u: %s (%s)",
+				enable, ioas->id, strerror(-rc),
+				rc == -EBUSY ? "the IOAS already has mappings or devices" : error_hint(-rc));
+	return 0;
+}
+
+int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *enabled)
+{
+	uint64_t val;
+	int rc;
+
+	if (!ioas || !enabled)
+		return error_ret(-EINVAL);
+	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_GET, ioas->id, &val);
+	if (rc < 0)
+		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION get HUGE_PAGES of IOAS %u: %s (%s)",
+				ioas->id, strerror(-rc), error_hint(-rc));
+	*enabled = val != 0;
+	return 0;
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/* Host setup: kernel modules with libkmod, vfio-pci binding through sysfs. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <libkmod.h>
+
+#include <iommufd/setup.h>
+
+#include "base/error.h"
+#include "base/pciaddr.h"
+#include "base/sys.h"
+#include "host/setup.h"
+#include "host/sysfs.h"
+
+#define PCI_DEVICES "/sys/bus/pci/devices"
+#define PCI_DRIVERS "/sys/bus/pci/drivers"
+
+/* Load one module (and what it depends on) by name or alias. */
+static int load_module(struct kmod_ctx *k, const char *name)
+{
+	struct kmod_list *list = NULL, *it;
+	char path[128];
+	int rc;
+
+	rc = kmod_module_new_from_lookup(k, name, &list);
+	if (rc < 0)
+		return error_fail(-rc, "looking up module %s: %s", name, strerror(-rc));
+	if (!list) {
+		snprintf(path, sizeof(path), "/sys/module/%s", name);
+		if (sysfs_path_exists(path))
+			return 0; /* built in, or loaded from elsewhere */
+		return error_fail(ENOENT, "the running kernel has no module %s (not in /lib/modules/%s; built without it?)",
+				 name, kmod_get_dirname(k) ? strrchr(kmod_get_dirname(k), '/') + 1 : "?");
+	}
+	kmod_list_foreach(it, list) {
+		struct kmod_module *mod = kmod_module_get_module(it);
+
+		rc = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+		kmod_module_unref(mod);
+		if (rc < 0)
+			break;
+	}
+	kmod_module_unref_list(list);
+	if (rc < 0)
+		return error_fail(-rc, "loading module %s: %s%s", name, strerror(-rc),
+				 rc == -EPERM ? " (needs root or CAP_SYS_MODULE)" : "");
+	return 0;
+}
+
+static int load_modules(const char *const *names, size_t n)
+{
+	struct kmod_ctx *k = kmod_new(NULL, NULL);
+	int rc = 0;
+
+	if (!k)
+		return error_fail(ENOMEM, "libkmod: cannot create a context (no /lib/modules for this kernel?)");
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = load_module(k, names[i]);
+	kmod_unref(k);
+	return rc;
+}
+
+int iommufd_host_load_modules(void)
+{
+	static const char *const names[] = { "iommufd", "vfio", "vfio_pci" };
+
+	return load_modules(names, sizeof(names) / sizeof(names[0]));
+}
+
+/* The driver a device is bound to, "" for none. */
+static int driver_of(const char *addr, char *buf, size_t size)
+{
+	char path[256], link[256];
+	const char *slash;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver", addr);
+	n = sys_readlink(sys_host, path, link, sizeof(link));
+	if (n == -ENOENT) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (n < 0)
+		return (int)n;
+	slash = strrchr(link, '/');
+	slash = slash ? slash + 1 : link;
+	if (strlen(slash) >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, slash, strlen(slash) + 1);
+	return 0;
+}
+
+/* Drivers that leave DMA ownership of the group free for VFIO. */
+static bool group_friendly(const char *drv)
+{
+	size_t n = strlen(drv);
+
+	return !*drv || !strcmp(drv, "pci-stub") || !strcmp(drv, "pcieport") ||
+	       (n >= 8 && !strcmp(drv + n - 8, "vfio-pci"));
+}
+
+struct group_check {
+	const char *self;
+	char *member, *driver;
+};
+
+static int check_member(const char *name, void *data)
+{
+	struct group_check *g = data;
+	char drv[64];
+
+	if (!strcmp(name, g->self) || driver_of(name, drv, sizeof(drv)) < 0 || group_friendly(drv))
+		return 0;
+	snprintf(g->member, 16, "%s", name);
+	snprintf(g->driver, 64, "%s", drv);
+	return 1;
+}
+
+int setup_group_blocker(const char *addr, char member[16], char driver[64])
+{
+	struct group_check g = { addr, member, driver };
+	char path[256];
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/iommu_group/devices", addr);
+	return sys_list_dir(sys_host, path, check_member, &g);
+}
+
+static int norm_addr(const char *in, char out[16], const char *what)
+{
+	char path[64];
+
+	if (!in || pciaddr_normalize(in, out) < 0)
+		return error_fail(EINVAL, "%s: '%s' is not a PCI address (expected [dddd:]bb:dd.f)", what,
+				 in ? in : "(null)");
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s", out);
+	if (!sysfs_path_exists(path))
+		return error_fail(ENODEV, "%s: no PCI device %s", what, out);
+	return 0;
+}
+
+static int write_attr(const char *addr, const char *path, const char *value, const char *step)
+{
+	int rc = sysfs_write(path, value);
+
+	if (rc < 0)
+		return error_fail(-rc, "%s %s: writing '%s' to %s: %s%s", step, addr, value, path,
+				 strerror(-rc), rc == -EACCES || rc == -EPERM ? " (needs root)" : "");
+	return 0;
+}
+
+/* Put a device back on drv ("" = none) after a failed bind. */
+static void rebind(const char *addr, const char *drv)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
+	sysfs_write(path, "\n");
+	if (*drv) {
+		snprintf(path, sizeof(path), PCI_DRIVERS "/%s/bind", drv);
+		sysfs_write(path, addr);
+	}
+}
+
+int iommufd_pci_bind_vfio(const char *addr_in, char *prev_driver, size_t size)
+{
+	char addr[16], drv[64], now[64], path[256], member[16], mdrv[64];
+	int rc;
+
+	rc = norm_addr(addr_in, addr, "bind to vfio-pci");
+	if (rc < 0)
+		return rc;
+	rc = driver_of(addr, drv, sizeof(drv));
+	if (rc < 0)
+		return error_fail(-rc, "bind %s to vfio-pci: reading its driver: %s", addr, strerror(-rc));
+	if (strcmp(drv, "vfio-pci")) {
+		rc = setup_group_blocker(addr, member, mdrv);
+		if (rc == -ENOENT)
+			return error_fail(ENODEV, "bind %s to vfio-pci: the device has no IOMMU group: no IOMMU translates for it (enable VT-d/AMD-Vi in firmware and boot with intel_iommu=on or amd_iommu=on)",
+					 addr);
+		if (rc > 0)
+			return error_fail(EBUSY, "bind %s to vfio-pci: %s in the same IOMMU group is bound to %s, so VFIO could not use the group; bind %s to vfio-pci too, or unbind it first",
+					 addr, member, mdrv, member);
+		if (rc < 0)
+			return error_fail(-rc, "bind %s to vfio-pci: reading its IOMMU group: %s", addr, strerror(-rc));
+		if (!sysfs_path_exists(PCI_DRIVERS "/vfio-pci")) {
+			static const char *const vfio_pci[] = { "vfio_pci" };
+
+			rc = load_modules(vfio_pci, 1);
+			if (rc < 0)
+				return rc;
+		}
+		if (*drv) {
+			snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver/unbind", addr);
+			rc = write_attr(addr, path, addr, "unbind");
+			if (rc < 0)
+				return rc;
+		}
+		snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
+		rc = write_attr(addr, path, "vfio-pci", "bind");
+		if (rc == 0)
+			rc = write_attr(addr, PCI_DRIVERS "_probe", addr, "bind");
+		if (rc == 0 && (driver_of(addr, now, sizeof(now)) < 0 || strcmp(now, "vfio-pci")))
+			rc = error_fail(EIO, "bind %s to vfio-pci: vfio-pci did not take the device (the kernel log says why)", addr);
+		if (rc < 0) {
+			int err = errno;
+
+			rebind(addr, drv);
+			errno = err;
+			return rc;
+		}
+	}
+	if (prev_driver && size)
+		snprintf(prev_driver, size, "%s", drv);
+	return 0;
+}
+
+int iommufd_pci_unbind_vfio(const char *addr_in, const char *driver)
+{
+	char addr[16], drv[64], path[256];
+	int rc;
+
+	rc = norm_addr(addr_in, addr, "unbind from vfio-pci");
+	if (rc < 0)
+		return rc;
+	rc = driver_of(addr, drv, sizeof(drv));
+	if (rc < 0)
+		return error_fail(-rc, "unbind %s: reading its driver: %s", addr, strerror(-rc));
+	if (strcmp(drv, "vfio-pci"))
+		return error_fail(EINVAL, "unbind %s from vfio-pci: it is bound to %s", addr, *drv ? drv : "no driver");
+	snprintf(path, sizeof(path), PCI_DRIVERS "/vfio-pci/unbind");
+	rc = write_attr(addr, path, addr, "unbind");
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
+	rc = write_attr(addr, path, "\n", "unbind");
+	if (rc < 0 || (driver && !*driver))
+		return rc;
+	if (!driver)
+		return write_attr(addr, PCI_DRIVERS "_probe", addr, "probe drivers for");
+	snprintf(path, sizeof(path), PCI_DRIVERS "/%s", driver);
+	if (!sysfs_path_exists(path)) {
+		char mod[64];
+
+		snprintf(mod, sizeof(mod), "%s", driver);
+		for (char *c = mod; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		rc = load_modules((const char *const[]){ mod }, 1);
+		if (rc < 0) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", iommufd_last_error());
+			return error_fail(-rc, "unbind %s: it is off vfio-pci and has no driver now: %s", addr, why);
+		}
+	}
+	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/bind", driver);
+	rc = sysfs_write(path, addr);
+	if (rc < 0)
+		return error_fail(-rc, "unbind %s: it is off vfio-pci, but %s did not take it (%s); it has no driver now",
+				 addr, driver, strerror(-rc));
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
+/* Small sysfs attribute files and strict parsers for their values. */
+#ifndef IOMMUFD_HOST_SYSFS_H
+#define IOMMUFD_HOST_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Small sysfs files through sys_host. sysfs_read() reads up to
+ * size - 1 bytes, drops one trailing newline and returns the length;
+ * sysfs_write() writes the whole value. Both return -errno on failure. */
+ssize_t sysfs_read(const char *path, char *buf, size_t size);
+int sysfs_write(const char *path, const char *value);
+bool sysfs_path_exists(const char *path);
+/* Strict parsers for sysfs values: "0x1234", "1234" (hex, at most 8 digits,
+ * at most max) and "-1" (decimal); one trailing newline allowed. 0 or
+ * -EINVAL / -ERANGE; *out untouched on failure. */
+int sysfs_parse_hex(const char *s, uint32_t max, uint32_t *out);
+int sysfs_parse_int(const char *s, int *out);
+
+#endif
