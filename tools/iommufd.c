@@ -381,7 +381,7 @@ static int cmd_features(void)
 
 	if (iommufd_ctx_new(NULL, &ctx) < 0)
 		return fail("%s", iommufd_last_error());
-	for (int f = 0; f < IOMMUFD_FEATURE_COUNT_; f++)
+	for (int f = 0; f < IOMMUFD_FEATURE_COUNT; f++)
 		printf("%-20s %s\n", iommufd_feature_name((enum iommufd_feature)f),
 		       iommufd_ctx_has_feature(ctx, (enum iommufd_feature)f) ? "yes" : "no");
 	iommufd_ctx_unref(ctx);

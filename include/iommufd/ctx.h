@@ -150,7 +150,7 @@ enum iommufd_feature {
 	IOMMUFD_FEATURE_HW_QUEUE,           /**< IOMMU_HW_QUEUE_ALLOC (6.17) */
 	IOMMUFD_FEATURE_NOIOMMU_GET_PA,     /**< IOMMU_IOAS_NOIOMMU_GET_PA (7.3) */
 	IOMMUFD_FEATURE_TEST_CMD,           /**< the selftest mock (CONFIG_IOMMUFD_TEST) */
-	IOMMUFD_FEATURE_COUNT_              /**< number of features; not a feature */
+	IOMMUFD_FEATURE_COUNT               /**< not a feature: how many this header knows; a newer library may know more (iommufd_feature_name() returns NULL past its last) */
 };
 
 /**

@@ -230,7 +230,7 @@ int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 static const struct {
 	const char *name;
 	unsigned int nr; /* ioctl number whose presence is the feature */
-} features[IOMMUFD_FEATURE_COUNT_] = {
+} features[IOMMUFD_FEATURE_COUNT] = {
 	[IOMMUFD_FEATURE_IOAS] = { "ioas", UAPI_IOMMU_IOAS_ALLOC_NR },
 	[IOMMUFD_FEATURE_OPTION] = { "option", UAPI_IOMMU_OPTION_NR },
 	[IOMMUFD_FEATURE_VFIO_IOAS] = { "vfio_ioas", UAPI_IOMMU_VFIO_IOAS_NR },
@@ -251,7 +251,7 @@ static const struct {
 
 const char *iommufd_feature_name(enum iommufd_feature feature)
 {
-	if ((unsigned int)feature >= IOMMUFD_FEATURE_COUNT_)
+	if ((unsigned int)feature >= IOMMUFD_FEATURE_COUNT)
 		return NULL;
 	return features[feature].name;
 }
@@ -275,7 +275,7 @@ bool iommufd_ctx_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature featu
 	uint_fast64_t bit;
 	bool present;
 
-	if (!ctx || (unsigned int)feature >= IOMMUFD_FEATURE_COUNT_)
+	if (!ctx || (unsigned int)feature >= IOMMUFD_FEATURE_COUNT)
 		return false;
 	bit = (uint_fast64_t)1 << feature;
 	if (atomic_load(&ctx->features_probed) & bit)

@@ -69,7 +69,7 @@ static void ctx_features(void **state)
 	assert_true(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_NOIOMMU_GET_PA));
 	/* cached: the same answer again */
 	assert_true(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_TEST_CMD));
-	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_COUNT_));
+	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_COUNT));
 	assert_string_equal(iommufd_feature_name(IOMMUFD_FEATURE_IOAS_MAP_FILE), "ioas_map_file");
 }
 
