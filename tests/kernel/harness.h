@@ -3,31 +3,13 @@
 #ifndef TESTS_KERNEL_HARNESS_H
 #define TESTS_KERNEL_HARNESS_H
 
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <iommufd/iommufd.h>
 
-/* Assert a libiommufd call succeeded; on failure print the library's reason. */
-#define assert_ok(ctx, call)                                                        \
-	do {                                                                        \
-		int rc_ = (call);                                                   \
-		if (rc_ < 0)                                                        \
-			print_error("%s failed: %d: %s\n", #call, rc_, iommufd_ctx_last_error(ctx)); \
-		assert_int_equal(rc_, 0);                                           \
-	} while (0)
-
-/* Assert a call failed with -err and errno == err. */
-#define assert_errno(err, call)                  \
-	do {                                     \
-		errno = 0;                       \
-		int rc_ = (call);                \
-		assert_int_equal(rc_, -(err));   \
-		assert_int_equal(errno, (err));  \
-	} while (0)
+/* assert_ok(), assert_errno(), assert_fails(), assert_explained() */
+#include "check.h"
 
 /* Find the first PCI device with this vendor:device bound to vfio-pci; 0 if found. */
 int find_pci(uint16_t vendor, uint16_t device, char addr[32]);

@@ -180,6 +180,17 @@ int fake_mapping_count(void)
 	return K.nmaps;
 }
 
+struct fake_census fake_census(void)
+{
+	return (struct fake_census){
+		.fds = fake_open_fds(),
+		.ioas = fake_ioas_count(),
+		.objects = fake_object_count(),
+		.mappings = fake_mapping_count(),
+		.mem = fake_mem_count(),
+	};
+}
+
 static int new_fd(enum fd_kind kind)
 {
 	for (int i = 3; i < MAX_FDS; i++)

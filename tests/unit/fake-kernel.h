@@ -25,6 +25,16 @@ void fake_inject(unsigned long request, int err);
 void fake_inject_nth(unsigned long request, int err, int skip);
 /* Number of open fake descriptors (leak checks). */
 int fake_open_fds(void);
+/* All that the fake kernel holds, for leak checks (tests/common/check.h's
+ * assert_no_leak() and assert_fake_idle()). */
+struct fake_census {
+	int fds;      /* open descriptors */
+	int ioas;     /* live IOASes */
+	int objects;  /* other live objects */
+	int mappings; /* mappings in all IOASes */
+	int mem;      /* areas of memory handed out by mmap */
+};
+struct fake_census fake_census(void);
 /* Number of live IOAS objects and of mappings in all of them. */
 int fake_ioas_count(void);
 int fake_mapping_count(void);

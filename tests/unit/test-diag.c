@@ -13,6 +13,7 @@
 
 #include <iommufd/iommufd.h>
 
+#include "check.h"
 #include "host/diag.h"
 
 static const char *const members[] = { "0000:00:05.0", "0000:00:05.1" };
@@ -178,12 +179,10 @@ static void api_edges(void **state)
 	} big = { sizeof(big), 0, 1 };
 
 	(void)state;
-	assert_int_equal(iommufd_diag_run("00:05", NULL, &d), -EINVAL);
-	assert_int_equal(errno, EINVAL);
-	assert_non_null(strstr(iommufd_last_error(), "not a PCI address"));
-	assert_int_equal(iommufd_diag_run(NULL, (void *)&big, &d), -E2BIG);
+	assert_fails(NULL, EINVAL, iommufd_diag_run("00:05", NULL, &d), "not a PCI address");
+	assert_errno(E2BIG, iommufd_diag_run(NULL, (void *)&big, &d));
 	assert_ptr_equal(d, (struct iommufd_diag *)0x1);
-	assert_int_equal(iommufd_diag_run(NULL, NULL, NULL), -EINVAL);
+	assert_errno(EINVAL, iommufd_diag_run(NULL, NULL, NULL));
 	assert_int_equal(iommufd_diag_count(NULL), 0);
 	assert_null(iommufd_diag_get(NULL, 0));
 	assert_true(iommufd_diag_ok(NULL));

@@ -22,6 +22,8 @@
 
 #include <iommufd/iommufd.h>
 
+#include "check.h"
+
 static UMockdevTestbed *tb;
 static char *sysdir;
 
@@ -227,9 +229,7 @@ static void filters(void **state)
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			IOMMUFD_OPTS(iommufd_pci_filter, f, .addr = bad[i]);
 
-			assert_int_equal(iommufd_pci_enum_new(&f, &e), -EINVAL);
-			assert_int_equal(errno, EINVAL);
-			assert_non_null(strstr(iommufd_last_error(), "not a PCI address"));
+			assert_fails(NULL, EINVAL, iommufd_pci_enum_new(&f, &e), "not a PCI address");
 			assert_ptr_equal(e, (struct iommufd_pci_enum *)0x1);
 		}
 	}
@@ -237,9 +237,9 @@ static void filters(void **state)
 	memset(&big, 0, sizeof(big));
 	big.f.sz = sizeof(big);
 	big.future = 1;
-	assert_int_equal(iommufd_pci_enum_new(&big.f, &e), -E2BIG);
+	assert_errno(E2BIG, iommufd_pci_enum_new(&big.f, &e));
 	assert_ptr_equal(e, (struct iommufd_pci_enum *)0x1);
-	assert_int_equal(iommufd_pci_enum_new(NULL, NULL), -EINVAL);
+	assert_errno(EINVAL, iommufd_pci_enum_new(NULL, NULL));
 	assert_null(iommufd_pci_enum_first(NULL));
 	assert_int_equal(iommufd_pci_enum_count(NULL), 0);
 	assert_null(iommufd_pci_enum_free(NULL));

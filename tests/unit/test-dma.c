@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
+#include "check.h"
 #include "base/uapi.h"
 #include "fake-kernel.h"
 
@@ -55,28 +56,10 @@ static int teardown(void **state)
 	assert_int_equal(fake_mapping_count(), 0);
 	assert_int_equal(iommufd_ioas_destroy(e->ioas), 0);
 	assert_null(iommufd_ctx_unref(e->ctx));
-	assert_int_equal(fake_open_fds(), 0);
-	assert_int_equal(fake_ioas_count(), 0);
-	assert_int_equal(fake_mem_count(), 0);
+	assert_fake_idle();
 	free(e->mem);
 	free(e);
 	return 0;
-}
-
-#define assert_err(err, call)                   \
-	do {                                    \
-		errno = 0;                      \
-		int rc_ = (call);               \
-		assert_int_equal(rc_, -(err));  \
-		assert_int_equal(errno, (err)); \
-	} while (0)
-
-static void assert_msg(struct env *e, const char *part)
-{
-	const char *m = iommufd_ctx_last_error(e->ctx);
-
-	if (!strstr(m, part))
-		fail_msg("last error \"%s\" lacks \"%s\"", m, part);
 }
 
 static void map_translate_unmap(void **state)
@@ -97,23 +80,23 @@ static void map_translate_unmap(void **state)
 	assert_ptr_equal(va, e->mem + 7);
 	assert_int_equal(rem, 3 * PG - 7);
 	out = SENT;
-	assert_err(ENOENT, iommufd_dma_translate(e->dma, e->mem + 3 * PG, &out, NULL));
-	assert_err(ENOENT, iommufd_dma_translate(e->dma, e->mem - 1, &out, NULL));
+	assert_errno(ENOENT, iommufd_dma_translate(e->dma, e->mem + 3 * PG, &out, NULL));
+	assert_errno(ENOENT, iommufd_dma_translate(e->dma, e->mem - 1, &out, NULL));
 	assert_int_equal(out, SENT);
 	va = (void *)SENT;
-	assert_err(ENOENT, iommufd_dma_translate_iova(e->dma, iova - 1, &va, NULL));
+	assert_errno(ENOENT, iommufd_dma_translate_iova(e->dma, iova - 1, &va, NULL));
 	assert_ptr_equal(va, (void *)SENT);
 
 	/* a virtual address has one translation */
 	iova2 = SENT;
-	assert_err(EEXIST, iommufd_dma_map(e->dma, e->mem + 2 * PG, 2 * PG, &iova2, IOMMUFD_MAP_READ));
+	assert_errno(EEXIST, iommufd_dma_map(e->dma, e->mem + 2 * PG, 2 * PG, &iova2, IOMMUFD_MAP_READ));
 	assert_int_equal(iova2, SENT);
-	assert_msg(e, "overlaps the mapping of vaddr");
+	assert_explained(e->ctx, "overlaps the mapping of vaddr");
 	/* a fixed IOVA in use */
 	iova2 = iova + PG;
-	assert_err(EEXIST, iommufd_dma_map(e->dma, e->mem + 8 * PG, PG, &iova2,
+	assert_errno(EEXIST, iommufd_dma_map(e->dma, e->mem + 8 * PG, PG, &iova2,
 					   IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
-	assert_msg(e, "uses part of it");
+	assert_explained(e->ctx, "uses part of it");
 	iova2 = 0x400000;
 	assert_int_equal(iommufd_dma_map(e->dma, e->mem + 8 * PG, 2 * PG, &iova2,
 					 IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA), 0);
@@ -122,33 +105,33 @@ static void map_translate_unmap(void **state)
 	assert_int_equal(out, 0x400000 + PG);
 	/* outside the usable ranges, below iova_min, misaligned */
 	iova2 = 0x100000000ull;
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
 					   IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
-	assert_msg(e, "outside the usable IOVA ranges");
+	assert_explained(e->ctx, "outside the usable IOVA ranges");
 	iova2 = 0x1000;
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
 					   IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
 	iova2 = 0x500800;
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
 					   IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
 	/* argument checks */
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem + 1, PG, &iova2, IOMMUFD_MAP_READ));
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem, 0, &iova2, IOMMUFD_MAP_READ));
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2, 0));
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2, IOMMUFD_MAP_READ | 1u << 20));
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem + 1, PG, &iova2, IOMMUFD_MAP_READ));
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem, 0, &iova2, IOMMUFD_MAP_READ));
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2, 0));
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2, IOMMUFD_MAP_READ | 1u << 20));
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova2,
 					   IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_DMA_IDENTITY));
-	assert_err(EINVAL, iommufd_dma_map(NULL, e->mem, PG, &iova2, IOMMUFD_MAP_READ));
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, NULL, IOMMUFD_MAP_READ));
+	assert_errno(EINVAL, iommufd_dma_map(NULL, e->mem, PG, &iova2, IOMMUFD_MAP_READ));
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, NULL, IOMMUFD_MAP_READ));
 	assert_int_equal(fake_mapping_count(), 2);
 
 	/* unmap takes the start of a mapping */
-	assert_err(ENOENT, iommufd_dma_unmap(e->dma, e->mem + PG));
-	assert_msg(e, "inside the mapping");
-	assert_err(ENOENT, iommufd_dma_unmap(e->dma, e->mem + 32 * PG));
+	assert_errno(ENOENT, iommufd_dma_unmap(e->dma, e->mem + PG));
+	assert_explained(e->ctx, "inside the mapping");
+	assert_errno(ENOENT, iommufd_dma_unmap(e->dma, e->mem + 32 * PG));
 	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
-	assert_err(ENOENT, iommufd_dma_translate(e->dma, e->mem, &out, NULL));
-	assert_err(ENOENT, iommufd_dma_unmap(e->dma, e->mem));
+	assert_errno(ENOENT, iommufd_dma_translate(e->dma, e->mem, &out, NULL));
+	assert_errno(ENOENT, iommufd_dma_unmap(e->dma, e->mem));
 	assert_int_equal(fake_mapping_count(), 1);
 	/* its IOVA is free again */
 	assert_int_equal(iommufd_dma_map(e->dma, e->mem + 20 * PG, PG, &iova, IOMMUFD_MAP_WRITE), 0);
@@ -163,7 +146,7 @@ static void identity(void **state)
 	void *low;
 
 	/* the fake's usable range is [0, 4 GiB): heap memory is above it */
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY));
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY));
 	assert_int_equal(iova, SENT);
 	low = mmap((void *)0x40000000, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(low != MAP_FAILED);
@@ -188,8 +171,8 @@ static void large_iova_alignment(void **state)
 	fake_set_iova_alignment(0x10000);
 	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
 	calls = fake_call_count();
-	assert_err(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ));
-	assert_msg(e, "IOVA alignment 0x10000");
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ));
+	assert_explained(e->ctx, "IOVA alignment 0x10000");
 	assert_int_equal(iova, SENT);
 	assert_int_equal(fake_call_count(), calls); /* the kernel was not asked */
 	assert_int_equal(fake_mapping_count(), 0);
@@ -213,23 +196,23 @@ static void kernel_map_fails(void **state)
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		iova = SENT;
 		fake_inject(UAPI_IOMMU_IOAS_MAP, errs[i]);
-		assert_err(errs[i], iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, IOMMUFD_MAP_READ));
+		assert_errno(errs[i], iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, IOMMUFD_MAP_READ));
 		assert_int_equal(iova, SENT);
-		assert_msg(e, "nothing was mapped");
+		assert_explained(e->ctx, "nothing was mapped");
 		assert_int_equal(fake_mapping_count(), 0);
-		assert_err(ENOENT, iommufd_dma_translate(e->dma, e->mem, &out, NULL));
-		assert_err(ENOENT, iommufd_dma_translate_iova(e->dma, 0x100000, (void **)&out, NULL));
+		assert_errno(ENOENT, iommufd_dma_translate(e->dma, e->mem, &out, NULL));
+		assert_errno(ENOENT, iommufd_dma_translate_iova(e->dma, 0x100000, (void **)&out, NULL));
 		/* a fixed IOVA's reservation is rolled back too */
 		iova = 0x300000;
 		fake_inject(UAPI_IOMMU_IOAS_MAP, errs[i]);
-		assert_err(errs[i], iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova,
+		assert_errno(errs[i], iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova,
 						    IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
 		assert_int_equal(iova, 0x300000);
 	}
-	assert_msg(e, "Value too large"); /* EOVERFLOW, the last one */
+	assert_explained(e->ctx, "Value too large"); /* EOVERFLOW, the last one */
 	fake_inject(UAPI_IOMMU_IOAS_MAP, ENOMEM);
-	assert_err(ENOMEM, iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, IOMMUFD_MAP_READ));
-	assert_msg(e, "RLIMIT_MEMLOCK");
+	assert_errno(ENOMEM, iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, IOMMUFD_MAP_READ));
+	assert_explained(e->ctx, "RLIMIT_MEMLOCK");
 	/* everything as before: the same IOVA comes back, fixed ones work */
 	assert_int_equal(iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, IOMMUFD_MAP_READ), 0);
 	assert_int_equal(iova, 0x100000);
@@ -248,13 +231,13 @@ static void kernel_unmap_fails(void **state)
 	assert_int_equal(iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, IOMMUFD_MAP_READ), 0);
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		fake_inject(UAPI_IOMMU_IOAS_UNMAP, errs[i]);
-		assert_err(errs[i], iommufd_dma_unmap(e->dma, e->mem));
-		assert_msg(e, "the mapping stays");
+		assert_errno(errs[i], iommufd_dma_unmap(e->dma, e->mem));
+		assert_explained(e->ctx, "the mapping stays");
 		assert_int_equal(iommufd_dma_translate(e->dma, e->mem + 8, &out, NULL), 0);
 		assert_int_equal(out, iova + 8);
 		assert_int_equal(fake_mapping_count(), 1);
 		/* its IOVA is still taken */
-		assert_err(EBUSY, iommufd_dma_iova_free(e->dma, iova, 2 * PG));
+		assert_errno(EBUSY, iommufd_dma_iova_free(e->dma, iova, 2 * PG));
 	}
 	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
 	assert_int_equal(fake_mapping_count(), 0);
@@ -269,32 +252,32 @@ static void new_and_ranges(void **state)
 	uint64_t iova = SENT;
 
 	/* one context per IOAS */
-	assert_err(EBUSY, iommufd_dma_new(e->ioas, NULL, &d));
+	assert_errno(EBUSY, iommufd_dma_new(e->ioas, NULL, &d));
 	assert_ptr_equal(d, (struct iommufd_dma *)SENT);
 	assert_int_equal(iommufd_ioas_new(e->ctx, &ioas), 0);
 	{
 		IOMMUFD_OPTS(iommufd_dma_opts, o, .iova_min = 0x10000, .iova_max = 0x1000);
-		assert_err(EINVAL, iommufd_dma_new(ioas, &o, &d));
+		assert_errno(EINVAL, iommufd_dma_new(ioas, &o, &d));
 	}
 	{
 		IOMMUFD_OPTS(iommufd_dma_opts, o, .iova_min = 0x200000000ull);
-		assert_err(ENOSPC, iommufd_dma_new(ioas, &o, &d));
-		assert_msg(e, "no usable IOVA");
+		assert_errno(ENOSPC, iommufd_dma_new(ioas, &o, &d));
+		assert_explained(e->ctx, "no usable IOVA");
 	}
 	{
 		struct { struct iommufd_dma_opts o; uint64_t extra; } big = { { sizeof(big), 0, 0 }, 1 };
 
-		assert_err(E2BIG, iommufd_dma_new(ioas, &big.o, &d));
+		assert_errno(E2BIG, iommufd_dma_new(ioas, &big.o, &d));
 	}
 	fake_inject(UAPI_IOMMU_IOAS_IOVA_RANGES, ENOENT);
-	assert_err(ENOENT, iommufd_dma_new(ioas, NULL, &d));
-	assert_msg(e, "IOMMU_IOAS_IOVA_RANGES");
+	assert_errno(ENOENT, iommufd_dma_new(ioas, NULL, &d));
+	assert_explained(e->ctx, "IOMMU_IOAS_IOVA_RANGES");
 	assert_ptr_equal(d, (struct iommufd_dma *)SENT);
 	{
 		IOMMUFD_OPTS(iommufd_dma_opts, o, .iova_max = 0xfffff + 0x10000);
 		assert_int_equal(iommufd_dma_new(ioas, &o, &d), 0);
 		/* 64 KiB usable: [1 MiB, 1 MiB + 64 KiB) */
-		assert_err(ENOSPC, iommufd_dma_iova_alloc(d, 0x20000, 0, &iova));
+		assert_errno(ENOSPC, iommufd_dma_iova_alloc(d, 0x20000, 0, &iova));
 		assert_int_equal(iommufd_dma_iova_alloc(d, 0x10000, 0, &iova), 0);
 		assert_int_equal(iova, 0x100000);
 		assert_int_equal(iommufd_dma_destroy(d), 0);
@@ -302,25 +285,25 @@ static void new_and_ranges(void **state)
 	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
 
 	/* 4 GiB do not fit below 4 GiB above iova_min... */
-	assert_err(ENOSPC, iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova));
-	assert_msg(e, "usable IOVA ranges of this context: [0x100000, 0xffffffff]");
+	assert_errno(ENOSPC, iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova));
+	assert_explained(e->ctx, "usable IOVA ranges of this context: [0x100000, 0xffffffff]");
 	/* ...until an attach brings more ranges: read again by itself */
 	fake_set_range_count(2);
 	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
 	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
 	fake_inject(UAPI_IOMMU_IOAS_IOVA_RANGES, ENOMEM);
-	assert_err(ENOMEM, iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova));
+	assert_errno(ENOMEM, iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova));
 	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova), 0);
 	assert_int_equal(iova, 1ull << 32);
 	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 1ull << 32), 0);
 	/* explicit refresh, and its failure */
 	fake_inject(UAPI_IOMMU_IOAS_IOVA_RANGES, EIO);
-	assert_err(EIO, iommufd_dma_refresh_ranges(e->dma));
+	assert_errno(EIO, iommufd_dma_refresh_ranges(e->dma));
 	fake_set_range_count(1);
 	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
-	assert_err(ENOSPC, iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova));
+	assert_errno(ENOSPC, iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova));
 	iommufd_device_close(dev);
-	assert_err(EINVAL, iommufd_dma_refresh_ranges(NULL));
+	assert_errno(EINVAL, iommufd_dma_refresh_ranges(NULL));
 }
 
 /* An attach that narrows the usable ranges and a detach that widens them
@@ -344,26 +327,26 @@ static void ranges_keep_taken(void **state)
 	fake_set_ranges(narrow, 2);
 	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
 	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
-	assert_err(EINVAL, iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x10000));
-	assert_msg(e, "[0x100000, 0x3fffffff] [0xc0000000, 0xffffffff]");
+	assert_errno(EINVAL, iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x10000));
+	assert_explained(e->ctx, "[0x100000, 0x3fffffff] [0xc0000000, 0xffffffff]");
 	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
 	assert_int_equal(iova, 0xc0000000);
 	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
 	/* what lies outside can still be freed and unmapped; a refused
 	 * unmap keeps its IOVA taken */
-	assert_err(EBUSY, iommufd_dma_iova_free(e->dma, m, PG));
+	assert_errno(EBUSY, iommufd_dma_iova_free(e->dma, m, PG));
 	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
-	assert_err(EBUSY, iommufd_dma_unmap(e->dma, e->mem));
+	assert_errno(EBUSY, iommufd_dma_unmap(e->dma, e->mem));
 	assert_int_equal(iommufd_dma_translate(e->dma, e->mem, &out, NULL), 0);
 	assert_int_equal(out, m);
 
 	/* the detach brings it back: all still taken */
 	fake_set_range_count(1);
 	assert_int_equal(iommufd_device_detach(dev), 0);
-	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80000000, PG));
-	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, a, PG));
-	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, m, PG));
-	assert_msg(e, "the mapping of vaddr");
+	assert_errno(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80000000, PG));
+	assert_errno(EEXIST, iommufd_dma_iova_reserve(e->dma, a, PG));
+	assert_errno(EEXIST, iommufd_dma_iova_reserve(e->dma, m, PG));
+	assert_explained(e->ctx, "the mapping of vaddr");
 	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);
 	assert_int_equal(iova, 0xc0000000);
 	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
@@ -381,7 +364,7 @@ static void ranges_keep_taken(void **state)
 	assert_int_equal(iova, 0x40000000);
 	assert_int_equal(iommufd_dma_iova_reserve(e->dma, m, PG), 0);
 	assert_int_equal(iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x8000), 0);
-	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80008000, 0x8000));
+	assert_errno(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x80008000, 0x8000));
 	assert_int_equal(iommufd_dma_iova_free(e->dma, 0x80000000, 0x10000), 0);
 	assert_int_equal(iommufd_dma_iova_free(e->dma, m, PG), 0);
 	assert_int_equal(iommufd_dma_iova_free(e->dma, iova, 0x10000), 0);
@@ -395,29 +378,29 @@ static void ioas_interplay(void **state)
 	uint64_t iova, fixed, out;
 
 	assert_int_equal(iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, IOMMUFD_MAP_READ), 0);
-	assert_err(EBUSY, iommufd_ioas_unmap(e->ioas, iova, 2 * PG, &out));
-	assert_msg(e, "iommufd_dma_unmap()");
-	assert_err(EBUSY, iommufd_ioas_unmap_all(e->ioas, &out));
+	assert_errno(EBUSY, iommufd_ioas_unmap(e->ioas, iova, 2 * PG, &out));
+	assert_explained(e->ctx, "iommufd_dma_unmap()");
+	assert_errno(EBUSY, iommufd_ioas_unmap_all(e->ioas, &out));
 	fixed = iova;
-	assert_err(EEXIST, iommufd_ioas_map(e->ioas, e->mem + 8 * PG, PG, &fixed,
+	assert_errno(EEXIST, iommufd_ioas_map(e->ioas, e->mem + 8 * PG, PG, &fixed,
 					    IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
-	assert_msg(e, "DMA context's mapping");
-	assert_err(EBUSY, iommufd_ioas_destroy(e->ioas));
-	assert_msg(e, "iommufd_dma_destroy()");
+	assert_explained(e->ctx, "DMA context's mapping");
+	assert_errno(EBUSY, iommufd_ioas_destroy(e->ioas));
+	assert_explained(e->ctx, "iommufd_dma_destroy()");
 	/* the IOAS's own mappings are the allocator's business too: a map
 	 * made outside the context is refused by the kernel at that IOVA */
 	fixed = 0x800000;
 	assert_int_equal(iommufd_ioas_map(e->ioas, e->mem + 8 * PG, PG, &fixed,
 					  IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA), 0);
 	iova = 0x800000;
-	assert_err(EEXIST, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova,
+	assert_errno(EEXIST, iommufd_dma_map(e->dma, e->mem + 16 * PG, PG, &iova,
 					   IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
-	assert_msg(e, "outside this DMA context");
+	assert_explained(e->ctx, "outside this DMA context");
 	assert_int_equal(iommufd_ioas_unmap(e->ioas, 0x800000, PG, &out), 0);
 	/* destroy unmaps what the context mapped; a refused unmap is reported */
 	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
 	assert_int_equal(iommufd_dma_destroy(e->dma), 0);
-	assert_msg(e, "stays mapped");
+	assert_explained(e->ctx, "stays mapped");
 	assert_int_equal(fake_mapping_count(), 1);
 	assert_int_equal(iommufd_ioas_unmap_all(e->ioas, &out), 0);
 	assert_int_equal(iommufd_dma_new(e->ioas, NULL, &e->dma), 0);
@@ -428,37 +411,37 @@ static void iova_api(void **state)
 	struct env *e = *state;
 	uint64_t a = SENT, b, iova;
 
-	assert_err(EINVAL, iommufd_dma_iova_alloc(e->dma, PG, 3 * PG, &a));
-	assert_err(EINVAL, iommufd_dma_iova_alloc(e->dma, 100, 0, &a));
-	assert_err(EINVAL, iommufd_dma_iova_alloc(e->dma, 0, 0, &a));
-	assert_err(EINVAL, iommufd_dma_iova_alloc(NULL, PG, 0, &a));
+	assert_errno(EINVAL, iommufd_dma_iova_alloc(e->dma, PG, 3 * PG, &a));
+	assert_errno(EINVAL, iommufd_dma_iova_alloc(e->dma, 100, 0, &a));
+	assert_errno(EINVAL, iommufd_dma_iova_alloc(e->dma, 0, 0, &a));
+	assert_errno(EINVAL, iommufd_dma_iova_alloc(NULL, PG, 0, &a));
 	assert_int_equal(a, SENT);
 	assert_int_equal(iommufd_dma_iova_alloc(e->dma, PG, 0x100000 * 4, &a), 0);
 	assert_int_equal(a, 0x400000);
 	assert_int_equal(iommufd_dma_iova_alloc(e->dma, PG, 0, &b), 0);
 	assert_int_equal(b, 0x100000);
-	assert_err(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x400000, PG));
-	assert_msg(e, "allocated or reserved");
-	assert_err(EINVAL, iommufd_dma_iova_reserve(e->dma, 0xfffff000, 2 * PG));
-	assert_err(EINVAL, iommufd_dma_iova_reserve(e->dma, 0x500100, PG));
+	assert_errno(EEXIST, iommufd_dma_iova_reserve(e->dma, 0x400000, PG));
+	assert_explained(e->ctx, "allocated or reserved");
+	assert_errno(EINVAL, iommufd_dma_iova_reserve(e->dma, 0xfffff000, 2 * PG));
+	assert_errno(EINVAL, iommufd_dma_iova_reserve(e->dma, 0x500100, PG));
 	assert_int_equal(iommufd_dma_iova_reserve(e->dma, 0x500000, 2 * PG), 0);
 	/* a map does not take reserved space */
 	iova = 0x500000;
-	assert_err(EEXIST, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
+	assert_errno(EEXIST, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
 	assert_int_equal(iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ), 0);
 	assert_int_equal(iova, 0x101000);
-	assert_err(EBUSY, iommufd_dma_iova_free(e->dma, 0x100000, 2 * PG));
-	assert_msg(e, "iommufd_dma_unmap()");
+	assert_errno(EBUSY, iommufd_dma_iova_free(e->dma, 0x100000, 2 * PG));
+	assert_explained(e->ctx, "iommufd_dma_unmap()");
 	assert_int_equal(iommufd_dma_iova_free(e->dma, 0x500000, PG), 0); /* part of one */
 	assert_int_equal(iommufd_dma_iova_free(e->dma, 0x501000, PG), 0);
-	assert_err(ENOENT, iommufd_dma_iova_free(e->dma, 0x500000, PG));
-	assert_msg(e, "freed twice");
-	assert_err(EINVAL, iommufd_dma_iova_free(e->dma, 0x500000, 0));
+	assert_errno(ENOENT, iommufd_dma_iova_free(e->dma, 0x500000, PG));
+	assert_explained(e->ctx, "freed twice");
+	assert_errno(EINVAL, iommufd_dma_iova_free(e->dma, 0x500000, 0));
 	assert_int_equal(iommufd_dma_iova_free(e->dma, a, PG), 0);
 	assert_int_equal(iommufd_dma_iova_free(e->dma, b, PG), 0);
 	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
-	assert_err(EINVAL, iommufd_dma_iova_reserve(NULL, 0, PG));
-	assert_err(EINVAL, iommufd_dma_iova_free(NULL, 0, PG));
+	assert_errno(EINVAL, iommufd_dma_iova_reserve(NULL, 0, PG));
+	assert_errno(EINVAL, iommufd_dma_iova_free(NULL, 0, PG));
 }
 
 static void buffers(void **state)
@@ -479,7 +462,7 @@ static void buffers(void **state)
 	assert_int_equal(fake_mem_count(), 1);
 	assert_int_equal(fake_open_fds(), 1); /* the context's only */
 	/* destroying the context while a buffer lives is refused */
-	assert_err(EBUSY, iommufd_dma_destroy(e->dma));
+	assert_errno(EBUSY, iommufd_dma_destroy(e->dma));
 	assert_int_equal(iommufd_dma_buf_free(b), 0);
 	assert_int_equal(fake_mem_count(), 0);
 	assert_int_equal(fake_mapping_count(), 0);
@@ -517,21 +500,21 @@ static void buffers(void **state)
 	/* no memory at all */
 	b = (struct iommufd_dma_buf *)SENT;
 	fake_inject(FAKE_OP_MMAP, ENOMEM);
-	assert_err(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
+	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
 	fake_set_hugetlb(1);
 	fake_inject(FAKE_OP_MMAP, ENOMEM);
-	assert_err(ENOMEM, iommufd_dma_buf_alloc(e->dma, PG, NULL, &b));
-	assert_msg(e, "mmap");
+	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, PG, NULL, &b));
+	assert_explained(e->ctx, "mmap");
 	assert_ptr_equal(b, (struct iommufd_dma_buf *)SENT);
 	/* the kernel's map fails: memory and descriptor go back */
 	fake_inject(UAPI_IOMMU_IOAS_MAP, ENOMEM);
-	assert_err(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
+	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
 	assert_int_equal(fake_mem_count(), 0);
 	assert_int_equal(fake_open_fds(), 1);
 	/* identity outside the usable ranges: refused, nothing kept */
 	{
 		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = IOMMUFD_DMA_IDENTITY);
-		assert_err(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
+		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
 		assert_int_equal(fake_mem_count(), 0);
 	}
 	{
@@ -544,15 +527,15 @@ static void buffers(void **state)
 		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = 1u << 30);
 		struct { struct iommufd_dma_buf_opts o; uint64_t extra; } big = { { sizeof(big), 0 }, 1 };
 
-		assert_err(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
-		assert_err(E2BIG, iommufd_dma_buf_alloc(e->dma, PG, &big.o, &b));
-		assert_err(EINVAL, iommufd_dma_buf_alloc(e->dma, 0, NULL, &b));
-		assert_err(EINVAL, iommufd_dma_buf_alloc(NULL, PG, NULL, &b));
+		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
+		assert_errno(E2BIG, iommufd_dma_buf_alloc(e->dma, PG, &big.o, &b));
+		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, 0, NULL, &b));
+		assert_errno(EINVAL, iommufd_dma_buf_alloc(NULL, PG, NULL, &b));
 	}
 	/* the unmap fails: the buffer stays valid */
 	assert_int_equal(iommufd_dma_buf_alloc(e->dma, PG, NULL, &b), 0);
 	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
-	assert_err(EBUSY, iommufd_dma_buf_free(b));
+	assert_errno(EBUSY, iommufd_dma_buf_free(b));
 	assert_int_equal(iommufd_dma_translate(e->dma, iommufd_dma_buf_get_vaddr(b), &out, NULL), 0);
 	/* munmap fails after the unmap: freed, the leak is logged */
 	fake_inject(FAKE_OP_MUNMAP, ENOMEM);
@@ -588,17 +571,17 @@ static void pools(void **state)
 	}
 	assert_int_equal(fake_call_count(), calls);
 	/* wrong frees */
-	assert_err(EINVAL, iommufd_dma_pool_free(pool, e->mem));
-	assert_msg(e, "not a buffer of this pool");
-	assert_err(EINVAL, iommufd_dma_pool_free(pool, (char *)v[0] + 8));
+	assert_errno(EINVAL, iommufd_dma_pool_free(pool, e->mem));
+	assert_explained(e->ctx, "not a buffer of this pool");
+	assert_errno(EINVAL, iommufd_dma_pool_free(pool, (char *)v[0] + 8));
 	assert_int_equal(iommufd_dma_pool_free(pool, v[0]), 0);
-	assert_err(EINVAL, iommufd_dma_pool_free(pool, v[0]));
-	assert_msg(e, "freed twice");
-	assert_err(EINVAL, iommufd_dma_pool_free(NULL, v[1]));
-	assert_err(EINVAL, iommufd_dma_pool_alloc(NULL, &x, NULL));
+	assert_errno(EINVAL, iommufd_dma_pool_free(pool, v[0]));
+	assert_explained(e->ctx, "freed twice");
+	assert_errno(EINVAL, iommufd_dma_pool_free(NULL, v[1]));
+	assert_errno(EINVAL, iommufd_dma_pool_alloc(NULL, &x, NULL));
 	/* the destroy's unmap fails: the pool stays usable */
 	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
-	assert_err(EBUSY, iommufd_dma_pool_destroy(pool));
+	assert_errno(EBUSY, iommufd_dma_pool_destroy(pool));
 	assert_int_equal(iommufd_dma_pool_alloc(pool, &x, &y), 0);
 	assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
 	assert_int_equal(fake_mapping_count(), 0);
@@ -611,18 +594,18 @@ static void pools(void **state)
 		assert_int_equal(iommufd_dma_pool_new(e->dma, &o, &pool), 0);
 		x = (void *)SENT;
 		fake_inject(UAPI_IOMMU_IOAS_MAP, ENOMEM);
-		assert_err(ENOMEM, iommufd_dma_pool_alloc(pool, &x, &y));
+		assert_errno(ENOMEM, iommufd_dma_pool_alloc(pool, &x, &y));
 		assert_ptr_equal(x, (void *)SENT);
 		assert_int_equal(fake_mem_count(), 0);
 		fake_inject(FAKE_OP_MMAP, ENOMEM);
 		fake_set_hugetlb(0);
-		assert_err(ENOMEM, iommufd_dma_pool_alloc(pool, &x, &y));
+		assert_errno(ENOMEM, iommufd_dma_pool_alloc(pool, &x, &y));
 		fake_set_hugetlb(1);
 		assert_int_equal(iommufd_dma_pool_alloc(pool, &v[0], &iova[0]), 0);
 		assert_int_equal(iommufd_dma_pool_alloc(pool, &v[1], &iova[1]), 0);
 		assert_int_equal((uintptr_t)v[0] % (1 << 20), 0);
-		assert_err(ENOSPC, iommufd_dma_pool_alloc(pool, &x, &y));
-		assert_msg(e, "max_chunks");
+		assert_errno(ENOSPC, iommufd_dma_pool_alloc(pool, &x, &y));
+		assert_explained(e->ctx, "max_chunks");
 		assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
 	}
 	{
@@ -638,15 +621,15 @@ static void pools(void **state)
 	pool = (struct iommufd_dma_pool *)SENT;
 	{
 		IOMMUFD_OPTS(iommufd_dma_pool_opts, o, .buf_size = 100);
-		assert_err(EINVAL, iommufd_dma_pool_new(e->dma, &o, &pool));
+		assert_errno(EINVAL, iommufd_dma_pool_new(e->dma, &o, &pool));
 	}
 	{
 		IOMMUFD_OPTS(iommufd_dma_pool_opts, o, .chunk_size = 3 << 20);
-		assert_err(EINVAL, iommufd_dma_pool_new(e->dma, &o, &pool));
+		assert_errno(EINVAL, iommufd_dma_pool_new(e->dma, &o, &pool));
 	}
 	{
 		IOMMUFD_OPTS(iommufd_dma_pool_opts, o, .flags = IOMMUFD_MAP_FIXED_IOVA);
-		assert_err(EINVAL, iommufd_dma_pool_new(e->dma, &o, &pool));
+		assert_errno(EINVAL, iommufd_dma_pool_new(e->dma, &o, &pool));
 	}
 	assert_ptr_equal(pool, (struct iommufd_dma_pool *)SENT);
 }
@@ -685,9 +668,9 @@ static void pool_shrink(void **state)
 	assert_int_equal(iommufd_dma_pool_free(pool, v[511]), 0);
 	assert_int_equal(fake_mapping_count(), 3);
 	assert_int_equal(fake_mem_count(), 3);
-	assert_err(ENOENT, iommufd_dma_translate(e->dma, v[0], &out, NULL));
-	assert_err(EINVAL, iommufd_dma_pool_free(pool, v[5]));
-	assert_msg(e, "not a buffer of this pool");
+	assert_errno(ENOENT, iommufd_dma_translate(e->dma, v[0], &out, NULL));
+	assert_errno(EINVAL, iommufd_dma_pool_free(pool, v[5]));
+	assert_explained(e->ctx, "not a buffer of this pool");
 	/* the next two as well; the fourth stays */
 	for (int i = 512; i < 3 * 512; i++)
 		assert_int_equal(iommufd_dma_pool_free(pool, v[i]), 0);
@@ -705,7 +688,7 @@ static void pool_shrink(void **state)
 	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
 	for (int i = 0; i < 512; i++)
 		assert_int_equal(iommufd_dma_pool_free(pool, w[i]), 0);
-	assert_msg(e, "IOMMU_IOAS_UNMAP");
+	assert_explained(e->ctx, "IOMMU_IOAS_UNMAP");
 	assert_int_equal(fake_mapping_count(), 2);
 	assert_int_equal(fake_mem_count(), 2);
 	calls = fake_call_count();

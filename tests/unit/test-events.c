@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "check.h"
 #include "base/uapi.h"
 #include "fake-kernel.h"
 
@@ -69,7 +70,7 @@ static int teardown(void **state)
 	assert_int_equal(iommufd_hwpt_destroy(e->parent), 0);
 	assert_int_equal(iommufd_ioas_destroy(e->ioas), 0);
 	assert_null(iommufd_ctx_unref(e->ctx));
-	assert_int_equal(fake_open_fds(), 0);
+	assert_fake_idle();
 	return 0;
 }
 
@@ -148,12 +149,12 @@ static void bad_args(void **state)
 	struct iommufd_veventq *q = (struct iommufd_veventq *)0x1;
 	size_t n = 7;
 
-	assert_int_equal(iommufd_veventq_read(e->q, ev, 0, &n), -EINVAL);
-	assert_int_equal(iommufd_veventq_read(e->q, NULL, 1, &n), -EINVAL);
+	assert_errno(EINVAL, iommufd_veventq_read(e->q, ev, 0, &n));
+	assert_errno(EINVAL, iommufd_veventq_read(e->q, NULL, 1, &n));
 	assert_int_equal(n, 7);
 	/* a type whose records the library cannot split */
-	assert_int_equal(iommufd_veventq_new(e->viommu, 0x1234, 4, &q), -EINVAL);
-	assert_int_equal(iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_SELFTEST, 0, &q), -EINVAL);
+	assert_errno(EINVAL, iommufd_veventq_new(e->viommu, 0x1234, 4, &q));
+	assert_errno(EINVAL, iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_SELFTEST, 0, &q));
 	assert_ptr_equal(q, (struct iommufd_veventq *)0x1);
 }
 

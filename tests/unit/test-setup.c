@@ -19,6 +19,7 @@
 
 #include <iommufd/iommufd.h>
 
+#include "check.h"
 #include "base/sys.h"
 
 #define DEV "/sys/bus/pci/devices/"
@@ -234,8 +235,7 @@ static void bind_and_back(void **state)
 	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", ""), 0);
 	assert_string_equal(d->driver, "");
 	/* not on vfio-pci */
-	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", NULL), -EINVAL);
-	assert_non_null(strstr(iommufd_last_error(), "bound to no driver"));
+	assert_fails(NULL, EINVAL, iommufd_pci_unbind_vfio("0000:00:04.0", NULL), "bound to no driver");
 }
 
 /* Each write of a bind fails once: the device ends on nvme, no override. */
@@ -252,24 +252,20 @@ static void bind_rolls_back(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		fail_next(steps[i], EIO);
-		assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), -EIO);
-		assert_int_equal(errno, EIO);
-		assert_non_null(strstr(iommufd_last_error(), steps[i]));
+		assert_fails(NULL, EIO, iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), steps[i]);
 		assert_string_equal(prev, "untouched");
 		assert_string_equal(d->driver, "nvme");
 		assert_string_equal(d->override, "");
 	}
 	/* vfio-pci's probe refuses the device */
 	M.vfio_refuses = true;
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), -EIO);
-	assert_non_null(strstr(iommufd_last_error(), "vfio-pci did not take"));
+	assert_fails(NULL, EIO, iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), "vfio-pci did not take");
 	assert_string_equal(d->driver, "nvme");
 	assert_string_equal(d->override, "");
 	/* the permission problem is named */
 	M.vfio_refuses = false;
 	fail_next(DEV "0000:00:04.0/driver/unbind", EACCES);
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), -EACCES);
-	assert_non_null(strstr(iommufd_last_error(), "(needs root)"));
+	assert_fails(NULL, EACCES, iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), "(needs root)");
 }
 
 static void unbind_failures(void **state)
@@ -279,23 +275,22 @@ static void unbind_failures(void **state)
 	(void)state;
 	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
 	fail_next(DRV "vfio-pci/unbind", EIO);
-	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), -EIO);
+	assert_errno(EIO, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"));
 	assert_string_equal(d->driver, "vfio-pci"); /* nothing changed */
 	fail_next(DEV "0000:00:04.0/driver_override", EIO);
-	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), -EIO);
+	assert_errno(EIO, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"));
 	assert_string_equal(d->driver, ""); /* off vfio-pci: the message says where it is */
-	assert_non_null(strstr(iommufd_last_error(), "driver_override"));
+	assert_explained(NULL, "driver_override");
 	/* nvme refuses: the device is left without a driver, and we say so */
 	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
 	fail_next(DRV "nvme/bind", EBUSY);
-	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), -EBUSY);
-	assert_non_null(strstr(iommufd_last_error(), "nvme did not take it"));
-	assert_non_null(strstr(iommufd_last_error(), "no driver now"));
+	assert_fails(NULL, EBUSY, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), "nvme did not take it");
+	assert_explained(NULL, "no driver now");
 	assert_string_equal(d->driver, "");
 	/* the kernel's choice fails */
 	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
 	fail_next("/sys/bus/pci/drivers_probe", ENODEV);
-	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", NULL), -ENODEV);
+	assert_errno(ENODEV, iommufd_pci_unbind_vfio("0000:00:04.0", NULL));
 }
 
 static void refusals(void **state)
@@ -304,22 +299,19 @@ static void refusals(void **state)
 
 	(void)state;
 	/* 05.0 shares group 2 with 05.1 on nvme: nothing is written */
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:05.0", prev, sizeof(prev)), -EBUSY);
-	assert_non_null(strstr(iommufd_last_error(), "0000:00:05.1 in the same IOMMU group is bound to nvme"));
+	assert_fails(NULL, EBUSY, iommufd_pci_bind_vfio("0000:00:05.0", prev, sizeof(prev)), "0000:00:05.1 in the same IOMMU group is bound to nvme");
 	assert_int_equal(M.writes, 0);
 	/* once 05.1 is on vfio-pci, 05.0 may follow */
 	assert_int_equal(iommufd_pci_bind_vfio("0000:00:05.1", NULL, 0), 0);
 	assert_int_equal(iommufd_pci_bind_vfio("0000:00:05.0", prev, sizeof(prev)), 0);
 	assert_string_equal(prev, "");
 	/* no IOMMU group */
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:06.0", prev, sizeof(prev)), -ENODEV);
-	assert_non_null(strstr(iommufd_last_error(), "no IOMMU group"));
+	assert_fails(NULL, ENODEV, iommufd_pci_bind_vfio("0000:00:06.0", prev, sizeof(prev)), "no IOMMU group");
 	/* malformed and unknown addresses */
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04", prev, sizeof(prev)), -EINVAL);
-	assert_int_equal(iommufd_pci_bind_vfio(NULL, prev, sizeof(prev)), -EINVAL);
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:07.0", prev, sizeof(prev)), -ENODEV);
-	assert_non_null(strstr(iommufd_last_error(), "no PCI device 0000:00:07.0"));
-	assert_int_equal(iommufd_pci_unbind_vfio("zz", NULL), -EINVAL);
+	assert_errno(EINVAL, iommufd_pci_bind_vfio("0000:00:04", prev, sizeof(prev)));
+	assert_errno(EINVAL, iommufd_pci_bind_vfio(NULL, prev, sizeof(prev)));
+	assert_fails(NULL, ENODEV, iommufd_pci_bind_vfio("0000:00:07.0", prev, sizeof(prev)), "no PCI device 0000:00:07.0");
+	assert_errno(EINVAL, iommufd_pci_unbind_vfio("zz", NULL));
 	assert_string_equal(prev, "");
 }
 

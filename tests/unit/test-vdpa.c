@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "check.h"
 #include "base/uapi.h"
 #include "fake-kernel.h"
 
@@ -44,17 +45,9 @@ static int teardown(void **state)
 	iommufd_device_close(e->dev);
 	assert_int_equal(iommufd_ioas_destroy(e->ioas), 0);
 	assert_null(iommufd_ctx_unref(e->ctx));
-	assert_int_equal(fake_open_fds(), 0);
+	assert_fake_idle();
 	free(e);
 	return 0;
-}
-
-static void expect_fail(struct env *e, int err, int rc, const char *words)
-{
-	assert_int_equal(rc, -err);
-	assert_int_equal(errno, err);
-	if (words && !strstr(iommufd_ctx_last_error(e->ctx), words))
-		fail_msg("\"%s\" does not mention \"%s\"", iommufd_ctx_last_error(e->ctx), words);
 }
 
 static void test_open_ok(void **state)
@@ -77,7 +70,7 @@ static void test_without_series(void **state)
 	struct iommufd_device *dev = UNTOUCHED;
 
 	fake_vdpa_without_series(1);
-	expect_fail(e, EOPNOTSUPP, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev),
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev),
 		    "kernel-patches");
 	assert_ptr_equal(dev, UNTOUCHED);
 }
@@ -88,18 +81,18 @@ static void test_open_errors(void **state)
 	struct iommufd_device *dev = UNTOUCHED;
 	IOMMUFD_OPTS(iommufd_device_opts, token, .vf_token = (const uint8_t *)"0123456789abcdef");
 
-	expect_fail(e, ENODEV, iommufd_device_open_vdpa(e->ctx, "vdpa7", NULL, &dev), "vdpa dev add");
-	expect_fail(e, ENODEV, iommufd_device_open_vdpa(e->ctx, "vdpa1", NULL, &dev), "vhost_vdpa");
-	expect_fail(e, EINVAL, iommufd_device_open_vdpa(e->ctx, "../x", NULL, &dev), "not a device name");
-	expect_fail(e, EINVAL, iommufd_device_open_vdpa(e->ctx, "vdpa0", &token, &dev), "vf_token");
+	assert_fails(e->ctx, ENODEV, iommufd_device_open_vdpa(e->ctx, "vdpa7", NULL, &dev), "vdpa dev add");
+	assert_fails(e->ctx, ENODEV, iommufd_device_open_vdpa(e->ctx, "vdpa1", NULL, &dev), "vhost_vdpa");
+	assert_fails(e->ctx, EINVAL, iommufd_device_open_vdpa(e->ctx, "../x", NULL, &dev), "not a device name");
+	assert_fails(e->ctx, EINVAL, iommufd_device_open_vdpa(e->ctx, "vdpa0", &token, &dev), "vf_token");
 	fake_inject(FAKE_OP_OPEN, EBUSY);
-	expect_fail(e, EBUSY, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "in use by another open file");
+	assert_fails(e->ctx, EBUSY, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "in use by another open file");
 	fake_inject(FAKE_OP_OPEN, EACCES);
-	expect_fail(e, EACCES, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "permission");
+	assert_fails(e->ctx, EACCES, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "permission");
 	fake_inject(UAPI_VHOST_GET_BACKEND_FEATURES, ENOTTY);
-	expect_fail(e, ENOTTY, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "not a vhost-vdpa");
+	assert_fails(e->ctx, ENOTTY, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "not a vhost-vdpa");
 	fake_inject(UAPI_VHOST_VDPA_GET_AS_NUM, EFAULT);
-	expect_fail(e, EFAULT, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "GET_AS_NUM");
+	assert_fails(e->ctx, EFAULT, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev), "GET_AS_NUM");
 	assert_ptr_equal(dev, UNTOUCHED);
 }
 
@@ -116,19 +109,19 @@ static void test_bind_errors(void **state)
 	};
 	struct env *e = *state;
 	struct iommufd_device *dev = UNTOUCHED;
-	int fds = fake_open_fds();
+	struct fake_census before = fake_census();
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fake_inject(UAPI_VHOST_VDPA_BIND_IOMMUFD, cases[i].err);
-		expect_fail(e, cases[i].err, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev),
+		assert_fails(e->ctx, cases[i].err, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &dev),
 			    cases[i].words);
 		assert_ptr_equal(dev, UNTOUCHED);
-		assert_int_equal(fake_open_fds(), fds); /* the vhost-vdpa fd was closed */
+		assert_no_leak(before); /* the vhost-vdpa fd was closed */
 	}
 	/* the fd flavour: a bad descriptor, a failed dup */
-	expect_fail(e, EBADF, iommufd_device_open_vdpa_fd(e->ctx, -1, NULL, &dev), NULL);
+	assert_fails(e->ctx, EBADF, iommufd_device_open_vdpa_fd(e->ctx, -1, NULL, &dev), "");
 	fake_inject(FAKE_OP_DUP, EMFILE);
-	expect_fail(e, EMFILE, iommufd_device_open_vdpa_fd(e->ctx, 3, NULL, &dev), "dup");
+	assert_fails(e->ctx, EMFILE, iommufd_device_open_vdpa_fd(e->ctx, 3, NULL, &dev), "dup");
 	assert_ptr_equal(dev, UNTOUCHED);
 }
 
@@ -142,14 +135,14 @@ static void test_attach_detach(void **state)
 	fd = iommufd_device_get_fd(e->dev);
 
 	/* the library's own checks: no ioctl reaches the kernel */
-	expect_fail(e, EINVAL, iommufd_device_attach_asid(e->dev, 2, ioas), "out of range");
-	expect_fail(e, EINVAL, iommufd_device_detach_asid(e->dev, 1), "not attached");
-	expect_fail(e, EINVAL, iommufd_device_replace_asid(e->dev, 0, ioas), "not attached");
+	assert_fails(e->ctx, EINVAL, iommufd_device_attach_asid(e->dev, 2, ioas), "out of range");
+	assert_fails(e->ctx, EINVAL, iommufd_device_detach_asid(e->dev, 1), "not attached");
+	assert_fails(e->ctx, EINVAL, iommufd_device_replace_asid(e->dev, 0, ioas), "not attached");
 
 	/* kernel errors pass through with the reason; nothing changes */
-	expect_fail(e, ENOENT, iommufd_device_attach_asid(e->dev, 1, 999), "no IOAS");
+	assert_fails(e->ctx, ENOENT, iommufd_device_attach_asid(e->dev, 1, 999), "no IOAS");
 	fake_inject(UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT, EBUSY);
-	expect_fail(e, EBUSY, iommufd_device_attach(e->dev, ioas, &hwpt), "running");
+	assert_fails(e->ctx, EBUSY, iommufd_device_attach(e->dev, ioas, &hwpt), "running");
 	assert_int_equal(hwpt, 0x5a5a);
 	assert_int_equal(iommufd_device_get_asid_pt(e->dev, 0), 0);
 	assert_int_equal(fake_vdpa_asid_pt(fd, 0), 0);
@@ -158,10 +151,10 @@ static void test_attach_detach(void **state)
 	assert_int_equal(iommufd_device_attach(e->dev, ioas, &hwpt), 0);
 	assert_int_equal(hwpt, ioas);
 	assert_int_equal(fake_vdpa_asid_pt(fd, 0), ioas);
-	expect_fail(e, EBUSY, iommufd_device_attach(e->dev, ioas, NULL), "replace");
+	assert_fails(e->ctx, EBUSY, iommufd_device_attach(e->dev, ioas, NULL), "replace");
 	assert_int_equal(iommufd_device_replace(e->dev, ioas, NULL), 0);
 	fake_inject(UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT, EBUSY);
-	expect_fail(e, EBUSY, iommufd_device_detach(e->dev), "running");
+	assert_fails(e->ctx, EBUSY, iommufd_device_detach(e->dev), "running");
 	assert_int_equal(iommufd_device_get_asid_pt(e->dev, 0), ioas);
 	assert_int_equal(iommufd_device_detach(e->dev), 0);
 	assert_int_equal(fake_vdpa_asid_pt(fd, 0), 0);
@@ -182,11 +175,11 @@ static void test_vfio_only_calls(void **state)
 	struct iommufd_hw_info hw = { .sz = sizeof(hw) };
 
 	assert_int_equal(iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &e->dev), 0);
-	expect_fail(e, EOPNOTSUPP, iommufd_device_reset(e->dev), "vDPA");
-	expect_fail(e, EOPNOTSUPP, iommufd_device_get_info(e->dev, &info), "vDPA");
-	expect_fail(e, EOPNOTSUPP, iommufd_device_get_region_info(e->dev, 0, &r), "vDPA");
-	expect_fail(e, EOPNOTSUPP, iommufd_device_get_hw_info(e->dev, &hw), "vDPA");
-	expect_fail(e, EOPNOTSUPP, iommufd_device_attach_pasid(e->dev, 1, iommufd_ioas_get_id(e->ioas), NULL), "vDPA");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_reset(e->dev), "vDPA");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_info(e->dev, &info), "vDPA");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_region_info(e->dev, 0, &r), "vDPA");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_hw_info(e->dev, &hw), "vDPA");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_attach_pasid(e->dev, 1, iommufd_ioas_get_id(e->ioas), NULL), "vDPA");
 }
 
 static void test_vfio_device_has_one_asid(void **state)
@@ -196,7 +189,7 @@ static void test_vfio_device_has_one_asid(void **state)
 	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &e->dev), 0);
 	assert_false(iommufd_device_is_vdpa(e->dev));
 	assert_int_equal(iommufd_device_get_num_asids(e->dev), 1);
-	expect_fail(e, EINVAL, iommufd_device_attach_asid(e->dev, 0, iommufd_ioas_get_id(e->ioas)),
+	assert_fails(e->ctx, EINVAL, iommufd_device_attach_asid(e->dev, 0, iommufd_ioas_get_id(e->ioas)),
 		    "not a vDPA device");
 }
 
@@ -217,7 +210,7 @@ static void test_enum(void **state)
 		uint64_t future;
 	} big = { .sz = sizeof(big), .future = 1 };
 
-	int fds = fake_open_fds();
+	struct fake_census before = fake_census();
 
 	(void)state;
 	sys_host = &fake_sys;
@@ -239,7 +232,7 @@ static void test_enum(void **state)
 	assert_int_equal(d->iommufd, -1);
 	assert_null(iommufd_vdpa_enum_next(e));
 	iommufd_vdpa_enum_free(e);
-	assert_int_equal(fake_open_fds(), fds); /* the probe closed what it opened */
+	assert_no_leak(before); /* the probe closed what it opened */
 
 	/* no probe without asking; a busy device; a kernel without the series */
 	assert_int_equal(iommufd_vdpa_enum_new(NULL, &e), 0);
@@ -261,8 +254,7 @@ static void test_enum(void **state)
 	assert_int_equal(iommufd_vdpa_enum_count(e), 1);
 	iommufd_vdpa_enum_free(e);
 	e = untouched;
-	assert_int_equal(iommufd_vdpa_enum_new((const struct iommufd_vdpa_filter *)&big, &e), -E2BIG);
-	assert_int_equal(errno, E2BIG);
+	assert_errno(E2BIG, iommufd_vdpa_enum_new((const struct iommufd_vdpa_filter *)&big, &e));
 	assert_ptr_equal(e, untouched);
 	sys_host = &iommufd_sys_real;
 }
