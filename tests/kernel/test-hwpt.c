@@ -101,7 +101,7 @@ static void paging(void **state)
 	assert_int_equal(mock_check_map(f->ctx, iommufd_hwpt_get_id(hwpt), BASE, f->buf, 4 * PAGE), 0);
 	/* in use: EBUSY, and the handle is still good */
 	assert_errno(EBUSY, iommufd_hwpt_destroy(hwpt));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "still in use by a device"));
+	assert_explained(f->ctx, "still in use by a device");
 	assert_int_equal(mock_replace(f->ctx, f->stdev_id, ioas_id(f)), 0);
 	assert_ok(f->ctx, iommufd_hwpt_destroy(hwpt));
 	assert_ok(f->ctx, iommufd_ioas_unmap(f->ioas, BASE, 4 * PAGE, &out));
@@ -110,7 +110,7 @@ static void paging(void **state)
 	{
 		IOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = 1u << 9);
 		assert_errno(EINVAL, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &o, &bad));
-		assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "unknown flags"));
+		assert_explained(f->ctx, "unknown flags");
 	}
 	assert_errno(ENOENT, iommufd_hwpt_alloc(f->ctx, 4242, ioas_id(f), NULL, &bad));
 	{
@@ -118,7 +118,7 @@ static void paging(void **state)
 		assert_errno(ENOENT, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &o, &bad));
 		o.flags = IOMMUFD_HWPT_NEST_PARENT;
 		assert_errno(EOPNOTSUPP, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &o, &bad));
-		assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "cannot go with IOMMUFD_HWPT_NEST_PARENT"));
+		assert_explained(f->ctx, "cannot go with IOMMUFD_HWPT_NEST_PARENT");
 	}
 	assert_ptr_equal(bad, (struct iommufd_hwpt *)0x1);
 }
@@ -138,7 +138,7 @@ static void nested_and_invalidate(void **state)
 	/* a stage 1 needs a nest parent */
 	assert_errno(EINVAL, iommufd_hwpt_alloc_nested(f->ctx, f->idev_id, iommufd_hwpt_get_id(plain),
 						       &data, NULL, &bad));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "not a nest parent"));
+	assert_explained(f->ctx, "not a nest parent");
 	assert_ptr_equal(bad, (struct iommufd_hwpt *)0x1);
 	assert_ok(f->ctx, iommufd_hwpt_destroy(plain));
 
@@ -158,7 +158,7 @@ static void nested_and_invalidate(void **state)
 	count = 3;
 	assert_errno(EINVAL, iommufd_hwpt_invalidate(nested, IOMMUFD_INV_SELFTEST, inv, sizeof(inv[0]), &count));
 	assert_int_equal(count, 2);
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "2 entries were processed"));
+	assert_explained(f->ctx, "2 entries were processed");
 	assert_int_equal(mock_check_iotlb(f->ctx, id, 0, MOCK_IOTLB_DEFAULT), 0);
 	assert_int_equal(mock_check_iotlb(f->ctx, id, 1, 0), 0);
 	assert_int_equal(mock_check_iotlb(f->ctx, id, 2, 0), 0);
@@ -266,12 +266,12 @@ static void dirty_refused(void **state)
 
 	/* a device whose IOMMU has no dirty bits */
 	assert_errno(EOPNOTSUPP, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &o, &hwpt));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "cannot track dirty pages"));
+	assert_explained(f->ctx, "cannot track dirty pages");
 	assert_ptr_equal(hwpt, (struct iommufd_hwpt *)0x1);
 	/* tracking on a HWPT made without the flag */
 	assert_ok(f->ctx, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), NULL, &plain));
 	assert_errno(EOPNOTSUPP, iommufd_hwpt_set_dirty_tracking(plain, true));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "IOMMUFD_HWPT_DIRTY_TRACKING"));
+	assert_explained(f->ctx, "IOMMUFD_HWPT_DIRTY_TRACKING");
 	assert_int_not_equal(iommufd_hwpt_get_dirty_bitmap(plain, BASE, PAGE, PAGE, &bitmap, 0), 0);
 	assert_ok(f->ctx, iommufd_hwpt_destroy(plain));
 }
@@ -315,12 +315,12 @@ static void page_faults(void **state)
 	/* answered once; a second answer to the same cookie is refused */
 	assert_ok(f->ctx, iommufd_fault_respond(fault, pf[0].cookie, IOMMUFD_FAULT_RESP_SUCCESS));
 	assert_errno(EINVAL, iommufd_fault_respond(fault, pf[0].cookie, IOMMUFD_FAULT_RESP_SUCCESS));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "no pending group has this cookie"));
+	assert_explained(f->ctx, "no pending group has this cookie");
 	assert_errno(EINVAL, iommufd_fault_respond(fault, pf[0].cookie, 7));
 	/* the queue is held by the HWPT: EBUSY, and a retry after the HWPT is
 	 * gone succeeds */
 	assert_errno(EBUSY, iommufd_fault_destroy(fault));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "a HWPT still reports to it"));
+	assert_explained(f->ctx, "a HWPT still reports to it");
 	assert_int_equal(mock_replace(f->ctx, f->stdev_id, ioas_id(f)), 0);
 	assert_ok(f->ctx, iommufd_hwpt_destroy(iopf));
 	assert_ok(f->ctx, iommufd_hwpt_destroy(parent));
@@ -365,7 +365,7 @@ static void viommu_objects(void **state)
 	}
 	/* destroy order is enforced */
 	assert_errno(EBUSY, iommufd_viommu_destroy(viommu));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "vDEVICEs, HW queues, vEVENTQs"));
+	assert_explained(f->ctx, "vDEVICEs, HW queues, vEVENTQs");
 	assert_errno(EBUSY, iommufd_hwpt_destroy(parent));
 
 	/* invalidation through the vIOMMU */
@@ -469,7 +469,7 @@ static void vtd_no_dirty(void **state)
 	assert_false(hw.capabilities & IOMMUFD_HW_CAP_DIRTY_TRACKING);
 	assert_errno(EOPNOTSUPP, iommufd_hwpt_alloc(ctx, iommufd_device_get_id(dev), iommufd_ioas_get_id(ioas),
 						    &o, &hwpt));
-	assert_non_null(strstr(iommufd_ctx_last_error(ctx), "cannot track dirty pages"));
+	assert_explained(ctx, "cannot track dirty pages");
 	assert_ptr_equal(hwpt, (struct iommufd_hwpt *)0x1);
 	/* a plain paging HWPT works, and the device attaches to it */
 	assert_ok(ctx, iommufd_hwpt_alloc(ctx, iommufd_device_get_id(dev), iommufd_ioas_get_id(ioas), NULL, &plain));

@@ -153,7 +153,7 @@ static void test_open(void **state)
 	assert_ptr_equal(again, (void *)0x1);
 	/* VFIO-only calls explain themselves */
 	assert_errno(EOPNOTSUPP, iommufd_device_reset(f->dev));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "vDPA"));
+	assert_explained(f->ctx, "vDPA");
 }
 
 static void test_traffic(void **state)
@@ -278,7 +278,7 @@ static void test_bind_after_iotlb(void **state)
 	assert_int_equal(vnet_iotlb_map(&raw, 0, iova(TXBUF), pg(f, TXBUF), PAGE, false), 0);
 	assert_errno(EBUSY, iommufd_device_open_vdpa_fd(f->ctx, raw.fd, NULL, &dev));
 	assert_ptr_equal(dev, (void *)0x1);
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "IOTLB"));
+	assert_explained(f->ctx, "IOTLB");
 	vnet_close(&raw);
 	/* a fresh open has no IOTLB address space: binding works */
 	assert_int_equal(vnet_open(f->path, 0, &raw), 0);
@@ -304,7 +304,7 @@ static void test_asid_out_of_range(void **state)
 
 	open_dev(f);
 	assert_errno(EINVAL, iommufd_device_attach_asid(f->dev, 2, ioas));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "out of range"));
+	assert_explained(f->ctx, "out of range");
 	assert_errno(EINVAL, iommufd_device_detach_asid(f->dev, 0)); /* not attached */
 	/* the kernel's own check, past the library's */
 	{
@@ -326,7 +326,7 @@ static void test_attach_while_running(void **state)
 	assert_ok(f->ctx, iommufd_device_attach(f->dev, ioas, NULL));
 	start(f);
 	assert_errno(EBUSY, iommufd_device_attach_asid(f->dev, 1, ioas));
-	assert_non_null(strstr(iommufd_ctx_last_error(f->ctx), "running"));
+	assert_explained(f->ctx, "running");
 	assert_errno(EBUSY, iommufd_device_replace(f->dev, ioas, NULL));
 	assert_errno(EBUSY, iommufd_device_detach(f->dev));
 	/* the library's view did not change */
