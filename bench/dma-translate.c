@@ -37,6 +37,7 @@
 #include "base/sys.h"
 #include "base/uapi.h"
 #include "core/ctx.h"
+#include "xorshift.h"
 
 #define MAP_LEN (64u << 10)
 #define STRIDE (128u << 10)
@@ -163,16 +164,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -180,7 +171,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void die(struct iommufd_ctx *ctx, const char *what)
+_Noreturn static void die(struct iommufd_ctx *ctx, const char *what)
 {
 	fprintf(stderr, "dma-translate: %s: %s\n", what, ctx ? iommufd_ctx_last_error(ctx) : strerror(errno));
 	exit(1);
@@ -211,7 +202,7 @@ static void *lookup_thread(void *arg)
 		uint64_t t0 = now_ns(), cnt = j->lookups - done < BATCH ? j->lookups - done : BATCH;
 
 		for (uint64_t i = 0; i < cnt; i++) {
-			uint64_t r = rnd(&seed);
+			uint64_t r = xorshift64(&seed);
 			uint64_t m = ((r >> 32) * j->n) >> 32; /* n < 2^32 */
 			uint64_t a = j->base + m * j->stride + ((r & (MAP_LEN - 1)) & ~7ull);
 
@@ -301,7 +292,7 @@ static void bench_registry(size_t n, uint64_t lookups, int only_lookups, int qui
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	for (size_t i = n - 1; i > 0; i--) {
-		size_t j = (size_t)(rnd(&seed) % (i + 1));
+		size_t j = (size_t)(xorshift64(&seed) % (i + 1));
 		uint64_t t = order[i];
 
 		order[i] = order[j];

@@ -24,16 +24,9 @@
 #include "dma/epoch.h"
 #include "dma/iova-alloc.h"
 #include "dma/xtree.h"
+#include "xorshift.h"
 
 #define OPS 100000
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /* ---------------- allocator ---------------- */
 
@@ -115,14 +108,14 @@ static void check_alloc(const struct iova_alloc *a)
 static void set_ranges(struct iova_alloc *a, uint64_t *seed)
 {
 	struct iommufd_iova_range r[4];
-	int n = 1 + (int)(rnd(seed) % 4);
+	int n = 1 + (int)(xorshift64(seed) % 4);
 	uint64_t at = 0;
 	int k = 0;
 
-	if (rnd(seed) % 4 == 0)
+	if (xorshift64(seed) % 4 == 0)
 		n = 0;
 	for (int i = 0; i < n; i++) {
-		uint64_t s = at + rnd(seed) % 64, l = s + 64 + rnd(seed) % (SPACE / n);
+		uint64_t s = at + xorshift64(seed) % 64, l = s + 64 + xorshift64(seed) % (SPACE / n);
 
 		if (l >= SPACE)
 			l = SPACE - 1;
@@ -227,14 +220,14 @@ static void randomized(uint64_t unit_bytes, const uint64_t *aligns, size_t nalig
 	set_ranges(&a, &seed);
 	check_alloc(&a);
 	for (int op = 0; op < OPS; op++) {
-		uint64_t r = rnd(&seed) % 100, len = 1 + rnd(&seed) % 24, iova;
-		uint64_t at = rnd(&seed) % SPACE;
+		uint64_t r = xorshift64(&seed) % 100, len = 1 + xorshift64(&seed) % 24, iova;
+		uint64_t at = xorshift64(&seed) % SPACE;
 		int rc;
 
 		if (r < 2) {
 			set_ranges(&a, &seed);
 		} else if (r < 45) {
-			uint64_t align = aligns[rnd(&seed) % naligns];
+			uint64_t align = aligns[xorshift64(&seed) % naligns];
 			int64_t want, exact;
 			int how = -1;
 
@@ -606,9 +599,9 @@ static void allocator_nomem(void **state)
 	(void)state;
 	nomem_op(&a, NM_RANGES, &wide, 1, 0, 0);
 	for (int i = 0; i < 200; i++) {
-		uint64_t at = 0x100000 + (rnd(&seed) % 0x3ff00) * 0x1000;
+		uint64_t at = 0x100000 + (xorshift64(&seed) % 0x3ff00) * 0x1000;
 
-		iova_alloc_reserve(&a, at, 0x1000 * (1 + rnd(&seed) % 8));
+		iova_alloc_reserve(&a, at, 0x1000 * (1 + xorshift64(&seed) % 8));
 	}
 	/* an allocation splitting a hole, a reservation splitting one */
 	assert_int_equal(iova_alloc_reserve(&a, 0x100000, 0x1000), 0);
@@ -756,7 +749,7 @@ static double hint_rate(const struct xtree *t, uint64_t *seed)
 	unsigned hits = 0, tries = 0;
 
 	while (tries < 10000) {
-		uint64_t x = (rnd(seed) % (KEYS * KU)) & ~7ull, out;
+		uint64_t x = (xorshift64(seed) % (KEYS * KU)) & ~7ull, out;
 
 		if (m_owner[x / KU] < 0)
 			continue;
@@ -820,7 +813,7 @@ static void tree_randomized_run(bool hinted)
 
 	model_reset();
 	for (int op = 0; op < OPS; op++) {
-		uint64_t r = rnd(&seed) % 100, at = rnd(&seed) % KEYS, len = 1 + rnd(&seed) % 4;
+		uint64_t r = xorshift64(&seed) % 100, at = xorshift64(&seed) % KEYS, len = 1 + xorshift64(&seed) % 4;
 		/* phases: grow to a deep tree, shrink, grow again */
 		bool grow = (op / 25000) % 2 == 0;
 		int rc;
@@ -841,7 +834,7 @@ static void tree_randomized_run(bool hinted)
 			if (!free)
 				assert_int_equal(xtree_find_overlap(&t, at * KU, (at + len) * KU - 1, &k, &v, &l), 0);
 			if (rc == 0) {
-				if (rnd(&seed) % 8 == 0) { /* rolled back: nothing changes */
+				if (xorshift64(&seed) % 8 == 0) { /* rolled back: nothing changes */
 					xtree_abort(&tx);
 				} else {
 					model_commit(&t, &tx, &retired, at, len);
@@ -857,7 +850,7 @@ static void tree_randomized_run(bool hinted)
 			rc = xtree_prepare_remove(&t, &tx, at * KU);
 			assert_int_equal(rc, m_len[at] ? 0 : -ENOENT);
 			if (rc == 0) {
-				if (rnd(&seed) % 8 == 0) {
+				if (xorshift64(&seed) % 8 == 0) {
 					xtree_abort(&tx);
 				} else {
 					model_commit(&t, &tx, &retired, at, 0);
@@ -865,7 +858,7 @@ static void tree_randomized_run(bool hinted)
 			}
 		}
 		for (int i = 0; i < 8; i++)
-			lookup_check(&t, (rnd(&seed) % (KEYS * KU)) & ~7ull);
+			lookup_check(&t, (xorshift64(&seed) % (KEYS * KU)) & ~7ull);
 		/* checked before retired nodes are freed, whose addresses malloc
 		 * would hand out again for new leaves: a slot left naming a
 		 * retired leaf is caught here */
@@ -956,7 +949,7 @@ static void tree_monotonic(void **state)
 				epoch_reclaim(&retired);
 		}
 		for (uint64_t i = 0, seed = 99; i < KEYS / 4; i++) {
-			uint64_t at = 1 + 2 * (rnd(&seed) % (KEYS * 3 / 8)), k, v, l;
+			uint64_t at = 1 + 2 * (xorshift64(&seed) % (KEYS * 3 / 8)), k, v, l;
 			int rc = xtree_prepare_insert(&t, &tx, at * KU, at * KU * 3 + 7, KU);
 
 			assert_int_equal(rc, m_len[at] ? -EEXIST : 0);

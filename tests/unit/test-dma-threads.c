@@ -25,6 +25,7 @@
 
 #include "dma/epoch.h"
 #include "fake-kernel.h"
+#include "xorshift.h"
 
 #define PG 4096ull
 #define NMAP 256
@@ -39,21 +40,13 @@ struct stats {
 	uint64_t hits, misses, bad;
 };
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void *reader(void *arg)
 {
 	struct stats *st = arg;
 	uint64_t seed = 0x9e3779b97f4a7c15ull ^ (uintptr_t)arg;
 
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
-		uint64_t r = rnd(&seed), i = r % NMAP, off = (r >> 32) % (2 * PG), out;
+		uint64_t r = xorshift64(&seed), i = r % NMAP, off = (r >> 32) % (2 * PG), out;
 		void *va;
 
 		/* mapping i: 2 pages at mem + i * 4 pages, IOVA IOVA0 + i * 4 pages */
@@ -104,7 +97,7 @@ static void race(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		for (int k = 0; k < 256; k++, ops++) {
-			int i = (int)(rnd(&seed) % NMAP);
+			int i = (int)(xorshift64(&seed) % NMAP);
 			uint64_t iova = IOVA0 + (uint64_t)i * 4 * PG;
 
 			if (mapped[i])
@@ -219,7 +212,7 @@ static void *pool_user(void *arg)
 	static _Thread_local uint64_t iova[BATCH];
 
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
-		int n = 1 + (int)(rnd(&seed) % BATCH);
+		int n = 1 + (int)(xorshift64(&seed) % BATCH);
 
 		for (int i = 0; i < n; i++) {
 			uint64_t out = 0;

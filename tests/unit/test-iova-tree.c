@@ -15,19 +15,12 @@
 #include "check.h"
 #include "core/iova-tree.h"
 #include "fake-kernel.h"
+#include "xorshift.h"
 
 #define SPACE 512 /* model address space, in units */
 
 /* owner[i]: first unit of the area covering unit i, or -1. */
 static int owner[SPACE];
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static int model_free(int a, int b)
 {
@@ -64,8 +57,8 @@ static void randomized(void **state)
 	(void)state;
 	memset(owner, -1, sizeof(owner));
 	for (int op = 0; op < 100000; op++) {
-		int a = (int)(rnd(&seed) % SPACE);
-		int b = a + (int)(rnd(&seed) % 16);
+		int a = (int)(xorshift64(&seed) % SPACE);
+		int b = a + (int)(xorshift64(&seed) % 16);
 		const struct iova_node *n;
 		int expect_first = -1;
 
@@ -79,7 +72,7 @@ static void randomized(void **state)
 		else
 			assert_int_equal(n->first, (uint64_t)expect_first);
 
-		switch (rnd(&seed) % 4) {
+		switch (xorshift64(&seed) % 4) {
 		case 0:
 		case 1: {
 			int free_ = model_free(a, b);
