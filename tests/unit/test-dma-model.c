@@ -874,7 +874,7 @@ static void tree_randomized_run(bool hinted)
 		if (hinted && op % 25000 == 24999 && grow) {
 			double rate = hint_rate(&t, &seed);
 
-			print_message("hint table: %zu ranges, %u slots, granule 2^%u, answers %.1f%%\n", m_count,
+			print_message("# hint table: %zu ranges, %u slots, granule 2^%u, answers %.1f%%\n", m_count,
 				      (unsigned)t.dir->mask + 1, t.dir->shift, 100 * rate);
 			assert_true(rate >= 0.9);
 			rates++;
