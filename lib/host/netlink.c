@@ -82,7 +82,7 @@ uint16_t netlink_family(int fd, const char *name, char *buf)
 	if (len < (ssize_t)NLMSG_HDRLEN)
 		return 0;
 	rem = (int)len;
-	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem))
+	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; netlink_ok(h, rem); h = NLMSG_NEXT(h, rem))
 		if (h->nlmsg_type == GENL_ID_CTRL)
 			netlink_attrs(h, family_attr, &family);
 	return family;

@@ -4,12 +4,19 @@
 #ifndef IOMMUFD_HOST_NETLINK_H
 #define IOMMUFD_HOST_NETLINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
 
 /* The receive buffer size the callers use. */
 #define NETLINK_BUF 8192
+
+/* NLMSG_OK() without its comparison of __u32 with int (clang's -Wsign-compare). */
+static inline bool netlink_ok(const struct nlmsghdr *h, int rem)
+{
+	return rem >= (int)sizeof(*h) && h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= (unsigned int)rem;
+}
 
 /* Send a generic netlink request with an optional string attribute. 0 or -errno. */
 int netlink_send(int fd, uint16_t type, uint16_t flags, uint8_t cmd, uint8_t version,

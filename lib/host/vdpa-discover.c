@@ -128,7 +128,7 @@ static void nl_fill(struct vdpa_entry *v, size_t n)
 		if (len <= 0)
 			break;
 		rem = (int)len;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, rem); h = NLMSG_NEXT(h, rem)) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; netlink_ok(h, rem); h = NLMSG_NEXT(h, rem)) {
 			struct dev_attrs d = { .id = 0 };
 
 			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
