@@ -83,8 +83,8 @@ IOMMUFD_API struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
 /**
  * The context's /dev/iommu descriptor, for callers who issue their own
  * ioctls. It stays owned by the context.
- * @param ctx the context
- * @return the descriptor
+ * @param ctx the context, or NULL
+ * @return the descriptor; -1 for NULL
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
@@ -100,8 +100,15 @@ typedef void (*iommufd_log_fn)(struct iommufd_ctx *ctx, int priority,
  * Route the context's log messages to @p fn. By default the library is
  * silent, except that the environment variable IOMMUFD_LOG (err, info or
  * debug, read with secure_getenv) sends messages up to that priority to
- * stderr.
- * @param ctx the context
+ * stderr. Setting a callback on a silent context makes it log LOG_ERR.
+ *
+ * Safe to call while other threads use the context: the callback and
+ * @p userdata change together, and once this returns no thread is still in
+ * a call of the previous callback, so its userdata may be freed. The
+ * callback may run in any thread that uses the context, concurrently with
+ * itself; it may call the library, but not iommufd_ctx_set_log_fn() on the
+ * same context (that waits for the callback to return).
+ * @param ctx the context (NULL: nothing happens)
  * @param fn callback, or NULL for the default
  * @param userdata passed to @p fn
  * @since 0.1
@@ -110,8 +117,11 @@ IOMMUFD_API void iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx,
 					iommufd_log_fn fn, void *userdata);
 
 /**
- * Set the highest syslog priority that is logged (LOG_DEBUG logs all).
- * @param ctx the context
+ * Set the highest syslog priority that is logged (LOG_DEBUG logs all, -1
+ * nothing). Safe to call while other threads use the context; a message
+ * being logged in another thread at that moment may still go out under the
+ * old priority.
+ * @param ctx the context (NULL: nothing happens)
  * @param priority a syslog priority
  * @since 0.1
  */
@@ -119,12 +129,19 @@ IOMMUFD_API void iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx,
 					      int priority);
 
 /**
- * Explain the last error of a call on @p ctx or on any object in it: what
- * failed, with which arguments, and the likely cause. The string is copied
- * into storage local to the calling thread and stays valid until that
- * thread's next call of this function.
- * @param ctx the context
- * @return a NUL-terminated message; "" when nothing failed yet
+ * Explain the last failure, in the calling thread, of a call on @p ctx or
+ * on any object in it: what failed, with which arguments, and the likely
+ * cause. Each thread reads its own explanation: a failure in another
+ * thread, on this context or another, never changes it, and neither does a
+ * success. A thread keeps the explanations of the 4 contexts it most
+ * recently saw a failure on; a failure on a fifth context evicts the one
+ * written least recently, whose explanation then reads "". Taking no lock
+ * and allocating nothing, this is cheap enough for failures a caller
+ * expects (an unmap of nothing), which are logged at LOG_DEBUG only.
+ * @param ctx the context, or NULL
+ * @return a NUL-terminated message in storage of the calling thread, valid
+ *         until this thread's next failing call into the library; "" when
+ *         no call of this thread on @p ctx failed (or for NULL)
  * @since 0.1
  */
 IOMMUFD_API const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx);

@@ -36,8 +36,8 @@ static int log_priority_from_env(void)
 	return -1;
 }
 
-static void log_stderr(struct iommufd_ctx *ctx, int priority, const char *fmt,
-		       va_list args, void *userdata)
+static __attribute__((format(printf, 3, 0))) void
+log_stderr(struct iommufd_ctx *ctx, int priority, const char *fmt, va_list args, void *userdata)
 {
 	(void)ctx;
 	(void)priority;
@@ -51,38 +51,103 @@ void ctx_log(struct iommufd_ctx *ctx, int priority, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (priority > ctx->log_priority)
+	if (priority > atomic_load_explicit(&ctx->log_priority, memory_order_relaxed))
 		return;
+	pthread_rwlock_rdlock(&ctx->log_lock);
 	va_start(ap, fmt);
 	ctx->log_fn(ctx, priority, fmt, ap, ctx->log_data);
 	va_end(ap);
+	pthread_rwlock_unlock(&ctx->log_lock);
+}
+
+/*
+ * ---- explanations: per thread, per context ----
+ *
+ * Each thread has a small table of its own (thread-local storage, nothing
+ * allocated, nothing to free at thread exit): one slot per context this
+ * thread's calls failed on, keyed by the context's serial number, which no
+ * other context of the process ever gets. A failure writes only the calling
+ * thread's slot, so no lock is taken and no other thread's explanation
+ * changes. When a thread has failed on more than ERR_SLOTS contexts, a
+ * failure on a new one takes the slot written least recently; the evicted
+ * context's explanation reads "" in this thread from then on.
+ */
+enum { ERR_SLOTS = 4, ERR_LEN = 512 };
+
+struct err_slot {
+	uint64_t serial; /* 0: empty */
+	uint64_t stamp;  /* thread-local clock at the last write */
+	char msg[ERR_LEN];
+};
+
+static _Thread_local struct {
+	uint64_t clock;
+	struct err_slot slot[ERR_SLOTS];
+} thread_errs;
+
+static atomic_uint_least64_t next_serial = 1;
+
+static char *err_slot_for_write(uint64_t serial)
+{
+	struct err_slot *s = NULL, *victim = &thread_errs.slot[0];
+
+	for (unsigned int i = 0; i < ERR_SLOTS; i++) {
+		if (thread_errs.slot[i].serial == serial) {
+			s = &thread_errs.slot[i];
+			break;
+		}
+		if (thread_errs.slot[i].stamp < victim->stamp)
+			victim = &thread_errs.slot[i];
+	}
+	if (!s) {
+		s = victim;
+		s->serial = serial;
+	}
+	s->stamp = ++thread_errs.clock;
+	return s->msg;
+}
+
+static __attribute__((format(printf, 4, 0))) int
+ctx_vfail(struct iommufd_ctx *ctx, int priority, int err, const char *fmt, va_list ap)
+{
+	char *msg = err_slot_for_write(ctx->serial);
+
+	vsnprintf(msg, ERR_LEN, fmt, ap);
+	ctx_log(ctx, priority, "%s", msg);
+	errno = err;
+	return -err;
 }
 
 int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	pthread_mutex_lock(&ctx->err_lock);
 	va_start(ap, fmt);
-	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
+	rc = ctx_vfail(ctx, LOG_ERR, err, fmt, ap);
 	va_end(ap);
-	pthread_mutex_unlock(&ctx->err_lock);
-	if (LOG_ERR <= ctx->log_priority)
-		ctx_log(ctx, LOG_ERR, "%s", ctx->err);
-	errno = err;
-	return -err;
+	return rc;
+}
+
+int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = ctx_vfail(ctx, LOG_DEBUG, err, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx)
 {
-	static _Thread_local char copy[sizeof(((struct iommufd_ctx *)0)->err)];
-
 	if (!ctx)
 		return "";
-	pthread_mutex_lock(&ctx->err_lock);
-	memcpy(copy, ctx->err, sizeof(copy));
-	pthread_mutex_unlock(&ctx->err_lock);
-	return copy;
+	for (unsigned int i = 0; i < ERR_SLOTS; i++)
+		if (thread_errs.slot[i].serial == ctx->serial)
+			return thread_errs.slot[i].msg;
+	return "";
 }
 
 static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd)
@@ -95,10 +160,14 @@ static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd)
 	atomic_init(&ctx->refcount, 1);
 	ctx->fd = fd;
 	ctx->sys = sys;
+	ctx->serial = atomic_fetch_add_explicit(&next_serial, 1, memory_order_relaxed);
+	if (pthread_rwlock_init(&ctx->log_lock, NULL)) {
+		free(ctx);
+		return NULL;
+	}
 	ctx->log_fn = log_stderr;
 	prio = log_priority_from_env();
-	ctx->log_priority = prio; /* -1: silent */
-	pthread_mutex_init(&ctx->err_lock, NULL);
+	atomic_init(&ctx->log_priority, prio); /* -1: silent */
 	return ctx;
 }
 
@@ -195,27 +264,34 @@ struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
 	if (atomic_fetch_sub_explicit(&ctx->refcount, 1, memory_order_acq_rel) != 1)
 		return NULL;
 	sys_close(ctx->sys, ctx->fd);
-	pthread_mutex_destroy(&ctx->err_lock);
+	pthread_rwlock_destroy(&ctx->log_lock);
 	free(ctx);
 	return NULL;
 }
 
 int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx)
 {
-	return ctx->fd;
+	return ctx ? ctx->fd : -1;
 }
 
 void iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn, void *userdata)
 {
+	int silent = -1;
+
+	if (!ctx)
+		return;
+	pthread_rwlock_wrlock(&ctx->log_lock);
 	ctx->log_fn = fn ? fn : log_stderr;
 	ctx->log_data = fn ? userdata : NULL;
-	if (fn && ctx->log_priority < 0)
-		ctx->log_priority = LOG_ERR;
+	if (fn)
+		atomic_compare_exchange_strong(&ctx->log_priority, &silent, LOG_ERR);
+	pthread_rwlock_unlock(&ctx->log_lock);
 }
 
 void iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx, int priority)
 {
-	ctx->log_priority = priority;
+	if (ctx)
+		atomic_store_explicit(&ctx->log_priority, priority, memory_order_relaxed);
 }
 
 int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)

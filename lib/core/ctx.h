@@ -3,6 +3,9 @@
 #ifndef IOMMUFD_CORE_CTX_H
 #define IOMMUFD_CORE_CTX_H
 
+#if !defined(_GNU_SOURCE) && !(defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 200112L)
+#error "core/ctx.h needs pthread_rwlock_t: define _GNU_SOURCE before the first #include"
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -17,9 +20,19 @@ struct iommufd_ctx {
 	int fd;
 	const struct iommufd_sys_ops *sys;
 
+	/* Never reused by another context in this process: keys the calling
+	 * thread's explanations (ctx.c), so a context allocated at the address
+	 * of a freed one does not see the freed one's messages. */
+	uint64_t serial;
+
+	/* log_fn and log_data change together under the write lock and are
+	 * called under the read lock, so no call of an old callback is in
+	 * flight once iommufd_ctx_set_log_fn() returns. log_priority is read
+	 * without the lock: a context that logs nothing takes no lock. */
+	pthread_rwlock_t log_lock;
 	iommufd_log_fn log_fn;
 	void *log_data;
-	int log_priority;
+	atomic_int log_priority;
 
 	/* Feature probes: bit n of probed says whether bit n of present is valid. */
 	atomic_uint_fast64_t features_probed;
@@ -28,9 +41,6 @@ struct iommufd_ctx {
 	/* Bumped by every attach, replace and detach: IOVA ranges may have
 	 * changed (lib/dma reads them again). */
 	atomic_uint ranges_gen;
-
-	pthread_mutex_t err_lock;
-	char err[512];
 };
 
 /* Create a context with a given system-call layer (unit tests). */
@@ -43,10 +53,19 @@ void ctx_log(struct iommufd_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * Record why a call failed (readable with iommufd_ctx_last_error()), log it,
- * set errno to @err and return -@err. @err is a positive errno value.
+ * Record why a call failed in the calling thread's explanation for @ctx
+ * (readable with iommufd_ctx_last_error() in this thread), log it at
+ * LOG_ERR, set errno to @err and return -@err. @err is a positive errno
+ * value. Takes no lock unless the context logs at LOG_ERR.
  */
 int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The same for a failure callers expect and handle as an answer (ENOENT of
+ * a redundant unmap): recorded the same way, logged at LOG_DEBUG only.
+ */
+int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Destroy a kernel object by ID (IOMMU_DESTROY); -errno on failure. */

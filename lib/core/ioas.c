@@ -422,11 +422,13 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		iova_tree_remove_within(&ioas->areas, iova, last);
 		spin_unlock(&ioas->lock);
 	}
+	/* An unmap of nothing is an answer callers expect (a redundant
+	 * unmap on a teardown path): explained, logged at debug only. */
 	if (rc == -ENOENT)
-		return ctx_fail(ioas->ctx, ENOENT,
-				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
-				": nothing is mapped there, or the range would split a mapping not made through this handle",
-				ioas->id, iova, length);
+		return ctx_fail_quiet(ioas->ctx, ENOENT,
+				      "IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+				      ": nothing is mapped there, or the range would split a mapping not made through this handle",
+				      ioas->id, iova, length);
 	if (rc == -EBUSY)
 		return ctx_fail(ioas->ctx, EBUSY,
 				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /* The part every kernel-object handle shares: context reference, ID, destroy. */
+#define _GNU_SOURCE /* core/ctx.h: pthread_rwlock_t */
 #include <errno.h>
 #include <string.h>
 

@@ -572,7 +572,9 @@ static int unmap_locked(struct iommufd_dma *dma, uint64_t va)
 			return ctx_fail(dma->ctx, ENOENT,
 					"DMA unmap vaddr 0x%" PRIx64 ": inside the mapping of vaddr 0x%" PRIx64 " length 0x%" PRIx64
 					"; pass the start of a mapping", va, k, len);
-		return ctx_fail(dma->ctx, ENOENT, "DMA unmap vaddr 0x%" PRIx64 ": no mapping of this DMA context starts there", va);
+		/* Nothing there: a redundant unmap, an answer callers expect. */
+		return ctx_fail_quiet(dma->ctx, ENOENT, "DMA unmap vaddr 0x%" PRIx64
+				      ": no mapping of this DMA context starts there", va);
 	}
 	rc = xtree_prepare_remove(&dma->by_va, &tva, va);
 	if (rc < 0)
