@@ -3,7 +3,7 @@
 # Every exported function's documentation carries an @since tag.
 inc=$1
 fail=0
-for h in "$inc"/*.h; do
+for h in "$inc"/*.h "$inc"/*.h.in; do
 	awk -v file="$(basename "$h")" '
 		/\/\*\*/ { doc = ""; indoc = 1 }
 		indoc { doc = doc $0 "\n" }

@@ -397,7 +397,8 @@ int main(int argc, char **argv)
 		return cmd ? 0 : 2;
 	}
 	if (!strcmp(cmd, "--version")) {
-		printf("iommufd %d.%d.%d\n", IOMMUFD_VERSION_MAJOR, IOMMUFD_VERSION_MINOR, IOMMUFD_VERSION_MICRO);
+		/* the library that runs, not the headers this was built with */
+		printf("iommufd %s\n", iommufd_version());
 		return 0;
 	}
 	argc--;

@@ -2,7 +2,7 @@
 /**
  * @file common.h
  * @brief Definitions shared by every libiommufd header: export macro, opts
- *        structs, version.
+ *        structs, ranges, context-less errors.
  */
 #ifndef IOMMUFD_COMMON_H
 #define IOMMUFD_COMMON_H
@@ -16,13 +16,6 @@ extern "C" {
 
 /** Marks a symbol exported from libiommufd.so. @since 0.1 */
 #define IOMMUFD_API __attribute__((visibility("default")))
-
-/** Major version of the library these headers belong to. @since 0.1 */
-#define IOMMUFD_VERSION_MAJOR 0
-/** Minor version of the library these headers belong to. @since 0.1 */
-#define IOMMUFD_VERSION_MINOR 1
-/** Micro version of the library these headers belong to. @since 0.1 */
-#define IOMMUFD_VERSION_MICRO 0
 
 /**
  * Declare an opts struct @p name of type `struct TYPE` with its `sz` member

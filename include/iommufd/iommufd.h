@@ -7,6 +7,7 @@
 #define IOMMUFD_IOMMUFD_H
 
 #include <iommufd/common.h>
+#include <iommufd/version.h>
 #include <iommufd/ctx.h>
 #include <iommufd/ioas.h>
 #include <iommufd/device.h>
