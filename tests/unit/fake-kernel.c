@@ -364,300 +364,440 @@ static int new_event_obj(uint32_t *id, uint32_t *fd)
 	return 0;
 }
 
-static int iommu_ioctl(unsigned long req, void *arg)
+/*
+ * ioctls: one handler per request, found through a table per kind of
+ * descriptor. A handler gets the descriptor (VFIO and vhost-vdpa keep
+ * per-device state by it) and the argument; it returns 0 or -errno.
+ */
+struct ioctl_handler {
+	unsigned long req;
+	int (*fn)(int fd, void *arg);
+	int needs_series; /* vhost-vdpa: only with the vDPA series */
+};
+
+static const struct ioctl_handler *find_handler(const struct ioctl_handler *t, size_t n, unsigned long req)
 {
-	/* like the kernel: a struct shorter than its first layout is EINVAL */
-	if (_IOC_TYPE(req) == ';' && _IOC_NR(req) >= 0x80 && _IOC_NR(req) <= 0x95 && *(uint32_t *)arg < 8)
-		return -EINVAL;
-	switch (req) {
-	case UAPI_IOMMU_DESTROY: {
-		struct uapi_iommu_destroy *c = arg;
-
-		if (is_obj(c->id)) {
-			K.other[c->id] = 0;
-			return 0;
-		}
-		if (!is_ioas(c->id))
-			return -ENOENT;
-		for (int i = 0; i < MAX_FDS; i++)
-			if (K.fds[i] == FD_VFIO && K.attached[i] == c->id)
-				return -EBUSY;
-		K.ioas[c->id] = 0;
-		for (int i = 0; i < K.nmaps;)
-			if (K.maps[i].ioas == c->id)
-				K.maps[i] = K.maps[--K.nmaps];
-			else
-				i++;
-		return 0;
-	}
-	case UAPI_IOMMU_IOAS_ALLOC: {
-		struct uapi_iommu_ioas_alloc *c = arg;
-
-		if (K.next_id >= MAX_OBJ)
-			return -ENOMEM;
-		c->out_ioas_id = K.next_id;
-		K.ioas[K.next_id++] = 1;
-		return 0;
-	}
-	case UAPI_IOMMU_IOAS_MAP: {
-		struct uapi_iommu_ioas_map *c = arg;
-		uint64_t iova = c->iova;
-		int rc = do_map(c->ioas_id, c->flags, c->length, &iova);
-
-		if (!rc)
-			c->iova = iova;
-		return rc;
-	}
-	case UAPI_IOMMU_IOAS_MAP_FILE: {
-		struct uapi_iommu_ioas_map_file *c = arg;
-		uint64_t iova = c->iova;
-		int rc;
-
-		if (c->fd < 0)
-			return -EBADF;
-		rc = do_map(c->ioas_id, c->flags, c->length, &iova);
-		if (!rc)
-			c->iova = iova;
-		return rc;
-	}
-	case UAPI_IOMMU_IOAS_COPY: {
-		struct uapi_iommu_ioas_copy *c = arg;
-		uint64_t iova = c->dst_iova;
-		int rc;
-
-		if (!is_ioas(c->src_ioas_id) || !overlaps(c->src_ioas_id, c->src_iova, c->length))
-			return -ENOENT;
-		rc = do_map(c->dst_ioas_id, c->flags, c->length, &iova);
-		if (!rc)
-			c->dst_iova = iova;
-		return rc;
-	}
-	case UAPI_IOMMU_IOAS_UNMAP: {
-		struct uapi_iommu_ioas_unmap *c = arg;
-		uint64_t len = c->length;
-		int rc = do_unmap(c->ioas_id, c->iova, &len);
-
-		if (!rc)
-			c->length = len;
-		return rc;
-	}
-	case UAPI_IOMMU_IOAS_IOVA_RANGES: {
-		struct uapi_iommu_ioas_iova_ranges *c = arg;
-		struct uapi_iommu_iova_range *r = (void *)(uintptr_t)c->allowed_iovas;
-
-		if (!is_ioas(c->ioas_id))
-			return -ENOENT;
-		uint32_t n = K.nranges ? K.nranges : K.range_count;
-
-		if (c->num_iovas < n) {
-			c->num_iovas = n;
-			return -EMSGSIZE;
-		}
-		for (uint32_t i = 0; i < n; i++) {
-			r[i].start = K.nranges ? K.ranges[i][0] : (uint64_t)i << 32;
-			r[i].last = K.nranges ? K.ranges[i][1] : ((uint64_t)i << 32) + 0xffffffffull;
-		}
-		c->num_iovas = n;
-		c->out_iova_alignment = iova_alignment();
-		return 0;
-	}
-	case UAPI_IOMMU_IOAS_ALLOW_IOVAS: {
-		struct uapi_iommu_ioas_allow_iovas *c = arg;
-
-		return is_ioas(c->ioas_id) ? 0 : -ENOENT;
-	}
-	case UAPI_IOMMU_OPTION: {
-		struct uapi_iommu_option *c = arg;
-
-		if (c->option_id > 1)
-			return -EOPNOTSUPP;
-		if (c->option_id == UAPI_IOMMU_OPTION_HUGE_PAGES && !is_ioas(c->object_id))
-			return -ENOENT;
-		if (c->op == UAPI_IOMMU_OPTION_OP_GET)
-			c->val64 = c->option_id == UAPI_IOMMU_OPTION_HUGE_PAGES;
-		return 0;
-	}
-	case UAPI_IOMMU_GET_HW_INFO: {
-		struct uapi_iommu_hw_info *c = arg;
-		struct uapi_iommu_hw_info_vtd v = { .cap_reg = 0x1234, .ecap_reg = 0x5678 };
-
-		c->data_type = 1;
-		memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
-		c->data_len = sizeof(v);
-		c->out_capabilities = 0;
-		c->out_max_pasid_log2 = 20;
-		return 0;
-	}
-	case UAPI_IOMMU_IOAS_CHANGE_PROCESS:
-		return 0;
-	case UAPI_IOMMU_HWPT_ALLOC: {
-		struct uapi_iommu_hwpt_alloc *c = arg;
-
-		return new_child(is_ioas(c->pt_id) || is_obj(c->pt_id), -EINVAL, &c->out_hwpt_id);
-	}
-	case UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING: {
-		struct uapi_iommu_hwpt_set_dirty_tracking *c = arg;
-
-		return is_obj(c->hwpt_id) ? 0 : -ENOENT;
-	}
-	case UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP: {
-		struct uapi_iommu_hwpt_get_dirty_bitmap *c = arg;
-
-		if (!is_obj(c->hwpt_id))
-			return -ENOENT;
-		((uint8_t *)(uintptr_t)c->data)[0] |= 1; /* the first page is dirty */
-		return 0;
-	}
-	case UAPI_IOMMU_HWPT_INVALIDATE: {
-		struct uapi_iommu_hwpt_invalidate *c = arg;
-
-		return is_obj(c->hwpt_id) ? 0 : -ENOENT;
-	}
-	case UAPI_IOMMU_FAULT_QUEUE_ALLOC: {
-		struct uapi_iommu_fault_alloc *c = arg;
-
-		return new_event_obj(&c->out_fault_id, &c->out_fault_fd);
-	}
-	case UAPI_IOMMU_VIOMMU_ALLOC: {
-		struct uapi_iommu_viommu_alloc *c = arg;
-
-		return new_child(is_obj(c->hwpt_id), -ENOENT, &c->out_viommu_id);
-	}
-	case UAPI_IOMMU_VDEVICE_ALLOC: {
-		struct uapi_iommu_vdevice_alloc *c = arg;
-
-		return new_child(is_obj(c->viommu_id), -ENOENT, &c->out_vdevice_id);
-	}
-	case UAPI_IOMMU_VEVENTQ_ALLOC: {
-		struct uapi_iommu_veventq_alloc *c = arg;
-
-		if (!is_obj(c->viommu_id))
-			return -ENOENT;
-		return new_event_obj(&c->out_veventq_id, &c->out_veventq_fd);
-	}
-	case UAPI_IOMMU_HW_QUEUE_ALLOC: {
-		struct uapi_iommu_hw_queue_alloc *c = arg;
-
-		return new_child(is_obj(c->viommu_id), -ENOENT, &c->out_hw_queue_id);
-	}
-	default:
-		if (_IOC_TYPE(req) == ';' && _IOC_NR(req) >= 0x80 && _IOC_NR(req) <= 0x95) {
-			uint32_t size = *(uint32_t *)arg;
-
-			return size < 8 ? -EINVAL : -ENOENT;
-		}
-		return -ENOTTY;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (t[i].req == req)
+			return &t[i];
+	return NULL;
 }
+
+/* ---- /dev/iommu ---- */
+
+static int k_destroy(int fd, void *arg)
+{
+	struct uapi_iommu_destroy *c = arg;
+
+	if (is_obj(c->id)) {
+		K.other[c->id] = 0;
+		return 0;
+	}
+	if (!is_ioas(c->id))
+		return -ENOENT;
+	for (int i = 0; i < MAX_FDS; i++)
+		if (K.fds[i] == FD_VFIO && K.attached[i] == c->id)
+			return -EBUSY;
+	K.ioas[c->id] = 0;
+	for (int i = 0; i < K.nmaps;)
+		if (K.maps[i].ioas == c->id)
+			K.maps[i] = K.maps[--K.nmaps];
+		else
+			i++;
+	return 0;
+}
+
+static int k_ioas_alloc(int fd, void *arg)
+{
+	struct uapi_iommu_ioas_alloc *c = arg;
+
+	if (K.next_id >= MAX_OBJ)
+		return -ENOMEM;
+	c->out_ioas_id = K.next_id;
+	K.ioas[K.next_id++] = 1;
+	return 0;
+}
+
+static int k_ioas_map(int fd, void *arg)
+{
+	struct uapi_iommu_ioas_map *c = arg;
+	uint64_t iova = c->iova;
+	int rc = do_map(c->ioas_id, c->flags, c->length, &iova);
+
+	if (!rc)
+		c->iova = iova;
+	return rc;
+}
+
+static int k_ioas_map_file(int fd, void *arg)
+{
+	struct uapi_iommu_ioas_map_file *c = arg;
+	uint64_t iova = c->iova;
+	int rc;
+
+	if (c->fd < 0)
+		return -EBADF;
+	rc = do_map(c->ioas_id, c->flags, c->length, &iova);
+	if (!rc)
+		c->iova = iova;
+	return rc;
+}
+
+static int k_ioas_copy(int fd, void *arg)
+{
+	struct uapi_iommu_ioas_copy *c = arg;
+	uint64_t iova = c->dst_iova;
+	int rc;
+
+	if (!is_ioas(c->src_ioas_id) || !overlaps(c->src_ioas_id, c->src_iova, c->length))
+		return -ENOENT;
+	rc = do_map(c->dst_ioas_id, c->flags, c->length, &iova);
+	if (!rc)
+		c->dst_iova = iova;
+	return rc;
+}
+
+static int k_ioas_unmap(int fd, void *arg)
+{
+	struct uapi_iommu_ioas_unmap *c = arg;
+	uint64_t len = c->length;
+	int rc = do_unmap(c->ioas_id, c->iova, &len);
+
+	if (!rc)
+		c->length = len;
+	return rc;
+}
+
+static int k_ioas_iova_ranges(int fd, void *arg)
+{
+	struct uapi_iommu_ioas_iova_ranges *c = arg;
+	struct uapi_iommu_iova_range *r = (void *)(uintptr_t)c->allowed_iovas;
+	uint32_t n = K.nranges ? K.nranges : K.range_count;
+
+	if (!is_ioas(c->ioas_id))
+		return -ENOENT;
+	if (c->num_iovas < n) {
+		c->num_iovas = n;
+		return -EMSGSIZE;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		r[i].start = K.nranges ? K.ranges[i][0] : (uint64_t)i << 32;
+		r[i].last = K.nranges ? K.ranges[i][1] : ((uint64_t)i << 32) + 0xffffffffull;
+	}
+	c->num_iovas = n;
+	c->out_iova_alignment = iova_alignment();
+	return 0;
+}
+
+static int k_ioas_allow_iovas(int fd, void *arg)
+{
+	struct uapi_iommu_ioas_allow_iovas *c = arg;
+
+	return is_ioas(c->ioas_id) ? 0 : -ENOENT;
+}
+
+static int k_option(int fd, void *arg)
+{
+	struct uapi_iommu_option *c = arg;
+
+	if (c->option_id > 1)
+		return -EOPNOTSUPP;
+	if (c->option_id == UAPI_IOMMU_OPTION_HUGE_PAGES && !is_ioas(c->object_id))
+		return -ENOENT;
+	if (c->op == UAPI_IOMMU_OPTION_OP_GET)
+		c->val64 = c->option_id == UAPI_IOMMU_OPTION_HUGE_PAGES;
+	return 0;
+}
+
+static int k_get_hw_info(int fd, void *arg)
+{
+	struct uapi_iommu_hw_info *c = arg;
+	struct uapi_iommu_hw_info_vtd v = { .cap_reg = 0x1234, .ecap_reg = 0x5678 };
+
+	c->data_type = 1;
+	memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
+	c->data_len = sizeof(v);
+	c->out_capabilities = 0;
+	c->out_max_pasid_log2 = 20;
+	return 0;
+}
+
+static int k_ioas_change_process(int fd, void *arg)
+{
+	return 0;
+}
+
+static int k_hwpt_alloc(int fd, void *arg)
+{
+	struct uapi_iommu_hwpt_alloc *c = arg;
+
+	return new_child(is_ioas(c->pt_id) || is_obj(c->pt_id), -EINVAL, &c->out_hwpt_id);
+}
+
+static int k_hwpt_set_dirty_tracking(int fd, void *arg)
+{
+	struct uapi_iommu_hwpt_set_dirty_tracking *c = arg;
+
+	return is_obj(c->hwpt_id) ? 0 : -ENOENT;
+}
+
+static int k_hwpt_get_dirty_bitmap(int fd, void *arg)
+{
+	struct uapi_iommu_hwpt_get_dirty_bitmap *c = arg;
+
+	if (!is_obj(c->hwpt_id))
+		return -ENOENT;
+	((uint8_t *)(uintptr_t)c->data)[0] |= 1; /* the first page is dirty */
+	return 0;
+}
+
+static int k_hwpt_invalidate(int fd, void *arg)
+{
+	struct uapi_iommu_hwpt_invalidate *c = arg;
+
+	return is_obj(c->hwpt_id) ? 0 : -ENOENT;
+}
+
+static int k_fault_queue_alloc(int fd, void *arg)
+{
+	struct uapi_iommu_fault_alloc *c = arg;
+
+	return new_event_obj(&c->out_fault_id, &c->out_fault_fd);
+}
+
+static int k_viommu_alloc(int fd, void *arg)
+{
+	struct uapi_iommu_viommu_alloc *c = arg;
+
+	return new_child(is_obj(c->hwpt_id), -ENOENT, &c->out_viommu_id);
+}
+
+static int k_vdevice_alloc(int fd, void *arg)
+{
+	struct uapi_iommu_vdevice_alloc *c = arg;
+
+	return new_child(is_obj(c->viommu_id), -ENOENT, &c->out_vdevice_id);
+}
+
+static int k_veventq_alloc(int fd, void *arg)
+{
+	struct uapi_iommu_veventq_alloc *c = arg;
+
+	if (!is_obj(c->viommu_id))
+		return -ENOENT;
+	return new_event_obj(&c->out_veventq_id, &c->out_veventq_fd);
+}
+
+static int k_hw_queue_alloc(int fd, void *arg)
+{
+	struct uapi_iommu_hw_queue_alloc *c = arg;
+
+	return new_child(is_obj(c->viommu_id), -ENOENT, &c->out_hw_queue_id);
+}
+
+static const struct ioctl_handler iommu_ioctls[] = {
+	{ UAPI_IOMMU_DESTROY, k_destroy, 0 },
+	{ UAPI_IOMMU_IOAS_ALLOC, k_ioas_alloc, 0 },
+	{ UAPI_IOMMU_IOAS_MAP, k_ioas_map, 0 },
+	{ UAPI_IOMMU_IOAS_MAP_FILE, k_ioas_map_file, 0 },
+	{ UAPI_IOMMU_IOAS_COPY, k_ioas_copy, 0 },
+	{ UAPI_IOMMU_IOAS_UNMAP, k_ioas_unmap, 0 },
+	{ UAPI_IOMMU_IOAS_IOVA_RANGES, k_ioas_iova_ranges, 0 },
+	{ UAPI_IOMMU_IOAS_ALLOW_IOVAS, k_ioas_allow_iovas, 0 },
+	{ UAPI_IOMMU_OPTION, k_option, 0 },
+	{ UAPI_IOMMU_GET_HW_INFO, k_get_hw_info, 0 },
+	{ UAPI_IOMMU_IOAS_CHANGE_PROCESS, k_ioas_change_process, 0 },
+	{ UAPI_IOMMU_HWPT_ALLOC, k_hwpt_alloc, 0 },
+	{ UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING, k_hwpt_set_dirty_tracking, 0 },
+	{ UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP, k_hwpt_get_dirty_bitmap, 0 },
+	{ UAPI_IOMMU_HWPT_INVALIDATE, k_hwpt_invalidate, 0 },
+	{ UAPI_IOMMU_FAULT_QUEUE_ALLOC, k_fault_queue_alloc, 0 },
+	{ UAPI_IOMMU_VIOMMU_ALLOC, k_viommu_alloc, 0 },
+	{ UAPI_IOMMU_VDEVICE_ALLOC, k_vdevice_alloc, 0 },
+	{ UAPI_IOMMU_VEVENTQ_ALLOC, k_veventq_alloc, 0 },
+	{ UAPI_IOMMU_HW_QUEUE_ALLOC, k_hw_queue_alloc, 0 },
+};
+
+/* An ioctl number of iommufd's range (';', 0x80 to 0x95). */
+static int iommufd_range(unsigned long req)
+{
+	return _IOC_TYPE(req) == ';' && _IOC_NR(req) >= 0x80 && _IOC_NR(req) <= 0x95;
+}
+
+static int iommu_ioctl(int fd, unsigned long req, void *arg)
+{
+	const struct ioctl_handler *h;
+
+	/* like the kernel: a struct shorter than its first layout is EINVAL */
+	if (iommufd_range(req) && *(uint32_t *)arg < 8)
+		return -EINVAL;
+	h = find_handler(iommu_ioctls, sizeof(iommu_ioctls) / sizeof(iommu_ioctls[0]), req);
+	if (h)
+		return h->fn(fd, arg);
+	/* a number of the range this kernel does not know */
+	return iommufd_range(req) ? -ENOENT : -ENOTTY;
+}
+
+/* ---- VFIO device cdev ---- */
+
+static int v_bind_iommufd(int fd, void *arg)
+{
+	struct uapi_vfio_device_bind_iommufd *c = arg;
+
+	if (K.bound[fd] || c->iommufd < 0 || c->iommufd >= MAX_FDS || K.fds[c->iommufd] != FD_IOMMU)
+		return -EINVAL;
+	K.bound[fd] = (int)K.next_id++;
+	c->out_devid = (uint32_t)K.bound[fd];
+	return 0;
+}
+
+static int v_attach_pt(int fd, void *arg)
+{
+	struct uapi_vfio_device_attach_iommufd_pt *c = arg;
+
+	if (!K.bound[fd])
+		return -EINVAL;
+	if (!is_ioas(c->pt_id))
+		return -ENOENT;
+	K.attached[fd] = c->pt_id;
+	return 0;
+}
+
+static int v_detach_pt(int fd, void *arg)
+{
+	K.attached[fd] = 0;
+	return 0;
+}
+
+static int v_get_info(int fd, void *arg)
+{
+	struct uapi_vfio_device_info *c = arg;
+
+	c->flags = 3;
+	c->num_regions = 9;
+	c->num_irqs = 5;
+	return 0;
+}
+
+static int v_get_region_info(int fd, void *arg)
+{
+	struct uapi_vfio_region_info *c = arg;
+
+	if (c->index >= 9)
+		return -EINVAL;
+	c->flags = 3 | (c->index == 0 ? 4 : 0);
+	c->size = c->index == 7 ? 256 : 4096;
+	c->offset = (uint64_t)c->index << 40;
+	return 0;
+}
+
+static int v_reset(int fd, void *arg)
+{
+	return 0;
+}
+
+static const struct ioctl_handler vfio_ioctls[] = {
+	{ UAPI_VFIO_DEVICE_BIND_IOMMUFD, v_bind_iommufd, 0 },
+	{ UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, v_attach_pt, 0 },
+	{ UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, v_detach_pt, 0 },
+	{ UAPI_VFIO_DEVICE_GET_INFO, v_get_info, 0 },
+	{ UAPI_VFIO_DEVICE_GET_REGION_INFO, v_get_region_info, 0 },
+	{ UAPI_VFIO_DEVICE_RESET, v_reset, 0 },
+};
 
 static int vfio_ioctl(int fd, unsigned long req, void *arg)
 {
-	switch (req) {
-	case UAPI_VFIO_DEVICE_BIND_IOMMUFD: {
-		struct uapi_vfio_device_bind_iommufd *c = arg;
+	const struct ioctl_handler *h = find_handler(vfio_ioctls, sizeof(vfio_ioctls) / sizeof(vfio_ioctls[0]), req);
 
-		if (K.bound[fd] || c->iommufd < 0 || c->iommufd >= MAX_FDS || K.fds[c->iommufd] != FD_IOMMU)
-			return -EINVAL;
-		K.bound[fd] = (int)K.next_id++;
-		c->out_devid = (uint32_t)K.bound[fd];
-		return 0;
-	}
-	case UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT: {
-		struct uapi_vfio_device_attach_iommufd_pt *c = arg;
-
-		if (!K.bound[fd])
-			return -EINVAL;
-		if (!is_ioas(c->pt_id))
-			return -ENOENT;
-		K.attached[fd] = c->pt_id;
-		return 0;
-	}
-	case UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT:
-		K.attached[fd] = 0;
-		return 0;
-	case UAPI_VFIO_DEVICE_GET_INFO: {
-		struct uapi_vfio_device_info *c = arg;
-
-		c->flags = 3;
-		c->num_regions = 9;
-		c->num_irqs = 5;
-		return 0;
-	}
-	case UAPI_VFIO_DEVICE_GET_REGION_INFO: {
-		struct uapi_vfio_region_info *c = arg;
-
-		if (c->index >= 9)
-			return -EINVAL;
-		c->flags = 3 | (c->index == 0 ? 4 : 0);
-		c->size = c->index == 7 ? 256 : 4096;
-		c->offset = (uint64_t)c->index << 40;
-		return 0;
-	}
-	case UAPI_VFIO_DEVICE_RESET:
-		return 0;
-	default:
-		return -ENOTTY;
-	}
+	return h ? h->fn(fd, arg) : -ENOTTY;
 }
 
-/* vhost-vdpa with (or, fake_vdpa_without_series(), without) the series */
+/* ---- vhost-vdpa with (or, fake_vdpa_without_series(), without) the series ---- */
+
+static int d_get_backend_features(int fd, void *arg)
+{
+	*(uint64_t *)arg = 0x7 | (K.vdpa_no_iommufd ? 0 : 1ull << UAPI_VHOST_BACKEND_F_IOMMUFD);
+	return 0;
+}
+
+static int d_get_as_num(int fd, void *arg)
+{
+	*(unsigned int *)arg = VDPA_NAS;
+	return 0;
+}
+
+static int d_get_group_num(int fd, void *arg)
+{
+	*(uint32_t *)arg = 2;
+	return 0;
+}
+
+static int d_get_device_id(int fd, void *arg)
+{
+	*(uint32_t *)arg = 1;
+	return 0;
+}
+
+static int d_bind_iommufd(int fd, void *arg)
+{
+	struct uapi_vhost_vdpa_bind_iommufd *c = arg;
+
+	if (c->argsz < sizeof(*c) || c->flags)
+		return -EINVAL;
+	if (c->iommufd < 0 || c->iommufd >= MAX_FDS || K.fds[c->iommufd] == FD_NONE)
+		return -EBADF;
+	if (K.fds[c->iommufd] != FD_IOMMU)
+		return -EBADFD;
+	if (K.bound[fd])
+		return -EBUSY;
+	K.bound[fd] = (int)K.next_id++;
+	c->out_devid = (uint32_t)K.bound[fd];
+	return 0;
+}
+
+static int d_attach_pt(int fd, void *arg)
+{
+	struct uapi_vhost_vdpa_attach_iommufd_pt *c = arg;
+
+	if (!K.bound[fd] || c->asid >= VDPA_NAS)
+		return -EINVAL;
+	if (!is_ioas(c->pt_id))
+		return -ENOENT;
+	K.vdpa_asid[fd][c->asid] = c->pt_id;
+	return 0;
+}
+
+static int d_detach_pt(int fd, void *arg)
+{
+	struct uapi_vhost_vdpa_detach_iommufd_pt *c = arg;
+
+	if (!K.bound[fd] || c->asid >= VDPA_NAS)
+		return -EINVAL;
+	if (!K.vdpa_asid[fd][c->asid])
+		return -ENOENT;
+	K.vdpa_asid[fd][c->asid] = 0;
+	return 0;
+}
+
+static const struct ioctl_handler vdpa_ioctls[] = {
+	{ UAPI_VHOST_GET_BACKEND_FEATURES, d_get_backend_features, 0 },
+	{ UAPI_VHOST_VDPA_GET_AS_NUM, d_get_as_num, 0 },
+	{ UAPI_VHOST_VDPA_GET_GROUP_NUM, d_get_group_num, 0 },
+	{ UAPI_VHOST_VDPA_GET_DEVICE_ID, d_get_device_id, 0 },
+	{ UAPI_VHOST_VDPA_BIND_IOMMUFD, d_bind_iommufd, 1 },
+	{ UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT, d_attach_pt, 1 },
+	{ UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT, d_detach_pt, 1 },
+};
+
 static int vdpa_ioctl(int fd, unsigned long req, void *arg)
 {
-	switch (req) {
-	case UAPI_VHOST_GET_BACKEND_FEATURES:
-		*(uint64_t *)arg = 0x7 | (K.vdpa_no_iommufd ? 0 : 1ull << UAPI_VHOST_BACKEND_F_IOMMUFD);
-		return 0;
-	case UAPI_VHOST_VDPA_GET_AS_NUM:
-		*(unsigned int *)arg = VDPA_NAS;
-		return 0;
-	case UAPI_VHOST_VDPA_GET_GROUP_NUM:
-		*(uint32_t *)arg = 2;
-		return 0;
-	case UAPI_VHOST_VDPA_GET_DEVICE_ID:
-		*(uint32_t *)arg = 1;
-		return 0;
-	}
+	const struct ioctl_handler *h = find_handler(vdpa_ioctls, sizeof(vdpa_ioctls) / sizeof(vdpa_ioctls[0]), req);
+
+	if (h && !h->needs_series)
+		return h->fn(fd, arg);
 	if (K.vdpa_no_iommufd)
 		return -ENOBUFS; /* an unknown ioctl taken for a vring ioctl */
-	switch (req) {
-	case UAPI_VHOST_VDPA_BIND_IOMMUFD: {
-		struct uapi_vhost_vdpa_bind_iommufd *c = arg;
-
-		if (c->argsz < sizeof(*c) || c->flags)
-			return -EINVAL;
-		if (c->iommufd < 0 || c->iommufd >= MAX_FDS || K.fds[c->iommufd] == FD_NONE)
-			return -EBADF;
-		if (K.fds[c->iommufd] != FD_IOMMU)
-			return -EBADFD;
-		if (K.bound[fd])
-			return -EBUSY;
-		K.bound[fd] = (int)K.next_id++;
-		c->out_devid = (uint32_t)K.bound[fd];
-		return 0;
-	}
-	case UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT: {
-		struct uapi_vhost_vdpa_attach_iommufd_pt *c = arg;
-
-		if (!K.bound[fd] || c->asid >= VDPA_NAS)
-			return -EINVAL;
-		if (!is_ioas(c->pt_id))
-			return -ENOENT;
-		K.vdpa_asid[fd][c->asid] = c->pt_id;
-		return 0;
-	}
-	case UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT: {
-		struct uapi_vhost_vdpa_detach_iommufd_pt *c = arg;
-
-		if (!K.bound[fd] || c->asid >= VDPA_NAS)
-			return -EINVAL;
-		if (!K.vdpa_asid[fd][c->asid])
-			return -ENOENT;
-		K.vdpa_asid[fd][c->asid] = 0;
-		return 0;
-	}
-	default:
-		return -ENOTTY;
-	}
+	return h ? h->fn(fd, arg) : -ENOTTY;
 }
 
 static int f_ioctl(int fd, unsigned long req, void *arg)
@@ -669,7 +809,7 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
 	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
 		return -EBADF;
 	if (K.fds[fd] == FD_IOMMU)
-		return iommu_ioctl(req, arg);
+		return iommu_ioctl(fd, req, arg);
 	if (K.fds[fd] == FD_VDPA)
 		return vdpa_ioctl(fd, req, arg);
 	return vfio_ioctl(fd, req, arg);
