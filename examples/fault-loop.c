@@ -17,34 +17,15 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include <iommufd/iommufd.h>
 
-/* ---- simulated device: the selftest mock (not part of a real handler) ---- */
-struct mock_cmd {
-	uint32_t size, op, id, reserved;
-	union {
-		struct {
-			uint32_t out_stdev_id, out_hwpt_id, out_idev_id;
-		} domain;
-		struct {
-			uint32_t pt_id;
-		} replace;
-		struct {
-			uint32_t dev_id, pasid, grpid, perm;
-			uint64_t addr;
-		} iopf;
-		uint64_t pad[6];
-	};
-	uint32_t last;
-};
-#define MOCK_CMD _IO(';', 0xa0)
+#include "mock-selftest.h" /* the simulated device */
 
+/* ---- simulated device: the selftest mock (not part of a real handler) ---- */
 static int mock(struct iommufd_ctx *ctx, struct mock_cmd *c)
 {
-	c->size = sizeof(*c);
-	return ioctl(iommufd_ctx_get_fd(ctx), MOCK_CMD, c);
+	return mock_selftest_cmd(iommufd_ctx_get_fd(ctx), c);
 }
 /* ---- end of the simulated device ---- */
 
@@ -68,7 +49,7 @@ int main(void)
 	static const uint64_t requests[] = { 0x10000, 0x3fff0000, 0x12345678000 };
 	IOMMUFD_OPTS(iommufd_hwpt_opts, parent_opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
 	struct iommufd_hwpt_data s1 = { .type = IOMMUFD_HWPT_DATA_SELFTEST };
-	struct mock_cmd c = { .op = 2 };
+	struct mock_cmd c = { .op = MOCK_OP_MOCK_DOMAIN };
 	struct iommufd_ctx *ctx;
 	struct iommufd_ioas *ioas;
 	struct iommufd_hwpt *parent, *hwpt;
@@ -89,8 +70,8 @@ int main(void)
 	c.id = iommufd_ioas_get_id(ioas);
 	if (mock(ctx, &c))
 		return perror("fault-loop: mock device"), 1;
-	stdev_id = c.domain.out_stdev_id;
-	dev_id = c.domain.out_idev_id;
+	stdev_id = c.mock_domain.out_stdev_id;
+	dev_id = c.mock_domain.out_idev_id;
 
 	/* A fault queue, and a page table that reports its faults there. */
 	CHECK(iommufd_fault_new(ctx, &fault));
@@ -100,14 +81,16 @@ int main(void)
 
 		CHECK(iommufd_hwpt_alloc_nested(ctx, dev_id, iommufd_hwpt_get_id(parent), &s1, &o, &hwpt));
 	}
-	c = (struct mock_cmd){ .op = 10, .id = stdev_id, .replace.pt_id = iommufd_hwpt_get_id(hwpt) };
+	c = (struct mock_cmd){ .op = MOCK_OP_MOCK_DOMAIN_REPLACE, .id = stdev_id,
+			       .mock_domain_replace.pt_id = iommufd_hwpt_get_id(hwpt) };
 	if (mock(ctx, &c))
 		return perror("fault-loop: attach"), 1;
 
 	/* The device raises three page requests, one group each. */
 	for (uint32_t i = 0; i < 3; i++) {
-		c = (struct mock_cmd){ .op = 15, .iopf = { .dev_id = dev_id, .pasid = 1, .grpid = i,
-							   .perm = IOMMUFD_PGFAULT_PERM_READ, .addr = requests[i] } };
+		c = (struct mock_cmd){ .op = MOCK_OP_TRIGGER_IOPF,
+				       .trigger_iopf = { .dev_id = dev_id, .pasid = 1, .grpid = i,
+							 .perm = IOMMUFD_PGFAULT_PERM_READ, .addr = requests[i] } };
 		if (mock(ctx, &c))
 			return perror("fault-loop: page request"), 1;
 	}
@@ -140,16 +123,13 @@ int main(void)
 	}
 	printf("answered %u page requests, refused %u\n", answered, refused);
 
-	c = (struct mock_cmd){ .op = 10, .id = stdev_id, .replace.pt_id = iommufd_ioas_get_id(ioas) };
+	c = (struct mock_cmd){ .op = MOCK_OP_MOCK_DOMAIN_REPLACE, .id = stdev_id,
+			       .mock_domain_replace.pt_id = iommufd_ioas_get_id(ioas) };
 	mock(ctx, &c);
 	CHECK(iommufd_hwpt_destroy(hwpt));
 	CHECK(iommufd_hwpt_destroy(parent));
 	CHECK(iommufd_fault_destroy(fault));
-	{
-		struct { uint32_t size, id; } d = { 8, stdev_id };
-
-		ioctl(iommufd_ctx_get_fd(ctx), _IO(';', 0x80), &d);
-	}
+	mock_selftest_destroy(iommufd_ctx_get_fd(ctx), stdev_id);
 	CHECK(iommufd_ioas_destroy(ioas));
 	iommufd_ctx_unref(ctx);
 	return answered == 2 && refused == 1 ? 0 : 1;

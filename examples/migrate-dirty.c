@@ -22,52 +22,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include <iommufd/iommufd.h>
+
+#include "mock-selftest.h" /* the simulated device */
 
 #define PAGE 4096ull
 #define RAM_PAGES 256ull
 #define RAM_IOVA (1ull << 24) /* inside the mock IOMMU's aperture */
 
 /* ---- simulated device: the selftest mock (not part of a real VMM) ---- */
-struct mock_cmd {
-	uint32_t size, op, id, reserved;
-	union {
-		struct {
-			uint32_t out_stdev_id, out_hwpt_id, out_idev_id;
-		} domain;
-		struct {
-			uint32_t pt_id;
-		} replace;
-		struct {
-			uint32_t flags, pad;
-			uint64_t iova, length, page_size, uptr, out_nr_dirty;
-		} dirty;
-		uint64_t pad[6];
-	};
-	uint32_t last;
-};
-#define MOCK_CMD _IO(';', 0xa0)
-
 /* A mock device on the IOAS; its IOMMU device ID goes to *dev_id. */
 static int mock_device(struct iommufd_ctx *ctx, uint32_t ioas_id, uint32_t *stdev_id, uint32_t *dev_id)
 {
-	struct mock_cmd c = { .size = sizeof(c), .op = 2, .id = ioas_id };
+	struct mock_cmd c = { .op = MOCK_OP_MOCK_DOMAIN, .id = ioas_id };
 
-	if (ioctl(iommufd_ctx_get_fd(ctx), MOCK_CMD, &c))
+	if (mock_selftest_cmd(iommufd_ctx_get_fd(ctx), &c))
 		return -1;
-	*stdev_id = c.domain.out_stdev_id;
-	*dev_id = c.domain.out_idev_id;
+	*stdev_id = c.mock_domain.out_stdev_id;
+	*dev_id = c.mock_domain.out_idev_id;
 	return 0;
 }
 
 static int mock_move(struct iommufd_ctx *ctx, uint32_t stdev_id, uint32_t pt_id)
 {
-	struct mock_cmd c = { .size = sizeof(c), .op = 10, .id = stdev_id, .replace.pt_id = pt_id };
+	struct mock_cmd c = { .op = MOCK_OP_MOCK_DOMAIN_REPLACE, .id = stdev_id,
+			      .mock_domain_replace.pt_id = pt_id };
 
-	return ioctl(iommufd_ctx_get_fd(ctx), MOCK_CMD, &c);
+	return mock_selftest_cmd(iommufd_ctx_get_fd(ctx), &c);
 }
 
 /* The device writes byte @val to the pages in @bitmap: memory changes, and
@@ -75,14 +58,14 @@ static int mock_move(struct iommufd_ctx *ctx, uint32_t stdev_id, uint32_t pt_id)
 static int mock_dma_write(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint8_t *ram, const uint64_t *bitmap,
 			  uint8_t val)
 {
-	struct mock_cmd c = { .size = sizeof(c), .op = 13, .id = hwpt_id,
+	struct mock_cmd c = { .op = MOCK_OP_DIRTY, .id = hwpt_id,
 			      .dirty = { .iova = RAM_IOVA, .length = RAM_PAGES * PAGE, .page_size = PAGE,
 					 .uptr = (uintptr_t)bitmap } };
 
 	for (uint64_t i = 0; i < RAM_PAGES; i++)
 		if (bitmap[i / 64] >> (i % 64) & 1)
 			memset(ram + i * PAGE, val, PAGE);
-	return ioctl(iommufd_ctx_get_fd(ctx), MOCK_CMD, &c);
+	return mock_selftest_cmd(iommufd_ctx_get_fd(ctx), &c);
 }
 /* ---- end of the simulated device ---- */
 
@@ -179,11 +162,7 @@ int main(void)
 	if (mock_move(ctx, stdev_id, iommufd_ioas_get_id(ioas)))
 		return perror("migrate-dirty: detach"), 1;
 	CHECK(iommufd_hwpt_destroy(hwpt));
-	{
-		struct { uint32_t size, id; } d = { 8, stdev_id };
-
-		ioctl(iommufd_ctx_get_fd(ctx), _IO(';', 0x80), &d);
-	}
+	mock_selftest_destroy(iommufd_ctx_get_fd(ctx), stdev_id);
 	CHECK(iommufd_ioas_destroy(ioas));
 	iommufd_ctx_unref(ctx);
 	munmap(ram, len);

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 
 #include "harness.h"
-#include "mock.h"
+#include "mock-selftest.h"
 
 int find_pci(uint16_t vendor, uint16_t device, char addr[32])
 {
@@ -31,8 +31,7 @@ int find_pci(uint16_t vendor, uint16_t device, char addr[32])
 
 static int mock_cmd(struct iommufd_ctx *ctx, struct mock_cmd *cmd)
 {
-	cmd->size = sizeof(*cmd);
-	return ioctl(iommufd_ctx_get_fd(ctx), MOCK_TEST_CMD, cmd) < 0 ? -errno : 0;
+	return mock_selftest_cmd(iommufd_ctx_get_fd(ctx), cmd);
 }
 
 int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id, uint32_t *hwpt_id,

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "mock.h"
+#include "mock-selftest.h"
 
 #define PAGE 4096u
 #define BASE (MOCK_APERTURE_START + 0x100000)
@@ -439,10 +439,10 @@ static void pasid_rules(void **state)
 	assert_int_equal(mock_pasid_attach(f->ctx, f->stdev_id, 1, iommufd_hwpt_get_id(pasid)), 0);
 	assert_errno(EBUSY, iommufd_hwpt_destroy(pasid));
 	{
-		struct mock_cmd cmd = { .size = sizeof(cmd), .op = MOCK_OP_PASID_DETACH, .id = f->stdev_id };
+		struct mock_cmd cmd = { .op = MOCK_OP_PASID_DETACH, .id = f->stdev_id };
 
 		cmd.pasid_attach.pasid = 1;
-		assert_int_equal(ioctl(iommufd_ctx_get_fd(f->ctx), MOCK_TEST_CMD, &cmd), 0);
+		assert_int_equal(mock_selftest_cmd(iommufd_ctx_get_fd(f->ctx), &cmd), 0);
 	}
 	assert_int_equal(mock_replace(f->ctx, f->stdev_id, ioas_id(f)), 0);
 	assert_ok(f->ctx, iommufd_hwpt_destroy(pasid));

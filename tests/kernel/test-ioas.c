@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "mock.h"
+#include "mock-selftest.h"
 
 #define PAGE 4096u
 #define BASE MOCK_APERTURE_START

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
 /*
  * The kernel's selftest mock driver (CONFIG_IOMMUFD_TEST), reached through
- * IOMMU_TEST_CMD on /dev/iommu. Our own definitions of its ABI (Linux 7.3
- * drivers/iommu/iommufd/iommufd_test.h), for the ops the tests use.
+ * IOMMU_TEST_CMD on /dev/iommu: a simulated device for the examples that
+ * need what QEMU's devices lack (dirty bits, page requests), and for the
+ * kernel tests (tests/kernel include this header too). Our own definitions
+ * of its ABI (Linux 7.3 drivers/iommu/iommufd/iommufd_test.h), for the ops
+ * used here. Not part of libiommufd: a program for real hardware drops it.
  */
-#ifndef TESTS_KERNEL_MOCK_H
-#define TESTS_KERNEL_MOCK_H
+#ifndef EXAMPLES_MOCK_SELFTEST_H
+#define EXAMPLES_MOCK_SELFTEST_H
 
+#include <errno.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 
@@ -124,5 +128,23 @@ struct mock_cmd {
 	};
 	uint32_t last;
 };
+
+/* Run @c (op, id and the op's fields set) on the iommufd descriptor
+ * @iommufd: 0, or -errno (errno is set too). */
+static inline int mock_selftest_cmd(int iommufd, struct mock_cmd *c)
+{
+	c->size = sizeof(*c);
+	return ioctl(iommufd, MOCK_TEST_CMD, c) < 0 ? -errno : 0;
+}
+
+/* Remove the mock device @stdev_id (an IOMMU_DESTROY of its ID): 0 or -errno. */
+static inline int mock_selftest_destroy(int iommufd, uint32_t stdev_id)
+{
+	struct {
+		uint32_t size, id;
+	} d = { sizeof(d), stdev_id };
+
+	return ioctl(iommufd, _IO(';', 0x80), &d) < 0 ? -errno : 0;
+}
 
 #endif
