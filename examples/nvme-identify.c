@@ -10,10 +10,10 @@
  * Run it where such a device exists, e.g. in the test VM:
  *   tests/vm/rig run build/examples/nvme-identify
  * Usage: nvme-identify [--expect-serial SERIAL] [PCI-ADDRESS]
- * With --expect-serial the exit status says whether the serial matched.
+ * Without PCI-ADDRESS it takes the first such controller the discovery API
+ * lists. With --expect-serial the exit status says whether the serial matched.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -104,30 +104,41 @@ static int wait_ready(uint32_t rdy, unsigned int timeout_500ms)
 	return 0;
 }
 
-/* The first PCI device of class 0x010802 (NVMe); the device discovery API
- * will do this better. */
+/* The first NVMe controller (PCI class 0x010802) with a VFIO cdev, in PCI
+ * address order, through the discovery API: 1 when found, else 0 after
+ * saying which controllers exist and how to make one usable. */
 static int find_nvme(char *addr, size_t len)
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *de;
+	IOMMUFD_OPTS(iommufd_pci_filter, filter, .class_code = 0x010802, .class_mask = 0xffffff,
+		     .vfio_only = true);
+	const struct iommufd_pci_info *d;
+	struct iommufd_pci_enum *e;
 	int found = 0;
 
-	while (d && !found && (de = readdir(d))) {
-		char path[512], class[16] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/class", de->d_name);
-		if (!(f = fopen(path, "r")))
-			continue;
-		if (fgets(class, sizeof(class), f) && !strncmp(class, "0x010802", 8)) {
-			snprintf(addr, len, "%.63s", de->d_name);
-			found = 1;
-		}
-		fclose(f);
+	if (iommufd_pci_enum_new(&filter, &e) < 0) {
+		fprintf(stderr, "nvme-identify: %s\n", iommufd_last_error());
+		return 0;
 	}
-	if (d)
-		closedir(d);
-	return found;
+	if ((d = iommufd_pci_enum_first(e))) {
+		snprintf(addr, len, "%s", d->addr);
+		found = 1;
+	}
+	iommufd_pci_enum_free(e);
+	if (found)
+		return 1;
+	/* none usable: the controllers there are, and their drivers */
+	filter.vfio_only = false;
+	if (iommufd_pci_enum_new(&filter, &e) < 0) {
+		fprintf(stderr, "nvme-identify: %s\n", iommufd_last_error());
+		return 0;
+	}
+	if (!iommufd_pci_enum_first(e))
+		fprintf(stderr, "nvme-identify: no NVMe controller (class 0x010802) found\n");
+	for (d = iommufd_pci_enum_first(e); d; d = iommufd_pci_enum_next(e))
+		fprintf(stderr, "nvme-identify: %s is bound to %s, not vfio-pci with a cdev (iommufd bind %s)\n",
+			d->addr, d->driver ? d->driver : "no driver", d->addr);
+	iommufd_pci_enum_free(e);
+	return 0;
 }
 
 /* Copy an ASCII field of the Identify data without its trailing spaces. */
@@ -172,10 +183,8 @@ int main(int argc, char **argv)
 		else
 			snprintf(addr, sizeof(addr), "%s", argv[i]);
 	}
-	if (!addr[0] && !find_nvme(addr, sizeof(addr))) {
-		fprintf(stderr, "nvme-identify: no NVMe controller (class 0x010802) found\n");
+	if (!addr[0] && !find_nvme(addr, sizeof(addr)))
 		return 1;
-	}
 	if (iommufd_ctx_new(NULL, &ctx) < 0) {
 		perror("nvme-identify: open /dev/iommu");
 		return 1;
