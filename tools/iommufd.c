@@ -12,13 +12,8 @@
 
 #include <iommufd/iommufd.h>
 
-static const char usage[] =
-	"usage: iommufd list [--json] [--vfio | --vdpa]\n"
-	"       iommufd info <pci-address>\n"
-	"       iommufd bind <pci-address>\n"
-	"       iommufd unbind <pci-address> [--driver <name> | --none]\n"
-	"       iommufd check [<pci-address>] [--memlock <bytes>[K|M|G]]\n"
-	"       iommufd features\n";
+/* The usage of every command, from the command table (at the end). */
+static void print_usage(FILE *f);
 
 /* One line on stderr, then the exit status. */
 __attribute__((format(printf, 1, 2)))
@@ -146,10 +141,10 @@ static int cmd_list(int argc, char **argv)
 		else if (c == 'd')
 			vdpa = true;
 		else
-			return fputs(usage, stderr), 2;
+			return print_usage(stderr), 2;
 	}
 	if (optind != argc || (vdpa && filter.vfio_only))
-		return fputs(usage, stderr), 2;
+		return print_usage(stderr), 2;
 	if (vdpa)
 		return list_vdpa(json);
 	if (iommufd_pci_enum_new(&filter, &e) < 0)
@@ -220,8 +215,9 @@ static void print_hw(const struct iommufd_hw_info *hw)
 		       hw->u.vtd.ecap_reg);
 }
 
-static int cmd_info(const char *addr)
+static int cmd_info(int argc, char **argv)
 {
+	const char *addr = argv[1];
 	IOMMUFD_OPTS(iommufd_hw_info, hw);
 	const struct iommufd_pci_info *d;
 	struct iommufd_pci_enum *e;
@@ -279,8 +275,9 @@ out:
 	return rc;
 }
 
-static int cmd_bind(const char *addr)
+static int cmd_bind(int argc, char **argv)
 {
+	const char *addr = argv[1];
 	char prev[64];
 
 	if (iommufd_pci_bind_vfio(addr, prev, sizeof(prev)) < 0)
@@ -305,10 +302,10 @@ static int cmd_unbind(int argc, char **argv)
 		else if (c == 'n')
 			driver = "";
 		else
-			return fputs(usage, stderr), 2;
+			return print_usage(stderr), 2;
 	}
 	if (optind + 1 != argc)
-		return fputs(usage, stderr), 2;
+		return print_usage(stderr), 2;
 	if (iommufd_pci_unbind_vfio(argv[optind], driver) < 0)
 		return fail("%s", iommufd_last_error());
 	printf("%s: vfio-pci -> %s\n", argv[optind], !driver ? "(kernel's choice)" : *driver ? driver : "(no driver)");
@@ -354,12 +351,12 @@ static int cmd_check(int argc, char **argv)
 			continue;
 		if (c == 'm')
 			return fail("--memlock: '%s' is not a size (e.g. 4G)", optarg);
-		return fputs(usage, stderr), 2;
+		return print_usage(stderr), 2;
 	}
 	if (optind < argc)
 		addr = argv[optind++];
 	if (optind != argc)
-		return fputs(usage, stderr), 2;
+		return print_usage(stderr), 2;
 	if (iommufd_diag_run(addr, &dopts, &d) < 0)
 		return fail("%s", iommufd_last_error());
 	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
@@ -375,7 +372,7 @@ static int cmd_check(int argc, char **argv)
 	return ok ? 0 : 1;
 }
 
-static int cmd_features(void)
+static int cmd_features(int argc, char **argv)
 {
 	struct iommufd_ctx *ctx;
 
@@ -388,33 +385,61 @@ static int cmd_features(void)
 	return 0;
 }
 
+/*
+ * The commands. A handler gets the words from the command's name on
+ * (argv[0] is the name, for getopt's messages); the table checks the number
+ * of words after the name when the handler does not parse them itself.
+ */
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;  /* what follows the name in the usage, or "" */
+	int min_args;       /* words after the name: at least */
+	int max_args;       /* at most; -1: the handler checks */
+};
+
+static const struct command commands[] = {
+	{ "list", cmd_list, "[--json] [--vfio | --vdpa]", 0, -1 },
+	{ "info", cmd_info, "<pci-address>", 1, 1 },
+	{ "bind", cmd_bind, "<pci-address>", 1, 1 },
+	{ "unbind", cmd_unbind, "<pci-address> [--driver <name> | --none]", 0, -1 },
+	{ "check", cmd_check, "[<pci-address>] [--memlock <bytes>[K|M|G]]", 0, -1 },
+	{ "features", cmd_features, "", 0, 0 },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_usage(FILE *f)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "%s iommufd %s%s%s\n", i ? "      " : "usage:", commands[i].name,
+			commands[i].usage[0] ? " " : "", commands[i].usage);
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *name = argc > 1 ? argv[1] : NULL;
 
-	if (!cmd || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
-		fputs(usage, cmd ? stdout : stderr);
-		return cmd ? 0 : 2;
+	if (!name || !strcmp(name, "-h") || !strcmp(name, "--help")) {
+		print_usage(name ? stdout : stderr);
+		return name ? 0 : 2;
 	}
-	if (!strcmp(cmd, "--version")) {
+	if (!strcmp(name, "--version")) {
 		/* the library that runs, not the headers this was built with */
 		printf("iommufd %s\n", iommufd_version());
 		return 0;
 	}
-	argc--;
-	argv++;
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc, argv);
-	if (!strcmp(cmd, "check"))
-		return cmd_check(argc, argv);
-	if (!strcmp(cmd, "unbind"))
-		return cmd_unbind(argc, argv);
-	if (!strcmp(cmd, "features") && argc == 1)
-		return cmd_features();
-	if ((!strcmp(cmd, "info") || !strcmp(cmd, "bind")) && argc == 2)
-		return !strcmp(cmd, "info") ? cmd_info(argv[1]) : cmd_bind(argv[1]);
-	if (strcmp(cmd, "info") && strcmp(cmd, "bind") && strcmp(cmd, "features"))
-		fprintf(stderr, "iommufd: unknown command '%s'\n", cmd);
-	fputs(usage, stderr);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct command *c = &commands[i];
+		int words = argc - 2;
+
+		if (strcmp(name, c->name))
+			continue;
+		if (words < c->min_args || (c->max_args >= 0 && words > c->max_args))
+			return print_usage(stderr), 2;
+		return c->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "iommufd: unknown command '%s'\n", name);
+	print_usage(stderr);
 	return 2;
 }
