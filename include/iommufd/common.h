@@ -3,6 +3,13 @@
  * @file common.h
  * @brief Definitions shared by every libiommufd header: export macro, opts
  *        structs, ranges, context-less errors.
+ *
+ * Conventions of every header: a call returns 0 (or a count) on success and
+ * a negative errno on failure, also stored in errno, and leaves its
+ * out-parameters untouched on failure. Every getter accepts a NULL handle
+ * and then returns -1 for a descriptor, 0 for an ID, count or size, and
+ * NULL (or "" for a message) for a pointer; getters that fill an
+ * out-parameter return -EINVAL. Destructors accept NULL.
  */
 #ifndef IOMMUFD_COMMON_H
 #define IOMMUFD_COMMON_H

@@ -105,16 +105,16 @@ IOMMUFD_API void iommufd_device_close(struct iommufd_device *dev);
 
 /**
  * The kernel's device ID (dev_id) in the context, for HWPT and vIOMMU calls.
- * @param dev the device
- * @return the ID
+ * @param dev the device, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
 
 /**
  * The VFIO device descriptor (owned by the handle).
- * @param dev the device
- * @return the descriptor
+ * @param dev the device, or NULL
+ * @return the descriptor; -1 for NULL
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_get_fd(const struct iommufd_device *dev);
@@ -436,8 +436,8 @@ IOMMUFD_API int iommufd_device_open_vdpa_fd(struct iommufd_ctx *ctx, int fd,
 
 /**
  * Is this a vDPA device (iommufd_device_open_vdpa())?
- * @param dev the device
- * @return true for vDPA, false for VFIO
+ * @param dev the device, or NULL
+ * @return true for vDPA, false for VFIO; false for NULL
  * @since 0.1
  */
 IOMMUFD_API bool iommufd_device_is_vdpa(const struct iommufd_device *dev);
@@ -445,8 +445,8 @@ IOMMUFD_API bool iommufd_device_is_vdpa(const struct iommufd_device *dev);
 /**
  * Number of address spaces (ASIDs) the device translates with: what
  * VHOST_VDPA_GET_AS_NUM reports for vDPA, 1 for VFIO.
- * @param dev the device
- * @return the count
+ * @param dev the device, or NULL
+ * @return the count; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_device_get_num_asids(const struct iommufd_device *dev);
@@ -490,9 +490,9 @@ IOMMUFD_API int iommufd_device_detach_asid(struct iommufd_device *dev, uint32_t 
 
 /**
  * The IOAS address space @p asid is attached to.
- * @param dev the device
+ * @param dev the device, or NULL
  * @param asid the address space (0 for VFIO)
- * @return the IOAS or HWPT ID, 0 when detached or out of range
+ * @return the IOAS or HWPT ID, 0 when detached or out of range; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_device_get_asid_pt(const struct iommufd_device *dev, uint32_t asid);

@@ -88,25 +88,25 @@ IOMMUFD_API int iommufd_diag_run(const char *addr, const struct iommufd_diag_opt
 
 /**
  * Number of findings.
- * @param d the findings
- * @return the count
+ * @param d the findings, or NULL
+ * @return the count; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API size_t iommufd_diag_count(const struct iommufd_diag *d);
 
 /**
  * One finding.
- * @param d the findings
+ * @param d the findings, or NULL
  * @param i index below iommufd_diag_count()
- * @return the finding, or NULL past the end; valid until iommufd_diag_free()
+ * @return the finding, or NULL past the end; valid until iommufd_diag_free(); NULL for NULL
  * @since 0.1
  */
 IOMMUFD_API const struct iommufd_diag_finding *iommufd_diag_get(const struct iommufd_diag *d, size_t i);
 
 /**
  * Whether nothing blocks use (no finding of severity IOMMUFD_DIAG_ERROR).
- * @param d the findings
- * @return true when usable
+ * @param d the findings, or NULL
+ * @return true when usable; true for NULL
  * @since 0.1
  */
 IOMMUFD_API bool iommufd_diag_ok(const struct iommufd_diag *d);

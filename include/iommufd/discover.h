@@ -79,24 +79,24 @@ IOMMUFD_API int iommufd_pci_enum_new(const struct iommufd_pci_filter *filter,
 
 /**
  * The first device, in PCI address order.
- * @param e the enumerator
- * @return the device, or NULL when none matched
+ * @param e the enumerator, or NULL
+ * @return the device, or NULL when none matched; NULL for NULL
  * @since 0.1
  */
 IOMMUFD_API const struct iommufd_pci_info *iommufd_pci_enum_first(struct iommufd_pci_enum *e);
 
 /**
  * The device after the one the last first()/next() returned.
- * @param e the enumerator
- * @return the device, or NULL at the end
+ * @param e the enumerator, or NULL
+ * @return the device, or NULL at the end; NULL for NULL
  * @since 0.1
  */
 IOMMUFD_API const struct iommufd_pci_info *iommufd_pci_enum_next(struct iommufd_pci_enum *e);
 
 /**
  * Number of devices that matched.
- * @param e the enumerator
- * @return the count
+ * @param e the enumerator, or NULL
+ * @return the count; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API size_t iommufd_pci_enum_count(const struct iommufd_pci_enum *e);
@@ -145,8 +145,8 @@ IOMMUFD_API int iommufd_pci_monitor_new(struct iommufd_pci_monitor **out);
 
 /**
  * A non-blocking descriptor to poll for POLLIN; owned by the monitor.
- * @param m the monitor
- * @return the descriptor
+ * @param m the monitor, or NULL
+ * @return the descriptor; -1 for NULL
  * @since 0.1
  */
 IOMMUFD_API int iommufd_pci_monitor_get_fd(const struct iommufd_pci_monitor *m);
@@ -222,24 +222,24 @@ IOMMUFD_API int iommufd_vdpa_enum_new(const struct iommufd_vdpa_filter *filter,
 
 /**
  * The first device.
- * @param e the enumerator
- * @return the device, or NULL when none matched
+ * @param e the enumerator, or NULL
+ * @return the device, or NULL when none matched; NULL for NULL
  * @since 0.1
  */
 IOMMUFD_API const struct iommufd_vdpa_info *iommufd_vdpa_enum_first(struct iommufd_vdpa_enum *e);
 
 /**
  * The device after the one the last first()/next() returned.
- * @param e the enumerator
- * @return the device, or NULL at the end
+ * @param e the enumerator, or NULL
+ * @return the device, or NULL at the end; NULL for NULL
  * @since 0.1
  */
 IOMMUFD_API const struct iommufd_vdpa_info *iommufd_vdpa_enum_next(struct iommufd_vdpa_enum *e);
 
 /**
  * Number of devices that matched.
- * @param e the enumerator
- * @return the count
+ * @param e the enumerator, or NULL
+ * @return the count; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API size_t iommufd_vdpa_enum_count(const struct iommufd_vdpa_enum *e);

@@ -262,24 +262,24 @@ IOMMUFD_API int iommufd_dma_buf_free(struct iommufd_dma_buf *buf);
 
 /**
  * The buffer's memory.
- * @param buf the buffer
- * @return its virtual address
+ * @param buf the buffer, or NULL
+ * @return its virtual address; NULL for NULL
  * @since 0.1
  */
 IOMMUFD_API void *iommufd_dma_buf_get_vaddr(const struct iommufd_dma_buf *buf);
 
 /**
  * The buffer's IOVA, to program into the device.
- * @param buf the buffer
- * @return its IOVA
+ * @param buf the buffer, or NULL
+ * @return its IOVA; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint64_t iommufd_dma_buf_get_iova(const struct iommufd_dma_buf *buf);
 
 /**
  * The buffer's size after rounding.
- * @param buf the buffer
- * @return bytes
+ * @param buf the buffer, or NULL
+ * @return bytes; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint64_t iommufd_dma_buf_get_size(const struct iommufd_dma_buf *buf);

@@ -45,16 +45,16 @@ IOMMUFD_API int iommufd_fault_destroy(struct iommufd_fault *fault);
 
 /**
  * The kernel's ID of the queue.
- * @param fault the queue
- * @return the ID
+ * @param fault the queue, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_fault_get_id(const struct iommufd_fault *fault);
 
 /**
  * The queue's descriptor, to poll for POLLIN; owned by the queue.
- * @param fault the queue
- * @return the descriptor
+ * @param fault the queue, or NULL
+ * @return the descriptor; -1 for NULL
  * @since 0.1
  */
 IOMMUFD_API int iommufd_fault_get_fd(const struct iommufd_fault *fault);
@@ -150,16 +150,16 @@ IOMMUFD_API int iommufd_veventq_destroy(struct iommufd_veventq *q);
 
 /**
  * The kernel's ID of the queue.
- * @param q the queue
- * @return the ID
+ * @param q the queue, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *q);
 
 /**
  * The queue's descriptor, to poll for POLLIN; owned by the queue.
- * @param q the queue
- * @return the descriptor
+ * @param q the queue, or NULL
+ * @return the descriptor; -1 for NULL
  * @since 0.1
  */
 IOMMUFD_API int iommufd_veventq_get_fd(const struct iommufd_veventq *q);

@@ -132,8 +132,8 @@ IOMMUFD_API int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
 
 /**
  * The kernel's ID of the HWPT, for iommufd_device_attach() and raw ioctls.
- * @param hwpt the HWPT
- * @return the ID
+ * @param hwpt the HWPT, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt);

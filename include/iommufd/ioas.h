@@ -56,16 +56,16 @@ IOMMUFD_API int iommufd_ioas_destroy(struct iommufd_ioas *ioas);
 /**
  * The kernel's object ID of the IOAS, usable as a pt_id in attach calls and
  * in the caller's own ioctls.
- * @param ioas the IOAS
- * @return the ID
+ * @param ioas the IOAS, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas);
 
 /**
  * The context the IOAS belongs to (no new reference).
- * @param ioas the IOAS
- * @return its context
+ * @param ioas the IOAS, or NULL
+ * @return its context; NULL for NULL
  * @since 0.1
  */
 IOMMUFD_API struct iommufd_ctx *iommufd_ioas_get_ctx(const struct iommufd_ioas *ioas);

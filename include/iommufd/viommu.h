@@ -60,8 +60,8 @@ IOMMUFD_API int iommufd_viommu_destroy(struct iommufd_viommu *viommu);
 
 /**
  * The kernel's ID of the vIOMMU (a parent for iommufd_hwpt_alloc_nested()).
- * @param viommu the vIOMMU
- * @return the ID
+ * @param viommu the vIOMMU, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *viommu);
@@ -128,8 +128,8 @@ IOMMUFD_API int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
 
 /**
  * The kernel's ID of the vDEVICE.
- * @param vdev the vDEVICE
- * @return the ID
+ * @param vdev the vDEVICE, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
@@ -165,8 +165,8 @@ IOMMUFD_API int iommufd_hw_queue_destroy(struct iommufd_hw_queue *q);
 
 /**
  * The kernel's ID of the HW queue.
- * @param q the queue
- * @return the ID
+ * @param q the queue, or NULL
+ * @return the ID; 0 for NULL
  * @since 0.1
  */
 IOMMUFD_API uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *q);

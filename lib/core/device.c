@@ -230,12 +230,12 @@ void iommufd_device_close(struct iommufd_device *dev)
 
 uint32_t iommufd_device_get_id(const struct iommufd_device *dev)
 {
-	return dev->devid;
+	return dev ? dev->devid : 0;
 }
 
 int iommufd_device_get_fd(const struct iommufd_device *dev)
 {
-	return dev->fd;
+	return dev ? dev->fd : -1;
 }
 
 /* ---- attach / replace / detach ---- */

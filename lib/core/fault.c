@@ -83,12 +83,12 @@ int iommufd_fault_destroy(struct iommufd_fault *f)
 
 uint32_t iommufd_fault_get_id(const struct iommufd_fault *f)
 {
-	return f->o.id;
+	return f ? f->o.id : 0;
 }
 
 int iommufd_fault_get_fd(const struct iommufd_fault *f)
 {
-	return f->fd;
+	return f ? f->fd : -1;
 }
 
 int iommufd_fault_read(struct iommufd_fault *f, struct iommufd_pgfault *buf, size_t max, size_t *n)
@@ -200,12 +200,12 @@ int iommufd_veventq_destroy(struct iommufd_veventq *q)
 
 uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *q)
 {
-	return q->o.id;
+	return q ? q->o.id : 0;
 }
 
 int iommufd_veventq_get_fd(const struct iommufd_veventq *q)
 {
-	return q->fd;
+	return q ? q->fd : -1;
 }
 
 /* Sequence numbers run through [0, INT_MAX]. */

@@ -134,7 +134,7 @@ int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
 
 uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt)
 {
-	return hwpt->o.id;
+	return hwpt ? hwpt->o.id : 0;
 }
 
 int hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t type, const void *entries,

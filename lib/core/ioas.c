@@ -64,12 +64,12 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 
 uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas)
 {
-	return ioas->id;
+	return ioas ? ioas->id : 0;
 }
 
 struct iommufd_ctx *iommufd_ioas_get_ctx(const struct iommufd_ioas *ioas)
 {
-	return ioas->ctx;
+	return ioas ? ioas->ctx : NULL;
 }
 
 /* Translate IOMMUFD_MAP_* flags for the kernel; unknown ones are refused. */

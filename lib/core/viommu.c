@@ -84,7 +84,7 @@ struct iommufd_ctx *viommu_ctx(const struct iommufd_viommu *v)
 
 uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *v)
 {
-	return v->o.id;
+	return v ? v->o.id : 0;
 }
 
 int iommufd_viommu_invalidate(struct iommufd_viommu *v, uint32_t type, const void *entries,
@@ -172,7 +172,7 @@ int iommufd_vdevice_destroy(struct iommufd_vdevice *d)
 
 uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *d)
 {
-	return d->o.id;
+	return d ? d->o.id : 0;
 }
 
 int iommufd_hw_queue_new(struct iommufd_viommu *v, uint32_t type, uint32_t index, uint64_t iova,
@@ -224,5 +224,5 @@ int iommufd_hw_queue_destroy(struct iommufd_hw_queue *q)
 
 uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *q)
 {
-	return q->o.id;
+	return q ? q->o.id : 0;
 }

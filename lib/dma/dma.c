@@ -821,17 +821,17 @@ int iommufd_dma_buf_free(struct iommufd_dma_buf *b)
 
 void *iommufd_dma_buf_get_vaddr(const struct iommufd_dma_buf *buf)
 {
-	return buf->vaddr;
+	return buf ? buf->vaddr : NULL;
 }
 
 uint64_t iommufd_dma_buf_get_iova(const struct iommufd_dma_buf *buf)
 {
-	return buf->iova;
+	return buf ? buf->iova : 0;
 }
 
 uint64_t iommufd_dma_buf_get_size(const struct iommufd_dma_buf *buf)
 {
-	return buf->size;
+	return buf ? buf->size : 0;
 }
 
 /* ---------- pools ---------- */

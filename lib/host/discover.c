@@ -337,7 +337,7 @@ fail:
 
 int iommufd_pci_monitor_get_fd(const struct iommufd_pci_monitor *m)
 {
-	return m ? udev_monitor_get_fd(m->mon) : -EINVAL;
+	return m ? udev_monitor_get_fd(m->mon) : -1;
 }
 
 static enum iommufd_pci_action action_of(const char *a)
