@@ -10,6 +10,21 @@
  * and then returns -1 for a descriptor, 0 for an ID, count or size, and
  * NULL (or "" for a message) for a pointer; getters that fill an
  * out-parameter return -EINVAL. Destructors accept NULL.
+ *
+ * @par Thread safety
+ * Every header states its rules per object. The common ones: calls on
+ * distinct handles may run concurrently; destroying or freeing a handle
+ * must not run concurrently with any other call on it; the explanation of a
+ * failure (iommufd_ctx_last_error(), iommufd_last_error()) is the calling
+ * thread's own.
+ *
+ * @par System calls
+ * Each header lists, per family of calls, the system calls they may make,
+ * for strict per-ioctl seccomp allow-lists. Beyond those, any call may
+ * allocate memory (brk, mmap, munmap through malloc) and wait on a lock
+ * (futex). The library's own system calls go through one seam
+ * (lib/base/sys.c); libudev and libkmod, used by the host-side calls only
+ * (discover.h, setup.h, diag.h), make theirs as those libraries do.
  */
 #ifndef IOMMUFD_COMMON_H
 #define IOMMUFD_COMMON_H

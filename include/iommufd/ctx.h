@@ -7,6 +7,26 @@
  * A context owns one file descriptor on /dev/iommu (the RFC's "iommufd").
  * Kernel objects created through it (IOAS, HWPT, ...) are scoped to that
  * descriptor and disappear when it is closed.
+ *
+ * @par Thread safety
+ * Every call on one context may run concurrently with any other, from any
+ * number of threads: references are atomic, feature probes are cached
+ * atomically (two threads may both probe once), the log callback is
+ * swapped under a read-write lock (iommufd_ctx_set_log_fn() waits for the
+ * callbacks in flight) and the priority is atomic, and explanations are per
+ * thread. The last iommufd_ctx_unref() must not race other calls on the
+ * context, as for any destructor; objects in it hold their own references.
+ *
+ * @par System calls
+ * iommufd_ctx_new(): openat(/dev/iommu, or opts->path). iommufd_ctx_new_from_fd():
+ * ioctl(IOMMU_DESTROY of ID 0, to check the descriptor), fcntl(F_DUPFD_CLOEXEC).
+ * iommufd_ctx_unref() (the last one): close. iommufd_ctx_has_feature(): one
+ * ioctl of the feature's command, with a size too small to act, on first use
+ * only; no other call probes features. iommufd_ctx_get_rlimit_mode() and
+ * iommufd_ctx_set_rlimit_mode(): ioctl(IOMMU_OPTION).
+ * iommufd_ctx_change_process(): ioctl(IOMMU_IOAS_CHANGE_PROCESS). Getters,
+ * log settings and explanations: none (the default log callback writes to
+ * stderr when IOMMUFD_LOG asks for it).
  */
 #ifndef IOMMUFD_CTX_H
 #define IOMMUFD_CTX_H

@@ -4,6 +4,35 @@
  * @brief VFIO devices bound to an iommufd context through their character
  *        device (/dev/vfio/devices/vfioN): attach to an IOAS or HWPT,
  *        IOMMU capabilities, and access to the device's regions.
+ *
+ * @par Thread safety
+ * Calls on distinct devices may run concurrently. On one device handle, the
+ * calls that change or read what it is attached to (iommufd_device_attach(),
+ * iommufd_device_replace(), iommufd_device_detach(), their _pasid and _asid
+ * forms, iommufd_device_get_asid_pt()) must not run concurrently with each
+ * other: the handle keeps its attachment without a lock, so serialise them
+ * (a VMM does them under its own per-device lock). The other calls on one
+ * handle (getters, iommufd_device_get_info(), iommufd_device_get_hw_info(),
+ * region info, read, write, mmap and munmap, iommufd_device_reset()) may run
+ * concurrently with each other and with those. iommufd_device_close() must
+ * not run concurrently with any call on the handle.
+ *
+ * @par System calls
+ * Opening: iommufd_device_open_cdev(): openat of the cdev,
+ * ioctl(VFIO_DEVICE_BIND_IOMMUFD). iommufd_device_open_pci() and
+ * iommufd_device_open_sysfs() first find the cdev in sysfs (openat,
+ * getdents64 and readlink under /sys). iommufd_device_open_fd():
+ * fcntl(F_DUPFD_CLOEXEC), ioctl(VFIO_DEVICE_BIND_IOMMUFD). vhost-vdpa:
+ * openat or fcntl(F_DUPFD_CLOEXEC), then ioctl(VHOST_GET_BACKEND_FEATURES,
+ * VHOST_VDPA_GET_AS_NUM, VHOST_VDPA_BIND_IOMMUFD). iommufd_device_close():
+ * close. Attach, replace, detach: ioctl(VFIO_DEVICE_ATTACH_IOMMUFD_PT /
+ * VFIO_DEVICE_DETACH_IOMMUFD_PT) or, for vDPA, ioctl(VHOST_VDPA_ATTACH_IOMMUFD_PT
+ * / VHOST_VDPA_DETACH_IOMMUFD_PT); the PASID forms first look up the PASID
+ * width with ioctl(IOMMU_GET_HW_INFO) on the context. iommufd_device_get_hw_info():
+ * ioctl(IOMMU_GET_HW_INFO). iommufd_device_get_info():
+ * ioctl(VFIO_DEVICE_GET_INFO). Regions: ioctl(VFIO_DEVICE_GET_REGION_INFO),
+ * then pread64, pwrite64, mmap or munmap. iommufd_device_reset():
+ * ioctl(VFIO_DEVICE_RESET). Getters: none.
  */
 #ifndef IOMMUFD_DEVICE_H
 #define IOMMUFD_DEVICE_H

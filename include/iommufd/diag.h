@@ -3,6 +3,18 @@
  * @file diag.h
  * @brief "Why can't I use this device?": checks of the host and of one
  *        device, each finding with the fix.
+ *
+ * @par Thread safety
+ * iommufd_diag_run() keeps no state between calls and may run concurrently.
+ * A findings handle is not changed after the run: its getters may run
+ * concurrently; iommufd_diag_free() must not run concurrently with them.
+ *
+ * @par System calls
+ * iommufd_diag_run() only looks: sysfs reads through libudev and the library
+ * (openat, read, getdents64, readlink under /sys and /proc/self/status),
+ * libkmod's module lookup (openat and read under /lib/modules), openat and
+ * close of /dev/iommu and of the device's VFIO cdev to test access. It loads
+ * nothing, binds nothing and issues no ioctl. Getters: none.
  */
 #ifndef IOMMUFD_DIAG_H
 #define IOMMUFD_DIAG_H

@@ -6,6 +6,25 @@
  *
  * No udev daemon is needed: enumeration reads sysfs through libudev and the
  * monitor listens to the kernel's own uevents.
+ *
+ * @par Thread safety
+ * An enumerator is not thread-safe: iommufd_pci_enum_first() and
+ * iommufd_pci_enum_next() move its cursor, so use one enumerator per thread
+ * or serialise them; distinct enumerators may be used concurrently. The same
+ * holds for vDPA enumerators and for a monitor (libudev's monitor is not
+ * thread-safe): receive from one monitor in one thread at a time. Failures
+ * are explained per thread (iommufd_last_error()).
+ *
+ * @par System calls
+ * PCI enumeration: what libudev does to read sysfs (openat, read, getdents64,
+ * readlink, fstat under /sys). The monitor: socket(AF_NETLINK,
+ * NETLINK_KOBJECT_UEVENT), bind, setsockopt, recvmsg. vDPA enumeration:
+ * socket(AF_NETLINK, NETLINK_GENERIC), sendto and recvfrom of the vdpa
+ * family, then sysfs (getdents64, readlink), and openat, close and
+ * ioctl(VHOST_GET_BACKEND_FEATURES, VHOST_VDPA_GET_AS_NUM,
+ * VHOST_VDPA_GET_GROUP_NUM, VHOST_VDPA_GET_DEVICE_ID) of each
+ * /dev/vhost-vdpa-N to report its ASIDs and iommufd support. Iteration and
+ * getters: none.
  */
 #ifndef IOMMUFD_DISCOVER_H
 #define IOMMUFD_DISCOVER_H

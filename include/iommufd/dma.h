@@ -17,6 +17,33 @@
  * more); small ones from a pool (iommufd_dma_pool_new()), which maps
  * hugepage-backed chunks once and hands out pieces without system calls
  * (and gives back chunks that are no longer used).
+ *
+ * @par Thread safety
+ * Translations (iommufd_dma_translate(), iommufd_dma_translate_iova()) take
+ * no lock and may run in any number of threads, concurrently with every
+ * other call on the context except iommufd_dma_destroy(). Maps, unmaps,
+ * IOVA allocator calls, buffer allocation and freeing and
+ * iommufd_dma_refresh_ranges() serialise on the context's lock and may be
+ * called from any thread. Pool allocation and freeing may run concurrently
+ * from any threads (a spin lock; growing the pool takes a mutex);
+ * iommufd_dma_pool_destroy() must not run concurrently with calls on the
+ * pool, nor iommufd_dma_buf_free() with calls on the buffer.
+ * iommufd_dma_destroy() must not run concurrently with any call on the
+ * context, its buffers, its pools or its IOAS; nor may iommufd_dma_new()
+ * run concurrently with calls on the IOAS (ioas.h).
+ *
+ * @par System calls
+ * All ioctls on the context's descriptor. iommufd_dma_new() and
+ * iommufd_dma_refresh_ranges(): IOMMU_IOAS_IOVA_RANGES. Maps, IOVA
+ * allocations and buffer allocations re-read the ranges the same way after
+ * an attach, replace or detach in the context changed them (no other
+ * implicit call). iommufd_dma_map(): IOMMU_IOAS_MAP (on ENOMEM the
+ * explanation adds prlimit64 for RLIMIT_MEMLOCK). iommufd_dma_unmap(),
+ * iommufd_dma_destroy(): IOMMU_IOAS_UNMAP. Buffers and pool growth: mmap
+ * (anonymous), or memfd_create, ftruncate and mmap for hugepage-backed
+ * memory, madvise, then IOMMU_IOAS_MAP; freeing: IOMMU_IOAS_UNMAP, munmap,
+ * close. Translations, IOVA allocator calls and pool allocations from a
+ * chunk with room: none.
  */
 #ifndef IOMMUFD_DMA_H
 #define IOMMUFD_DMA_H

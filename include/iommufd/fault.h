@@ -3,6 +3,22 @@
  * @file fault.h
  * @brief I/O page fault queues and vIOMMU event queues: pollable
  *        descriptors the kernel reports to, and the answers to page requests.
+ *
+ * @par Thread safety
+ * Fault queue: every call on one queue may run concurrently with any other
+ * (the handle holds only its ID and descriptor; the kernel hands each fault
+ * to one reader), except iommufd_fault_destroy(), which must not run
+ * concurrently with any call on it. vEVENTQ: iommufd_veventq_read() keeps
+ * the expected sequence number in the handle, so reads of one queue must not
+ * run concurrently with each other; getters may run with them;
+ * iommufd_veventq_destroy() must not run concurrently with any call on it.
+ *
+ * @par System calls
+ * iommufd_fault_new(), iommufd_veventq_new(): ioctl(IOMMU_FAULT_QUEUE_ALLOC or
+ * IOMMU_VEVENTQ_ALLOC) on the context's descriptor. Reads: read of the
+ * queue's descriptor. iommufd_fault_respond(): write of it. The destroys:
+ * close of the queue's descriptor and ioctl(IOMMU_DESTROY). Getters: none
+ * (the caller polls the descriptor itself).
  */
 #ifndef IOMMUFD_FAULT_H
 #define IOMMUFD_FAULT_H

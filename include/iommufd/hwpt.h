@@ -8,6 +8,22 @@
  * A HWPT is allocated for one device (its kernel ID: iommufd_device_get_id())
  * because the IOMMU driver decides what the table can be; devices that share
  * the IOMMU can then attach to it with iommufd_device_attach().
+ *
+ * @par Thread safety
+ * A HWPT handle holds only its ID: every call on one HWPT may run
+ * concurrently with any other, except iommufd_hwpt_destroy(), which must not
+ * run concurrently with any call on it. Reading the dirty bitmap with
+ * clearing from two threads over one range is the caller's race: each dirty
+ * bit is reported to one of them.
+ *
+ * @par System calls
+ * All ioctls on the context's descriptor: iommufd_hwpt_alloc(),
+ * iommufd_hwpt_alloc_nested(): IOMMU_HWPT_ALLOC. iommufd_hwpt_destroy():
+ * IOMMU_DESTROY. iommufd_hwpt_invalidate(): IOMMU_HWPT_INVALIDATE.
+ * iommufd_hwpt_set_dirty_tracking(): IOMMU_HWPT_SET_DIRTY_TRACKING.
+ * iommufd_hwpt_get_dirty_bitmap(), iommufd_hwpt_for_each_dirty():
+ * IOMMU_HWPT_GET_DIRTY_BITMAP. iommufd_hwpt_unmap_dirty():
+ * IOMMU_HWPT_GET_DIRTY_BITMAP, then IOMMU_IOAS_UNMAP. Getters: none.
  */
 #ifndef IOMMUFD_HWPT_H
 #define IOMMUFD_HWPT_H

@@ -3,6 +3,32 @@
  * @file ioas.h
  * @brief I/O address spaces: the IOVA -> memory maps devices are attached to
  *        (the RFC's "ioasid", the VFIO container's successor).
+ *
+ * @par Thread safety
+ * All calls on one IOAS may run concurrently with each other, except
+ * iommufd_ioas_destroy(), which must not run concurrently with any call on
+ * it. The kernel serialises changes of the I/O page table, and the handle's
+ * record of its mappings (for the explanations and the split check of
+ * unmaps) has its own lock. Maps and unmaps of overlapping ranges racing
+ * each other are the caller's race, as they are for the kernel: the outcome
+ * is one of the two orders.
+ *
+ * The IOAS's DMA context (dma.h): iommufd_dma_new() and
+ * iommufd_dma_destroy() must not run concurrently with calls on its IOAS
+ * (an unmap looks at the DMA context to refuse ranges it owns). Between the
+ * two, calls on the IOAS and on its DMA context may run concurrently.
+ *
+ * @par System calls
+ * All on the context's descriptor: iommufd_ioas_new(): ioctl(IOMMU_IOAS_ALLOC).
+ * iommufd_ioas_destroy(): ioctl(IOMMU_DESTROY). iommufd_ioas_map(),
+ * iommufd_ioas_map_file(), iommufd_ioas_copy(): ioctl(IOMMU_IOAS_MAP,
+ * IOMMU_IOAS_MAP_FILE or IOMMU_IOAS_COPY); when one fails, the explanation
+ * may add ioctl(IOMMU_IOAS_IOVA_RANGES) and prlimit64 (RLIMIT_MEMLOCK).
+ * iommufd_ioas_unmap(), iommufd_ioas_unmap_all(): ioctl(IOMMU_IOAS_UNMAP).
+ * iommufd_ioas_get_iova_ranges(): ioctl(IOMMU_IOAS_IOVA_RANGES), again with a
+ * larger buffer when the kernel answers EMSGSIZE. iommufd_ioas_allow_iovas():
+ * ioctl(IOMMU_IOAS_ALLOW_IOVAS). iommufd_ioas_set_huge_pages(),
+ * iommufd_ioas_get_huge_pages(): ioctl(IOMMU_OPTION). Getters: none.
  */
 #ifndef IOMMUFD_IOAS_H
 #define IOMMUFD_IOAS_H

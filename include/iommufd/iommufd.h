@@ -2,6 +2,9 @@
 /**
  * @file iommufd.h
  * @brief Umbrella header: includes every libiommufd header.
+ *
+ * Each header has a "Thread safety" and a "System calls" paragraph for the
+ * objects it declares; common.h has the rules they share.
  */
 #ifndef IOMMUFD_IOMMUFD_H
 #define IOMMUFD_IOMMUFD_H

@@ -3,6 +3,19 @@
  * @file setup.h
  * @brief Preparing the host: loading the kernel modules (libkmod) and
  *        handing PCI devices to vfio-pci and back. All of it needs root.
+ *
+ * @par Thread safety
+ * The calls keep no state between them and may run concurrently. Binding or
+ * unbinding the same device from two threads (or processes) at once is a
+ * race in sysfs that the library does not guard against: serialise calls on
+ * one device. Failures are explained per thread (iommufd_last_error()).
+ *
+ * @par System calls
+ * iommufd_host_load_modules(): what libkmod does to look modules up and load
+ * them (openat and read under /lib/modules and /sys/module, finit_module or
+ * init_module). Binding and unbinding: openat, read, write and close of
+ * sysfs attributes (driver_override, unbind, bind, drivers_probe), readlink
+ * and getdents64 under /sys/bus/pci/devices.
  */
 #ifndef IOMMUFD_SETUP_H
 #define IOMMUFD_SETUP_H

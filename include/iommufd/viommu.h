@@ -4,6 +4,19 @@
  * @brief Virtual IOMMUs: a slice of a physical IOMMU for one guest (vIOMMU),
  *        the guest's view of a device on it (vDEVICE), and hardware queues
  *        the guest drives directly (HW queue).
+ *
+ * @par Thread safety
+ * vIOMMU, vDEVICE and HW queue handles hold only their IDs: every call on
+ * one may run concurrently with any other, except its destroy, which must
+ * not run concurrently with any call on that handle.
+ *
+ * @par System calls
+ * All ioctls on the context's descriptor: iommufd_viommu_new(): IOMMU_VIOMMU_ALLOC.
+ * iommufd_vdevice_new(): IOMMU_VDEVICE_ALLOC. iommufd_hw_queue_new():
+ * IOMMU_HW_QUEUE_ALLOC. The destroys: IOMMU_DESTROY.
+ * iommufd_viommu_invalidate(): IOMMU_HWPT_INVALIDATE. iommufd_viommu_mmap()
+ * and iommufd_viommu_munmap(): mmap and munmap of the context's descriptor.
+ * Getters: none.
  */
 #ifndef IOMMUFD_VIOMMU_H
 #define IOMMUFD_VIOMMU_H
