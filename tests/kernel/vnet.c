@@ -321,3 +321,24 @@ int vnet_send_frame(struct vnet *v, uint8_t *tx, uint64_t tx_iova, uint8_t *rx, 
 		return rc;
 	return vnet_wait_used(v, VNET_RXQ, 2000, got) ? 0 : -ENODATA;
 }
+
+int vnet_start_layout(struct vnet *v, uint8_t *mem, uint64_t iova_base)
+{
+	void *rings[2] = { mem + VNET_RXRING * VNET_PAGE, mem + VNET_TXRING * VNET_PAGE };
+	uint64_t ring_iova[2] = { iova_base + VNET_RXRING * VNET_PAGE, iova_base + VNET_TXRING * VNET_PAGE };
+
+	return vnet_start(v, rings, ring_iova);
+}
+
+int vnet_send_layout(struct vnet *v, uint8_t *mem, uint64_t iova_base, uint32_t frame_len,
+		     uint8_t seed, uint32_t *sent)
+{
+	uint32_t got = 0;
+	int rc = vnet_send_frame(v, mem + VNET_TXBUF * VNET_PAGE, iova_base + VNET_TXBUF * VNET_PAGE,
+				 mem + VNET_RXBUF * VNET_PAGE, iova_base + VNET_RXBUF * VNET_PAGE, VNET_PAGE,
+				 frame_len, seed, sent, &got);
+
+	if (rc == -ENODATA)
+		return 0;
+	return rc < 0 ? rc : (int)got;
+}

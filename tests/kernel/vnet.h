@@ -84,6 +84,17 @@ uint32_t vnet_make_frame(uint8_t *buf, uint32_t frame_len, uint8_t seed);
 int vnet_send_frame(struct vnet *v, uint8_t *tx, uint64_t tx_iova, uint8_t *rx, uint64_t rx_iova,
 		    uint32_t rx_len, uint32_t frame_len, uint8_t seed, uint32_t *sent, uint32_t *got);
 
+/* The page layout of the vDPA tests: both rings, a TX and an RX buffer,
+ * one page each; page i at @mem + i * VNET_PAGE, IOVA @iova_base + i * VNET_PAGE. */
+#define VNET_PAGE 4096u
+enum { VNET_RXRING, VNET_TXRING, VNET_TXBUF, VNET_RXBUF, VNET_NPAGES };
+/* vnet_start() with the rings of that layout. */
+int vnet_start_layout(struct vnet *v, uint8_t *mem, uint64_t iova_base);
+/* vnet_send_frame() from the layout's TX buffer to its RX buffer (a page):
+ * the RX used length, 0 when nothing arrived, or the -errno of the send. */
+int vnet_send_layout(struct vnet *v, uint8_t *mem, uint64_t iova_base, uint32_t frame_len,
+		     uint8_t seed, uint32_t *sent);
+
 /* Shared, file-backed (memfd) memory, populated: a use_va device (vdpa_sim
  * use_va=1) reaches only VM_SHARED file mappings through the IOTLB, the way
  * QEMU's share=on guest RAM is; anonymous memory is silently not mapped. */
