@@ -149,6 +149,17 @@ static void drain(struct iommufd_pci_monitor *m, char *log, size_t size)
 	assert_int_equal(iommufd_pci_monitor_receive(m, &ev), -EAGAIN);
 }
 
+/* Each string of @want (NULL-terminated) is in @log, each at or after where
+ * the one before it starts. */
+static void assert_in_order(const char *log, const char *const *want)
+{
+	const char *p = log;
+
+	for (; *want; want++)
+		if (!(p = strstr(p, *want)))
+			fail_msg("events \"%s\": no \"%s\" in order", log, *want);
+}
+
 static bool has_finding(struct iommufd_diag *d, enum iommufd_diag_code code, const char *text)
 {
 	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
@@ -168,7 +179,6 @@ static void group_bind_restore(void **state)
 	struct iommufd_ioas *ioas;
 	struct iommufd_device *dev;
 	char prev[64] = "untouched", drv[64], log[4096] = "";
-	const char *p;
 
 	(void)state;
 	/* a host driver with DMA takes the NVMe function of slot 5 */
@@ -229,20 +239,10 @@ static void group_bind_restore(void **state)
 	/* the monitor saw it all, in order */
 	drain(mon, log, sizeof(log));
 	print_message("# events: %s\n", log);
-	p = strstr(log, "unbind " G_NVME " ;");
-	assert_non_null(p);
-	p = strstr(p, "bind " G_NVME " vfio-pci;");
-	assert_non_null(p);
-	p = strstr(p, "bind " G_EDU " vfio-pci;");
-	assert_non_null(p);
-	p = strstr(p, "unbind " G_NVME " ;");
-	assert_non_null(p);
-	p = strstr(p, "bind " G_NVME " vfio-pci;");
-	assert_non_null(p);
-	p = strstr(p, "unbind " G_EDU " ;");
-	assert_non_null(p);
-	p = strstr(p, "bind " G_NVME " nvme;");
-	assert_non_null(p);
+	assert_in_order(log, (const char *const[]){ "unbind " G_NVME " ;", "bind " G_NVME " vfio-pci;",
+						    "bind " G_EDU " vfio-pci;", "unbind " G_NVME " ;",
+						    "bind " G_NVME " vfio-pci;", "unbind " G_EDU " ;",
+						    "bind " G_NVME " nvme;", NULL });
 
 	/* hot-unplug and rescan: remove and add */
 	log[0] = '\0';
@@ -251,9 +251,7 @@ static void group_bind_restore(void **state)
 	assert_int_equal(system("echo 1 >/sys/bus/pci/rescan"), 0);
 	drain(mon, log, sizeof(log));
 	print_message("# events: %s\n", log);
-	p = strstr(log, "remove " G_EDU " ;");
-	assert_non_null(p);
-	assert_non_null(strstr(p, "add " G_EDU " ;"));
+	assert_in_order(log, (const char *const[]){ "remove " G_EDU " ;", "add " G_EDU " ;", NULL });
 	assert_string_equal(driver_now(G_EDU, drv), "");
 	iommufd_pci_monitor_free(mon);
 }
