@@ -191,3 +191,15 @@ void free_pages(void *p, size_t len)
 	if (p)
 		munmap(p, len);
 }
+
+void mock_fixture_end(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas, uint32_t stdev_id,
+		      void *buf, size_t len)
+{
+	if (stdev_id)
+		assert_int_equal(raw_destroy(ctx, stdev_id), 0);
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	/* with everything gone, no page may stay pinned */
+	assert_int_equal(mock_check_refs(ctx, buf, len, 0), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+	free_pages(buf, len);
+}

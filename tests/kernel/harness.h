@@ -47,6 +47,12 @@ long vm_pin_kib(void);
 /* Destroy an object by ID with a raw IOMMU_DESTROY. */
 int raw_destroy(struct iommufd_ctx *ctx, uint32_t id);
 
+/* The end of a mock-device fixture: destroy the mock device @stdev_id (0:
+ * none left) and @ioas, check that no page of [buf, buf+len) stays pinned,
+ * drop @ctx (its last reference) and free @buf (alloc_pages()). */
+void mock_fixture_end(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas, uint32_t stdev_id,
+		      void *buf, size_t len);
+
 /* Page-aligned anonymous memory, faulted in. */
 void *alloc_pages(size_t len);
 void free_pages(void *p, size_t len);
