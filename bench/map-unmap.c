@@ -19,30 +19,14 @@
 
 #include <iommufd/iommufd.h>
 
+#include "find-pci.h"
+
 static uint64_t now_ns(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-/* The first edu device that is bound to vfio-pci. */
-static int find_edu(char *addr, size_t len)
-{
-	IOMMUFD_OPTS(iommufd_pci_filter, filter, .vendor = 0x1234, .device = 0x11e8, .vfio_only = true);
-	const struct iommufd_pci_info *d;
-	struct iommufd_pci_enum *e;
-	int found = 0;
-
-	if (iommufd_pci_enum_new(&filter, &e) < 0)
-		return 0;
-	if ((d = iommufd_pci_enum_first(e))) {
-		snprintf(addr, len, "%s", d->addr);
-		found = 1;
-	}
-	iommufd_pci_enum_free(e);
-	return found;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -62,7 +46,7 @@ int main(int argc, char **argv)
 	char addr[32];
 	uint64_t *raw, *lib;
 
-	if (!find_edu(addr, sizeof(addr)) || iommufd_ctx_new(NULL, &ctx) ||
+	if (find_pci(0x1234, 0x11e8, addr) != 0 || iommufd_ctx_new(NULL, &ctx) ||
 	    iommufd_ioas_new(ctx, &ioas) || iommufd_device_open_pci(ctx, addr, NULL, &dev) ||
 	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL)) {
 		fprintf(stderr, "map-unmap: setup failed: %s\n", strerror(errno));

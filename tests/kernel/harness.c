@@ -12,23 +12,6 @@
 #include "harness.h"
 #include "mock-selftest.h"
 
-int find_pci(uint16_t vendor, uint16_t device, char addr[32])
-{
-	IOMMUFD_OPTS(iommufd_pci_filter, filter, .vendor = vendor, .device = device, .vfio_only = true);
-	const struct iommufd_pci_info *d;
-	struct iommufd_pci_enum *e;
-	int rc = -ENODEV;
-
-	if (iommufd_pci_enum_new(&filter, &e) < 0)
-		return -errno;
-	if ((d = iommufd_pci_enum_first(e))) {
-		snprintf(addr, 32, "%s", d->addr);
-		rc = 0;
-	}
-	iommufd_pci_enum_free(e);
-	return rc;
-}
-
 static int mock_cmd(struct iommufd_ctx *ctx, struct mock_cmd *cmd)
 {
 	return mock_selftest_cmd(iommufd_ctx_get_fd(ctx), cmd);

@@ -10,9 +10,9 @@
 
 /* assert_ok(), assert_errno(), assert_fails(), assert_explained() */
 #include "check.h"
+/* find_pci(): the first vfio-pci device with a vendor:device */
+#include "find-pci.h"
 
-/* Find the first PCI device with this vendor:device bound to vfio-pci; 0 if found. */
-int find_pci(uint16_t vendor, uint16_t device, char addr[32]);
 
 /* Selftest mock: create a mock device attached to pt_id. */
 int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id,
