@@ -17,6 +17,8 @@
 
 #include <iommufd/iommufd.h>
 
+#include "check.h"
+
 static void test_descriptors(void **state)
 {
 	(void)state;
@@ -81,9 +83,7 @@ static void test_strings(void **state)
 		unsigned char before_[sizeof(obj)];                              \
 		memset(&(obj), SENTINEL, sizeof(obj));                           \
 		memcpy(before_, &(obj), sizeof(obj));                            \
-		errno = 0;                                                       \
-		assert_int_equal((call), -EINVAL);                               \
-		assert_int_equal(errno, EINVAL);                                 \
+		assert_errno(EINVAL, (call));                                    \
 		assert_memory_equal(before_, &(obj), sizeof(obj));               \
 	} while (0)
 
