@@ -57,6 +57,9 @@ inblock {
 	} else if (line ~ /^ok [0-9]+/) {
 		if (tolower(line) ~ /# skip/) skip++; else ok++
 	}
+	# the kselftest harness kills a test at its fixed per-test limit: say so
+	if (line ~ /[Tt]erminated by timeout/)
+		failures = failures "    TIMEOUT: " line " (the harness's per-test time limit ran out: a slow or busy machine, not necessarily a defect)\n"
 	# keep the last lines of non-TAP output for failure reports
 	tail = tail "    " $0 "\n"
 	n = split(tail, arr, "\n")
