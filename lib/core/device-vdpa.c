@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
- * vDPA devices: the vhost-vdpa flavour of iommufd_device (bind to the
- * context, attach/replace/detach per address space). Their discovery is
+ * The vhost-vdpa kind of device: bind to the context, attach/replace/detach
+ * per address space (ASID); core/device.c dispatches the public calls here
+ * through vdpa_ops and refuses the VFIO-only ones. Their discovery is
  * lib/host/vdpa-discover.c.
  *
  * The uAPI is libiommufd's kernel series (kernel-patches/), not mainline:
@@ -12,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,27 @@
 #include "base/vdpa-node.h"
 #include "core/ctx.h"
 #include "core/device.h"
+
+/* The handle and its address spaces: what each is attached to (0: detached). */
+struct vdpa_device {
+	struct iommufd_device dev; /* first: the handle's address is the allocation's */
+	uint32_t num_asids;
+	uint32_t asid_pt[];
+};
+
+_Static_assert(offsetof(struct vdpa_device, dev) == 0, "the handle comes first");
+
+static const struct device_ops vdpa_ops;
+
+static struct vdpa_device *to_vdpa(struct iommufd_device *dev)
+{
+	return (struct vdpa_device *)dev;
+}
+
+static const struct vdpa_device *to_vdpa_const(const struct iommufd_device *dev)
+{
+	return (const struct vdpa_device *)dev;
+}
 
 static int bind_fail(struct iommufd_ctx *ctx, const char *name, int err)
 {
@@ -49,10 +72,9 @@ static int bind_vdpa_fd(struct iommufd_ctx *ctx, int fd, const char *name,
 		.argsz = sizeof(bind),
 		.iommufd = ctx->fd,
 	};
-	struct iommufd_device *dev;
+	struct vdpa_device *v;
 	uint64_t features = 0;
 	unsigned int nas = 0;
-	uint32_t *asid_pt;
 	int rc;
 
 	rc = sys_ioctl(ctx->sys, fd, UAPI_VHOST_GET_BACKEND_FEATURES, &features);
@@ -68,27 +90,17 @@ static int bind_vdpa_fd(struct iommufd_ctx *ctx, int fd, const char *name,
 	if (nas == 0 || nas > 65536)
 		return ctx_fail(ctx, EIO, "VHOST_VDPA_GET_AS_NUM on %s: implausible count %u", name, nas);
 
-	dev = calloc(1, sizeof(*dev));
-	asid_pt = calloc(nas, sizeof(*asid_pt));
-	if (!dev || !asid_pt) {
-		free(dev);
-		free(asid_pt);
+	v = calloc(1, sizeof(*v) + nas * sizeof(v->asid_pt[0]));
+	if (!v)
 		return ctx_fail(ctx, ENOMEM, "bind %s: out of memory", name);
-	}
 	rc = sys_ioctl(ctx->sys, fd, UAPI_VHOST_VDPA_BIND_IOMMUFD, &bind);
 	if (rc < 0) {
-		free(dev);
-		free(asid_pt);
+		free(v);
 		return bind_fail(ctx, name, -rc);
 	}
-	dev->ctx = iommufd_ctx_ref(ctx);
-	dev->fd = fd;
-	dev->devid = bind.out_devid;
-	dev->kind = DEVICE_VDPA;
-	dev->num_asids = nas;
-	dev->asid_pt = asid_pt;
-	snprintf(dev->name, sizeof(dev->name), "%s", name);
-	*out = dev;
+	device_init(&v->dev, &vdpa_ops, ctx, fd, bind.out_devid, name);
+	v->num_asids = nas;
+	*out = &v->dev;
 	return 0;
 }
 
@@ -165,43 +177,30 @@ int iommufd_device_open_vdpa_fd(struct iommufd_ctx *ctx, int fd,
 
 bool iommufd_device_is_vdpa(const struct iommufd_device *dev)
 {
-	return dev && dev->kind == DEVICE_VDPA;
+	return dev && dev->ops == &vdpa_ops;
 }
 
-uint32_t iommufd_device_get_num_asids(const struct iommufd_device *dev)
+static uint32_t vdpa_num_asids(const struct iommufd_device *dev)
 {
-	if (!dev)
-		return 0;
-	return dev->kind == DEVICE_VDPA ? dev->num_asids : 1;
+	return to_vdpa_const(dev)->num_asids;
 }
 
-uint32_t iommufd_device_get_asid_pt(const struct iommufd_device *dev, uint32_t asid)
+static uint32_t vdpa_asid_pt(const struct iommufd_device *dev, uint32_t asid)
 {
-	if (!dev)
-		return 0;
-	if (dev->kind != DEVICE_VDPA)
-		return asid == 0 ? dev->pt_id : 0;
-	return asid < dev->num_asids ? dev->asid_pt[asid] : 0;
+	const struct vdpa_device *v = to_vdpa_const(dev);
+
+	return asid < v->num_asids ? v->asid_pt[asid] : 0;
 }
 
-int vdpa_refuse(struct iommufd_device *dev, const char *what)
+static int asid_check(struct vdpa_device *v, uint32_t asid, const char *what)
 {
-	return ctx_fail(dev->ctx, EOPNOTSUPP, "%s on %s: a vDPA device has no VFIO regions, reset or IOMMU hw info (use the vhost ioctls on iommufd_device_get_fd())",
-			what, dev->name);
-}
-
-static int asid_check(struct iommufd_device *dev, uint32_t asid, const char *what)
-{
-	if (dev->kind != DEVICE_VDPA)
-		return ctx_fail(dev->ctx, EINVAL, "%s ASID %u of %s: not a vDPA device (VFIO devices attach with iommufd_device_attach())",
-				what, asid, dev->name);
-	if (asid >= dev->num_asids)
-		return ctx_fail(dev->ctx, EINVAL, "%s ASID %u of %s: out of range (the device has %u address space%s)",
-				what, asid, dev->name, dev->num_asids, dev->num_asids == 1 ? "" : "s");
+	if (asid >= v->num_asids)
+		return ctx_fail(v->dev.ctx, EINVAL, "%s ASID %u of %s: out of range (the device has %u address space%s)",
+				what, asid, v->dev.name, v->num_asids, v->num_asids == 1 ? "" : "s");
 	return 0;
 }
 
-int vdpa_attach(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id, bool replace)
+static int vdpa_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id, bool replace)
 {
 	struct uapi_vhost_vdpa_attach_iommufd_pt cmd = {
 		.argsz = sizeof(cmd),
@@ -209,16 +208,17 @@ int vdpa_attach(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id, bool 
 		.pt_id = pt_id,
 	};
 	const char *what = replace ? "replace" : "attach";
+	struct vdpa_device *v = to_vdpa(dev);
 	const char *cause;
 	int rc;
 
-	rc = asid_check(dev, asid, what);
+	rc = asid_check(v, asid, what);
 	if (rc < 0)
 		return rc;
-	if (!replace && dev->asid_pt[asid])
+	if (!replace && v->asid_pt[asid])
 		return ctx_fail(dev->ctx, EBUSY, "attach ASID %u of %s to pt_id %u: already attached to %u; use iommufd_device_replace_asid()",
-				asid, dev->name, pt_id, dev->asid_pt[asid]);
-	if (replace && !dev->asid_pt[asid])
+				asid, dev->name, pt_id, v->asid_pt[asid]);
+	if (replace && !v->asid_pt[asid])
 		return ctx_fail(dev->ctx, EINVAL, "replace ASID %u of %s: not attached; use iommufd_device_attach_asid()",
 				asid, dev->name);
 	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT, &cmd);
@@ -232,53 +232,60 @@ int vdpa_attach(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id, bool 
 		return ctx_fail(dev->ctx, -rc, "%s ASID %u of %s to pt_id %u: %s (%s)", what, asid, dev->name,
 				pt_id, strerror(-rc), cause);
 	}
-	dev->asid_pt[asid] = pt_id;
+	v->asid_pt[asid] = pt_id;
 	if (asid == 0)
 		dev->pt_id = pt_id;
 	return 0;
 }
 
-int vdpa_detach(struct iommufd_device *dev, uint32_t asid)
+static int vdpa_detach_asid(struct iommufd_device *dev, uint32_t asid)
 {
 	struct uapi_vhost_vdpa_detach_iommufd_pt cmd = {
 		.argsz = sizeof(cmd),
 		.asid = asid,
 	};
+	struct vdpa_device *v = to_vdpa(dev);
 	int rc;
 
-	rc = asid_check(dev, asid, "detach");
+	rc = asid_check(v, asid, "detach");
 	if (rc < 0)
 		return rc;
-	if (!dev->asid_pt[asid])
+	if (!v->asid_pt[asid])
 		return ctx_fail(dev->ctx, EINVAL, "detach ASID %u of %s: not attached", asid, dev->name);
 	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "detach ASID %u of %s: %s (%s)", asid, dev->name, strerror(-rc),
 				rc == -EBUSY ? "the device is running (DRIVER_OK and not suspended): suspend or reset it first"
 					     : error_hint(-rc));
-	dev->asid_pt[asid] = 0;
+	v->asid_pt[asid] = 0;
 	if (asid == 0)
 		dev->pt_id = 0;
 	return 0;
 }
 
-int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
+/* The device's own attachment is ASID 0's. */
+static int vdpa_attach(struct iommufd_device *dev, uint32_t pt_id, bool replace, uint32_t *hwpt_id)
 {
-	if (!dev)
-		return error_ret(-EINVAL);
-	return vdpa_attach(dev, asid, pt_id, false);
+	int rc;
+
+	rc = vdpa_attach_asid(dev, 0, pt_id, replace);
+	if (rc == 0 && hwpt_id)
+		*hwpt_id = pt_id;
+	return rc;
 }
 
-int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
+static int vdpa_detach(struct iommufd_device *dev)
 {
-	if (!dev)
-		return error_ret(-EINVAL);
-	return vdpa_attach(dev, asid, pt_id, true);
+	return vdpa_detach_asid(dev, 0);
 }
 
-int iommufd_device_detach_asid(struct iommufd_device *dev, uint32_t asid)
-{
-	if (!dev)
-		return error_ret(-EINVAL);
-	return vdpa_detach(dev, asid);
-}
+static const struct device_ops vdpa_ops = {
+	.name = "vDPA",
+	.refusal = "a vDPA device has no VFIO regions, reset or IOMMU hw info (use the vhost ioctls on iommufd_device_get_fd())",
+	.attach = vdpa_attach,
+	.detach = vdpa_detach,
+	.attach_asid = vdpa_attach_asid,
+	.detach_asid = vdpa_detach_asid,
+	.num_asids = vdpa_num_asids,
+	.asid_pt = vdpa_asid_pt,
+};

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause */
-/* The device handle (VFIO cdev or vhost-vdpa). */
+/*
+ * The device handle and the table through which each kind of device
+ * (core/device-vfio.c: VFIO cdev; core/device-vdpa.c: vhost-vdpa) answers
+ * the public device calls. core/device.c owns the handle's lifetime and
+ * dispatches; a kind is one file with its constructors and one table.
+ */
 #ifndef IOMMUFD_CORE_DEVICE_H
 #define IOMMUFD_CORE_DEVICE_H
 
@@ -8,27 +13,74 @@
 
 #include <iommufd/device.h>
 
-enum device_kind {
-	DEVICE_VFIO,
-	DEVICE_VDPA,
+struct iommufd_device;
+
+/*
+ * What a kind of device does. A NULL entry is a call the kind cannot do:
+ * core/device.c refuses it with -EOPNOTSUPP through device_refuse(),
+ * except where a default is noted. Every entry gets a non-NULL @dev and
+ * non-NULL out-pointers (core/device.c checks them first), records its own
+ * explanation on failure and leaves out-parameters untouched.
+ */
+struct device_ops {
+	/* The kind in messages ("VFIO", "vDPA"). */
+	const char *name;
+	/* Why this kind refuses the calls it lacks, printed after
+	 * "<call> on <device>: "; NULL: "not available on <name> devices". */
+	const char *refusal;
+
+	/* Release what the kind holds besides the handle, before the device
+	 * fd is closed and the handle freed. Optional. */
+	void (*close)(struct iommufd_device *dev);
+
+	/* The device's own (RID; vDPA: ASID 0) attachment: attach, or replace
+	 * an existing one, to @pt_id; *@hwpt_id (optional) gets what the
+	 * device ended up attached to. detach undoes it. */
+	int (*attach)(struct iommufd_device *dev, uint32_t pt_id, bool replace, uint32_t *hwpt_id);
+	int (*detach)(struct iommufd_device *dev);
+	/* PASID attachments (the kernel's ATTACH_PASID). */
+	int (*attach_pasid)(struct iommufd_device *dev, uint32_t pasid, uint32_t pt_id,
+			    uint32_t *hwpt_id);
+	int (*detach_pasid)(struct iommufd_device *dev, uint32_t pasid);
+	/* Address spaces (vDPA). NULL: the device has one, reached with attach;
+	 * the ASID calls fail with -EINVAL saying so, num_asids is 1 and
+	 * asid_pt(0) is the device's attachment. */
+	int (*attach_asid)(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id, bool replace);
+	int (*detach_asid)(struct iommufd_device *dev, uint32_t asid);
+	uint32_t (*num_asids)(const struct iommufd_device *dev);
+	uint32_t (*asid_pt)(const struct iommufd_device *dev, uint32_t asid);
+
+	/* Device info, IOMMU hw info, reset. */
+	int (*get_info)(struct iommufd_device *dev, struct iommufd_device_info *info);
+	int (*hw_info)(struct iommufd_device *dev, struct iommufd_hw_info *info);
+	int (*reset)(struct iommufd_device *dev);
+	/* Region @index: its flags, size and offset in the device fd, where
+	 * core/device.c reads, writes and maps it. */
+	int (*region_info)(struct iommufd_device *dev, uint32_t index,
+			   struct iommufd_region_info *info);
 };
 
+/*
+ * The handle. A kind that keeps more state embeds it as the first member of
+ * its own struct (one allocation: iommufd_device_close() frees the handle's
+ * address) and casts the handle to its struct.
+ */
 struct iommufd_device {
+	const struct device_ops *ops;
 	struct iommufd_ctx *ctx;
 	int fd;
 	uint32_t devid;
-	uint32_t pt_id; /* what the device (vDPA: ASID 0) is attached to; 0 when detached */
-	char name[64];  /* for messages: the cdev or PCI address */
-	enum device_kind kind;
-	/* vDPA: the address spaces and what each is attached to (0: detached) */
-	uint32_t num_asids;
-	uint32_t *asid_pt;
+	uint32_t pt_id; /* the device's own attachment (vDPA: ASID 0's); 0 when detached */
+	char name[64];  /* for messages: the cdev, PCI address or vDPA name */
 };
 
-/* vDPA flavour of the device calls (lib/core/device-vdpa.c). */
-int vdpa_attach(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id, bool replace);
-int vdpa_detach(struct iommufd_device *dev, uint32_t asid);
-/* Refuse a VFIO-only call on a vDPA device: -EOPNOTSUPP with the reason. */
-int vdpa_refuse(struct iommufd_device *dev, const char *what);
+/* Fill a freshly allocated (zeroed) handle once the kind has bound @fd:
+ * takes a reference on @ctx; @fd then belongs to the handle. */
+void device_init(struct iommufd_device *dev, const struct device_ops *ops,
+		 struct iommufd_ctx *ctx, int fd, uint32_t devid, const char *name);
+
+/* Refuse @call (an ioctl or call name) on @dev: -EOPNOTSUPP, with the
+ * kind's reason in the explanation. */
+int device_refuse(struct iommufd_device *dev, const char *call);
 
 #endif

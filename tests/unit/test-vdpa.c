@@ -13,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 
 #include "check.h"
 #include "base/uapi.h"
+#include "core/device.h"
 #include "fake-kernel.h"
 
 #define UNTOUCHED ((struct iommufd_device *)0x5a5a)
@@ -182,6 +185,66 @@ static void test_vfio_only_calls(void **state)
 	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_attach_pasid(e->dev, 1, iommufd_ioas_get_id(e->ioas), NULL), "vDPA");
 }
 
+/* Every call the vDPA kind lacks is refused the same way: -EOPNOTSUPP, the
+ * call and the device named, the kind's reason, nothing changed. */
+static void test_refusals_name_call_and_kind(void **state)
+{
+	struct env *e = *state;
+	struct iommufd_region_info r = { .index = 77 };
+	char buf[4] = "abc";
+	void *addr = UNTOUCHED;
+
+	assert_int_equal(iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &e->dev), 0);
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_reset(e->dev), "VFIO_DEVICE_RESET on vdpa0: a vDPA device has");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_detach_pasid(e->dev, 1), "detach PASID on vdpa0: a vDPA device");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_region_info(e->dev, 0, &r),
+		     "VFIO_DEVICE_GET_REGION_INFO on vdpa0: a vDPA device");
+	assert_int_equal(r.index, 77);
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_region_read(e->dev, 0, 0, buf, sizeof(buf)), "vDPA");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_region_write(e->dev, 0, 0, buf, sizeof(buf)), "vDPA");
+	assert_string_equal(buf, "abc");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_mmap_region(e->dev, 0, 0, 4096, PROT_READ, &addr), "vDPA");
+	assert_ptr_equal(addr, UNTOUCHED);
+}
+
+/* A kind whose table has nothing but a name (what a new kind starts from):
+ * the dispatch refuses every call with the kind's name, the ASID calls say
+ * the device has one address space, and the handle's lifetime still works. */
+static const struct device_ops bare_ops = { .name = "bare" };
+
+static void test_kind_without_entries(void **state)
+{
+	struct env *e = *state;
+	struct iommufd_device_info info;
+	struct iommufd_hw_info hw = { .sz = sizeof(hw) };
+	uint32_t ioas = iommufd_ioas_get_id(e->ioas), hwpt = 99;
+	struct iommufd_device *dev = calloc(1, sizeof(*dev));
+	int fd = sys_open(&fake_sys, "/dev/vfio/devices/vfio0", O_RDWR);
+
+	assert_non_null(dev);
+	assert_true(fd >= 0);
+	device_init(dev, &bare_ops, e->ctx, fd, 5, "bare0");
+	e->dev = dev; /* the teardown closes it */
+	assert_int_equal(iommufd_device_get_id(dev), 5);
+	assert_int_equal(iommufd_device_get_fd(dev), fd);
+	assert_false(iommufd_device_is_vdpa(dev));
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_attach(dev, ioas, &hwpt), "attach on bare0: not available on bare devices");
+	assert_int_equal(hwpt, 99);
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_replace(dev, ioas, NULL), "replace on bare0: not available on bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_detach(dev), "detach on bare0: not available on bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_attach_pasid(dev, 1, ioas, NULL), "bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_detach_pasid(dev, 1), "bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_info(dev, &info), "VFIO_DEVICE_GET_INFO on bare0: not available on bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_hw_info(dev, &hw), "bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_reset(dev), "bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_region_read(dev, 0, 0, &info, 4), "bare devices");
+	assert_fails(e->ctx, EINVAL, iommufd_device_attach_asid(dev, 0, ioas), "not a vDPA device (bare devices attach with iommufd_device_attach())");
+	assert_fails(e->ctx, EINVAL, iommufd_device_replace_asid(dev, 0, ioas), "bare devices");
+	assert_fails(e->ctx, EINVAL, iommufd_device_detach_asid(dev, 0), "bare devices");
+	assert_int_equal(iommufd_device_get_num_asids(dev), 1);
+	assert_int_equal(iommufd_device_get_asid_pt(dev, 0), 0);
+}
+
 static void test_vfio_device_has_one_asid(void **state)
 {
 	struct env *e = *state;
@@ -269,6 +332,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfio_only_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfio_device_has_one_asid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals_name_call_and_kind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kind_without_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enum, setup, teardown),
 	};
 

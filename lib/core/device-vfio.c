@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/*
+ * The VFIO cdev kind of device: open + bind (VFIO_DEVICE_BIND_IOMMUFD),
+ * attach/replace/detach of the RID and of PASIDs, IOMMU hw info, device
+ * and region info, reset. core/device.c dispatches the public calls here
+ * through vfio_ops.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <iommufd/device.h>
+
+#include "base/error.h"
+#include "base/opts.h"
+#include "base/pciaddr.h"
+#include "base/sys.h"
+#include "base/uapi.h"
+#include "core/ctx.h"
+#include "core/device.h"
+
+#define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
+#define VFIO_CDEV_DIR "/dev/vfio/devices"
+
+static const struct device_ops vfio_ops;
+
+/* The uAPI's first-release size of the bind struct (without the token). */
+#define BIND_MINSZ offsetof(struct uapi_vfio_device_bind_iommufd, token_uuid_ptr)
+
+static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts,
+		   const char *name, struct iommufd_device **out)
+{
+	const uint8_t *token = OPTS_GET(opts, vf_token, NULL);
+	struct uapi_vfio_device_bind_iommufd bind = {
+		.argsz = token ? sizeof(bind) : BIND_MINSZ,
+		.flags = token ? UAPI_VFIO_DEVICE_BIND_FLAG_TOKEN : 0,
+		.iommufd = ctx->fd,
+		.token_uuid_ptr = (uintptr_t)token,
+	};
+	struct iommufd_device *dev;
+	int rc;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return ctx_fail(ctx, ENOMEM, "bind %s: out of memory", name);
+	rc = sys_ioctl(ctx->sys, fd, UAPI_VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (rc < 0) {
+		free(dev);
+		switch (-rc) {
+		case ENOTTY:
+			return ctx_fail(ctx, ENOTTY, "VFIO_DEVICE_BIND_IOMMUFD on %s: not a VFIO device cdev (a group fd or another file?)", name);
+		case EINVAL:
+			return ctx_fail(ctx, EINVAL, "VFIO_DEVICE_BIND_IOMMUFD on %s: already bound, opened through a group, or the device is not cache coherent", name);
+		case EPERM:
+			return ctx_fail(ctx, EPERM, "VFIO_DEVICE_BIND_IOMMUFD on %s: the device's MSIs are not isolated (allow_unsafe_interrupts) or a VF token is required", name);
+		case EBUSY:
+			return ctx_fail(ctx, EBUSY, "VFIO_DEVICE_BIND_IOMMUFD on %s: the device or its group is in use elsewhere", name);
+		default:
+			return ctx_fail(ctx, -rc, "VFIO_DEVICE_BIND_IOMMUFD on %s: %s (%s)", name, strerror(-rc), error_hint(-rc));
+		}
+	}
+	device_init(dev, &vfio_ops, ctx, fd, bind.out_devid, name);
+	*out = dev;
+	return 0;
+}
+
+static int open_cdev(struct iommufd_ctx *ctx, const char *path,
+		     const struct iommufd_device_opts *opts, const char *name,
+		     struct iommufd_device **out)
+{
+	int fd, rc;
+
+	fd = sys_open(ctx->sys, path, O_RDWR);
+	if (fd < 0) {
+		switch (-fd) {
+		case ENOENT:
+			return ctx_fail(ctx, ENOENT, "open %s: no such VFIO device node (is the device bound to vfio-pci, and the kernel built with CONFIG_VFIO_DEVICE_CDEV?)", path);
+		case EACCES:
+		case EPERM:
+			return ctx_fail(ctx, -fd, "open %s: permission denied (run as root, or give this user the node, e.g. with a udev rule)", path);
+		case EBUSY:
+			return ctx_fail(ctx, EBUSY, "open %s: the device is already open, or used through its VFIO group", path);
+		default:
+			return ctx_fail(ctx, -fd, "open %s: %s", path, strerror(-fd));
+		}
+	}
+	rc = bind_fd(ctx, fd, opts, name, out);
+	if (rc < 0)
+		sys_close(ctx->sys, fd);
+	return error_ret(rc);
+}
+
+int iommufd_device_open_cdev(struct iommufd_ctx *ctx, const char *cdev_path,
+			     const struct iommufd_device_opts *opts, struct iommufd_device **out)
+{
+	int rc;
+
+	if (!ctx || !cdev_path || !out)
+		return error_ret(-EINVAL);
+	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
+	if (rc)
+		return ctx_fail(ctx, -rc, "open %s: unknown fields set in iommufd_device_opts", cdev_path);
+	return open_cdev(ctx, cdev_path, opts, cdev_path, out);
+}
+
+struct find_vfio {
+	char name[32];
+};
+
+static int match_vfio(const char *name, void *data)
+{
+	struct find_vfio *f = data;
+	const char *p;
+
+	if (strncmp(name, "vfio", 4) || !name[4])
+		return 0;
+	for (p = name + 4; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	return 1;
+}
+
+/* Open the cdev of the device in @sysfs_path; @name is used in messages. */
+static int open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
+		      const struct iommufd_device_opts *opts, const char *name,
+		      struct iommufd_device **out)
+{
+	struct find_vfio f = { "" };
+	char path[4096], cdev[64], drv[256];
+	ssize_t n;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/vfio-dev", sysfs_path);
+	rc = sys_list_dir(ctx->sys, path, match_vfio, &f);
+	if (rc <= 0) {
+		snprintf(path, sizeof(path), "%s/driver", sysfs_path);
+		n = sys_readlink(ctx->sys, path, drv, sizeof(drv));
+		if (n > 0) {
+			char *slash = strrchr(drv, '/');
+
+			return ctx_fail(ctx, ENODEV, "%s has no VFIO cdev: it is bound to %s, not to vfio-pci (bind it with driver_override)",
+					name, slash ? slash + 1 : drv);
+		}
+		return ctx_fail(ctx, ENODEV, "%s has no VFIO cdev: it is bound to no driver (bind it to vfio-pci; the kernel needs CONFIG_VFIO_DEVICE_CDEV)", name);
+	}
+	snprintf(cdev, sizeof(cdev), VFIO_CDEV_DIR "/%s", f.name);
+	return open_cdev(ctx, cdev, opts, name, out);
+}
+
+static int exists_cb(const char *name, void *data)
+{
+	(void)name;
+	(void)data;
+	return 1;
+}
+
+int iommufd_device_open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
+			      const struct iommufd_device_opts *opts, struct iommufd_device **out)
+{
+	int rc;
+
+	if (!ctx || !sysfs_path || !out)
+		return error_ret(-EINVAL);
+	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
+	if (rc)
+		return ctx_fail(ctx, -rc, "open %s: unknown fields set in iommufd_device_opts", sysfs_path);
+	rc = sys_list_dir(ctx->sys, sysfs_path, exists_cb, NULL);
+	if (rc < 0)
+		return ctx_fail(ctx, ENODEV, "open %s: no such device in sysfs (%s)", sysfs_path, strerror(-rc));
+	return open_sysfs(ctx, sysfs_path, opts, sysfs_path, out);
+}
+
+int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *pci_addr,
+			    const struct iommufd_device_opts *opts, struct iommufd_device **out)
+{
+	char addr[16], path[64];
+	int rc;
+
+	if (!ctx || !pci_addr || !out)
+		return error_ret(-EINVAL);
+	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
+	if (rc)
+		return ctx_fail(ctx, -rc, "open %s: unknown fields set in iommufd_device_opts", pci_addr);
+	if (pciaddr_normalize(pci_addr, addr) < 0)
+		return ctx_fail(ctx, EINVAL, "open PCI device \"%.64s\": not a PCI address (expected [dddd:]bb:dd.f in hex, e.g. 0000:00:03.0)", pci_addr);
+	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", addr);
+	rc = sys_list_dir(ctx->sys, path, exists_cb, NULL);
+	if (rc < 0)
+		return ctx_fail(ctx, ENODEV, "open PCI device %s: no such device", addr);
+	return open_sysfs(ctx, path, opts, addr, out);
+}
+
+int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts,
+			   struct iommufd_device **out)
+{
+	char name[32];
+	int nfd, rc;
+
+	if (!ctx || !out)
+		return error_ret(-EINVAL);
+	if (fd < 0)
+		return ctx_fail(ctx, EBADF, "open device fd %d: not a descriptor", fd);
+	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
+	if (rc)
+		return ctx_fail(ctx, -rc, "open device fd %d: unknown fields set in iommufd_device_opts", fd);
+	nfd = sys_dup(ctx->sys, fd);
+	if (nfd < 0)
+		return ctx_fail(ctx, -nfd, "open device fd %d: dup: %s", fd, strerror(-nfd));
+	snprintf(name, sizeof(name), "fd %d", fd);
+	rc = bind_fd(ctx, nfd, opts, name, out);
+	if (rc < 0)
+		sys_close(ctx->sys, nfd);
+	return error_ret(rc);
+}
+
+/* ---- attach / replace / detach ---- */
+
+static int attach_fail(struct iommufd_device *dev, const char *what, int err, uint32_t pt_id)
+{
+	const char *cause;
+
+	switch (err) {
+	case ENOENT: cause = "no IOAS or HWPT has that ID"; break;
+	case EINVAL: cause = "the HWPT is incompatible with this device's IOMMU"; break;
+	case EADDRINUSE: cause = "the device's reserved IOVA regions (e.g. the MSI window) or aperture conflict with existing mappings or allowed ranges"; break;
+	case ENOMEM: cause = "out of memory, or RLIMIT_MEMLOCK is too low for the pages mapped in the IOAS (they are pinned at attach time)"; break;
+	case EOPNOTSUPP: cause = "the device or its IOMMU driver has no PASID support"; break;
+	case EBUSY: cause = "the PASID is already attached"; break;
+	default: cause = error_hint(err);
+	}
+	return ctx_fail(dev->ctx, err, "%s %s to pt_id %u: %s (%s)", what, dev->name, pt_id, strerror(err), cause);
+}
+
+static int do_attach(struct iommufd_device *dev, uint32_t flags, uint32_t pasid, uint32_t pt_id,
+		     uint32_t *hwpt_id, const char *what)
+{
+	struct uapi_vfio_device_attach_iommufd_pt cmd = {
+		.argsz = flags ? sizeof(cmd) : offsetof(struct uapi_vfio_device_attach_iommufd_pt, pasid),
+		.flags = flags,
+		.pt_id = pt_id,
+		.pasid = pasid,
+	};
+	int rc;
+
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
+	if (rc < 0)
+		return attach_fail(dev, what, -rc, pt_id);
+	if (!flags)
+		dev->pt_id = cmd.pt_id;
+	atomic_fetch_add(&dev->ctx->ranges_gen, 1);
+	if (hwpt_id)
+		*hwpt_id = cmd.pt_id;
+	return 0;
+}
+
+static int vfio_attach(struct iommufd_device *dev, uint32_t pt_id, bool replace, uint32_t *hwpt_id)
+{
+	if (!replace && dev->pt_id)
+		return ctx_fail(dev->ctx, EBUSY, "attach %s to pt_id %u: already attached to %u; use iommufd_device_replace()",
+				dev->name, pt_id, dev->pt_id);
+	if (replace && !dev->pt_id)
+		return ctx_fail(dev->ctx, EINVAL, "replace on %s: not attached; use iommufd_device_attach()", dev->name);
+	return do_attach(dev, 0, 0, pt_id, hwpt_id, replace ? "replace" : "attach");
+}
+
+static int vfio_detach(struct iommufd_device *dev)
+{
+	struct uapi_vfio_device_detach_iommufd_pt cmd = {
+		.argsz = offsetof(struct uapi_vfio_device_detach_iommufd_pt, pasid),
+	};
+	int rc;
+
+	if (!dev->pt_id)
+		return ctx_fail(dev->ctx, EINVAL, "detach %s: not attached", dev->name);
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+	if (rc < 0)
+		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_DETACH_IOMMUFD_PT on %s: %s (%s)",
+				dev->name, strerror(-rc), error_hint(-rc));
+	dev->pt_id = 0;
+	atomic_fetch_add(&dev->ctx->ranges_gen, 1);
+	return 0;
+}
+
+/* Refuse a PASID the device cannot have, with the reason, before the kernel
+ * gives a bare EINVAL: PASID 0 is the device's own RID attachment, and
+ * the IOMMU reports the PASID width through IOMMU_GET_HW_INFO. */
+static int pasid_check(struct iommufd_device *dev, uint32_t pasid, const char *what)
+{
+	struct uapi_iommu_hw_info cmd = { .size = sizeof(cmd), .dev_id = dev->devid };
+	uint32_t width;
+
+	if (pasid == 0)
+		return ctx_fail(dev->ctx, EINVAL,
+				"%s %s: PASID 0 is the device's RID attachment; use iommufd_device_attach() or iommufd_device_detach()",
+				what, dev->name);
+	/* Without IOMMU_GET_HW_INFO (before 6.6) the attach itself decides. */
+	if (sys_ioctl(dev->ctx->sys, dev->ctx->fd, UAPI_IOMMU_GET_HW_INFO, &cmd) < 0)
+		return 0;
+	width = cmd.out_max_pasid_log2;
+	if (width == 0)
+		return ctx_fail(dev->ctx, EOPNOTSUPP,
+				"%s %s PASID %u: the device has no PASID support (IOMMU_GET_HW_INFO reports a PASID width of 0: the device lacks the PCI PASID capability or its IOMMU runs without PASID, e.g. VT-d outside scalable mode)",
+				what, dev->name, pasid);
+	if (width < 32 && pasid >> width)
+		return ctx_fail(dev->ctx, EINVAL, "%s %s PASID %u: out of range (the device supports %u PASID bits)",
+				what, dev->name, pasid, width);
+	return 0;
+}
+
+static int vfio_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint32_t pt_id,
+			     uint32_t *hwpt_id)
+{
+	int rc;
+
+	rc = pasid_check(dev, pasid, "attach PASID of");
+	if (rc < 0)
+		return rc;
+	return do_attach(dev, UAPI_VFIO_DEVICE_ATTACH_PASID, pasid, pt_id, hwpt_id, "attach PASID of");
+}
+
+static int vfio_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
+{
+	struct uapi_vfio_device_detach_iommufd_pt cmd = {
+		.argsz = sizeof(cmd),
+		.flags = UAPI_VFIO_DEVICE_DETACH_PASID,
+		.pasid = pasid,
+	};
+	int rc;
+
+	rc = pasid_check(dev, pasid, "detach PASID of");
+	if (rc < 0)
+		return rc;
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+	if (rc < 0)
+		return ctx_fail(dev->ctx, -rc, "detach PASID %u of %s: %s (%s)", pasid, dev->name,
+				strerror(-rc), error_hint(-rc));
+	return 0;
+}
+
+/* ---- capabilities ---- */
+
+struct selftest_hw_info {
+	uint32_t flags;
+	uint32_t test_reg;
+};
+
+static int vfio_hw_info(struct iommufd_device *dev, struct iommufd_hw_info *info)
+{
+	uint8_t data[IOMMUFD_HW_INFO_DATA_MAX] __attribute__((aligned(8))) = { 0 };
+	struct uapi_iommu_hw_info cmd = {
+		.size = sizeof(cmd),
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)data,
+	};
+	struct iommufd_hw_info out;
+	int rc;
+
+	if (info->sz < offsetof(struct iommufd_hw_info, u))
+		return ctx_fail(dev->ctx, EINVAL, "get_hw_info: info->sz %zu is too small (set it to sizeof(struct iommufd_hw_info))", info->sz);
+	cmd.dev_id = dev->devid;
+	rc = sys_ioctl(dev->ctx->sys, dev->ctx->fd, UAPI_IOMMU_GET_HW_INFO, &cmd);
+	if (rc == -ENOTTY)
+		return ctx_fail(dev->ctx, EOPNOTSUPP, "IOMMU_GET_HW_INFO: not supported by this kernel (needs Linux 6.6)");
+	if (rc < 0)
+		return ctx_fail(dev->ctx, -rc, "IOMMU_GET_HW_INFO for %s: %s (%s)", dev->name, strerror(-rc), error_hint(-rc));
+
+	memset(&out, 0, sizeof(out));
+	out.type = cmd.data_type;
+	out.data_len = cmd.data_len < sizeof(data) ? cmd.data_len : sizeof(data);
+	out.capabilities = cmd.out_capabilities;
+	out.max_pasid_log2 = cmd.out_max_pasid_log2;
+	memcpy(out.data, data, sizeof(out.data));
+	switch (out.type) {
+	case IOMMUFD_HW_INFO_INTEL_VTD: {
+		struct uapi_iommu_hw_info_vtd v;
+
+		memcpy(&v, data, sizeof(v));
+		out.u.vtd.flags = v.flags;
+		out.u.vtd.cap_reg = v.cap_reg;
+		out.u.vtd.ecap_reg = v.ecap_reg;
+		break;
+	}
+	case IOMMUFD_HW_INFO_ARM_SMMUV3: {
+		struct uapi_iommu_hw_info_arm_smmuv3 v;
+
+		memcpy(&v, data, sizeof(v));
+		out.u.smmuv3.flags = v.flags;
+		memcpy(out.u.smmuv3.idr, v.idr, sizeof(v.idr));
+		out.u.smmuv3.iidr = v.iidr;
+		out.u.smmuv3.aidr = v.aidr;
+		break;
+	}
+	case IOMMUFD_HW_INFO_AMD: {
+		struct uapi_iommu_hw_info_amd v;
+
+		memcpy(&v, data, sizeof(v));
+		out.u.amd.efr = v.efr;
+		out.u.amd.efr2 = v.efr2;
+		break;
+	}
+	case IOMMUFD_HW_INFO_SELFTEST: {
+		struct selftest_hw_info v;
+
+		memcpy(&v, data, sizeof(v));
+		out.u.selftest.flags = v.flags;
+		out.u.selftest.test_reg = v.test_reg;
+		break;
+	}
+	default:
+		break;
+	}
+	out.sz = info->sz;
+	memcpy(info, &out, info->sz < sizeof(out) ? info->sz : sizeof(out));
+	return 0;
+}
+
+static int vfio_get_info(struct iommufd_device *dev, struct iommufd_device_info *info)
+{
+	struct uapi_vfio_device_info cmd = { .argsz = sizeof(cmd) };
+	int rc;
+
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_INFO, &cmd);
+	if (rc < 0)
+		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_INFO on %s: %s (%s)", dev->name, strerror(-rc), error_hint(-rc));
+	info->flags = cmd.flags & (IOMMUFD_DEVICE_FLAG_RESET | IOMMUFD_DEVICE_FLAG_PCI);
+	info->num_regions = cmd.num_regions;
+	info->num_irqs = cmd.num_irqs;
+	info->reserved_ = 0;
+	return 0;
+}
+
+/* ---- regions ---- */
+
+static int vfio_region_info(struct iommufd_device *dev, uint32_t index,
+			    struct iommufd_region_info *info)
+{
+	struct uapi_vfio_region_info cmd = { .argsz = sizeof(cmd), .index = index };
+	int rc;
+
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_REGION_INFO, &cmd);
+	if (rc < 0)
+		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_REGION_INFO %u on %s: %s (%s)", index, dev->name,
+				strerror(-rc), rc == -EINVAL ? "the device has no such region" : error_hint(-rc));
+	info->index = index;
+	info->flags = cmd.flags & (IOMMUFD_REGION_READ | IOMMUFD_REGION_WRITE | IOMMUFD_REGION_MMAP);
+	info->size = cmd.size;
+	info->offset = cmd.offset;
+	return 0;
+}
+
+static int vfio_reset(struct iommufd_device *dev)
+{
+	int rc;
+
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_RESET, NULL);
+	if (rc < 0)
+		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_RESET on %s: %s (%s)", dev->name, strerror(-rc),
+				rc == -EINVAL ? "the device has no reset method" : error_hint(-rc));
+	return 0;
+}
+
+static const struct device_ops vfio_ops = {
+	.name = "VFIO",
+	.attach = vfio_attach,
+	.detach = vfio_detach,
+	.attach_pasid = vfio_attach_pasid,
+	.detach_pasid = vfio_detach_pasid,
+	.get_info = vfio_get_info,
+	.hw_info = vfio_hw_info,
+	.reset = vfio_reset,
+	.region_info = vfio_region_info,
+};
