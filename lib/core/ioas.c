@@ -45,12 +45,17 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
 
 int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 {
+	const struct ioas_owner_ops *owner;
 	int rc;
 
 	if (!ioas)
 		return 0;
-	if (ioas->dma)
-		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: its DMA context still exists; iommufd_dma_destroy() first", ioas->id);
+	spin_lock(&ioas->lock);
+	owner = ioas->owner;
+	spin_unlock(&ioas->lock);
+	if (owner)
+		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: its %s still exists; %s first",
+				ioas->id, owner->name, owner->destroy_fn);
 	rc = ctx_destroy_id(ioas->ctx, ioas->id);
 	if (rc == -EBUSY)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: still in use by a device, HWPT or in-kernel access; detach or destroy those first", ioas->id);
@@ -72,20 +77,60 @@ struct iommufd_ctx *iommufd_ioas_get_ctx(const struct iommufd_ioas *ioas)
 	return ioas ? ioas->ctx : NULL;
 }
 
-/* Translate IOMMUFD_MAP_* flags for the kernel; unknown ones are refused. */
-static int map_flags_to_uapi(struct iommufd_ctx *ctx, const char *what, uint32_t flags, uint32_t *out)
+int ioas_set_owner(struct iommufd_ioas *ioas, const struct ioas_owner_ops *ops, void *data)
+{
+	int rc = 0;
+
+	spin_lock(&ioas->lock);
+	if (ioas->owner) {
+		rc = -EBUSY;
+	} else {
+		ioas->owner = ops;
+		ioas->owner_data = data;
+	}
+	spin_unlock(&ioas->lock);
+	return rc;
+}
+
+void ioas_clear_owner(struct iommufd_ioas *ioas, const void *data)
+{
+	spin_lock(&ioas->lock);
+	if (ioas->owner_data == data) {
+		ioas->owner = NULL;
+		ioas->owner_data = NULL;
+	}
+	spin_unlock(&ioas->lock);
+}
+
+/* The owner's mapping intersecting [first, last]; ioas->lock held. */
+static const struct ioas_owner_ops *owner_find(struct iommufd_ioas *ioas, uint64_t first, uint64_t last,
+					       uint64_t *f, uint64_t *l)
+{
+	const struct ioas_owner_ops *o = ioas->owner;
+
+	return o && o->find(ioas->owner_data, first, last, f, l) ? o : NULL;
+}
+
+/* IOMMUFD_MAP_* flags as the kernel's (the one translation of them). */
+static inline uint32_t map_flags_uapi(uint32_t flags)
 {
 	uint32_t f = 0;
 
-	if (flags & ~MAP_FLAGS_ALL)
-		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~MAP_FLAGS_ALL);
 	if (flags & IOMMUFD_MAP_FIXED_IOVA)
 		f |= UAPI_IOMMU_IOAS_MAP_FIXED_IOVA;
 	if (flags & IOMMUFD_MAP_WRITE)
 		f |= UAPI_IOMMU_IOAS_MAP_WRITEABLE;
 	if (flags & IOMMUFD_MAP_READ)
 		f |= UAPI_IOMMU_IOAS_MAP_READABLE;
-	*out = f;
+	return f;
+}
+
+/* Translate a caller's IOMMUFD_MAP_* flags; unknown ones are refused. */
+static int map_flags_to_uapi(struct iommufd_ctx *ctx, const char *what, uint32_t flags, uint32_t *out)
+{
+	if (flags & ~MAP_FLAGS_ALL)
+		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~MAP_FLAGS_ALL);
+	*out = map_flags_uapi(flags);
 	return 0;
 }
 
@@ -154,26 +199,34 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_
 	return 0;
 }
 
-/* Append " usable IOVA ranges: [a, b] ..." to a message, best effort. */
-static void describe_ranges(struct iommufd_ioas *ioas, char *buf, size_t size)
+void ioas_format_ranges(char *buf, size_t size, const char *prefix,
+			const struct iommufd_iova_range *r, size_t n)
 {
-	struct iommufd_iova_range *r;
-	size_t n, i, len;
-	uint64_t align = 0;
+	size_t len = (size_t)snprintf(buf, size, "%s", prefix), i;
 
-	buf[0] = '\0';
-	if (read_iova_ranges(ioas, &r, &n, &align) < 0)
-		return;
-	len = (size_t)snprintf(buf, size, "; usable IOVA ranges (alignment 0x%" PRIx64 "):", align);
 	for (i = 0; i < n && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, " [0x%" PRIx64 ", 0x%" PRIx64 "]",
 					r[i].start, r[i].last);
 	if (n == 0 && len < size)
 		snprintf(buf + len, size - len, " none");
+}
+
+/* Append " usable IOVA ranges: [a, b] ..." to a message, best effort. */
+static void describe_ranges(struct iommufd_ioas *ioas, char *buf, size_t size)
+{
+	struct iommufd_iova_range *r;
+	char prefix[80];
+	uint64_t align = 0;
+	size_t n;
+
+	buf[0] = '\0';
+	if (read_iova_ranges(ioas, &r, &n, &align) < 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "; usable IOVA ranges (alignment 0x%" PRIx64 "):", align);
+	ioas_format_ranges(buf, size, prefix, r, n);
 	free(r);
 }
 
-/* Explain a failed map-like call; returns -err. */
 /* Remember a mapping the kernel accepted. Records that overlap it are stale
  * (the caller unmapped behind our back) and go. */
 static void areas_add(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length)
@@ -195,39 +248,69 @@ static void areas_add(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length)
 			ioas->id, iova, strerror(-rc));
 }
 
-/* Name the recorded mapping that overlaps [iova, iova + length). */
-static void describe_overlap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
+/* Name the mapping that overlaps [iova, iova + length): one made through
+ * the handle, or (for a map by the handle's caller, @owned false) one of
+ * the owner's. */
+static void describe_overlap(struct iommufd_ioas *ioas, bool owned, uint64_t iova, uint64_t length,
 			     char *buf, size_t size)
 {
+	const struct ioas_owner_ops *o = NULL, *mine;
 	const struct iova_node *n;
-	uint64_t last = length ? iova + length - 1 : iova, f, l;
+	uint64_t last = length ? iova + length - 1 : iova, f = 0, l = 0;
 
 	if (last < iova)
 		last = UINT64_MAX;
 	spin_lock(&ioas->lock);
+	mine = ioas->owner;
 	n = iova_tree_find(&ioas->areas, iova, last);
-	if (n)
-		snprintf(buf, size, "; it overlaps the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
-			 n->first, n->last - n->first + 1);
+	if (n) {
+		f = n->first;
+		l = n->last;
+	} else if (!owned) {
+		o = owner_find(ioas, iova, last, &f, &l);
+	}
 	spin_unlock(&ioas->lock);
-	if (!n && ioas->dma && dma_find_mapping_(ioas->dma, iova, last, &f, &l))
-		snprintf(buf, size, "; it overlaps the DMA context's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
+	if (n && owned && mine)
+		snprintf(buf, size, "; it overlaps the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
+			 ", made through the IOAS handle outside this %s", f, l - f + 1, mine->name);
+	else if (n)
+		snprintf(buf, size, "; it overlaps the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
 			 f, l - f + 1);
-	else if (!n)
+	else if (o)
+		snprintf(buf, size, "; it overlaps the %s's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64,
+			 o->name, f, l - f + 1);
+	else if (owned && mine)
+		snprintf(buf, size, "; that mapping was made outside this %s and not through the IOAS handle (a raw ioctl on the same IOAS?)",
+			 mine->name);
+	else
 		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
 }
 
-static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64_t iova,
-		    uint64_t length, uint32_t flags)
+/*
+ * Explain a failed map-like call; returns -err. @owned: a map of the
+ * IOAS's owner (vaddr @va), which the message names; @tail ends it.
+ */
+static int map_fail(struct iommufd_ioas *ioas, bool owned, const char *what, int err, uint64_t va,
+		    uint64_t iova, uint64_t length, uint32_t flags, const char *tail)
 {
-	char extra[256] = "";
-	const char *cause;
+	char extra[384] = "", who[48] = "";
+	const char *cause, *ranges_fn = NULL;
 	struct rlimit rl;
 
+	if (owned) {
+		const struct ioas_owner_ops *o;
+
+		spin_lock(&ioas->lock);
+		o = ioas->owner;
+		if (o)
+			ranges_fn = o->ranges_fn;
+		spin_unlock(&ioas->lock);
+		snprintf(who, sizeof(who), " vaddr 0x%" PRIx64, va);
+	}
 	switch (err) {
 	case EEXIST:
 		cause = "the range overlaps an existing mapping";
-		describe_overlap(ioas, iova, length, extra, sizeof(extra));
+		describe_overlap(ioas, owned, iova, length, extra, sizeof(extra));
 		break;
 	case EINVAL:
 		if (!(flags & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)))
@@ -237,6 +320,12 @@ static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64
 		else {
 			cause = "the range is misaligned or outside the usable IOVA ranges";
 			describe_ranges(ioas, extra, sizeof(extra));
+			if (ranges_fn) { /* the owner's view of the ranges may be old */
+				size_t len = strlen(extra);
+
+				snprintf(extra + len, sizeof(extra) - len,
+					 "; if an attach narrowed them, see %s", ranges_fn);
+			}
 		}
 		break;
 	case ENOSPC:
@@ -251,6 +340,9 @@ static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64
 				 " more (raise it with ulimit -l or prlimit, or grant CAP_IPC_LOCK)",
 				 (unsigned long long)rl.rlim_cur, length);
 		break;
+	case EFAULT:
+		cause = "the virtual range is not mapped in this process";
+		break;
 	case EPERM:
 		cause = "IOMMUFD_MAP_WRITE on memory the process may not write";
 		break;
@@ -261,8 +353,8 @@ static int map_fail(struct iommufd_ioas *ioas, const char *what, int err, uint64
 		cause = error_hint(err);
 	}
 	return ctx_fail(ioas->ctx, err,
-			"%s IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 " flags 0x%x: %s (%s)%s",
-			what, ioas->id, iova, length, flags, strerror(err), cause, extra);
+			"%s IOAS %u%s iova 0x%" PRIx64 " length 0x%" PRIx64 " flags 0x%x: %s (%s)%s%s",
+			what, ioas->id, who, iova, length, flags, strerror(err), cause, extra, tail);
 }
 
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, uint64_t *iova,
@@ -285,9 +377,28 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, ui
 		cmd.iova = *iova;
 	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
 	if (rc < 0)
-		return map_fail(ioas, "IOMMU_IOAS_MAP", -rc, cmd.iova, length, flags);
+		return map_fail(ioas, false, "IOMMU_IOAS_MAP", -rc, cmd.user_va, cmd.iova, length, flags, "");
 	areas_add(ioas, cmd.iova, length);
 	*iova = cmd.iova;
+	return 0;
+}
+
+int ioas_map_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64_t len,
+		   uint32_t flags, const char *tail)
+{
+	struct uapi_iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = map_flags_uapi(flags | IOMMUFD_MAP_FIXED_IOVA),
+		.ioas_id = ioas->id,
+		.user_va = va,
+		.length = len,
+		.iova = iova,
+	};
+	int rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
+
+	if (rc < 0)
+		return map_fail(ioas, true, "IOMMU_IOAS_MAP", -rc, va, iova, len,
+				flags | IOMMUFD_MAP_FIXED_IOVA, tail);
 	return 0;
 }
 
@@ -317,7 +428,7 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uin
 	if (rc == -EBADF)
 		return ctx_fail(ioas->ctx, EBADF, "IOMMU_IOAS_MAP_FILE: fd %d is not open", fd);
 	if (rc < 0)
-		return map_fail(ioas, "IOMMU_IOAS_MAP_FILE", -rc, cmd.iova, length, flags);
+		return map_fail(ioas, false, "IOMMU_IOAS_MAP_FILE", -rc, 0, cmd.iova, length, flags, "");
 	areas_add(ioas, cmd.iova, length);
 	*iova = cmd.iova;
 	return 0;
@@ -351,7 +462,7 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 				" to IOAS %u: the source range is not entirely mapped, or splits a mapping",
 				src->id, src_iova, length, dst->id);
 	if (rc < 0)
-		return map_fail(dst, "IOMMU_IOAS_COPY to", -rc, cmd.dst_iova, length, flags);
+		return map_fail(dst, false, "IOMMU_IOAS_COPY to", -rc, 0, cmd.dst_iova, length, flags, "");
 	areas_add(dst, cmd.dst_iova, length);
 	*dst_iova = cmd.dst_iova;
 	return 0;
@@ -377,7 +488,34 @@ static const struct iova_node *split_area(struct iommufd_ioas *ioas, uint64_t fi
 	return NULL;
 }
 
-static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
+/* Explain a failed IOMMU_IOAS_UNMAP; returns -err. @who names the owner's
+ * vaddr (or is ""), @tail ends the message. */
+static int unmap_fail(struct iommufd_ioas *ioas, int err, const char *who, uint64_t iova,
+		      uint64_t length, const char *tail)
+{
+	const char *cause;
+
+	switch (err) {
+	case ENOENT:
+		if (!*who) /* an answer callers expect (a redundant unmap on a
+			    * teardown path): explained, logged at debug only */
+			return ctx_fail_quiet(ioas->ctx, ENOENT,
+					      "IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+					      ": nothing is mapped there, or the range would split a mapping not made through this handle%s",
+					      ioas->id, iova, length, tail);
+		cause = "nothing is mapped there: unmapped behind the owner's back?";
+		break;
+	case EBUSY:
+		cause = "an in-kernel user (mdev access or HW queue) holds the range";
+		break;
+	default:
+		cause = error_hint(err);
+	}
+	return ctx_fail(ioas->ctx, err, "IOMMU_IOAS_UNMAP IOAS %u%s iova 0x%" PRIx64 " length 0x%" PRIx64 ": %s (%s)%s",
+			ioas->id, who, iova, length, strerror(err), cause, tail);
+}
+
+static int kernel_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
 {
 	struct uapi_iommu_ioas_unmap cmd = {
 		.size = sizeof(cmd),
@@ -385,22 +523,48 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		.iova = iova,
 		.length = length,
 	};
+	int rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
+
+	if (rc == 0 && unmapped)
+		*unmapped = cmd.length;
+	return rc;
+}
+
+int ioas_unmap_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64_t len,
+		     const char *tail)
+{
+	int rc = kernel_unmap(ioas, iova, len, NULL);
+	char who[48];
+
+	if (rc == 0)
+		return 0;
+	snprintf(who, sizeof(who), " vaddr 0x%" PRIx64, va);
+	return unmap_fail(ioas, -rc, who, iova, len, tail);
+}
+
+static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
+{
 	/* iova 0 with length U64_MAX is the kernel's "everything". */
 	uint64_t last = iova == 0 && length == UINT64_MAX ? UINT64_MAX : iova + length - 1, f, l;
+	const struct ioas_owner_ops *o;
 	const struct iova_node *n;
+	uint64_t out = 0;
 	int rc;
 
 	if (last < iova)
 		return ctx_fail(ioas->ctx, EOVERFLOW,
 				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": iova + length overflows",
 				ioas->id, iova, length);
-	if (ioas->dma && dma_find_mapping_(ioas->dma, iova, last, &f, &l))
+	spin_lock(&ioas->lock);
+	o = owner_find(ioas, iova, last, &f, &l);
+	if (o) {
+		spin_unlock(&ioas->lock);
 		return ctx_fail(ioas->ctx, EBUSY,
 				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
-				": the range holds the DMA context's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
-				"; unmap it with iommufd_dma_unmap() (nothing was unmapped)",
-				ioas->id, iova, length, f, l - f + 1);
-	spin_lock(&ioas->lock);
+				": the range holds the %s's mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
+				"; unmap it with %s (nothing was unmapped)",
+				ioas->id, iova, length, o->name, f, l - f + 1, o->unmap_fn);
+	}
 	n = split_area(ioas, iova, last);
 	if (n) {
 		uint64_t first = n->first, len = n->last - n->first + 1;
@@ -413,7 +577,7 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 				ioas->id, iova, length, first, len);
 	}
 	spin_unlock(&ioas->lock);
-	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
+	rc = kernel_unmap(ioas, iova, length, &out);
 	/* On success the kernel removed exactly the mappings inside the range.
 	 * On failure it may have removed some before the one it stopped at;
 	 * drop their records too, so the explanations stay conservative. */
@@ -422,24 +586,10 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		iova_tree_remove_within(&ioas->areas, iova, last);
 		spin_unlock(&ioas->lock);
 	}
-	/* An unmap of nothing is an answer callers expect (a redundant
-	 * unmap on a teardown path): explained, logged at debug only. */
-	if (rc == -ENOENT)
-		return ctx_fail_quiet(ioas->ctx, ENOENT,
-				      "IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
-				      ": nothing is mapped there, or the range would split a mapping not made through this handle",
-				      ioas->id, iova, length);
-	if (rc == -EBUSY)
-		return ctx_fail(ioas->ctx, EBUSY,
-				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
-				": an in-kernel user (mdev access or HW queue) holds the range",
-				ioas->id, iova, length);
 	if (rc < 0)
-		return ctx_fail(ioas->ctx, -rc,
-				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": %s (%s)",
-				ioas->id, iova, length, strerror(-rc), error_hint(-rc));
+		return unmap_fail(ioas, -rc, "", iova, length, "");
 	if (unmapped)
-		*unmapped = cmd.length;
+		*unmapped = out;
 	return 0;
 }
 

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <iommufd/dma.h>
@@ -28,7 +27,6 @@
 #include "base/opts.h"
 #include "base/spinlock.h"
 #include "base/sys.h"
-#include "base/uapi.h"
 #include "core/ctx.h"
 #include "core/ioas.h"
 #include "dma/epoch.h"
@@ -129,16 +127,40 @@ static int ensure_ranges(struct iommufd_dma *dma)
 /* " usable: [a, b] ..." for messages. */
 static void describe_usable(struct iommufd_dma *dma, char *buf, size_t size)
 {
-	size_t len = (size_t)snprintf(buf, size, "; usable IOVA ranges of this context:");
-
-	for (size_t i = 0; i < dma->alloc.nranges && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, " [0x%" PRIx64 ", 0x%" PRIx64 "]",
-					dma->alloc.ranges[i].start, dma->alloc.ranges[i].last);
-	if (!dma->alloc.nranges && len < size)
-		snprintf(buf + len, size - len, " none");
+	ioas_format_ranges(buf, size, "; usable IOVA ranges of this context:", dma->alloc.ranges,
+			   dma->alloc.nranges);
 }
 
 /* ---------- context ---------- */
+
+/* The IOAS's owner hook: our mapping intersecting [first, last]. The IOAS
+ * calls it under its spin lock, maybe while another thread holds dma->lock
+ * (and waits for that spin lock): so no lock here, a lock-free registry
+ * lookup in an epoch (nodes it reads stay allocated until it leaves). The
+ * registry itself outlives every call: iommufd_dma_destroy() unregisters
+ * the hook (ioas_clear_owner(), under that spin lock) before freeing it. */
+static bool owner_find(void *data, uint64_t first, uint64_t last, uint64_t *mf, uint64_t *ml)
+{
+	struct iommufd_dma *dma = data;
+	struct epoch_slot *s = epoch_enter();
+	uint64_t k, v, l;
+	bool found = xtree_find_overlap(&dma->by_iova, first, last, &k, &v, &l) == 0;
+
+	epoch_exit(s);
+	if (found) {
+		*mf = k;
+		*ml = k + (l - 1);
+	}
+	return found;
+}
+
+static const struct ioas_owner_ops owner_ops = {
+	.name = "DMA context",
+	.unmap_fn = "iommufd_dma_unmap()",
+	.destroy_fn = "iommufd_dma_destroy()",
+	.ranges_fn = "iommufd_dma_refresh_ranges()",
+	.find = owner_find,
+};
 
 int iommufd_dma_new(struct iommufd_ioas *ioas, const struct iommufd_dma_opts *opts,
 		    struct iommufd_dma **out)
@@ -174,17 +196,8 @@ int iommufd_dma_new(struct iommufd_ioas *ioas, const struct iommufd_dma_opts *op
 		rc = ctx_fail(ioas->ctx, ENOSPC,
 			      "DMA context of IOAS %u: no usable IOVA between 0x%" PRIx64 " and 0x%" PRIx64,
 			      ioas->id, dma->iova_min, dma->iova_max);
-	if (rc == 0) {
-		spin_lock(&ioas->lock);
-		if (ioas->dma)
-			rc = -EBUSY;
-		else
-			ioas->dma = dma;
-		spin_unlock(&ioas->lock);
-		if (rc)
-			rc = ctx_fail(ioas->ctx, EBUSY, "DMA context of IOAS %u: the IOAS already has one",
-				      ioas->id);
-	}
+	if (rc == 0 && ioas_set_owner(ioas, &owner_ops, dma) < 0)
+		rc = ctx_fail(ioas->ctx, EBUSY, "DMA context of IOAS %u: the IOAS already has one", ioas->id);
 	if (rc < 0) {
 		iova_alloc_destroy(&dma->alloc);
 		pthread_mutex_destroy(&dma->lock);
@@ -196,28 +209,12 @@ int iommufd_dma_new(struct iommufd_ioas *ioas, const struct iommufd_dma_opts *op
 	return 0;
 }
 
-static int kernel_unmap(struct iommufd_dma *dma, uint64_t iova, uint64_t len)
-{
-	struct uapi_iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = dma->ioas->id,
-		.iova = iova,
-		.length = len,
-	};
-
-	return sys_ioctl(dma->ctx->sys, dma->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
-}
-
 static int unmap_one(uint64_t va, uint64_t iova, uint64_t len, void *data)
 {
 	struct iommufd_dma *dma = data;
-	int rc = kernel_unmap(dma, iova, len);
 
-	if (rc < 0)
-		ctx_fail(dma->ctx, -rc,
-			 "DMA context of IOAS %u destroyed, but IOMMU_IOAS_UNMAP of iova 0x%" PRIx64 " length 0x%" PRIx64
-			 " (vaddr 0x%" PRIx64 ") failed: %s; that range stays mapped",
-			 dma->ioas->id, iova, len, va, strerror(-rc));
+	ioas_unmap_owned(dma->ioas, va, iova, len,
+			 "; the DMA context is destroyed all the same, and that range stays mapped");
 	return 0;
 }
 
@@ -235,9 +232,7 @@ int iommufd_dma_destroy(struct iommufd_dma *dma)
 	}
 	xtree_walk(&dma->by_va, unmap_one, dma);
 	pthread_mutex_unlock(&dma->lock);
-	spin_lock(&dma->ioas->lock);
-	dma->ioas->dma = NULL;
-	spin_unlock(&dma->ioas->lock);
+	ioas_clear_owner(dma->ioas, dma); /* no owner_find() runs after this */
 	xtree_destroy(&dma->by_va);
 	xtree_destroy(&dma->by_iova);
 	epoch_list_drain(&dma->retired);
@@ -258,21 +253,6 @@ int iommufd_dma_refresh_ranges(struct iommufd_dma *dma)
 	rc = load_ranges(dma);
 	pthread_mutex_unlock(&dma->lock);
 	return rc;
-}
-
-int dma_find_mapping_(struct iommufd_dma *dma, uint64_t first, uint64_t last, uint64_t *mf, uint64_t *ml)
-{
-	uint64_t k, v, l;
-	int found;
-
-	pthread_mutex_lock(&dma->lock);
-	found = xtree_find_overlap(&dma->by_iova, first, last, &k, &v, &l) == 0;
-	pthread_mutex_unlock(&dma->lock);
-	if (found) {
-		*mf = k;
-		*ml = k + (l - 1);
-	}
-	return found;
 }
 
 /* ---------- IOVA allocator API ---------- */
@@ -423,43 +403,8 @@ static uint64_t choose_align(struct iommufd_dma *dma, uint64_t va, uint64_t len)
 	return a;
 }
 
-static int kernel_map_fail(struct iommufd_dma *dma, int err, uint64_t va, uint64_t iova, uint64_t len)
-{
-	char extra[256] = "";
-	struct rlimit rl;
-	const char *cause;
-
-	switch (err) {
-	case ENOMEM:
-		cause = "out of memory, or RLIMIT_MEMLOCK is too low for the pinned pages";
-		if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-			snprintf(extra, sizeof(extra), "; RLIMIT_MEMLOCK is %llu bytes (raise it with ulimit -l or prlimit, or grant CAP_IPC_LOCK)",
-				 (unsigned long long)rl.rlim_cur);
-		break;
-	case EFAULT:
-		cause = "the virtual range is not mapped in this process";
-		break;
-	case EPERM:
-		cause = "IOMMUFD_MAP_WRITE on memory the process may not write";
-		break;
-	case EEXIST:
-		cause = "the IOVA range is mapped already (by a call outside this DMA context)";
-		break;
-	case EINVAL:
-		cause = "the IOVA range is no longer usable (an attach narrowed the ranges? see iommufd_dma_refresh_ranges())";
-		break;
-	default:
-		cause = error_hint(err);
-	}
-	return ctx_fail(dma->ctx, err,
-			"IOMMU_IOAS_MAP IOAS %u vaddr 0x%" PRIx64 " iova 0x%" PRIx64 " length 0x%" PRIx64
-			": %s (%s)%s; nothing was mapped",
-			dma->ioas->id, va, iova, len, strerror(err), cause, extra);
-}
-
 static int map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags)
 {
-	struct uapi_iommu_ioas_map cmd = { .size = sizeof(cmd) };
 	struct xtree_txn tva, tio;
 	uint64_t iova, k, v, l;
 	int rc;
@@ -516,21 +461,13 @@ static int map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64
 	rc = epoch_list_reserve(&dma->retired, xtree_txn_retires(&tva) + xtree_txn_retires(&tio));
 	if (rc < 0)
 		goto undo_io;
-	cmd.ioas_id = dma->ioas->id;
-	cmd.flags = UAPI_IOMMU_IOAS_MAP_FIXED_IOVA;
-	if (flags & IOMMUFD_MAP_WRITE)
-		cmd.flags |= UAPI_IOMMU_IOAS_MAP_WRITEABLE;
-	if (flags & IOMMUFD_MAP_READ)
-		cmd.flags |= UAPI_IOMMU_IOAS_MAP_READABLE;
-	cmd.user_va = va;
-	cmd.length = len;
-	cmd.iova = iova;
-	rc = sys_ioctl(dma->ctx->sys, dma->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
+	rc = ioas_map_owned(dma->ioas, va, iova, len, flags & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE),
+			    "; nothing was mapped");
 	if (rc < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);
 		iova_alloc_free(&dma->alloc, iova, len);
-		return kernel_map_fail(dma, -rc, va, iova, len);
+		return rc;
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
 	xtree_commit(&dma->by_iova, &tio, &dma->retired);
@@ -591,15 +528,11 @@ static int unmap_locked(struct iommufd_dma *dma, uint64_t va)
 		rc = -ENOMEM;
 		goto nomem;
 	}
-	rc = kernel_unmap(dma, iova, len);
+	rc = ioas_unmap_owned(dma->ioas, va, iova, len, "; the mapping stays");
 	if (rc < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);
-		return ctx_fail(dma->ctx, -rc,
-				"IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 " (vaddr 0x%" PRIx64
-				"): %s (%s); the mapping stays",
-				dma->ioas->id, iova, len, va, strerror(-rc),
-				rc == -EBUSY ? "an in-kernel user holds the range" : error_hint(-rc));
+		return rc;
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
 	xtree_commit(&dma->by_iova, &tio, &dma->retired);

@@ -198,7 +198,9 @@ static inline __attribute__((always_inline)) bool xtree_lookup(const struct xtre
 	return xtree_lookup_slow_(t, d, n, x, out, rem);
 }
 
-/* Writer side (owner's lock held). */
+/* Writer side (owner's lock held). xtree_find_le() and xtree_find_overlap()
+ * only read, through the same acquire loads as xtree_lookup(): they may
+ * also run within an epoch without the lock (the IOAS's owner hook). */
 
 /* The range with the largest key <= x: 0 and its fields, or -ENOENT. */
 int xtree_find_le(const struct xtree *t, uint64_t x, uint64_t *key, uint64_t *val, uint64_t *len);
