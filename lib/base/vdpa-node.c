@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-/* Names of vDPA devices and their vhost-vdpa nodes in sysfs. */
+/* Names of vDPA devices and their vhost-vdpa nodes in sysfs; shared node queries. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/sys.h"
+#include "base/uapi.h"
 #include "base/vdpa-node.h"
 
 struct find_chardev {
@@ -42,4 +43,14 @@ int vdpa_node_chardev(const struct iommufd_sys_ops *sys, const char *name, char 
 bool vdpa_node_valid_name(const char *name)
 {
 	return name[0] && name[0] != '.' && !strchr(name, '/') && strlen(name) < 64;
+}
+
+int vdpa_node_backend_features(const struct iommufd_sys_ops *sys, int fd, uint64_t *features)
+{
+	return sys_ioctl(sys, fd, UAPI_VHOST_GET_BACKEND_FEATURES, features);
+}
+
+int vdpa_node_num_as(const struct iommufd_sys_ops *sys, int fd, unsigned int *nas)
+{
+	return sys_ioctl(sys, fd, UAPI_VHOST_VDPA_GET_AS_NUM, nas);
 }

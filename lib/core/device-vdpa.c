@@ -77,14 +77,14 @@ static int bind_vdpa_fd(struct iommufd_ctx *ctx, int fd, const char *name,
 	unsigned int nas = 0;
 	int rc;
 
-	rc = sys_ioctl(ctx->sys, fd, UAPI_VHOST_GET_BACKEND_FEATURES, &features);
+	rc = vdpa_node_backend_features(ctx->sys, fd, &features);
 	if (rc == -ENOTTY)
 		return ctx_fail(ctx, ENOTTY, "VHOST_GET_BACKEND_FEATURES on %s: not a vhost-vdpa device", name);
 	if (rc < 0)
 		return ctx_fail(ctx, -rc, "VHOST_GET_BACKEND_FEATURES on %s: %s", name, strerror(-rc));
 	if (!(features & (1ull << UAPI_VHOST_BACKEND_F_IOMMUFD)))
 		return ctx_fail(ctx, EOPNOTSUPP, "%s cannot be bound to an iommufd: vhost-vdpa does not offer VHOST_BACKEND_F_IOMMUFD (a kernel without libiommufd's vDPA series, see kernel-patches/, or a parent driver that cannot use iommufd); use the vhost IOTLB messages instead", name);
-	rc = sys_ioctl(ctx->sys, fd, UAPI_VHOST_VDPA_GET_AS_NUM, &nas);
+	rc = vdpa_node_num_as(ctx->sys, fd, &nas);
 	if (rc < 0)
 		return ctx_fail(ctx, -rc, "VHOST_VDPA_GET_AS_NUM on %s: %s", name, strerror(-rc));
 	if (nas == 0 || nas > 65536)

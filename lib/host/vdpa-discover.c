@@ -168,9 +168,9 @@ static void probe_chardev(struct vdpa_entry *e)
 		e->info.probe_error = fd;
 		return;
 	}
-	if (sys_ioctl(sys_host, fd, UAPI_VHOST_GET_BACKEND_FEATURES, &features) == 0)
+	if (vdpa_node_backend_features(sys_host, fd, &features) == 0)
 		e->info.iommufd = !!(features & (1ull << UAPI_VHOST_BACKEND_F_IOMMUFD));
-	if (sys_ioctl(sys_host, fd, UAPI_VHOST_VDPA_GET_AS_NUM, &nas) == 0)
+	if (vdpa_node_num_as(sys_host, fd, &nas) == 0)
 		e->info.num_asids = nas;
 	if (sys_ioctl(sys_host, fd, UAPI_VHOST_VDPA_GET_GROUP_NUM, &ngroups) == 0)
 		e->info.num_groups = ngroups;
