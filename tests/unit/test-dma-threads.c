@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -275,6 +276,91 @@ static void pool_threads_grow_and_give_back(void **state)
 	assert_null(iommufd_ctx_unref(ctx));
 }
 
+/* The IOAS consults its DMA context (the owner hook, core/ioas.h) while
+ * another thread makes and destroys contexts on it: the hook is read and
+ * called under the IOAS lock, so an unmap through the handle never reaches
+ * a context being freed (ASan, TSan). The fake kernel is not thread-safe:
+ * its calls are serialised here. */
+static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct iommufd_sys_ops locked_sys;
+
+static int locked_ioctl(int fd, unsigned long req, void *arg)
+{
+	int rc;
+
+	pthread_mutex_lock(&fake_lock);
+	rc = fake_sys.ioctl(fd, req, arg);
+	pthread_mutex_unlock(&fake_lock);
+	return rc;
+}
+
+#define OWNER_ROUNDS 1000
+
+struct owner_race {
+	struct iommufd_ioas *ioas;
+	uint64_t refused, passed;
+	atomic_int started;
+};
+
+static void *ioas_unmapper(void *arg)
+{
+	struct owner_race *r = arg;
+
+	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+		uint64_t out;
+		int rc = iommufd_ioas_unmap(r->ioas, IOVA0, 2 * PG, &out);
+
+		if (rc == -EBUSY)
+			r->refused++; /* the context's mapping */
+		else if (rc == 0 || rc == -ENOENT)
+			r->passed++; /* no context, or not mapped yet */
+		else
+			fail_msg("iommufd_ioas_unmap: %d", rc);
+		atomic_store_explicit(&r->started, 1, memory_order_relaxed);
+		sched_yield(); /* a busy machine: let the other thread run */
+	}
+	return NULL;
+}
+
+static void ioas_unmap_races_dma_destroy(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct owner_race r = { NULL, 0, 0, 0 };
+	pthread_t tid;
+
+	(void)state;
+	fake_reset();
+	locked_sys = fake_sys;
+	locked_sys.ioctl = locked_ioctl;
+	mem = aligned_alloc(PG, 2 * PG);
+	assert_non_null(mem);
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &locked_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, &r.ioas), 0);
+	atomic_store(&stop, false);
+	assert_int_equal(pthread_create(&tid, NULL, ioas_unmapper, &r), 0);
+	while (!atomic_load(&r.started))
+		sched_yield();
+	for (int round = 0; round < OWNER_ROUNDS; round++) {
+		uint64_t iova = IOVA0;
+
+		assert_int_equal(iommufd_dma_new(r.ioas, NULL, &dma), 0);
+		assert_int_equal(iommufd_dma_map(dma, mem, 2 * PG, &iova,
+						 IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA), 0);
+		for (int k = 0; k < 16; k++)
+			sched_yield(); /* let the other thread find it mapped */
+		assert_int_equal(iommufd_dma_destroy(dma), 0);
+	}
+	atomic_store(&stop, true);
+	pthread_join(tid, NULL);
+	print_message("# %d contexts, %llu unmaps refused, %llu passed\n", OWNER_ROUNDS,
+		      (unsigned long long)r.refused, (unsigned long long)r.passed);
+	assert_true(r.refused + r.passed > 0);
+	assert_int_equal(iommufd_ioas_unmap_all(r.ioas, NULL), 0);
+	assert_int_equal(iommufd_ioas_destroy(r.ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +368,7 @@ int main(void)
 		cmocka_unit_test(stalled_reader_delays_free),
 		cmocka_unit_test(translations_race_unmaps_fences),
 		cmocka_unit_test(pool_threads_grow_and_give_back),
+		cmocka_unit_test(ioas_unmap_races_dma_destroy),
 	};
 
 	return cmocka_run_group_tests_name("dma-threads", tests, NULL, NULL);
