@@ -118,7 +118,7 @@ IOMMUFD_API const struct iommufd_diag_finding *iommufd_diag_get(const struct iom
 /**
  * Whether nothing blocks use (no finding of severity IOMMUFD_DIAG_ERROR).
  * @param d the findings, or NULL
- * @return true when usable; true for NULL
+ * @return true when usable; false for NULL (no findings prove nothing)
  * @since 0.1
  */
 IOMMUFD_API bool iommufd_diag_ok(const struct iommufd_diag *d);

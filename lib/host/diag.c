@@ -254,7 +254,7 @@ int iommufd_diag_run(const char *addr_in, const struct iommufd_diag_opts *opts, 
 	int rc;
 
 	if (!out)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "diag_run: out is NULL");
 	rc = opts_check(opts, sizeof(*opts));
 	if (rc < 0)
 		return error_fail(-rc, "diag: %s", rc == -E2BIG ? "opts set a field this library does not know" :
@@ -293,7 +293,9 @@ const struct iommufd_diag_finding *iommufd_diag_get(const struct iommufd_diag *d
 
 bool iommufd_diag_ok(const struct iommufd_diag *d)
 {
-	for (size_t i = 0; d && i < d->n; i++)
+	if (!d)
+		return false; /* no findings (a run that failed) prove nothing */
+	for (size_t i = 0; i < d->n; i++)
 		if (d->v[i].pub.severity == IOMMUFD_DIAG_ERROR)
 			return false;
 	return true;

@@ -240,7 +240,7 @@ int iommufd_pci_enum_new(const struct iommufd_pci_filter *filter, struct iommufd
 	int rc;
 
 	if (!out)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "pci_enum_new: out is NULL");
 	rc = opts_check(filter, sizeof(struct iommufd_pci_filter));
 	if (rc < 0)
 		return error_fail(-rc, "pci_enum_new: %s", rc == -E2BIG ?
@@ -312,7 +312,7 @@ int iommufd_pci_monitor_new(struct iommufd_pci_monitor **out)
 	int rc = -ENOMEM;
 
 	if (!out)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "pci_monitor_new: out is NULL");
 	m = calloc(1, sizeof(*m));
 	if (!m || !(m->udev = udev_new()))
 		goto fail;
@@ -362,10 +362,10 @@ int iommufd_pci_monitor_receive(struct iommufd_pci_monitor *m, struct iommufd_pc
 	const char *drv;
 
 	if (!m || !ev)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "pci_monitor_receive: %s is NULL", m ? "ev" : "the monitor");
 	d = udev_monitor_receive_device(m->mon);
 	if (!d)
-		return error_ret(-EAGAIN);
+		return error_fail(EAGAIN, "pci_monitor_receive: no event is pending");
 	memset(ev, 0, sizeof(*ev));
 	ev->action = action_of(udev_device_get_action(d));
 	snprintf(ev->addr, sizeof(ev->addr), "%s", udev_device_get_sysname(d));

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/sys.h"
@@ -93,16 +92,25 @@ int sysfs_parse_hex(const char *s, uint32_t max, uint32_t *out)
 
 int sysfs_parse_int(const char *s, int *out)
 {
-	long v;
-	char *end;
+	bool neg;
+	int64_t v = 0;
+	size_t digits = 0;
 
-	if (!s || !*s)
+	if (!s)
 		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || (*end && strcmp(end, "\n")))
+	neg = *s == '-';
+	if (neg)
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		/* keep reading past the range so "12x" stays EINVAL, not ERANGE */
+		if (v <= (int64_t)INT_MAX + 1)
+			v = v * 10 + (*s - '0');
+	}
+	if (!digits || (*s && strcmp(s, "\n")))
 		return -EINVAL;
-	if (errno == ERANGE || v < INT_MIN || v > INT_MAX)
+	if (neg)
+		v = -v;
+	if (v < INT_MIN || v > INT_MAX)
 		return -ERANGE;
 	*out = (int)v;
 	return 0;

@@ -14,9 +14,12 @@
 ssize_t sysfs_read(const char *path, char *buf, size_t size);
 int sysfs_write(const char *path, const char *value);
 bool sysfs_path_exists(const char *path);
-/* Strict parsers for sysfs values: "0x1234", "1234" (hex, at most 8 digits,
- * at most max) and "-1" (decimal); one trailing newline allowed. 0 or
- * -EINVAL / -ERANGE; *out untouched on failure. */
+/* Strict parsers for sysfs values. sysfs_parse_hex(): "0x1234" or "1234"
+ * (hex, at most 8 digits, at most max). sysfs_parse_int(): decimal with an
+ * optional '-' and nothing else (no spaces, no '+', no base prefix), within
+ * int. Both allow one trailing newline and return 0, -EINVAL (malformed) or
+ * -ERANGE (well formed but out of range); *out untouched on failure, errno
+ * untouched always. */
 int sysfs_parse_hex(const char *s, uint32_t max, uint32_t *out);
 int sysfs_parse_int(const char *s, int *out);
 

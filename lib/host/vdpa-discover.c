@@ -188,7 +188,7 @@ int iommufd_vdpa_enum_new(const struct iommufd_vdpa_filter *filter, struct iommu
 	int rc;
 
 	if (!out)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "vdpa_enum_new: out is NULL");
 	rc = opts_check(filter, sizeof(struct iommufd_vdpa_filter));
 	if (rc)
 		return error_fail(-rc, "vDPA enumeration: unknown fields set in iommufd_vdpa_filter");

@@ -101,6 +101,73 @@ static void sysfs_values(void **state)
 	assert_int_equal(n, 5);
 }
 
+/* sysfs_parse_int() is as strict as sysfs.h says: an optional '-', decimal
+ * digits, one optional trailing newline; no spaces, no '+', no other base. */
+static void sysfs_int_strict(void **state)
+{
+	static const char *const bad[] = {
+		" 5", "+5", "\t-1", "5 ", "-", "--1", "1\n\n", "0x10", "\n", "- 1", "1\n2",
+	};
+	static const struct {
+		const char *in;
+		int out;
+	} good[] = {
+		{ "0", 0 }, { "-1", -1 }, { "2147483647", 2147483647 }, { "-2147483648", -2147483647 - 1 },
+		{ "42\n", 42 }, { "007", 7 },
+	};
+	int n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = 5;
+		print_message("# '%s'\n", bad[i]);
+		assert_int_equal(sysfs_parse_int(bad[i], &n), -EINVAL);
+		assert_int_equal(n, 5);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(sysfs_parse_int(good[i].in, &n), 0);
+		assert_int_equal(n, good[i].out);
+	}
+	n = 5;
+	assert_int_equal(sysfs_parse_int("2147483648", &n), -ERANGE);
+	assert_int_equal(sysfs_parse_int("-2147483649", &n), -ERANGE);
+	assert_int_equal(sysfs_parse_int("123456789012345678901234567890", &n), -ERANGE);
+	assert_int_equal(n, 5);
+	/* a success leaves errno alone */
+	errno = 1234;
+	assert_int_equal(sysfs_parse_int("3", &n), 0);
+	assert_int_equal(errno, 1234);
+}
+
+/* Host calls given a NULL handle or argument: -EINVAL, errno EINVAL and an
+ * explanation of their own. */
+static void host_null_args(void **state)
+{
+	struct iommufd_pci_event ev;
+
+	(void)state;
+	errno = 0;
+	assert_int_equal(iommufd_pci_monitor_receive(NULL, &ev), -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(iommufd_last_error(), "monitor_receive"));
+	errno = 0;
+	assert_int_equal(iommufd_pci_enum_new(NULL, NULL), -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(iommufd_last_error(), "pci_enum_new"));
+	errno = 0;
+	assert_int_equal(iommufd_vdpa_enum_new(NULL, NULL), -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(iommufd_last_error(), "vdpa_enum_new"));
+	errno = 0;
+	assert_int_equal(iommufd_pci_monitor_new(NULL), -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(iommufd_last_error(), "monitor_new"));
+	errno = 0;
+	assert_int_equal(iommufd_diag_run(NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(iommufd_last_error(), "diag_run"));
+}
+
 static void opts_tail(void **state)
 {
 	struct iommufd_ctx *ctx = NULL;
@@ -280,6 +347,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pci_addresses),
 		cmocka_unit_test(sysfs_values),
+		cmocka_unit_test(sysfs_int_strict),
+		cmocka_unit_test(host_null_args),
 		cmocka_unit_test(opts_tail),
 		cmocka_unit_test(device_lookup),
 		cmocka_unit_test(attach_state),
