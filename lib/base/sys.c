@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <linux/membarrier.h>
+#include <linux/netlink.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -158,14 +160,21 @@ static ssize_t real_send(int fd, const void *buf, size_t len)
 	return n < 0 ? neg_errno() : n;
 }
 
-static ssize_t real_recv(int fd, void *buf, size_t len)
+static ssize_t real_recv(int fd, void *buf, size_t len, uint32_t *nl_pid)
 {
+	struct sockaddr_nl from;
+	socklen_t from_len;
 	ssize_t n;
 
-	do
-		n = recv(fd, buf, len, 0);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? neg_errno() : n;
+	do {
+		memset(&from, 0, sizeof(from));
+		from_len = sizeof(from);
+		n = recvfrom(fd, buf, len, 0, (struct sockaddr *)&from, &from_len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return neg_errno();
+	*nl_pid = from_len == sizeof(from) && from.nl_family == AF_NETLINK ? from.nl_pid : UINT32_MAX;
+	return n;
 }
 
 const struct iommufd_sys_ops iommufd_sys_real = {
@@ -297,7 +306,7 @@ ssize_t sys_send(const struct iommufd_sys_ops *sys, int fd, const void *buf, siz
 	return sys->send ? sys->send(fd, buf, len) : -ENOSYS;
 }
 
-ssize_t sys_recv(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len)
+ssize_t sys_recv(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, uint32_t *nl_pid)
 {
-	return sys->recv ? sys->recv(fd, buf, len) : -ENOSYS;
+	return sys->recv ? sys->recv(fd, buf, len, nl_pid) : -ENOSYS;
 }

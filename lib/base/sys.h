@@ -4,6 +4,7 @@
 #define IOMMUFD_BASE_SYS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
@@ -33,10 +34,12 @@ struct iommufd_sys_ops {
 	int (*memfd_create)(const char *name, unsigned int flags);
 	int (*ftruncate)(int fd, off_t len);
 	int (*madvise)(void *addr, size_t len, int advice);
-	/* Sockets (netlink queries): a close-on-exec socket, send, receive. */
+	/* Sockets (netlink queries): a close-on-exec socket, send, receive.
+	 * recv stores the sender's netlink port ID (sockaddr_nl.nl_pid; 0 is
+	 * the kernel, UINT32_MAX when the address is not a netlink one). */
 	int (*socket)(int domain, int type, int protocol);
 	ssize_t (*send)(int fd, const void *buf, size_t len);
-	ssize_t (*recv)(int fd, void *buf, size_t len);
+	ssize_t (*recv)(int fd, void *buf, size_t len, uint32_t *nl_pid);
 };
 
 extern const struct iommufd_sys_ops iommufd_sys_real;
@@ -67,7 +70,7 @@ int sys_membarrier(void);
 /* -ENOSYS when the table has no socket calls (a fake without them). */
 int sys_socket(const struct iommufd_sys_ops *sys, int domain, int type, int protocol);
 ssize_t sys_send(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len);
-ssize_t sys_recv(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len);
+ssize_t sys_recv(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, uint32_t *nl_pid);
 
 /*
  * Calls that have no context (discovery, host setup, diagnostics, context

@@ -9,6 +9,17 @@
 #include "base/sys.h"
 #include "host/netlink.h"
 
+/* The header sizes as size_t (the uAPI macros are int). */
+#define MSG_HDR ((size_t)NLMSG_HDRLEN)
+#define GENL_MSG_HDR ((size_t)NLMSG_LENGTH(GENL_HDRLEN))
+#define ATTR_HDR ((size_t)NLA_HDRLEN)
+
+/* A length rounded up to 4 bytes, without the uAPI macros' 32-bit wrap. */
+static size_t align4(size_t len)
+{
+	return (len + 3) & ~(size_t)3;
+}
+
 struct nl_req {
 	struct nlmsghdr n;
 	struct genlmsghdr g;
@@ -38,30 +49,71 @@ int netlink_send(int fd, uint16_t type, uint16_t flags, uint8_t cmd, uint8_t ver
 	req.n.nlmsg_len = (uint32_t)(NLMSG_LENGTH(GENL_HDRLEN) + alen);
 	req.n.nlmsg_type = type;
 	req.n.nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
-	req.n.nlmsg_seq = 1;
+	req.n.nlmsg_seq = NETLINK_SEQ;
 	req.g.cmd = cmd;
 	req.g.version = version;
 	n = sys_send(sys_host, fd, &req, req.n.nlmsg_len);
 	return n < 0 ? (int)n : 0;
 }
 
-void netlink_attrs(const struct nlmsghdr *h,
-		   void (*fn)(uint16_t type, const void *data, size_t len, void *arg), void *arg)
+ssize_t netlink_recv(int fd, void *buf, size_t size)
 {
-	const char *p = (const char *)NLMSG_DATA(h) + GENL_HDRLEN;
-	size_t left = h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	for (int foreign = 0; foreign < 16; foreign++) {
+		uint32_t sender = UINT32_MAX;
+		ssize_t n = sys_recv(sys_host, fd, buf, size, &sender);
 
-	while (left >= (size_t)NLA_HDRLEN) {
-		const struct nlattr *a = (const struct nlattr *)p;
-
-		if (a->nla_len < NLA_HDRLEN || (size_t)a->nla_len > left)
-			break;
-		fn(a->nla_type & NLA_TYPE_MASK, p + NLA_HDRLEN, a->nla_len - NLA_HDRLEN, arg);
-		if ((size_t)NLA_ALIGN(a->nla_len) >= left)
-			break;
-		left -= (size_t)NLA_ALIGN(a->nla_len);
-		p += NLA_ALIGN(a->nla_len);
+		if (n < 0 || sender == 0)
+			return n;
 	}
+	return -EPROTO;
+}
+
+int netlink_next(const void *buf, size_t len, size_t *off, struct nlmsghdr *h)
+{
+	size_t left = *off < len ? len - *off : 0;
+
+	if (left == 0)
+		return 0;
+	if (left < MSG_HDR)
+		return -EBADMSG;
+	memcpy(h, (const char *)buf + *off, sizeof(*h));
+	if (h->nlmsg_len < MSG_HDR || h->nlmsg_len > left)
+		return -EBADMSG;
+	/* the padding after the last message may be missing */
+	*off += align4(h->nlmsg_len) < left ? align4(h->nlmsg_len) : left;
+	return 1;
+}
+
+int netlink_attrs(const void *msg, size_t avail,
+		  void (*fn)(uint16_t type, const void *data, size_t len, void *arg), void *arg)
+{
+	const char *p = msg;
+	struct nlmsghdr h;
+	size_t left;
+
+	if (avail < MSG_HDR)
+		return -EBADMSG;
+	memcpy(&h, msg, sizeof(h));
+	if (h.nlmsg_len < GENL_MSG_HDR || h.nlmsg_len > avail)
+		return -EBADMSG;
+	left = h.nlmsg_len - GENL_MSG_HDR;
+	p += GENL_MSG_HDR;
+	while (left > 0) {
+		struct nlattr a;
+		size_t step;
+
+		if (left < ATTR_HDR)
+			return -EBADMSG;
+		memcpy(&a, p, sizeof(a));
+		if (a.nla_len < ATTR_HDR || a.nla_len > left)
+			return -EBADMSG;
+		fn(a.nla_type & NLA_TYPE_MASK, p + ATTR_HDR, a.nla_len - ATTR_HDR, arg);
+		/* the padding after the last attribute may be missing */
+		step = align4(a.nla_len) < left ? align4(a.nla_len) : left;
+		left -= step;
+		p += step;
+	}
+	return 0;
 }
 
 static void family_attr(uint16_t type, const void *data, size_t len, void *arg)
@@ -72,18 +124,20 @@ static void family_attr(uint16_t type, const void *data, size_t len, void *arg)
 
 uint16_t netlink_family(int fd, const char *name, char *buf)
 {
+	struct nlmsghdr h;
 	uint16_t family = 0;
+	size_t off = 0;
 	ssize_t len;
-	int rem;
 
 	if (netlink_send(fd, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1, CTRL_ATTR_FAMILY_NAME, name) < 0)
 		return 0;
-	len = sys_recv(sys_host, fd, buf, NETLINK_BUF);
-	if (len < (ssize_t)NLMSG_HDRLEN)
+	len = netlink_recv(fd, buf, NETLINK_BUF);
+	if (len <= 0)
 		return 0;
-	rem = (int)len;
-	for (struct nlmsghdr *h = (struct nlmsghdr *)buf; netlink_ok(h, rem); h = NLMSG_NEXT(h, rem))
-		if (h->nlmsg_type == GENL_ID_CTRL)
-			netlink_attrs(h, family_attr, &family);
+	for (size_t at = 0; netlink_next(buf, (size_t)len, &off, &h) > 0; at = off) {
+		if (h.nlmsg_type == GENL_ID_CTRL && h.nlmsg_seq == NETLINK_SEQ &&
+		    netlink_attrs(buf + at, (size_t)len - at, family_attr, &family) < 0)
+			return 0;
+	}
 	return family;
 }

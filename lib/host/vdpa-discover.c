@@ -110,7 +110,7 @@ static void nl_fill(struct vdpa_entry *v, size_t n)
 {
 	char *buf = malloc(NETLINK_BUF);
 	uint16_t family;
-	int fd, rem, done = 0;
+	int fd, done = 0;
 	ssize_t len;
 
 	if (!buf)
@@ -124,21 +124,31 @@ static void nl_fill(struct vdpa_entry *v, size_t n)
 	if (netlink_send(fd, family, NLM_F_DUMP, UAPI_VDPA_CMD_DEV_GET, 1, 0, NULL) < 0)
 		goto out;
 	while (!done) {
-		len = sys_recv(sys_host, fd, buf, NETLINK_BUF);
+		struct nlmsghdr h;
+		size_t off = 0, at = 0;
+		int more;
+
+		len = netlink_recv(fd, buf, NETLINK_BUF);
 		if (len <= 0)
 			break;
-		rem = (int)len;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; netlink_ok(h, rem); h = NLMSG_NEXT(h, rem)) {
-			struct dev_attrs d = { .id = 0 };
+		while ((more = netlink_next(buf, (size_t)len, &off, &h)) > 0) {
+			struct dev_attrs d;
+			size_t msg = at;
 
-			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+			at = off;
+			if (h.nlmsg_seq != NETLINK_SEQ)
+				continue; /* not an answer to our request */
+			if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR) {
 				done = 1;
 				break;
 			}
-			if (h->nlmsg_type != family)
+			if (h.nlmsg_type != family)
 				continue;
 			memset(&d, 0, sizeof(d));
-			netlink_attrs(h, dev_attr, &d);
+			if (netlink_attrs(buf + msg, (size_t)len - msg, dev_attr, &d) < 0) {
+				more = -EBADMSG;
+				break;
+			}
 			for (size_t i = 0; i < n; i++) {
 				if (strcmp(v[i].name, d.name))
 					continue;
@@ -148,6 +158,8 @@ static void nl_fill(struct vdpa_entry *v, size_t n)
 				v[i].info.virtio_id = d.id;
 			}
 		}
+		if (more < 0)
+			break; /* a malformed answer: believe nothing after it */
 	}
 out:
 	sys_close(sys_host, fd);

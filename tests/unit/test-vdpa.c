@@ -10,16 +10,22 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
 #include "check.h"
 #include "base/uapi.h"
 #include "core/device.h"
 #include "fake-kernel.h"
+#include "host/netlink.h"
 
 #define UNTOUCHED ((struct iommufd_device *)0x5a5a)
 
@@ -322,6 +328,296 @@ static void test_enum(void **state)
 	sys_host = &iommufd_sys_real;
 }
 
+
+/* ---- a scripted generic netlink peer in front of the fake kernel ---- */
+
+#define NL_FD 900
+#define NL_FAMILY 0x20
+
+struct nl_dgram {
+	char data[512];
+	size_t len;
+	uint32_t sender; /* sockaddr_nl.nl_pid: 0 is the kernel */
+};
+
+static struct {
+	struct nl_dgram q[8]; /* answers to the vdpa dump */
+	size_t n, pos;
+	struct nl_dgram family; /* the answer to CTRL_CMD_GETFAMILY */
+	bool family_pending;
+	bool dumping;
+	struct iommufd_sys_ops ops;
+} NL;
+
+/* Append a message to a datagram: header (type, nlmsg_len = 16 + body_len) and body. */
+static void *nl_put_msg(struct nl_dgram *d, uint16_t type, uint32_t nlmsg_len, const void *body,
+			size_t body_len)
+{
+	struct nlmsghdr h = { .nlmsg_len = nlmsg_len, .nlmsg_type = type, .nlmsg_seq = 1 };
+	char *at = d->data + d->len;
+
+	memcpy(at, &h, sizeof(h));
+	memcpy(at + sizeof(h), body, body_len);
+	d->len += NLMSG_ALIGN(sizeof(h) + body_len);
+	return at;
+}
+
+/* A generic netlink body: genlmsghdr and string attributes (type, value)... ended by 0. */
+static size_t nl_body(char *out, ...)
+{
+	struct genlmsghdr g = { .cmd = 1, .version = 1 };
+	size_t len = GENL_HDRLEN;
+	va_list ap;
+	int type;
+
+	memcpy(out, &g, sizeof(g));
+	va_start(ap, out);
+	while ((type = va_arg(ap, int))) {
+		const char *v = va_arg(ap, const char *);
+		struct nlattr a = { .nla_len = (uint16_t)(NLA_HDRLEN + strlen(v) + 1), .nla_type = (uint16_t)type };
+
+		memset(out + len, 0, NLA_ALIGN(a.nla_len));
+		memcpy(out + len, &a, sizeof(a));
+		memcpy(out + len + NLA_HDRLEN, v, strlen(v) + 1);
+		len += NLA_ALIGN(a.nla_len);
+	}
+	va_end(ap);
+	return len;
+}
+
+static struct nl_dgram *nl_dgram_add(uint32_t sender)
+{
+	struct nl_dgram *d = &NL.q[NL.n++];
+
+	memset(d, 0, sizeof(*d));
+	d->sender = sender;
+	return d;
+}
+
+static void nl_add_done(uint32_t sender)
+{
+	int zero = 0;
+
+	nl_put_msg(nl_dgram_add(sender), NLMSG_DONE, NLMSG_LENGTH(sizeof(zero)), &zero, sizeof(zero));
+}
+
+static int nl_socket(int domain, int type, int protocol)
+{
+	(void)type;
+	return domain == AF_NETLINK && protocol == NETLINK_GENERIC ? NL_FD : -EAFNOSUPPORT;
+}
+
+static ssize_t nl_send(int fd, const void *buf, size_t len)
+{
+	struct nlmsghdr h;
+
+	assert_int_equal(fd, NL_FD);
+	assert_true(len >= sizeof(h));
+	memcpy(&h, buf, sizeof(h));
+	if (h.nlmsg_type == GENL_ID_CTRL)
+		NL.family_pending = true;
+	else if (h.nlmsg_type == NL_FAMILY)
+		NL.dumping = true;
+	return (ssize_t)len;
+}
+
+static ssize_t nl_take(void *buf, size_t len, uint32_t *sender)
+{
+	struct nl_dgram *d;
+
+	if (NL.family_pending) {
+		NL.family_pending = false;
+		d = &NL.family;
+	} else if (NL.dumping && NL.pos < NL.n) {
+		d = &NL.q[NL.pos++];
+	} else {
+		return -EAGAIN;
+	}
+	if (sender)
+		*sender = d->sender;
+	memcpy(buf, d->data, d->len < len ? d->len : len);
+	return (ssize_t)(d->len < len ? d->len : len);
+}
+
+static ssize_t nl_recv(int fd, void *buf, size_t len, uint32_t *sender)
+{
+	assert_int_equal(fd, NL_FD);
+	return nl_take(buf, len, sender);
+}
+
+static int nl_close(int fd)
+{
+	return fd == NL_FD ? 0 : fake_sys.close(fd);
+}
+
+/* The fake kernel with a netlink peer that knows the vdpa family. */
+static void nl_install(void)
+{
+	uint16_t id = NL_FAMILY;
+	struct {
+		struct genlmsghdr g;
+		struct nlattr a;
+		uint16_t id, pad;
+	} fam = { { .cmd = CTRL_CMD_NEWFAMILY }, { .nla_len = NLA_HDRLEN + 2, .nla_type = CTRL_ATTR_FAMILY_ID }, id, 0 };
+
+	memset(&NL, 0, sizeof(NL));
+	nl_put_msg(&NL.family, GENL_ID_CTRL, NLMSG_LENGTH(sizeof(fam)), &fam, sizeof(fam));
+	NL.ops = fake_sys;
+	NL.ops.socket = nl_socket;
+	NL.ops.send = nl_send;
+	NL.ops.recv = nl_recv;
+	NL.ops.close = nl_close;
+	sys_host = &NL.ops;
+}
+
+/* The management device of vdpa0 from the first enumeration, "" for none. */
+static void enum_mgmtdev(char *out, size_t size)
+{
+	struct iommufd_vdpa_enum *e;
+	const struct iommufd_vdpa_info *d;
+
+	assert_int_equal(iommufd_vdpa_enum_new(NULL, &e), 0);
+	d = iommufd_vdpa_enum_first(e);
+	assert_non_null(d);
+	assert_string_equal(d->name, "vdpa0");
+	snprintf(out, size, "%s", d->mgmtdev ? d->mgmtdev : "");
+	iommufd_vdpa_enum_free(e);
+}
+
+#define VDPA0_ATTRS UAPI_VDPA_ATTR_DEV_NAME, "vdpa0", UAPI_VDPA_ATTR_MGMTDEV_BUS_NAME, "pci", \
+		    UAPI_VDPA_ATTR_MGMTDEV_DEV_NAME
+
+/* The kernel's answer fills the management device. */
+static void test_netlink_kernel(void **state)
+{
+	char body[256], mgmt[128];
+	size_t n = nl_body(body, VDPA0_ATTRS, "0000:00:07.0", 0);
+
+	(void)state;
+	nl_install();
+	nl_put_msg(nl_dgram_add(0), NL_FAMILY, (uint32_t)NLMSG_LENGTH(n), body, n);
+	nl_add_done(0);
+	enum_mgmtdev(mgmt, sizeof(mgmt));
+	assert_string_equal(mgmt, "pci/0000:00:07.0");
+	sys_host = &iommufd_sys_real;
+}
+
+/* A datagram from another process (any process may send to our port) is not
+ * the kernel's answer. */
+static void test_netlink_foreign_sender(void **state)
+{
+	char body[256], mgmt[128];
+	size_t n = nl_body(body, VDPA0_ATTRS, "forged", 0);
+
+	(void)state;
+	nl_install();
+	nl_put_msg(nl_dgram_add(4242), NL_FAMILY, (uint32_t)NLMSG_LENGTH(n), body, n);
+	nl_add_done(0);
+	enum_mgmtdev(mgmt, sizeof(mgmt));
+	assert_string_equal(mgmt, "");
+	sys_host = &iommufd_sys_real;
+}
+
+/* A message of 16 to 19 bytes (a header, no room for the generic netlink
+ * header): its attributes are not read from whatever follows it, here the
+ * bytes an earlier, ignored message left in the buffer. */
+static void test_netlink_short_message(void **state)
+{
+	char body[256], mgmt[128];
+	size_t n = nl_body(body, VDPA0_ATTRS, "stale", 0);
+
+	(void)state;
+	for (uint32_t len = NLMSG_HDRLEN; len < NLMSG_LENGTH(GENL_HDRLEN); len++) {
+		nl_install();
+		/* another family's message, its attributes where a short one would look */
+		nl_put_msg(nl_dgram_add(0), NL_FAMILY + 1, (uint32_t)NLMSG_LENGTH(n), body, n);
+		nl_put_msg(nl_dgram_add(0), NL_FAMILY, len, "\0\0\0", len - NLMSG_HDRLEN);
+		nl_add_done(0);
+		enum_mgmtdev(mgmt, sizeof(mgmt));
+		print_message("# nlmsg_len %u: mgmtdev '%s'\n", len, mgmt);
+		assert_string_equal(mgmt, "");
+	}
+	sys_host = &iommufd_sys_real;
+}
+
+static void count_attr(uint16_t type, const void *data, size_t len, void *arg)
+{
+	(void)type;
+	(void)data;
+	(void)len;
+	(*(int *)arg)++;
+}
+
+/* netlink_next() and netlink_attrs() on their own, each message in a heap
+ * block of exactly its size (ASan sees any byte read past it). */
+static void test_netlink_lengths(void **state)
+{
+	char body[256];
+	size_t n = nl_body(body, UAPI_VDPA_ATTR_MGMTDEV_BUS_NAME, "pci", UAPI_VDPA_ATTR_DEV_NAME, "vdpa0", 0);
+	struct nl_dgram d = { .len = 0 };
+	struct nlmsghdr h;
+	struct nlattr a;
+	size_t off;
+	char *m;
+	int calls;
+
+	(void)state;
+	/* 16 to 19 bytes: a header, no generic netlink header */
+	for (uint32_t len = NLMSG_HDRLEN; len < NLMSG_LENGTH(GENL_HDRLEN); len++) {
+		m = calloc(1, len);
+		assert_non_null(m);
+		memcpy(m, &(struct nlmsghdr){ .nlmsg_len = len, .nlmsg_type = NL_FAMILY }, NLMSG_HDRLEN);
+		calls = 0;
+		assert_int_equal(netlink_attrs(m, len, count_attr, &calls), -EBADMSG);
+		assert_int_equal(calls, 0);
+		off = 0;
+		assert_int_equal(netlink_next(m, len, &off, &h), 1);
+		assert_int_equal(off, len);
+		free(m);
+	}
+	/* nlmsg_len past what arrived, or shorter than a header; a cut header */
+	nl_put_msg(&d, NL_FAMILY, (uint32_t)NLMSG_LENGTH(n), body, n);
+	off = 0;
+	assert_int_equal(netlink_next(d.data, d.len - 1, &off, &h), -EBADMSG);
+	assert_int_equal(off, 0);
+	assert_int_equal(netlink_next(d.data, NLMSG_HDRLEN - 1, &off, &h), -EBADMSG);
+	assert_int_equal(netlink_attrs(d.data, d.len - 1, count_attr, &calls), -EBADMSG);
+	assert_int_equal(netlink_attrs(d.data, NLMSG_HDRLEN - 1, count_attr, &calls), -EBADMSG);
+	((struct nlmsghdr *)d.data)->nlmsg_len = 8;
+	assert_int_equal(netlink_next(d.data, d.len, &off, &h), -EBADMSG);
+	/* whole: both attributes, then the end */
+	((struct nlmsghdr *)d.data)->nlmsg_len = (uint32_t)NLMSG_LENGTH(n);
+	m = malloc(d.len);
+	assert_non_null(m);
+	memcpy(m, d.data, d.len);
+	calls = 0;
+	assert_int_equal(netlink_attrs(m, d.len, count_attr, &calls), 0);
+	assert_int_equal(calls, 2);
+	assert_int_equal(netlink_next(m, d.len, &off, &h), 1);
+	assert_int_equal(netlink_next(m, d.len, &off, &h), 0);
+	/* the last attribute's padding missing is fine; a length past the message
+	 * or below the attribute header is not */
+	calls = 0;
+	((struct nlmsghdr *)m)->nlmsg_len -= 2; /* "vdpa0\0" + 2 of padding */
+	assert_int_equal(netlink_attrs(m, d.len, count_attr, &calls), 0);
+	assert_int_equal(calls, 2);
+	((struct nlmsghdr *)m)->nlmsg_len -= 1;
+	calls = 0;
+	assert_int_equal(netlink_attrs(m, d.len, count_attr, &calls), -EBADMSG);
+	assert_int_equal(calls, 1);
+	((struct nlmsghdr *)m)->nlmsg_len = (uint32_t)NLMSG_LENGTH(n);
+	memcpy(&a, m + NLMSG_LENGTH(GENL_HDRLEN), sizeof(a));
+	a.nla_len = 3;
+	memcpy(m + NLMSG_LENGTH(GENL_HDRLEN), &a, sizeof(a));
+	calls = 0;
+	assert_int_equal(netlink_attrs(m, d.len, count_attr, &calls), -EBADMSG);
+	assert_int_equal(calls, 0);
+	/* an attribute header cut by the message's end */
+	((struct nlmsghdr *)m)->nlmsg_len = (uint32_t)NLMSG_LENGTH(GENL_HDRLEN) + 2;
+	assert_int_equal(netlink_attrs(m, d.len, count_attr, &calls), -EBADMSG);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +631,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals_name_call_and_kind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kind_without_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enum, setup, teardown),
+		cmocka_unit_test(test_netlink_kernel),
+		cmocka_unit_test(test_netlink_foreign_sender),
+		cmocka_unit_test(test_netlink_short_message),
+		cmocka_unit_test(test_netlink_lengths),
 	};
 
 	return cmocka_run_group_tests_name("vdpa", tests, NULL, NULL);
