@@ -15,6 +15,7 @@
 #include "base/opts.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 
 static int log_priority_from_env(void)
@@ -160,6 +161,7 @@ static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd)
 	atomic_init(&ctx->refcount, 1);
 	ctx->fd = fd;
 	ctx->sys = sys;
+	ctx->backend = &backend_iommufd; /* the only backend yet */
 	ctx->serial = atomic_fetch_add_explicit(&next_serial, 1, memory_order_relaxed);
 	if (pthread_rwlock_init(&ctx->log_lock, NULL)) {
 		free(ctx);
@@ -303,47 +305,31 @@ int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 
 /* ---- features ---- */
 
-static const struct {
-	const char *name;
-	unsigned int nr; /* ioctl number whose presence is the feature */
-} features[IOMMUFD_FEATURE_COUNT] = {
-	[IOMMUFD_FEATURE_IOAS] = { "ioas", UAPI_IOMMU_IOAS_ALLOC_NR },
-	[IOMMUFD_FEATURE_OPTION] = { "option", UAPI_IOMMU_OPTION_NR },
-	[IOMMUFD_FEATURE_VFIO_IOAS] = { "vfio_ioas", UAPI_IOMMU_VFIO_IOAS_NR },
-	[IOMMUFD_FEATURE_HWPT_ALLOC] = { "hwpt_alloc", UAPI_IOMMU_HWPT_ALLOC_NR },
-	[IOMMUFD_FEATURE_HW_INFO] = { "hw_info", UAPI_IOMMU_GET_HW_INFO_NR },
-	[IOMMUFD_FEATURE_DIRTY_TRACKING] = { "dirty_tracking", UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NR },
-	[IOMMUFD_FEATURE_HWPT_INVALIDATE] = { "hwpt_invalidate", UAPI_IOMMU_HWPT_INVALIDATE_NR },
-	[IOMMUFD_FEATURE_FAULT_QUEUE] = { "fault_queue", UAPI_IOMMU_FAULT_QUEUE_ALLOC_NR },
-	[IOMMUFD_FEATURE_IOAS_MAP_FILE] = { "ioas_map_file", UAPI_IOMMU_IOAS_MAP_FILE_NR },
-	[IOMMUFD_FEATURE_VIOMMU] = { "viommu", UAPI_IOMMU_VIOMMU_ALLOC_NR },
-	[IOMMUFD_FEATURE_VDEVICE] = { "vdevice", UAPI_IOMMU_VDEVICE_ALLOC_NR },
-	[IOMMUFD_FEATURE_IOAS_CHANGE_PROCESS] = { "ioas_change_process", UAPI_IOMMU_IOAS_CHANGE_PROCESS_NR },
-	[IOMMUFD_FEATURE_VEVENTQ] = { "veventq", UAPI_IOMMU_VEVENTQ_ALLOC_NR },
-	[IOMMUFD_FEATURE_HW_QUEUE] = { "hw_queue", UAPI_IOMMU_HW_QUEUE_ALLOC_NR },
-	[IOMMUFD_FEATURE_NOIOMMU_GET_PA] = { "noiommu_get_pa", UAPI_IOMMU_IOAS_NOIOMMU_GET_PA_NR },
-	[IOMMUFD_FEATURE_TEST_CMD] = { "test_cmd", UAPI_IOMMU_TEST_CMD_NR },
+/* The features' names; the backend probes them. */
+static const char *const feature_names[IOMMUFD_FEATURE_COUNT] = {
+	[IOMMUFD_FEATURE_IOAS] = "ioas",
+	[IOMMUFD_FEATURE_OPTION] = "option",
+	[IOMMUFD_FEATURE_VFIO_IOAS] = "vfio_ioas",
+	[IOMMUFD_FEATURE_HWPT_ALLOC] = "hwpt_alloc",
+	[IOMMUFD_FEATURE_HW_INFO] = "hw_info",
+	[IOMMUFD_FEATURE_DIRTY_TRACKING] = "dirty_tracking",
+	[IOMMUFD_FEATURE_HWPT_INVALIDATE] = "hwpt_invalidate",
+	[IOMMUFD_FEATURE_FAULT_QUEUE] = "fault_queue",
+	[IOMMUFD_FEATURE_IOAS_MAP_FILE] = "ioas_map_file",
+	[IOMMUFD_FEATURE_VIOMMU] = "viommu",
+	[IOMMUFD_FEATURE_VDEVICE] = "vdevice",
+	[IOMMUFD_FEATURE_IOAS_CHANGE_PROCESS] = "ioas_change_process",
+	[IOMMUFD_FEATURE_VEVENTQ] = "veventq",
+	[IOMMUFD_FEATURE_HW_QUEUE] = "hw_queue",
+	[IOMMUFD_FEATURE_NOIOMMU_GET_PA] = "noiommu_get_pa",
+	[IOMMUFD_FEATURE_TEST_CMD] = "test_cmd",
 };
 
 const char *iommufd_feature_name(enum iommufd_feature feature)
 {
 	if ((unsigned int)feature >= IOMMUFD_FEATURE_COUNT)
 		return NULL;
-	return features[feature].name;
-}
-
-/*
- * An ioctl exists when the kernel gets past its table lookup. A size field of
- * 4 is below every command's minimum, so a known command fails with EINVAL
- * before it does anything, and an unknown one fails with ENOTTY.
- */
-static bool probe_ioctl(struct iommufd_ctx *ctx, unsigned int nr)
-{
-	uint32_t buf[16] = { 4 };
-	int rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMUFD_IO(nr), buf);
-
-	ctx_log(ctx, LOG_DEBUG, "feature probe of ioctl 0x%x: %d", nr, rc);
-	return rc != -ENOTTY;
+	return feature_names[feature];
 }
 
 bool iommufd_ctx_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature feature)
@@ -356,7 +342,7 @@ bool iommufd_ctx_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature featu
 	bit = (uint_fast64_t)1 << feature;
 	if (atomic_load(&ctx->features_probed) & bit)
 		return atomic_load(&ctx->features_present) & bit;
-	present = probe_ioctl(ctx, features[feature].nr);
+	present = ctx->backend->has_feature(ctx, feature);
 	if (present)
 		atomic_fetch_or(&ctx->features_present, bit);
 	atomic_fetch_or(&ctx->features_probed, bit);

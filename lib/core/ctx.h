@@ -15,10 +15,14 @@
 
 #include "base/sys.h"
 
+struct backend_ops;
+
 struct iommufd_ctx {
 	atomic_int refcount;
 	int fd;
 	const struct iommufd_sys_ops *sys;
+	/* The IOMMU backend (core/backend.h), chosen at creation. */
+	const struct backend_ops *backend;
 
 	/* Never reused by another context in this process: keys the calling
 	 * thread's explanations (ctx.c), so a context allocated at the address

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-/* I/O address spaces: alloc, map, map_file, copy, unmap, IOVA ranges. */
+/* I/O address spaces: alloc, map, map_file, copy, unmap, IOVA ranges; the
+ * handles, their records and the explanations. The kernel calls are the
+ * context's backend's (core/backend.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -15,6 +17,7 @@
 #include "base/spinlock.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/ioas.h"
 
@@ -22,8 +25,8 @@
 
 int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
 {
-	struct uapi_iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
 	struct iommufd_ioas *ioas;
+	uint32_t id;
 	int rc;
 
 	if (!ctx || !out)
@@ -31,13 +34,13 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return ctx_fail(ctx, ENOMEM, "IOAS alloc: out of memory");
-	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_ALLOC, &cmd);
+	rc = ctx->backend->ioas_alloc(ctx, &id);
 	if (rc < 0) {
 		free(ioas);
 		return ctx_fail(ctx, -rc, "IOMMU_IOAS_ALLOC: %s (%s)", strerror(-rc), error_hint(-rc));
 	}
 	ioas->ctx = iommufd_ctx_ref(ctx);
-	ioas->id = cmd.out_ioas_id;
+	ioas->id = id;
 	atomic_flag_clear(&ioas->lock);
 	*out = ioas;
 	return 0;
@@ -56,7 +59,7 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 	if (owner)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: its %s still exists; %s first",
 				ioas->id, owner->name, owner->destroy_fn);
-	rc = ctx_destroy_id(ioas->ctx, ioas->id);
+	rc = ioas->ctx->backend->ioas_destroy(ioas->ctx, ioas->id);
 	if (rc == -EBUSY)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: still in use by a device, HWPT or in-kernel access; detach or destroy those first", ioas->id);
 	if (rc < 0)
@@ -111,26 +114,11 @@ static const struct ioas_owner_ops *owner_find(struct iommufd_ioas *ioas, uint64
 	return o && o->find(ioas->owner_data, first, last, f, l) ? o : NULL;
 }
 
-/* IOMMUFD_MAP_* flags as the kernel's (the one translation of them). */
-static inline uint32_t map_flags_uapi(uint32_t flags)
-{
-	uint32_t f = 0;
-
-	if (flags & IOMMUFD_MAP_FIXED_IOVA)
-		f |= UAPI_IOMMU_IOAS_MAP_FIXED_IOVA;
-	if (flags & IOMMUFD_MAP_WRITE)
-		f |= UAPI_IOMMU_IOAS_MAP_WRITEABLE;
-	if (flags & IOMMUFD_MAP_READ)
-		f |= UAPI_IOMMU_IOAS_MAP_READABLE;
-	return f;
-}
-
-/* Translate a caller's IOMMUFD_MAP_* flags; unknown ones are refused. */
-static int map_flags_to_uapi(struct iommufd_ctx *ctx, const char *what, uint32_t flags, uint32_t *out)
+/* Refuse unknown IOMMUFD_MAP_* flags (the backend translates known ones). */
+static int map_flags_check(struct iommufd_ctx *ctx, const char *what, uint32_t flags)
 {
 	if (flags & ~MAP_FLAGS_ALL)
 		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~MAP_FLAGS_ALL);
-	*out = map_flags_uapi(flags);
 	return 0;
 }
 
@@ -138,12 +126,13 @@ static int map_flags_to_uapi(struct iommufd_ctx *ctx, const char *what, uint32_t
 static int read_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range **out,
 			    size_t *count, uint64_t *alignment)
 {
-	struct uapi_iommu_ioas_iova_ranges cmd;
-	struct uapi_iommu_iova_range *buf = NULL, *nbuf;
-	struct iommufd_iova_range *ranges;
-	uint32_t cap = 4, i;
+	struct iommufd_iova_range *buf = NULL, *nbuf;
+	uint32_t cap = 4, n;
+	uint64_t align = 0;
 	int rc;
 
+	if (!ioas->ctx->backend->iova_ranges)
+		return -EOPNOTSUPP;
 	for (;;) {
 		nbuf = realloc(buf, cap * sizeof(*buf));
 		if (!nbuf) {
@@ -151,15 +140,10 @@ static int read_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range
 			return -ENOMEM;
 		}
 		buf = nbuf;
-		cmd = (struct uapi_iommu_ioas_iova_ranges){
-			.size = sizeof(cmd),
-			.ioas_id = ioas->id,
-			.num_iovas = cap,
-			.allowed_iovas = (uintptr_t)buf,
-		};
-		rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_IOVA_RANGES, &cmd);
-		if (rc == -EMSGSIZE && cmd.num_iovas > cap) {
-			cap = cmd.num_iovas; /* the kernel says how many it has */
+		n = cap;
+		rc = ioas->ctx->backend->iova_ranges(ioas, buf, &n, &align);
+		if (rc == -EMSGSIZE && n > cap) {
+			cap = n; /* the backend says how many it has */
 			continue;
 		}
 		if (rc < 0) {
@@ -168,20 +152,10 @@ static int read_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range
 		}
 		break;
 	}
-	ranges = malloc((cmd.num_iovas ? cmd.num_iovas : 1) * sizeof(*ranges));
-	if (!ranges) {
-		free(buf);
-		return -ENOMEM;
-	}
-	for (i = 0; i < cmd.num_iovas; i++) {
-		ranges[i].start = buf[i].start;
-		ranges[i].last = buf[i].last;
-	}
-	free(buf);
-	*out = ranges;
-	*count = cmd.num_iovas;
+	*out = buf;
+	*count = n;
 	if (alignment)
-		*alignment = cmd.out_iova_alignment;
+		*alignment = align;
 	return 0;
 }
 
@@ -192,6 +166,8 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_
 
 	if (!ioas || !ranges || !count)
 		return error_ret(-EINVAL);
+	if (!ioas->ctx->backend->iova_ranges)
+		return backend_refuse(ioas->ctx, "IOVA ranges");
 	rc = read_iova_ranges(ioas, ranges, count, alignment);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "IOMMU_IOAS_IOVA_RANGES of IOAS %u: %s (%s)",
@@ -360,41 +336,28 @@ static int map_fail(struct iommufd_ioas *ioas, bool owned, const char *what, int
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, uint64_t *iova,
 		     uint32_t flags)
 {
-	struct uapi_iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.user_va = (uintptr_t)vaddr,
-		.length = length,
-	};
+	uint64_t at;
 	int rc;
 
 	if (!ioas || !iova)
 		return error_ret(-EINVAL);
-	rc = map_flags_to_uapi(ioas->ctx, "map", flags, &cmd.flags);
+	rc = map_flags_check(ioas->ctx, "map", flags);
 	if (rc < 0)
 		return rc;
-	cmd.ioas_id = ioas->id;
-	if (flags & IOMMUFD_MAP_FIXED_IOVA)
-		cmd.iova = *iova;
-	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
+	at = flags & IOMMUFD_MAP_FIXED_IOVA ? *iova : 0;
+	rc = ioas->ctx->backend->map(ioas, vaddr, length, &at, flags);
 	if (rc < 0)
-		return map_fail(ioas, false, "IOMMU_IOAS_MAP", -rc, cmd.user_va, cmd.iova, length, flags, "");
-	areas_add(ioas, cmd.iova, length);
-	*iova = cmd.iova;
+		return map_fail(ioas, false, "IOMMU_IOAS_MAP", -rc, (uintptr_t)vaddr, at, length, flags, "");
+	areas_add(ioas, at, length);
+	*iova = at;
 	return 0;
 }
 
 int ioas_map_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64_t len,
 		   uint32_t flags, const char *tail)
 {
-	struct uapi_iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = map_flags_uapi(flags | IOMMUFD_MAP_FIXED_IOVA),
-		.ioas_id = ioas->id,
-		.user_va = va,
-		.length = len,
-		.iova = iova,
-	};
-	int rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP, &cmd);
+	int rc = ioas->ctx->backend->map(ioas, (void *)(uintptr_t)va, len, &iova,
+					 flags | IOMMUFD_MAP_FIXED_IOVA);
 
 	if (rc < 0)
 		return map_fail(ioas, true, "IOMMU_IOAS_MAP", -rc, va, iova, len,
@@ -405,66 +368,56 @@ int ioas_map_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64
 int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uint64_t length,
 			  uint64_t *iova, uint32_t flags)
 {
-	struct uapi_iommu_ioas_map_file cmd = {
-		.size = sizeof(cmd),
-		.fd = fd,
-		.start = start,
-		.length = length,
-	};
+	uint64_t at;
 	int rc;
 
 	if (!ioas || !iova)
 		return error_ret(-EINVAL);
-	rc = map_flags_to_uapi(ioas->ctx, "map_file", flags, &cmd.flags);
+	rc = map_flags_check(ioas->ctx, "map_file", flags);
 	if (rc < 0)
 		return rc;
-	cmd.ioas_id = ioas->id;
-	if (flags & IOMMUFD_MAP_FIXED_IOVA)
-		cmd.iova = *iova;
-	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_MAP_FILE, &cmd);
+	if (!ioas->ctx->backend->map_file)
+		return backend_refuse(ioas->ctx, "map_file");
+	at = flags & IOMMUFD_MAP_FIXED_IOVA ? *iova : 0;
+	rc = ioas->ctx->backend->map_file(ioas, fd, start, length, &at, flags);
 	if (rc == -ENOTTY)
 		return ctx_fail(ioas->ctx, EOPNOTSUPP,
 				"IOMMU_IOAS_MAP_FILE: not supported by this kernel (needs Linux 6.13); map the memory with iommufd_ioas_map()");
 	if (rc == -EBADF)
 		return ctx_fail(ioas->ctx, EBADF, "IOMMU_IOAS_MAP_FILE: fd %d is not open", fd);
 	if (rc < 0)
-		return map_fail(ioas, false, "IOMMU_IOAS_MAP_FILE", -rc, 0, cmd.iova, length, flags, "");
-	areas_add(ioas, cmd.iova, length);
-	*iova = cmd.iova;
+		return map_fail(ioas, false, "IOMMU_IOAS_MAP_FILE", -rc, 0, at, length, flags, "");
+	areas_add(ioas, at, length);
+	*iova = at;
 	return 0;
 }
 
 int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommufd_ioas *src,
 		      uint64_t src_iova, uint64_t length, uint32_t flags)
 {
-	struct uapi_iommu_ioas_copy cmd = {
-		.size = sizeof(cmd),
-		.length = length,
-		.src_iova = src_iova,
-	};
+	uint64_t at;
 	int rc;
 
 	if (!dst || !src || !dst_iova)
 		return error_ret(-EINVAL);
 	if (dst->ctx != src->ctx)
 		return ctx_fail(dst->ctx, EINVAL, "copy: source and destination IOAS are in different contexts");
-	rc = map_flags_to_uapi(dst->ctx, "copy", flags, &cmd.flags);
+	rc = map_flags_check(dst->ctx, "copy", flags);
 	if (rc < 0)
 		return rc;
-	cmd.dst_ioas_id = dst->id;
-	cmd.src_ioas_id = src->id;
-	if (flags & IOMMUFD_MAP_FIXED_IOVA)
-		cmd.dst_iova = *dst_iova;
-	rc = sys_ioctl(dst->ctx->sys, dst->ctx->fd, UAPI_IOMMU_IOAS_COPY, &cmd);
+	if (!dst->ctx->backend->copy)
+		return backend_refuse(dst->ctx, "copy");
+	at = flags & IOMMUFD_MAP_FIXED_IOVA ? *dst_iova : 0;
+	rc = dst->ctx->backend->copy(dst, &at, src, src_iova, length, flags);
 	if (rc == -ENOENT)
 		return ctx_fail(dst->ctx, ENOENT,
 				"IOMMU_IOAS_COPY from IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
 				" to IOAS %u: the source range is not entirely mapped, or splits a mapping",
 				src->id, src_iova, length, dst->id);
 	if (rc < 0)
-		return map_fail(dst, false, "IOMMU_IOAS_COPY to", -rc, 0, cmd.dst_iova, length, flags, "");
-	areas_add(dst, cmd.dst_iova, length);
-	*dst_iova = cmd.dst_iova;
+		return map_fail(dst, false, "IOMMU_IOAS_COPY to", -rc, 0, at, length, flags, "");
+	areas_add(dst, at, length);
+	*dst_iova = at;
 	return 0;
 }
 
@@ -517,17 +470,7 @@ static int unmap_fail(struct iommufd_ioas *ioas, int err, const char *who, uint6
 
 static int kernel_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
 {
-	struct uapi_iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas->id,
-		.iova = iova,
-		.length = length,
-	};
-	int rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_UNMAP, &cmd);
-
-	if (rc == 0 && unmapped)
-		*unmapped = cmd.length;
-	return rc;
+	return ioas->ctx->backend->unmap(ioas, iova, length, unmapped);
 }
 
 int ioas_unmap_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64_t len,
@@ -613,8 +556,6 @@ int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *unmapped)
 int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
 			     size_t count)
 {
-	struct uapi_iommu_ioas_allow_iovas cmd = { .size = sizeof(cmd) };
-	struct uapi_iommu_iova_range *buf = NULL;
 	size_t i;
 	int rc;
 
@@ -627,20 +568,9 @@ int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iov
 			return ctx_fail(ioas->ctx, EINVAL,
 					"allow_iovas: range %zu has start 0x%" PRIx64 " after last 0x%" PRIx64,
 					i, ranges[i].start, ranges[i].last);
-	if (count) {
-		buf = calloc(count, sizeof(*buf));
-		if (!buf)
-			return ctx_fail(ioas->ctx, ENOMEM, "allow_iovas: out of memory");
-		for (i = 0; i < count; i++) {
-			buf[i].start = ranges[i].start;
-			buf[i].last = ranges[i].last;
-		}
-	}
-	cmd.ioas_id = ioas->id;
-	cmd.num_iovas = (uint32_t)count;
-	cmd.allowed_iovas = (uintptr_t)buf;
-	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
-	free(buf);
+	if (!ioas->ctx->backend->allow_iovas)
+		return backend_refuse(ioas->ctx, "allow_iovas");
+	rc = ioas->ctx->backend->allow_iovas(ioas, count ? ranges : NULL, (uint32_t)count);
 	if (rc == -EADDRINUSE)
 		return ctx_fail(ioas->ctx, EADDRINUSE,
 				"IOMMU_IOAS_ALLOW_IOVAS IOAS %u: a range overlaps a region reserved by an attached device (MSI window, aperture limit)",
