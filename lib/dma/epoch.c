@@ -91,7 +91,7 @@ struct epoch_slot *epoch_enter(void)
 	}
 	if (atomic_load_explicit(&s->epoch, memory_order_relaxed))
 		return &nested; /* the outer walk protects this one */
-	epoch_begin_(s);
+	epoch_read_begin(s);
 	return s;
 }
 
@@ -100,7 +100,7 @@ void epoch_exit(struct epoch_slot *s)
 	if (s == &nested)
 		return;
 	if (s) {
-		epoch_end_(s);
+		epoch_read_end(s);
 	} else if (emergency_depth) {
 		emergency_depth--;
 		atomic_fetch_sub_explicit(&emergency, 1, memory_order_release);

@@ -53,7 +53,7 @@ extern _Atomic uint64_t epoch_global_;
 extern __thread struct epoch_slot *epoch_self_ __attribute__((tls_model("initial-exec")));
 
 /* Start a walk in slot @s (the thread's own, not in a walk). */
-static inline void epoch_begin_(struct epoch_slot *s)
+static inline void epoch_read_begin(struct epoch_slot *s)
 {
 	uint64_t e = atomic_load_explicit(&epoch_global_, memory_order_acquire);
 
@@ -67,7 +67,7 @@ static inline void epoch_begin_(struct epoch_slot *s)
 	}
 }
 
-static inline void epoch_end_(struct epoch_slot *s)
+static inline void epoch_read_end(struct epoch_slot *s)
 {
 	atomic_store_explicit(&s->epoch, 0, memory_order_release);
 }
@@ -75,7 +75,7 @@ static inline void epoch_end_(struct epoch_slot *s)
 /* The calling thread's slot when a walk can start in it right away (it
  * has one and is not inside a walk, e.g. interrupted by a signal handler
  * that translates); NULL otherwise: then use epoch_enter(). */
-static inline struct epoch_slot *epoch_fast_(void)
+static inline struct epoch_slot *epoch_slot_fast(void)
 {
 	struct epoch_slot *s = epoch_self_;
 

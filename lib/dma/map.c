@@ -205,14 +205,14 @@ static __attribute__((noinline)) int translate_slow(struct xtree *t, uint64_t x,
 
 int iommufd_dma_translate(struct iommufd_dma *dma, const void *vaddr, uint64_t *iova, uint64_t *remaining)
 {
-	struct epoch_slot *s = epoch_fast_();
+	struct epoch_slot *s = epoch_slot_fast();
 	bool hit;
 
 	if (__builtin_expect(!s, 0))
 		return translate_slow(&dma->by_va, (uintptr_t)vaddr, iova, remaining);
-	epoch_begin_(s);
+	epoch_read_begin(s);
 	hit = xtree_lookup(&dma->by_va, (uintptr_t)vaddr, iova, remaining);
-	epoch_end_(s);
+	epoch_read_end(s);
 	if (__builtin_expect(!hit, 0)) {
 		errno = ENOENT;
 		return -ENOENT;
@@ -222,7 +222,7 @@ int iommufd_dma_translate(struct iommufd_dma *dma, const void *vaddr, uint64_t *
 
 int iommufd_dma_translate_iova(struct iommufd_dma *dma, uint64_t iova, void **vaddr, uint64_t *remaining)
 {
-	struct epoch_slot *s = epoch_fast_();
+	struct epoch_slot *s = epoch_slot_fast();
 	uint64_t out;
 	bool hit;
 
@@ -233,9 +233,9 @@ int iommufd_dma_translate_iova(struct iommufd_dma *dma, uint64_t iova, void **va
 			*vaddr = (void *)(uintptr_t)out;
 		return rc;
 	}
-	epoch_begin_(s);
+	epoch_read_begin(s);
 	hit = xtree_lookup(&dma->by_iova, iova, &out, remaining);
-	epoch_end_(s);
+	epoch_read_end(s);
 	if (__builtin_expect(!hit, 0)) {
 		errno = ENOENT;
 		return -ENOENT;

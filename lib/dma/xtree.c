@@ -27,7 +27,7 @@ static const struct xnode *child_of(const struct xnode *n, size_t i)
 
 static size_t search(const struct xnode *n, uint64_t x)
 {
-	return xtree_search_(n->w, n->count, x, n->level ? 6 : XTREE_LEAF_STEPS);
+	return xtree_key_search(n->w, n->count, x, n->level ? 6 : XTREE_LEAF_STEPS);
 }
 
 /* Entries gathered for one or two new nodes: column c of entry i in v[c][i]. */
@@ -364,30 +364,30 @@ static void dir_plan(const struct xtree *t, struct xtree_txn *tx, size_t count)
  * one: the neighbouring granule's slot most likely names x's. */
 static bool hint_neighbour(const struct xdir *d, const struct xnode *hint, uint64_t x, uint64_t *out, uint64_t *rem)
 {
-	const struct xnode *n = xtree_hint_(d, (x >> d->shift) + (x < hint->w[0] ? -1 : 1));
+	const struct xnode *n = xtree_hint_slot(d, (x >> d->shift) + (x < hint->w[0] ? -1 : 1));
 
-	return n && xtree_leaf_find_(n, x, out, rem);
+	return n && xtree_leaf_find(n, x, out, rem);
 }
 
-bool xtree_lookup_slow_(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
+bool xtree_lookup_slow(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
 			uint64_t *out, uint64_t *rem)
 {
 	const struct xnode *n;
 
 	if (hint && hint_neighbour(d, hint, x, out, rem))
 		return true;
-	n = xtree_descend_(t, x);
-	return n && xtree_leaf_find_(n, x, out, rem);
+	n = xtree_descend(t, x);
+	return n && xtree_leaf_find(n, x, out, rem);
 }
 
 bool xtree_hint_lookup_(const struct xtree *t, uint64_t x, uint64_t *out)
 {
 	const struct xdir *d = t->dir;
-	const struct xnode *n = d ? xtree_hint_(d, x >> d->shift) : NULL;
+	const struct xnode *n = d ? xtree_hint_slot(d, x >> d->shift) : NULL;
 
 	if (!n)
 		return false;
-	return xtree_leaf_find_(n, x, out, NULL) || hint_neighbour(d, n, x, out, NULL);
+	return xtree_leaf_find(n, x, out, NULL) || hint_neighbour(d, n, x, out, NULL);
 }
 
 static void txn_init(struct xtree_txn *tx)

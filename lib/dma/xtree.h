@@ -105,7 +105,7 @@ static inline size_t xtree_txn_retires(const struct xtree_txn *tx)
 
 /* Index of the last key <= x among k[0..n), or 0: a fixed number of
  * steps (no branch to mispredict) for n <= 2^steps. */
-static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x, int steps)
+static inline size_t xtree_key_search(const uint64_t *k, size_t n, uint64_t x, int steps)
 {
 	const uint64_t *b = k;
 
@@ -121,7 +121,7 @@ static inline size_t xtree_search_(const uint64_t *k, size_t n, uint64_t x, int 
 /* The range of leaf @n holding @x, if any: its val + (x - key) in @out,
  * the bytes left in the range from x in @rem. Four halvings cover the 16
  * entries a leaf holds at most, with no branch to mispredict. */
-static inline __attribute__((always_inline)) bool xtree_leaf_find_(const struct xnode *n, uint64_t x,
+static inline __attribute__((always_inline)) bool xtree_leaf_find(const struct xnode *n, uint64_t x,
 								    uint64_t *out, uint64_t *rem)
 {
 	const uint64_t *k = n->w;
@@ -149,7 +149,7 @@ static inline __attribute__((always_inline)) bool xtree_leaf_find_(const struct 
  * fixed length (inner nodes are padded with UINT64_MAX keys whose children
  * repeat the last child, so even x == UINT64_MAX is routed right), or NULL
  * for an empty tree. */
-static inline __attribute__((always_inline)) const struct xnode *xtree_descend_(const struct xtree *t, uint64_t x)
+static inline __attribute__((always_inline)) const struct xnode *xtree_descend(const struct xtree *t, uint64_t x)
 {
 	const struct xnode *n = __atomic_load_n(&t->root, __ATOMIC_ACQUIRE);
 	const uint64_t *k;
@@ -170,13 +170,13 @@ static inline __attribute__((always_inline)) const struct xnode *xtree_descend_(
 }
 
 /* The leaf the hint table names for granule @g, or NULL. */
-static inline __attribute__((always_inline)) const struct xnode *xtree_hint_(const struct xdir *d, uint64_t g)
+static inline __attribute__((always_inline)) const struct xnode *xtree_hint_slot(const struct xdir *d, uint64_t g)
 {
 	return __atomic_load_n(&d->slot[g & d->mask], __ATOMIC_ACQUIRE);
 }
 
 /* xtree_lookup() when the hint table has no answer (out of line). */
-bool xtree_lookup_slow_(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
+bool xtree_lookup_slow(const struct xtree *t, const struct xdir *d, const struct xnode *hint, uint64_t x,
 			uint64_t *out, uint64_t *rem);
 /* Tests: xtree_lookup() without the descent (does the hint table alone
  * answer for x?). */
@@ -191,11 +191,11 @@ static inline __attribute__((always_inline)) bool xtree_lookup(const struct xtre
 	const struct xnode *n = NULL;
 
 	if (__builtin_expect(d != NULL, 1)) {
-		n = xtree_hint_(d, x >> d->shift);
-		if (__builtin_expect(n && xtree_leaf_find_(n, x, out, rem), 1))
+		n = xtree_hint_slot(d, x >> d->shift);
+		if (__builtin_expect(n && xtree_leaf_find(n, x, out, rem), 1))
 			return true;
 	}
-	return xtree_lookup_slow_(t, d, n, x, out, rem);
+	return xtree_lookup_slow(t, d, n, x, out, rem);
 }
 
 /* Writer side (owner's lock held). xtree_find_le() and xtree_find_overlap()
