@@ -194,9 +194,9 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 
 	if (!out)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_ctx_opts));
-	if (rc)
-		return error_ret(rc);
+	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, path, "iommufd_ctx_new", NULL, NULL);
+	if (rc < 0)
+		return rc;
 	path = OPTS_GET(opts, path, NULL);
 	if (!path)
 		path = "/dev/iommu";
@@ -234,9 +234,9 @@ int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
 		return error_ret(-EINVAL);
 	if (fd < 0)
 		return error_ret(-EBADF);
-	rc = opts_check(opts, sizeof(struct iommufd_ctx_opts));
-	if (rc)
-		return error_ret(rc);
+	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, path, "iommufd_ctx_new_from_fd", NULL, NULL);
+	if (rc < 0)
+		return rc;
 	rc = check_is_iommufd(sys, fd);
 	if (rc)
 		return error_ret(rc);

@@ -13,6 +13,7 @@
 
 #include <iommufd/ctx.h>
 
+#include "base/opts.h"
 #include "base/sys.h"
 
 struct backend_ops;
@@ -71,6 +72,16 @@ int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
  */
 int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The opts sink of calls with a context: the refusal is recorded with ctx_fail(). */
+static inline int ctx_opts_sink(void *ctx, int err, const char *msg)
+{
+	return ctx_fail(ctx, err, "%s", msg);
+}
+
+/* OPTS_VALID() and OUT_VALID() for a call on @ctx (base/opts.h). */
+#define CTX_OPTS_VALID(ctx, opts, TYPE, LAST, call) OPTS_VALID(opts, TYPE, LAST, call, ctx_opts_sink, (ctx))
+#define CTX_OUT_VALID(ctx, out, TYPE, LAST, call) OUT_VALID(out, TYPE, LAST, call, ctx_opts_sink, (ctx))
 
 /* Destroy a kernel object by ID (IOMMU_DESTROY); -errno on failure. */
 int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id);

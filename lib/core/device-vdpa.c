@@ -112,9 +112,9 @@ int iommufd_device_open_vdpa(struct iommufd_ctx *ctx, const char *name,
 
 	if (!ctx || !name || !out)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
-	if (rc)
-		return ctx_fail(ctx, -rc, "open vDPA device %.64s: unknown fields set in iommufd_device_opts", name);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_vdpa");
+	if (rc < 0)
+		return rc;
 	if (OPTS_GET(opts, vf_token, NULL))
 		return ctx_fail(ctx, EINVAL, "open vDPA device %.64s: vf_token is for VFIO devices", name);
 	if (!strncmp(name, "/dev/", 5)) {
@@ -160,9 +160,9 @@ int iommufd_device_open_vdpa_fd(struct iommufd_ctx *ctx, int fd,
 		return error_ret(-EINVAL);
 	if (fd < 0)
 		return ctx_fail(ctx, EBADF, "open vDPA fd %d: not a descriptor", fd);
-	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
-	if (rc)
-		return ctx_fail(ctx, -rc, "open vDPA fd %d: unknown fields set in iommufd_device_opts", fd);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_vdpa_fd");
+	if (rc < 0)
+		return rc;
 	if (OPTS_GET(opts, vf_token, NULL))
 		return ctx_fail(ctx, EINVAL, "open vDPA fd %d: vf_token is for VFIO devices", fd);
 	nfd = sys_dup(ctx->sys, fd);

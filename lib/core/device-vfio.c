@@ -101,9 +101,9 @@ int iommufd_device_open_cdev(struct iommufd_ctx *ctx, const char *cdev_path,
 
 	if (!ctx || !cdev_path || !out)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
-	if (rc)
-		return ctx_fail(ctx, -rc, "open %s: unknown fields set in iommufd_device_opts", cdev_path);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_cdev");
+	if (rc < 0)
+		return rc;
 	return open_cdev(ctx, cdev_path, opts, cdev_path, out);
 }
 
@@ -166,9 +166,9 @@ int iommufd_device_open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 
 	if (!ctx || !sysfs_path || !out)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
-	if (rc)
-		return ctx_fail(ctx, -rc, "open %s: unknown fields set in iommufd_device_opts", sysfs_path);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_sysfs");
+	if (rc < 0)
+		return rc;
 	rc = sys_list_dir(ctx->sys, sysfs_path, exists_cb, NULL);
 	if (rc < 0)
 		return ctx_fail(ctx, ENODEV, "open %s: no such device in sysfs (%s)", sysfs_path, strerror(-rc));
@@ -183,9 +183,9 @@ int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 
 	if (!ctx || !pci_addr || !out)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
-	if (rc)
-		return ctx_fail(ctx, -rc, "open %s: unknown fields set in iommufd_device_opts", pci_addr);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_pci");
+	if (rc < 0)
+		return rc;
 	if (pciaddr_normalize(pci_addr, addr) < 0)
 		return ctx_fail(ctx, EINVAL, "open PCI device \"%.64s\": not a PCI address (expected [dddd:]bb:dd.f in hex, e.g. 0000:00:03.0)", pci_addr);
 	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "/%s", addr);
@@ -205,9 +205,9 @@ int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd
 		return error_ret(-EINVAL);
 	if (fd < 0)
 		return ctx_fail(ctx, EBADF, "open device fd %d: not a descriptor", fd);
-	rc = opts_check(opts, sizeof(struct iommufd_device_opts));
-	if (rc)
-		return ctx_fail(ctx, -rc, "open device fd %d: unknown fields set in iommufd_device_opts", fd);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_fd");
+	if (rc < 0)
+		return rc;
 	nfd = sys_dup(ctx->sys, fd);
 	if (nfd < 0)
 		return ctx_fail(ctx, -nfd, "open device fd %d: dup: %s", fd, strerror(-nfd));

@@ -51,9 +51,6 @@ static int hwpt_alloc(struct iommufd_ctx *ctx, struct uapi_iommu_hwpt_alloc *cmd
 	struct iommufd_hwpt *hwpt;
 	int rc;
 
-	rc = opts_check(opts, sizeof(*opts));
-	if (rc < 0)
-		return ctx_fail(ctx, -rc, "%s: opts: %s", what, rc == -E2BIG ? "a field this library does not know is set" : "sz is too small");
 	if (flags & ~HWPT_FLAGS_ALL)
 		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~HWPT_FLAGS_ALL);
 	cmd->size = sizeof(*cmd);
@@ -88,9 +85,13 @@ int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_i
 		       const struct iommufd_hwpt_opts *opts, struct iommufd_hwpt **out)
 {
 	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = ioas_id };
+	int rc;
 
 	if (!ctx || !out)
 		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc");
+	if (rc < 0)
+		return rc;
 	return hwpt_alloc(ctx, &cmd, opts, out, "paging");
 }
 
@@ -100,9 +101,13 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 {
 	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = parent_id };
 	size_t len;
+	int rc;
 
 	if (!ctx || !out || !data)
 		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc_nested");
+	if (rc < 0)
+		return rc;
 	switch (data->type) {
 	case IOMMUFD_HWPT_DATA_VTD_S1: len = sizeof(data->u.vtd_s1); break;
 	case IOMMUFD_HWPT_DATA_ARM_SMMUV3: len = sizeof(data->u.smmuv3); break;

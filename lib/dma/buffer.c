@@ -148,9 +148,9 @@ int iommufd_dma_buf_alloc(struct iommufd_dma *dma, uint64_t size, const struct i
 
 	if (!dma || !buf)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_dma_buf_opts));
+	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_buf_opts, flags, "iommufd_dma_buf_alloc");
 	if (rc < 0)
-		return ctx_fail(dma->ctx, -rc, "DMA buffer: %s", rc == -E2BIG ? "opts has fields this library does not know" : "opts->sz is too small");
+		return rc;
 	return buffer_alloc(dma, size, OPTS_GET(opts, flags, 0), buf);
 }
 

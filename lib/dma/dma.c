@@ -110,9 +110,9 @@ int iommufd_dma_new(struct iommufd_ioas *ioas, const struct iommufd_dma_opts *op
 
 	if (!ioas || !out)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_dma_opts));
+	rc = CTX_OPTS_VALID(ioas->ctx, opts, struct iommufd_dma_opts, iova_max, "iommufd_dma_new");
 	if (rc < 0)
-		return ctx_fail(ioas->ctx, -rc, "DMA context: %s", rc == -E2BIG ? "opts has fields this library does not know" : "opts->sz is too small");
+		return rc;
 	dma = calloc(1, sizeof(*dma));
 	if (!dma)
 		return ctx_fail(ioas->ctx, ENOMEM, "DMA context: out of memory");

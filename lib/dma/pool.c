@@ -111,9 +111,9 @@ int iommufd_dma_pool_new(struct iommufd_dma *dma, const struct iommufd_dma_pool_
 
 	if (!dma || !out)
 		return error_ret(-EINVAL);
-	rc = opts_check(opts, sizeof(struct iommufd_dma_pool_opts));
+	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_pool_opts, max_chunks, "iommufd_dma_pool_new");
 	if (rc < 0)
-		return ctx_fail(dma->ctx, -rc, "DMA pool: %s", rc == -E2BIG ? "opts has fields this library does not know" : "opts->sz is too small");
+		return rc;
 	bs = OPTS_GET(opts, buf_size, 0) ? OPTS_GET(opts, buf_size, 0) : 4096;
 	cs = OPTS_GET(opts, chunk_size, 0) ? OPTS_GET(opts, chunk_size, 0) : SZ_2M;
 	flags = OPTS_GET(opts, flags, 0);

@@ -255,10 +255,9 @@ int iommufd_diag_run(const char *addr_in, const struct iommufd_diag_opts *opts, 
 
 	if (!out)
 		return error_fail(EINVAL, "diag_run: out is NULL");
-	rc = opts_check(opts, sizeof(*opts));
+	rc = OPTS_VALID(opts, struct iommufd_diag_opts, memlock_bytes, "iommufd_diag_run", NULL, NULL);
 	if (rc < 0)
-		return error_fail(-rc, "diag: %s", rc == -E2BIG ? "opts set a field this library does not know" :
-								 "opts->sz is too small");
+		return rc;
 	if (addr_in && pciaddr_normalize(addr_in, addr) < 0)
 		return error_fail(EINVAL, "'%s' is not a PCI address (expected [dddd:]bb:dd.f)", addr_in);
 	d = diag_new_();

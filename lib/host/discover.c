@@ -241,10 +241,9 @@ int iommufd_pci_enum_new(const struct iommufd_pci_filter *filter, struct iommufd
 
 	if (!out)
 		return error_fail(EINVAL, "pci_enum_new: out is NULL");
-	rc = opts_check(filter, sizeof(struct iommufd_pci_filter));
+	rc = OPTS_VALID(filter, struct iommufd_pci_filter, vfio_only, "iommufd_pci_enum_new", NULL, NULL);
 	if (rc < 0)
-		return error_fail(-rc, "pci_enum_new: %s", rc == -E2BIG ?
-				 "the filter sets a field this library does not know" : "filter->sz is too small");
+		return rc;
 	if (OPTS_GET(filter, addr, NULL) && pciaddr_normalize(filter->addr, addr) < 0)
 		return error_fail(EINVAL, "'%s' is not a PCI address (expected [dddd:]bb:dd.f)", filter->addr);
 	e = calloc(1, sizeof(*e));

@@ -201,9 +201,9 @@ int iommufd_vdpa_enum_new(const struct iommufd_vdpa_filter *filter, struct iommu
 
 	if (!out)
 		return error_fail(EINVAL, "vdpa_enum_new: out is NULL");
-	rc = opts_check(filter, sizeof(struct iommufd_vdpa_filter));
-	if (rc)
-		return error_fail(-rc, "vDPA enumeration: unknown fields set in iommufd_vdpa_filter");
+	rc = OPTS_VALID(filter, struct iommufd_vdpa_filter, probe, "iommufd_vdpa_enum_new", NULL, NULL);
+	if (rc < 0)
+		return rc;
 	rc = sys_list_dir(sys_host, SYSFS_VDPA, add_vdpa, &l);
 	if (l.err) {
 		free(l.v);
