@@ -287,7 +287,7 @@ static void bench_registry(size_t n, uint64_t lookups, int only_lookups, int qui
 		die(NULL, "malloc");
 	if (iommufd_ctx_new_with_ops_(NULL, &null_sys, &ctx) < 0)
 		die(NULL, "context");
-	if (iommufd_ioas_new(ctx, &ioas) < 0 || iommufd_dma_new(ioas, NULL, &dma) < 0)
+	if (iommufd_ioas_new(ctx, NULL, &ioas) < 0 || iommufd_dma_new(ioas, NULL, &dma) < 0)
 		die(ctx, "IOAS/DMA context");
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
@@ -355,7 +355,7 @@ static void bench_pool(size_t live, uint64_t rounds)
 
 	if (!held || iommufd_ctx_new_with_ops_(NULL, &null_sys, &ctx) < 0)
 		die(NULL, "context");
-	if (iommufd_ioas_new(ctx, &ioas) < 0 || iommufd_dma_new(ioas, NULL, &dma) < 0 ||
+	if (iommufd_ioas_new(ctx, NULL, &ioas) < 0 || iommufd_dma_new(ioas, NULL, &dma) < 0 ||
 	    iommufd_dma_pool_new(dma, NULL, &pool) < 0)
 		die(ctx, "pool");
 	for (size_t i = 0; i < live; i++)

@@ -47,8 +47,8 @@ int main(int argc, char **argv)
 	uint64_t *raw, *lib;
 
 	if (find_pci(0x1234, 0x11e8, addr) != 0 || iommufd_ctx_new(NULL, &ctx) ||
-	    iommufd_ioas_new(ctx, &ioas) || iommufd_device_open_pci(ctx, addr, NULL, &dev) ||
-	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL)) {
+	    iommufd_ioas_new(ctx, NULL, &ioas) || iommufd_device_open_pci(ctx, addr, NULL, &dev) ||
+	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL)) {
 		fprintf(stderr, "map-unmap: setup failed: %s\n", strerror(errno));
 		return 1;
 	}

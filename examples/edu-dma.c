@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	struct iommufd_ctx *ctx = NULL;
 	struct iommufd_ioas *ioas = NULL;
 	struct iommufd_device *dev = NULL;
-	struct iommufd_region_info bar0;
+	IOMMUFD_OPTS(iommufd_region_info, bar0);
 	volatile uint8_t *bar = NULL;
 	uint8_t *src = NULL, *dst = NULL;
 	uint64_t src_iova = SRC_IOVA, dst_iova = DST_IOVA, unmapped;
@@ -117,9 +117,9 @@ int main(int argc, char **argv)
 		perror("edu-dma: open /dev/iommu");
 		return 1;
 	}
-	CHECK(iommufd_ioas_new(ctx, &ioas));
+	CHECK(iommufd_ioas_new(ctx, NULL, &ioas));
 	CHECK(iommufd_device_open_pci(ctx, addr, NULL, &dev));
-	CHECK(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL));
+	CHECK(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	printf("bound %s to /dev/iommu as device %u, attached to IOAS %u\n", addr,
 	       iommufd_device_get_id(dev), iommufd_ioas_get_id(ioas));
 

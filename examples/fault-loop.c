@@ -66,7 +66,7 @@ int main(void)
 		fprintf(stderr, "fault-loop: needs fault queues and the selftest mock (CONFIG_IOMMUFD_TEST)\n");
 		return 77;
 	}
-	CHECK(iommufd_ioas_new(ctx, &ioas));
+	CHECK(iommufd_ioas_new(ctx, NULL, &ioas));
 	c.id = iommufd_ioas_get_id(ioas);
 	if (mock(ctx, &c))
 		return perror("fault-loop: mock device"), 1;
@@ -74,7 +74,7 @@ int main(void)
 	dev_id = c.mock_domain.out_idev_id;
 
 	/* A fault queue, and a page table that reports its faults there. */
-	CHECK(iommufd_fault_new(ctx, &fault));
+	CHECK(iommufd_fault_new(ctx, NULL, &fault));
 	CHECK(iommufd_hwpt_alloc(ctx, dev_id, iommufd_ioas_get_id(ioas), &parent_opts, &parent));
 	{
 		IOMMUFD_OPTS(iommufd_hwpt_opts, o, .fault_id = iommufd_fault_get_id(fault));

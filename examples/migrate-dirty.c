@@ -126,7 +126,7 @@ int main(void)
 
 	/* The VMM's setup: guest RAM in an IOAS, a device, and a dirty-tracking
 	 * HWPT that the device is attached to. */
-	CHECK(iommufd_ioas_new(ctx, &ioas));
+	CHECK(iommufd_ioas_new(ctx, NULL, &ioas));
 	if (mock_device(ctx, iommufd_ioas_get_id(ioas), &stdev_id, &dev_id))
 		return perror("migrate-dirty: mock device"), 1;
 	CHECK(iommufd_hwpt_alloc(ctx, dev_id, iommufd_ioas_get_id(ioas), &opts, &hwpt));

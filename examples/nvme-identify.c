@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 	struct iommufd_dma *dma = NULL;
 	struct iommufd_dma_pool *pool = NULL;
 	struct iommufd_dma_buf *data = NULL;
-	struct iommufd_region_info bar0 = { 0 };
+	IOMMUFD_OPTS(iommufd_region_info, bar0);
 	const char *expect = NULL;
 	char addr[64] = "", model[41], serial[21], firmware[9];
 	struct sqe *sq;
@@ -189,9 +189,9 @@ int main(int argc, char **argv)
 		perror("nvme-identify: open /dev/iommu");
 		return 1;
 	}
-	CHECK(iommufd_ioas_new(ctx, &ioas));
+	CHECK(iommufd_ioas_new(ctx, NULL, &ioas));
 	CHECK(iommufd_device_open_pci(ctx, addr, NULL, &dev));
-	CHECK(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL));
+	CHECK(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	/* the DMA context reads the IOVA ranges left after the attach (VT-d
 	 * keeps its MSI window out of them) */
 	CHECK(iommufd_dma_new(ioas, NULL, &dma));

@@ -253,8 +253,8 @@ static int cmd_info(int argc, char **argv)
 		goto out;
 	}
 	if (iommufd_device_open_cdev(ctx, d->vfio_cdev, NULL, &dev) < 0 ||
-	    iommufd_device_get_hw_info(dev, &hw) < 0 || iommufd_ioas_new(ctx, &ioas) < 0 ||
-	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL) < 0 ||
+	    iommufd_device_get_hw_info(dev, &hw) < 0 || iommufd_ioas_new(ctx, NULL, &ioas) < 0 ||
+	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL) < 0 ||
 	    iommufd_ioas_get_iova_ranges(ioas, &r, &n, &align) < 0) {
 		rc = fail("%s", iommufd_ctx_last_error(ctx));
 		goto out;

@@ -149,33 +149,52 @@ IOMMUFD_API uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
 IOMMUFD_API int iommufd_device_get_fd(const struct iommufd_device *dev);
 
 /**
+ * Options of iommufd_device_attach() and iommufd_device_replace(). Declare
+ * with IOMMUFD_OPTS(); NULL means all defaults.
+ * @since 0.1
+ */
+struct iommufd_device_attach_opts {
+	size_t sz;      /**< sizeof(struct iommufd_device_attach_opts) */
+	/** None defined yet: must be 0 (else -EINVAL). The kernel's one attach
+	 *  flag, for a PASID, is iommufd_device_attach_pasid(). */
+	uint32_t flags;
+	uint32_t pad_;  /**< zero (room for a later field) */
+};
+
+/**
  * Attach the device to an IOAS or HWPT (VFIO_DEVICE_ATTACH_IOMMUFD_PT).
  * Attaching to an IOAS makes the kernel find or create a paging HWPT for it.
  * @param dev the device; must be detached (else -EBUSY: use
  *        iommufd_device_replace())
  * @param pt_id an IOAS or HWPT ID
+ * @param opts options, or NULL
  * @param[out] hwpt_id the HWPT the device now uses, or NULL; untouched on
  *        failure
- * @return 0, -EBUSY, -ENOENT (no such object), -EINVAL (incompatible HWPT),
- *         -EADDRINUSE (the device's reserved regions hit existing mappings),
- *         -ENOMEM (RLIMIT_MEMLOCK while pinning), or another negative errno
+ * @return 0, -EBUSY, -ENOENT (no such object), -EINVAL (incompatible HWPT,
+ *         or bad @p opts), -E2BIG (@p opts sets a field this library does
+ *         not know), -EADDRINUSE (the device's reserved regions hit existing
+ *         mappings), -ENOMEM (RLIMIT_MEMLOCK while pinning), or another
+ *         negative errno
  * @since 0.1
  */
-IOMMUFD_API int iommufd_device_attach(struct iommufd_device *dev,
-				      uint32_t pt_id, uint32_t *hwpt_id);
+IOMMUFD_API int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
+				      const struct iommufd_device_attach_opts *opts,
+				      uint32_t *hwpt_id);
 
 /**
  * Move an attached device to another IOAS or HWPT without a window in which
  * its DMA is blocked (the kernel's hitless replace).
  * @param dev the device; must be attached (else -EINVAL)
  * @param pt_id the new IOAS or HWPT ID
+ * @param opts options, or NULL (as for iommufd_device_attach())
  * @param[out] hwpt_id as for iommufd_device_attach()
  * @return 0 or an errno as for iommufd_device_attach(); on failure the old
  *         attachment stays
  * @since 0.1
  */
-IOMMUFD_API int iommufd_device_replace(struct iommufd_device *dev,
-				       uint32_t pt_id, uint32_t *hwpt_id);
+IOMMUFD_API int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
+				       const struct iommufd_device_attach_opts *opts,
+				       uint32_t *hwpt_id);
 
 /**
  * Detach the device; its DMA is blocked afterwards.
@@ -285,8 +304,9 @@ struct iommufd_hw_info {
 /**
  * Read the IOMMU capabilities of the device's IOMMU.
  * @param dev the device
- * @param[in,out] info sz set by the caller; filled on success, untouched on
- *        failure
+ * @param[in,out] info sz set by the caller (at least up to @ref
+ *        iommufd_hw_info.reserved_); the rest filled up to sz on success
+ *        (zero past the fields this library knows); untouched on failure
  * @return 0, -EOPNOTSUPP before Linux 6.6, -EINVAL for a bad @p sz
  * @since 0.1
  */
@@ -294,11 +314,15 @@ IOMMUFD_API int iommufd_device_get_hw_info(struct iommufd_device *dev,
 					   struct iommufd_hw_info *info);
 
 /**
- * Device-level facts (VFIO_DEVICE_GET_INFO).
+ * Device-level facts (VFIO_DEVICE_GET_INFO). Set @p sz (or declare with
+ * IOMMUFD_OPTS()); the library fills the fields that fit, so a program
+ * built against these headers keeps working when the struct grows.
  * @since 0.1
  */
 struct iommufd_device_info {
-	uint32_t flags;       /**< IOMMUFD_DEVICE_FLAG_* */
+	size_t sz;            /**< sizeof(struct iommufd_device_info) */
+	uint32_t flags;       /**< IOMMUFD_DEVICE_FLAG_*, and the kernel's other
+				   VFIO_DEVICE_FLAGS_* bits as it reports them */
 	uint32_t num_regions; /**< highest region index + 1 */
 	uint32_t num_irqs;    /**< highest IRQ index + 1 */
 	uint32_t reserved_;   /**< zero */
@@ -312,8 +336,10 @@ struct iommufd_device_info {
 /**
  * Read device-level facts.
  * @param dev the device
- * @param[out] info filled on success, untouched on failure
- * @return 0 or a negative errno
+ * @param[in,out] info sz set by the caller (at least the 0.1 struct); the
+ *        rest filled up to sz on success (zero past the fields this library
+ *        knows); untouched on failure
+ * @return 0, -EINVAL for a bad @p sz, or a negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_get_info(struct iommufd_device *dev,
@@ -334,10 +360,12 @@ IOMMUFD_API int iommufd_device_get_info(struct iommufd_device *dev,
 #define IOMMUFD_REGION_MMAP (1u << 2)
 
 /**
- * One region of the device (a BAR, the ROM, config space...).
+ * One region of the device (a BAR, the ROM, config space...). Set @p sz (or
+ * declare with IOMMUFD_OPTS()); the library fills the fields that fit.
  * @since 0.1
  */
 struct iommufd_region_info {
+	size_t sz;       /**< sizeof(struct iommufd_region_info) */
 	uint32_t index;  /**< region index */
 	uint32_t flags;  /**< IOMMUFD_REGION_* */
 	uint64_t size;   /**< bytes; 0 if the region is not implemented */
@@ -348,8 +376,10 @@ struct iommufd_region_info {
  * Describe region @p index.
  * @param dev the device
  * @param index region index
- * @param[out] info filled on success, untouched on failure
- * @return 0, -EINVAL for an index the device does not have
+ * @param[in,out] info sz set by the caller (at least the 0.1 struct); the
+ *        rest filled up to sz on success (zero past the fields this library
+ *        knows); untouched on failure
+ * @return 0, -EINVAL for an index the device does not have or a bad @p sz
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_get_region_info(struct iommufd_device *dev,

@@ -38,14 +38,29 @@ extern "C" {
 struct iommufd_fault;
 
 /**
+ * Options of iommufd_fault_new(). Declare with IOMMUFD_OPTS(); NULL means all defaults.
+ * @since 0.1
+ */
+struct iommufd_fault_opts {
+	size_t sz;      /**< sizeof(struct iommufd_fault_opts) */
+	/** Passed to the kernel as IOMMU_FAULT_QUEUE_ALLOC's flags; Linux 7.3 defines none and
+	 *  refuses any with -EOPNOTSUPP. 0 by default. */
+	uint32_t flags;
+	uint32_t pad_;  /**< zero (room for a later field) */
+};
+
+/**
  * Allocate a fault queue. Give its ID to iommufd_hwpt_alloc() (opts
  * fault_id) so that faults on that HWPT land here.
  * @param ctx the context
+ * @param opts options, or NULL
  * @param[out] out the queue; untouched on failure
- * @return 0, -EOPNOTSUPP before Linux 6.11, or another negative errno
+ * @return 0, -EOPNOTSUPP before Linux 6.11 (or for flags the kernel does not
+ *         know), -EINVAL/-E2BIG for bad @p opts, or another negative errno
  * @since 0.1
  */
-IOMMUFD_API int iommufd_fault_new(struct iommufd_ctx *ctx, struct iommufd_fault **out);
+IOMMUFD_API int iommufd_fault_new(struct iommufd_ctx *ctx, const struct iommufd_fault_opts *opts,
+				  struct iommufd_fault **out);
 
 /**
  * Close the queue's descriptor and destroy the queue. Faults not answered
@@ -144,16 +159,31 @@ struct iommufd_veventq;
 #define IOMMUFD_VEVENTQ_SELFTEST 0xbeefbeefu
 
 /**
+ * Options of iommufd_veventq_new(). Declare with IOMMUFD_OPTS(); NULL means all defaults.
+ * @since 0.1
+ */
+struct iommufd_veventq_opts {
+	size_t sz;      /**< sizeof(struct iommufd_veventq_opts) */
+	/** Passed to the kernel as IOMMU_VEVENTQ_ALLOC's flags; Linux 7.3 defines none and
+	 *  refuses any with -EOPNOTSUPP. 0 by default. */
+	uint32_t flags;
+	uint32_t pad_;  /**< zero (room for a later field) */
+};
+
+/**
  * Allocate an event queue of @p type on a vIOMMU (one per type).
  * @param viommu the vIOMMU
  * @param type IOMMUFD_VEVENTQ_*
  * @param depth events kept before the kernel starts dropping them
+ * @param opts options, or NULL
  * @param[out] out the queue; untouched on failure
  * @return 0, -EEXIST (a queue of this type exists), -EOPNOTSUPP before
- *         Linux 6.15, or another negative errno
+ *         Linux 6.15, -EINVAL/-E2BIG for bad @p opts, or another negative
+ *         errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_veventq_new(struct iommufd_viommu *viommu, uint32_t type, uint32_t depth,
+				    const struct iommufd_veventq_opts *opts,
 				    struct iommufd_veventq **out);
 
 /**

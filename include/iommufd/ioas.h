@@ -59,13 +59,28 @@ enum iommufd_map_flags {
 };
 
 /**
+ * Options of iommufd_ioas_new(). Declare with IOMMUFD_OPTS(); NULL means all defaults.
+ * @since 0.1
+ */
+struct iommufd_ioas_opts {
+	size_t sz;      /**< sizeof(struct iommufd_ioas_opts) */
+	/** Passed to the kernel as IOMMU_IOAS_ALLOC's flags; Linux 7.3 defines none and
+	 *  refuses any with -EOPNOTSUPP. 0 by default. */
+	uint32_t flags;
+	uint32_t pad_;  /**< zero (room for a later field) */
+};
+
+/**
  * Allocate an empty IOAS in @p ctx.
  * @param ctx the context
+ * @param opts options, or NULL
  * @param[out] ioas the new IOAS; untouched on failure
- * @return 0 or a negative errno
+ * @return 0, -EINVAL/-E2BIG for bad @p opts, -EOPNOTSUPP for flags the
+ *         kernel does not know, or another negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_new(struct iommufd_ctx *ctx,
+				 const struct iommufd_ioas_opts *opts,
 				 struct iommufd_ioas **ioas);
 
 /**

@@ -46,6 +46,18 @@ struct iommufd_hw_queue;
 #define IOMMUFD_VIOMMU_SELFTEST 0xdeadbeefu
 
 /**
+ * Options of iommufd_viommu_new(). Declare with IOMMUFD_OPTS(); NULL means all defaults.
+ * @since 0.1
+ */
+struct iommufd_viommu_opts {
+	size_t sz;      /**< sizeof(struct iommufd_viommu_opts) */
+	/** Passed to the kernel as IOMMU_VIOMMU_ALLOC's flags; Linux 7.3 defines none and
+	 *  refuses any with -EOPNOTSUPP. 0 by default. */
+	uint32_t flags;
+	uint32_t pad_;  /**< zero (room for a later field) */
+};
+
+/**
  * Allocate a vIOMMU over a nest-parent HWPT.
  * @param ctx the context
  * @param dev_id a device behind the physical IOMMU
@@ -53,13 +65,17 @@ struct iommufd_hw_queue;
  * @param type IOMMUFD_VIOMMU_*
  * @param[in,out] data type-specific data, in and out (may be NULL)
  * @param data_len bytes at @p data
+ * @param opts options, or NULL
  * @param[out] out the vIOMMU; untouched on failure
- * @return 0, -EOPNOTSUPP (type not supported by the IOMMU or the kernel),
- *         -EINVAL (the HWPT is not a nest parent), or another errno
+ * @return 0, -EOPNOTSUPP (type or flags not supported by the IOMMU or the
+ *         kernel), -EINVAL (the HWPT is not a nest parent, or bad @p opts),
+ *         -E2BIG (@p opts sets a field this library does not know), or
+ *         another errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_viommu_new(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t hwpt_id,
 				   uint32_t type, void *data, size_t data_len,
+				   const struct iommufd_viommu_opts *opts,
 				   struct iommufd_viommu **out);
 
 /**
@@ -153,6 +169,18 @@ IOMMUFD_API uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
 #define IOMMUFD_HW_QUEUE_SELFTEST 0xdeadbeefu
 
 /**
+ * Options of iommufd_hw_queue_new(). Declare with IOMMUFD_OPTS(); NULL means all defaults.
+ * @since 0.1
+ */
+struct iommufd_hw_queue_opts {
+	size_t sz;      /**< sizeof(struct iommufd_hw_queue_opts) */
+	/** Passed to the kernel as IOMMU_HW_QUEUE_ALLOC's flags; Linux 7.3 defines none and
+	 *  refuses any with -EOPNOTSUPP. 0 by default. */
+	uint32_t flags;
+	uint32_t pad_;  /**< zero (room for a later field) */
+};
+
+/**
  * Give the guest a hardware queue whose memory is [iova, iova + length) of
  * the vIOMMU's nest parent; that range stays locked (unmapping it fails
  * with -EBUSY) until the queue is destroyed.
@@ -161,12 +189,15 @@ IOMMUFD_API uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
  * @param index the queue's index
  * @param iova the queue's memory in the nest parent
  * @param length its length
+ * @param opts options, or NULL
  * @param[out] out the HW queue; untouched on failure
- * @return 0 or a negative errno
+ * @return 0, -EINVAL/-E2BIG for bad @p opts, or a negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_hw_queue_new(struct iommufd_viommu *viommu, uint32_t type, uint32_t index,
-				     uint64_t iova, uint64_t length, struct iommufd_hw_queue **out);
+				     uint64_t iova, uint64_t length,
+				     const struct iommufd_hw_queue_opts *opts,
+				     struct iommufd_hw_queue **out);
 
 /**
  * Destroy the HW queue.

@@ -56,9 +56,9 @@ static bool be_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature feature
 	return rc != -ENOTTY;
 }
 
-static int be_ioas_alloc(struct iommufd_ctx *ctx, uint32_t *id)
+static int be_ioas_alloc(struct iommufd_ctx *ctx, uint32_t flags, uint32_t *id)
 {
-	struct uapi_iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	struct uapi_iommu_ioas_alloc cmd = { .size = sizeof(cmd), .flags = flags };
 	int rc;
 
 	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_ALLOC, &cmd);

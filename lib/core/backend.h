@@ -32,8 +32,9 @@ struct backend_ops {
 	/* Whether the kernel has @feature (uncached: core/ctx.c caches). */
 	bool (*has_feature)(struct iommufd_ctx *ctx, enum iommufd_feature feature);
 
-	/* A new address space: *@id is its ID. destroy frees one by ID. */
-	int (*ioas_alloc)(struct iommufd_ctx *ctx, uint32_t *id);
+	/* A new address space with @flags (IOMMU_IOAS_ALLOC's): *@id is its ID.
+	 * destroy frees one by ID. */
+	int (*ioas_alloc)(struct iommufd_ctx *ctx, uint32_t flags, uint32_t *id);
 	int (*ioas_destroy)(struct iommufd_ctx *ctx, uint32_t id);
 
 	/* Map @length bytes of user memory at @vaddr (map) or of file @fd

@@ -360,8 +360,6 @@ static int vfio_hw_info(struct iommufd_device *dev, struct iommufd_hw_info *info
 	struct iommufd_hw_info out;
 	int rc;
 
-	if (info->sz < offsetof(struct iommufd_hw_info, u))
-		return ctx_fail(dev->ctx, EINVAL, "get_hw_info: info->sz %zu is too small (set it to sizeof(struct iommufd_hw_info))", info->sz);
 	cmd.dev_id = dev->devid;
 	rc = sys_ioctl(dev->ctx->sys, dev->ctx->fd, UAPI_IOMMU_GET_HW_INFO, &cmd);
 	if (rc == -ENOTTY)
@@ -414,8 +412,8 @@ static int vfio_hw_info(struct iommufd_device *dev, struct iommufd_hw_info *info
 	default:
 		break;
 	}
-	out.sz = info->sz;
-	memcpy(info, &out, info->sz < sizeof(out) ? info->sz : sizeof(out));
+	out.sz = sizeof(out);
+	*info = out;
 	return 0;
 }
 
@@ -427,7 +425,7 @@ static int vfio_get_info(struct iommufd_device *dev, struct iommufd_device_info 
 	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_INFO, &cmd);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_INFO on %s: %s (%s)", dev->name, strerror(-rc), error_hint(-rc));
-	info->flags = cmd.flags & (IOMMUFD_DEVICE_FLAG_RESET | IOMMUFD_DEVICE_FLAG_PCI);
+	info->flags = cmd.flags;
 	info->num_regions = cmd.num_regions;
 	info->num_irqs = cmd.num_irqs;
 	info->reserved_ = 0;

@@ -64,19 +64,48 @@ int iommufd_device_get_fd(const struct iommufd_device *dev)
 
 /* ---- attach / replace / detach ---- */
 
-int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id, uint32_t *hwpt_id)
+/* Options of attach and replace: none are defined yet beyond sz. */
+static int attach_opts_check(struct iommufd_device *dev, const struct iommufd_device_attach_opts *opts,
+			     const char *call)
 {
+	uint32_t flags;
+	int rc;
+
+	rc = CTX_OPTS_VALID(dev->ctx, opts, struct iommufd_device_attach_opts, flags, call);
+	if (rc < 0)
+		return rc;
+	flags = OPTS_GET(opts, flags, 0);
+	if (flags)
+		return ctx_fail(dev->ctx, EINVAL, "%s %s: unknown flags 0x%x (none are defined; a PASID attaches with iommufd_device_attach_pasid())",
+				call, dev->name, flags);
+	return 0;
+}
+
+int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
+			  const struct iommufd_device_attach_opts *opts, uint32_t *hwpt_id)
+{
+	int rc;
+
 	if (!dev)
 		return error_ret(-EINVAL);
+	rc = attach_opts_check(dev, opts, "iommufd_device_attach");
+	if (rc < 0)
+		return rc;
 	if (!dev->ops->attach)
 		return device_refuse(dev, "attach");
 	return dev->ops->attach(dev, pt_id, false, hwpt_id);
 }
 
-int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id, uint32_t *hwpt_id)
+int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
+			   const struct iommufd_device_attach_opts *opts, uint32_t *hwpt_id)
 {
+	int rc;
+
 	if (!dev)
 		return error_ret(-EINVAL);
+	rc = attach_opts_check(dev, opts, "iommufd_device_replace");
+	if (rc < 0)
+		return rc;
 	if (!dev->ops->attach)
 		return device_refuse(dev, "replace");
 	return dev->ops->attach(dev, pt_id, true, hwpt_id);
@@ -162,22 +191,44 @@ uint32_t iommufd_device_get_asid_pt(const struct iommufd_device *dev, uint32_t a
 
 /* ---- capabilities ---- */
 
+/*
+ * The caller's output structs start with sz: the kinds fill the library's
+ * whole struct, and the caller gets what fits in its own (OUT_FILL).
+ */
 int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_info *info)
 {
+	struct iommufd_hw_info out = { .sz = sizeof(out) };
+	int rc;
+
 	if (!dev || !info)
 		return error_ret(-EINVAL);
 	if (!dev->ops->hw_info)
 		return device_refuse(dev, "IOMMU_GET_HW_INFO");
-	return dev->ops->hw_info(dev, info);
+	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_hw_info, reserved_, "iommufd_device_get_hw_info");
+	if (rc < 0)
+		return rc;
+	rc = dev->ops->hw_info(dev, &out);
+	if (rc == 0)
+		OUT_FILL(info, out);
+	return rc;
 }
 
 int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_info *info)
 {
+	struct iommufd_device_info out = { .sz = sizeof(out) };
+	int rc;
+
 	if (!dev || !info)
 		return error_ret(-EINVAL);
 	if (!dev->ops->get_info)
 		return device_refuse(dev, "VFIO_DEVICE_GET_INFO");
-	return dev->ops->get_info(dev, info);
+	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_device_info, reserved_, "iommufd_device_get_info");
+	if (rc < 0)
+		return rc;
+	rc = dev->ops->get_info(dev, &out);
+	if (rc == 0)
+		OUT_FILL(info, out);
+	return rc;
 }
 
 int iommufd_device_reset(struct iommufd_device *dev)
@@ -201,14 +252,20 @@ static int region_info(struct iommufd_device *dev, uint32_t index, struct iommuf
 int iommufd_device_get_region_info(struct iommufd_device *dev, uint32_t index,
 				   struct iommufd_region_info *info)
 {
-	struct iommufd_region_info tmp;
+	struct iommufd_region_info tmp = { .sz = sizeof(tmp) };
 	int rc;
 
 	if (!dev || !info)
 		return error_ret(-EINVAL);
+	if (dev->ops->region_info) {
+		rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_region_info, offset,
+				   "iommufd_device_get_region_info");
+		if (rc < 0)
+			return rc;
+	}
 	rc = region_info(dev, index, &tmp);
 	if (rc == 0)
-		*info = tmp;
+		OUT_FILL(info, tmp);
 	return rc;
 }
 

@@ -50,7 +50,8 @@ struct device_ops {
 	uint32_t (*num_asids)(const struct iommufd_device *dev);
 	uint32_t (*asid_pt)(const struct iommufd_device *dev, uint32_t asid);
 
-	/* Device info, IOMMU hw info, reset. */
+	/* Device info, IOMMU hw info, reset. @info is the library's whole
+	 * struct (sz == sizeof); core/device.c gives the caller what fits. */
 	int (*get_info)(struct iommufd_device *dev, struct iommufd_device_info *info);
 	int (*hw_info)(struct iommufd_device *dev, struct iommufd_hw_info *info);
 	int (*reset)(struct iommufd_device *dev);

@@ -32,7 +32,7 @@ struct iommufd_veventq {
 	uint32_t pending_lost; /* dropped events not reported yet */
 };
 
-int iommufd_fault_new(struct iommufd_ctx *ctx, struct iommufd_fault **out)
+int iommufd_fault_new(struct iommufd_ctx *ctx, const struct iommufd_fault_opts *opts, struct iommufd_fault **out)
 {
 	struct uapi_iommu_fault_alloc cmd = { .size = sizeof(cmd) };
 	struct iommufd_fault *f;
@@ -40,6 +40,10 @@ int iommufd_fault_new(struct iommufd_ctx *ctx, struct iommufd_fault **out)
 
 	if (!ctx || !out)
 		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_fault_opts, flags, "iommufd_fault_new");
+	if (rc < 0)
+		return rc;
+	cmd.flags = OPTS_GET(opts, flags, 0);
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return ctx_fail(ctx, ENOMEM, "fault queue alloc: out of memory");
@@ -48,7 +52,8 @@ int iommufd_fault_new(struct iommufd_ctx *ctx, struct iommufd_fault **out)
 		free(f);
 		if (rc == -ENOTTY)
 			return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_FAULT_QUEUE_ALLOC: not supported by this kernel (needs Linux 6.11)");
-		return ctx_fail(ctx, -rc, "IOMMU_FAULT_QUEUE_ALLOC: %s (%s)", strerror(-rc), error_hint(-rc));
+		return ctx_fail(ctx, -rc, "IOMMU_FAULT_QUEUE_ALLOC flags 0x%x: %s (%s)", cmd.flags, strerror(-rc),
+				rc == -EOPNOTSUPP && cmd.flags ? "the kernel knows none of these flags" : error_hint(-rc));
 	}
 	kobj_init(&f->o, ctx, cmd.out_fault_id);
 	f->fd = (int)cmd.out_fault_fd;
@@ -146,7 +151,7 @@ static uint32_t vevent_size(uint32_t type)
 }
 
 int iommufd_veventq_new(struct iommufd_viommu *viommu, uint32_t type, uint32_t depth,
-			struct iommufd_veventq **out)
+			const struct iommufd_veventq_opts *opts, struct iommufd_veventq **out)
 {
 	struct uapi_iommu_veventq_alloc cmd = {
 		.size = sizeof(cmd),
@@ -160,6 +165,10 @@ int iommufd_veventq_new(struct iommufd_viommu *viommu, uint32_t type, uint32_t d
 	if (!viommu || !out)
 		return error_ret(-EINVAL);
 	ctx = viommu_ctx(viommu);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_veventq_opts, flags, "iommufd_veventq_new");
+	if (rc < 0)
+		return rc;
+	cmd.flags = OPTS_GET(opts, flags, 0);
 	if (!vevent_size(type))
 		return ctx_fail(ctx, EINVAL, "vEVENTQ: unknown type 0x%x (the library cannot split its records)", type);
 	if (!depth)
@@ -176,6 +185,7 @@ int iommufd_veventq_new(struct iommufd_viommu *viommu, uint32_t type, uint32_t d
 		return ctx_fail(ctx, -rc, "IOMMU_VEVENTQ_ALLOC type 0x%x depth %u on vIOMMU %u: %s (%s)", type, depth,
 				cmd.viommu_id, strerror(-rc),
 				rc == -EEXIST ? "the vIOMMU has a queue of this type already" :
+				rc == -EOPNOTSUPP && cmd.flags ? "the kernel knows none of these flags, or the vIOMMU reports no events of this type" :
 				rc == -EOPNOTSUPP ? "the vIOMMU reports no events of this type" : error_hint(-rc));
 	}
 	kobj_init(&q->o, ctx, cmd.out_veventq_id);

@@ -23,21 +23,26 @@
 
 #define MAP_FLAGS_ALL (IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_WRITE | IOMMUFD_MAP_READ)
 
-int iommufd_ioas_new(struct iommufd_ctx *ctx, struct iommufd_ioas **out)
+int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *opts, struct iommufd_ioas **out)
 {
 	struct iommufd_ioas *ioas;
-	uint32_t id;
+	uint32_t id, flags;
 	int rc;
 
 	if (!ctx || !out)
 		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_ioas_opts, flags, "iommufd_ioas_new");
+	if (rc < 0)
+		return rc;
+	flags = OPTS_GET(opts, flags, 0);
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return ctx_fail(ctx, ENOMEM, "IOAS alloc: out of memory");
-	rc = ctx->backend->ioas_alloc(ctx, &id);
+	rc = ctx->backend->ioas_alloc(ctx, flags, &id);
 	if (rc < 0) {
 		free(ioas);
-		return ctx_fail(ctx, -rc, "IOMMU_IOAS_ALLOC: %s (%s)", strerror(-rc), error_hint(-rc));
+		return ctx_fail(ctx, -rc, "IOMMU_IOAS_ALLOC flags 0x%x: %s (%s)", flags, strerror(-rc),
+				rc == -EOPNOTSUPP && flags ? "the kernel knows none of these flags" : error_hint(-rc));
 	}
 	ioas->ctx = iommufd_ctx_ref(ctx);
 	ioas->id = id;

@@ -30,7 +30,8 @@ struct iommufd_hw_queue {
 };
 
 int iommufd_viommu_new(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t hwpt_id, uint32_t type,
-		       void *data, size_t data_len, struct iommufd_viommu **out)
+		       void *data, size_t data_len, const struct iommufd_viommu_opts *opts,
+		       struct iommufd_viommu **out)
 {
 	struct uapi_iommu_viommu_alloc cmd = {
 		.size = sizeof(cmd),
@@ -45,6 +46,10 @@ int iommufd_viommu_new(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t hwpt_i
 
 	if (!ctx || !out || (data_len && !data) || data_len > UINT32_MAX)
 		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_viommu_opts, flags, "iommufd_viommu_new");
+	if (rc < 0)
+		return rc;
+	cmd.flags = OPTS_GET(opts, flags, 0);
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return ctx_fail(ctx, ENOMEM, "vIOMMU alloc: out of memory");
@@ -55,6 +60,7 @@ int iommufd_viommu_new(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t hwpt_i
 			return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_VIOMMU_ALLOC: not supported by this kernel (needs Linux 6.13)");
 		return ctx_fail(ctx, -rc, "IOMMU_VIOMMU_ALLOC type 0x%x for device %u on HWPT %u: %s (%s)", type,
 				dev_id, hwpt_id, strerror(-rc),
+				rc == -EOPNOTSUPP && cmd.flags ? "the kernel knows none of these flags, or the IOMMU has no vIOMMU of this type" :
 				rc == -EOPNOTSUPP ? "the IOMMU has no vIOMMU of this type" :
 				rc == -EINVAL ? "the HWPT is not a nest parent, or the type data is malformed" :
 				error_hint(-rc));
@@ -176,7 +182,7 @@ uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *d)
 }
 
 int iommufd_hw_queue_new(struct iommufd_viommu *v, uint32_t type, uint32_t index, uint64_t iova,
-			 uint64_t length, struct iommufd_hw_queue **out)
+			 uint64_t length, const struct iommufd_hw_queue_opts *opts, struct iommufd_hw_queue **out)
 {
 	struct uapi_iommu_hw_queue_alloc cmd = {
 		.size = sizeof(cmd),
@@ -190,6 +196,10 @@ int iommufd_hw_queue_new(struct iommufd_viommu *v, uint32_t type, uint32_t index
 
 	if (!v || !out)
 		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(v->o.ctx, opts, struct iommufd_hw_queue_opts, flags, "iommufd_hw_queue_new");
+	if (rc < 0)
+		return rc;
+	cmd.flags = OPTS_GET(opts, flags, 0);
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return ctx_fail(v->o.ctx, ENOMEM, "HW queue alloc: out of memory");
@@ -203,7 +213,8 @@ int iommufd_hw_queue_new(struct iommufd_viommu *v, uint32_t type, uint32_t index
 				strerror(rc == -ENOTTY ? EOPNOTSUPP : -rc),
 				rc == -ENOTTY ? "needs Linux 6.17" :
 				rc == -ENOENT ? "the queue memory is not mapped in the nest parent" :
-				rc == -EEXIST ? "a queue with this index exists" : error_hint(-rc));
+				rc == -EEXIST ? "a queue with this index exists" :
+				rc == -EOPNOTSUPP && cmd.flags ? "the kernel knows none of these flags" : error_hint(-rc));
 	}
 	kobj_init(&q->o, v->o.ctx, cmd.out_hw_queue_id);
 	*out = q;

@@ -15,7 +15,7 @@
 
 volatile uint8_t *edu_enable(struct iommufd_ctx *ctx, struct iommufd_device *dev, uint64_t *bar_size)
 {
-	struct iommufd_region_info r;
+	IOMMUFD_OPTS(iommufd_region_info, r);
 	uint16_t cmd;
 	void *p;
 

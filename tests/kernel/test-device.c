@@ -36,8 +36,8 @@ static int setup(void **state)
 	assert_non_null(f);
 	assert_int_equal(find_pci(0x1234, 0x11e8, f->addr), 0);
 	assert_int_equal(iommufd_ctx_new(NULL, &f->ctx), 0);
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas2));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas2));
 	assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, f->addr, NULL, &f->dev));
 	f->mem = alloc_pages(4 * PAGE);
 	assert_non_null(f->mem);
@@ -115,7 +115,7 @@ static void hw_info_vtd(void **state)
 {
 	struct fix *f = *state;
 	IOMMUFD_OPTS(iommufd_hw_info, info);
-	struct iommufd_device_info di;
+	IOMMUFD_OPTS(iommufd_device_info, di);
 
 	assert_ok(f->ctx, iommufd_device_get_hw_info(f->dev, &info));
 	assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
@@ -137,7 +137,7 @@ static void hw_info_vtd(void **state)
 static void regions(void **state)
 {
 	struct fix *f = *state;
-	struct iommufd_region_info r;
+	IOMMUFD_OPTS(iommufd_region_info, r);
 	uint16_t vendor = 0, device = 0;
 	uint8_t b;
 
@@ -158,7 +158,7 @@ static void regions(void **state)
 static void reset(void **state)
 {
 	struct fix *f = *state;
-	struct iommufd_device_info di;
+	IOMMUFD_OPTS(iommufd_device_info, di);
 
 	assert_ok(f->ctx, iommufd_device_get_info(f->dev, &di));
 	if (di.flags & IOMMUFD_DEVICE_FLAG_RESET)
@@ -175,7 +175,7 @@ static void attach_narrows_ranges(void **state)
 	size_t n;
 	uint64_t iova;
 
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), &hwpt));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, &hwpt));
 	assert_int_not_equal(hwpt, 0);
 	assert_int_not_equal(hwpt, iommufd_ioas_get_id(f->ioas));
 	/* VT-d reserves the MSI window at 0xfee00000 */
@@ -189,7 +189,7 @@ static void attach_narrows_ranges(void **state)
 					      IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
 	assert_explained(f->ctx, "usable IOVA ranges");
 	/* attach twice: the library points at replace */
-	assert_errno(EBUSY, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas2), NULL));
+	assert_errno(EBUSY, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas2), NULL, NULL));
 	/* destroying the attached IOAS is refused, and it stays usable */
 	assert_errno(EBUSY, iommufd_ioas_destroy(f->ioas));
 	assert_ok(f->ctx, iommufd_device_detach(f->dev));
@@ -214,13 +214,13 @@ static void dma_follows_attach_replace_detach(void **state)
 	assert_ok(f->ctx, iommufd_ioas_map(f->ioas2, dst2, PAGE, &d,
 					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
 
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	edu_copy(f, s, d);
 	assert_memory_equal(dst, src, XFER);
 	assert_int_equal(dst2[0] | dst2[XFER - 1], 0);
 
 	/* replace: the same IOVA now reaches dst2 */
-	assert_ok(f->ctx, iommufd_device_replace(f->dev, iommufd_ioas_get_id(f->ioas2), NULL));
+	assert_ok(f->ctx, iommufd_device_replace(f->dev, iommufd_ioas_get_id(f->ioas2), NULL, NULL));
 	memset(dst, 0, PAGE);
 	edu_copy(f, s, d);
 	assert_memory_equal(dst2, src, XFER);
@@ -242,7 +242,7 @@ static void nvme_device(void **state)
 {
 	struct fix *f = *state;
 	struct iommufd_device *nvme;
-	struct iommufd_region_info r;
+	IOMMUFD_OPTS(iommufd_region_info, r);
 	char addr[32];
 	uint32_t class_rev = 0;
 	uint32_t hwpt;
@@ -256,12 +256,12 @@ static void nvme_device(void **state)
 	assert_ok(f->ctx, iommufd_device_get_region_info(nvme, IOMMUFD_PCI_BAR0_REGION, &r));
 	assert_true(r.size >= 0x1000);
 	/* two devices share one IOAS */
-	assert_ok(f->ctx, iommufd_device_attach(nvme, iommufd_ioas_get_id(f->ioas), &hwpt));
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(nvme, iommufd_ioas_get_id(f->ioas), NULL, &hwpt));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_ok(f->ctx, iommufd_device_detach(f->dev));
 	iommufd_device_close(nvme); /* closing detaches and unbinds */
 	assert_ok(f->ctx, iommufd_ioas_destroy(f->ioas));
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
 }
 
 /* Pages are pinned while a device's domain maps them and released when the
@@ -283,20 +283,20 @@ static void close_releases_pins(void **state)
 	f->dev = NULL;
 	assert_int_equal(iommufd_ctx_new(NULL, &ctx), 0);
 	assert_ok(ctx, iommufd_ctx_set_rlimit_mode(ctx, IOMMUFD_RLIMIT_PER_PROCESS));
-	assert_ok(ctx, iommufd_ioas_new(ctx, &ioas));
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
 	assert_ok(ctx, iommufd_ioas_map(ioas, mem, len, &iova, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
 	/* no domain yet: nothing pinned */
 	base = vm_pin_kib();
 	assert_true(base >= 0);
 	assert_ok(ctx, iommufd_device_open_pci(ctx, f->addr, NULL, &dev));
-	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	assert_int_equal(vm_pin_kib(), base + (long)(len / 1024));
 	/* closing the device unbinds it, and its domain's pins go */
 	iommufd_device_close(dev);
 	assert_int_equal(vm_pin_kib(), base);
 	/* unmap releases them too */
 	assert_ok(ctx, iommufd_device_open_pci(ctx, f->addr, NULL, &dev));
-	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	assert_int_equal(vm_pin_kib(), base + (long)(len / 1024));
 	assert_ok(ctx, iommufd_ioas_unmap(ioas, iova, len, &out));
 	assert_int_equal(vm_pin_kib(), base);
@@ -321,7 +321,7 @@ static void pasid_refused(void **state)
 	assert_errno(EINVAL, iommufd_device_attach_pasid(f->dev, 0, iommufd_ioas_get_id(f->ioas), &hwpt));
 	assert_explained(f->ctx, "RID");
 	/* the device is still usable */
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_ok(f->ctx, iommufd_device_detach(f->dev));
 }
 

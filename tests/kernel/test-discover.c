@@ -213,9 +213,9 @@ static void group_bind_restore(void **state)
 
 	/* and the group is usable: bind the edu to iommufd and attach it */
 	assert_int_equal(iommufd_ctx_new(NULL, &ctx), 0);
-	assert_ok(ctx, iommufd_ioas_new(ctx, &ioas));
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
 	assert_ok(ctx, iommufd_device_open_pci(ctx, G_EDU, NULL, &dev));
-	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	/* while VFIO owns the group for DMA, nvme cannot take 05.1 back: the
 	 * device is left without a driver, and the message says so */
 	assert_errno(EBUSY, iommufd_pci_unbind_vfio(G_NVME, "nvme"));

@@ -41,9 +41,9 @@ static int setup(void **state)
 	assert_non_null(f);
 	assert_int_equal(find_pci(0x1234, 0x11e8, addr), 0);
 	assert_int_equal(iommufd_ctx_new(NULL, &f->ctx), 0);
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
 	assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, addr, NULL, &f->dev));
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_ok(f->ctx, iommufd_dma_new(f->ioas, &o, &f->dma));
 	*state = f;
 	return 0;
@@ -212,7 +212,7 @@ static void ranges_follow_attach(void **state)
 
 	iommufd_device_close(f->dev);
 	f->dev = NULL;
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &ioas));
 	assert_ok(f->ctx, iommufd_dma_new(ioas, NULL, &dma));
 	assert_ok(f->ctx, iommufd_dma_iova_reserve(dma, 0xfee00000, PG));
 	assert_ok(f->ctx, iommufd_dma_iova_free(dma, 0xfee00000, PG));
@@ -222,7 +222,7 @@ static void ranges_follow_attach(void **state)
 		assert_int_equal(find_pci(0x1234, 0x11e8, addr), 0);
 		assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, addr, NULL, &f->dev));
 	}
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	assert_errno(EINVAL, iommufd_dma_iova_reserve(dma, 0xfee00000, PG));
 	assert_explained(f->ctx, "outside the usable IOVA ranges");
 	assert_ok(f->ctx, iommufd_device_detach(f->dev));
@@ -245,7 +245,7 @@ static void mock_domain_mappings(void **state)
 	uint8_t *low;
 	void *p;
 
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &ioas));
 	assert_ok(f->ctx, iommufd_dma_new(ioas, NULL, &dma));
 	/* the mock's aperture starts at 16 MiB */
 	assert_int_equal(mock_domain(f->ctx, iommufd_ioas_get_id(ioas), &stdev, &hwpt, NULL), 0);

@@ -34,7 +34,7 @@ static int setup_flags(void **state, uint32_t dev_flags, bool small_pages)
 
 	assert_non_null(f);
 	assert_int_equal(iommufd_ctx_new(NULL, &f->ctx), 0);
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
 	/* the IOMMU tracks dirt per page-table entry: with large entries the
 	 * bits would depend on how contiguous the buffer happens to be */
 	if (small_pages)
@@ -284,7 +284,7 @@ static void page_faults(void **state)
 	struct pollfd p;
 	size_t n = 77;
 
-	assert_ok(f->ctx, iommufd_fault_new(f->ctx, &fault));
+	assert_ok(f->ctx, iommufd_fault_new(f->ctx, NULL, &fault));
 	assert_true(iommufd_fault_get_fd(fault) >= 0);
 	assert_ok(f->ctx, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &parent_opts, &parent));
 	{
@@ -345,19 +345,19 @@ static void viommu_objects(void **state)
 
 	assert_ok(f->ctx, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &parent_opts, &parent));
 	assert_errno(EOPNOTSUPP, iommufd_viommu_new(f->ctx, f->idev_id, iommufd_hwpt_get_id(parent), 0x7777,
-						    NULL, 0, &bad));
+						    NULL, 0, NULL, &bad));
 	assert_ptr_equal(bad, (struct iommufd_viommu *)0x1);
 	assert_ok(f->ctx, iommufd_viommu_new(f->ctx, f->idev_id, iommufd_hwpt_get_id(parent),
-					     IOMMUFD_VIOMMU_SELFTEST, &vdata, sizeof(vdata), &viommu));
+					     IOMMUFD_VIOMMU_SELFTEST, &vdata, sizeof(vdata), NULL, &viommu));
 	assert_int_equal(vdata.out_data, 0xbadbeef); /* the mock loops in_data back */
 	assert_ok(f->ctx, iommufd_hwpt_alloc_nested(f->ctx, f->idev_id, iommufd_viommu_get_id(viommu), &data,
 						    NULL, &nested));
 	assert_ok(f->ctx, iommufd_vdevice_new(viommu, f->idev_id, 0x99, &vdev));
-	assert_ok(f->ctx, iommufd_veventq_new(viommu, IOMMUFD_VEVENTQ_SELFTEST, 2, &q));
+	assert_ok(f->ctx, iommufd_veventq_new(viommu, IOMMUFD_VEVENTQ_SELFTEST, 2, NULL, &q));
 	{
 		struct iommufd_veventq *q2 = NULL;
 
-		assert_errno(EEXIST, iommufd_veventq_new(viommu, IOMMUFD_VEVENTQ_SELFTEST, 2, &q2));
+		assert_errno(EEXIST, iommufd_veventq_new(viommu, IOMMUFD_VEVENTQ_SELFTEST, 2, NULL, &q2));
 		assert_null(q2);
 	}
 	/* destroy order is enforced */
@@ -402,7 +402,7 @@ static void viommu_objects(void **state)
 	/* a HW queue locks its memory in the nest parent */
 	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->buf, PAGE, &iova,
 					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
-	assert_ok(f->ctx, iommufd_hw_queue_new(viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, BASE, PAGE, &hwq));
+	assert_ok(f->ctx, iommufd_hw_queue_new(viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, BASE, PAGE, NULL, &hwq));
 	assert_errno(EBUSY, iommufd_ioas_unmap(f->ioas, BASE, PAGE, &out));
 	assert_ok(f->ctx, iommufd_hw_queue_destroy(hwq));
 	assert_ok(f->ctx, iommufd_ioas_unmap(f->ioas, BASE, PAGE, &out));
@@ -460,7 +460,7 @@ static void vtd_no_dirty(void **state)
 	(void)state;
 	assert_int_equal(find_pci(0x1234, 0x11e8, addr), 0);
 	assert_int_equal(iommufd_ctx_new(NULL, &ctx), 0);
-	assert_ok(ctx, iommufd_ioas_new(ctx, &ioas));
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
 	assert_ok(ctx, iommufd_device_open_pci(ctx, addr, NULL, &dev));
 	assert_ok(ctx, iommufd_device_get_hw_info(dev, &hw));
 	assert_false(hw.capabilities & IOMMUFD_HW_CAP_DIRTY_TRACKING);
@@ -470,7 +470,7 @@ static void vtd_no_dirty(void **state)
 	assert_ptr_equal(hwpt, (struct iommufd_hwpt *)0x1);
 	/* a plain paging HWPT works, and the device attaches to it */
 	assert_ok(ctx, iommufd_hwpt_alloc(ctx, iommufd_device_get_id(dev), iommufd_ioas_get_id(ioas), NULL, &plain));
-	assert_ok(ctx, iommufd_device_attach(dev, iommufd_hwpt_get_id(plain), NULL));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_hwpt_get_id(plain), NULL, NULL));
 	assert_ok(ctx, iommufd_device_detach(dev));
 	assert_ok(ctx, iommufd_hwpt_destroy(plain));
 	iommufd_device_close(dev);

@@ -33,7 +33,7 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(iommufd_ctx_new(NULL, &f->ctx), 0);
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
 	/* A mock device makes the IOAS pin pages and fill a real domain. */
 	assert_int_equal(mock_domain(f->ctx, iommufd_ioas_get_id(f->ioas), &f->stdev_id, &f->hwpt_id, NULL), 0);
 	f->len = 16 * PAGE;
@@ -78,7 +78,7 @@ static void ctx_from_fd(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(iommufd_ctx_new_from_fd(fd, NULL, &ctx2), 0);
 	assert_int_not_equal(iommufd_ctx_get_fd(ctx2), fd);
-	assert_ok(ctx2, iommufd_ioas_new(ctx2, &ioas));
+	assert_ok(ctx2, iommufd_ioas_new(ctx2, NULL, &ioas));
 	assert_ok(ctx2, iommufd_ioas_destroy(ioas));
 	assert_null(iommufd_ctx_unref(ctx2));
 	/* the caller's fd is still open and usable */
@@ -262,7 +262,7 @@ static void copy_shares_pins(void **state)
 	uint32_t stdev2, hwpt2;
 	uint64_t iova = BASE, dst = BASE + 0x100000;
 
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &ioas2));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &ioas2));
 	assert_int_equal(mock_domain(f->ctx, iommufd_ioas_get_id(ioas2), &stdev2, &hwpt2, NULL), 0);
 	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->buf, f->len, &iova,
 					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
@@ -342,7 +342,7 @@ static void huge_pages_option(void **state)
 	struct iommufd_ioas *ioas2;
 	bool on = false;
 
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &ioas2));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &ioas2));
 	assert_ok(f->ctx, iommufd_ioas_get_huge_pages(ioas2, &on));
 	assert_true(on);
 	assert_ok(f->ctx, iommufd_ioas_set_huge_pages(ioas2, false));

@@ -61,7 +61,7 @@ static int setup(void **state)
 		skip();
 	}
 	assert_int_equal(iommufd_ctx_new(NULL, &f->ctx), 0);
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &f->ioas));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
 	f->mem = vnet_alloc_shared(NPAGES * PAGE);
 	assert_non_null(f->mem);
 	/* one mapping per page: iommufd unmaps whole areas only */
@@ -157,7 +157,7 @@ static void test_traffic(void **state)
 	uint32_t sent, got, len;
 
 	open_dev(f);
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_int_equal(iommufd_device_get_asid_pt(f->dev, 0), iommufd_ioas_get_id(f->ioas));
 	start(f);
 	for (int i = 0; i < 3; i++) {
@@ -191,7 +191,7 @@ static void test_detach_reattach(void **state)
 	uint32_t sent, got, len = 0;
 
 	open_dev(f);
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, ioas, NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, ioas, NULL, NULL));
 	start(f);
 	got = send_one(f, 100, 1, &sent);
 	assert_arrived(f, got, sent);
@@ -206,7 +206,7 @@ static void test_detach_reattach(void **state)
 
 	/* re-attached: the frame still queued goes through */
 	assert_int_equal(vnet_suspend(&f->v), 0);
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, ioas, NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, ioas, NULL, NULL));
 	assert_int_equal(vnet_resume(&f->v), 0);
 	assert_int_equal(vnet_kick(&f->v, VNET_TXQ), 0);
 	assert_int_equal(vnet_wait_used(&f->v, VNET_RXQ, 2000, &len), 1);
@@ -219,7 +219,7 @@ static void test_reset_keeps_ioas(void **state)
 	uint32_t sent, got;
 
 	open_dev(f);
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	start(f);
 	got = send_one(f, 64, 1, &sent);
 	assert_arrived(f, got, sent);
@@ -236,10 +236,10 @@ static void test_replace(void **state)
 	uint32_t sent, got;
 
 	open_dev(f);
-	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &other));
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(other), NULL));
-	assert_errno(EBUSY, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
-	assert_ok(f->ctx, iommufd_device_replace(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &other));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(other), NULL, NULL));
+	assert_errno(EBUSY, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
+	assert_ok(f->ctx, iommufd_device_replace(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	/* the old IOAS is free again, the new one is held */
 	assert_ok(f->ctx, iommufd_ioas_destroy(other));
 	start(f);
@@ -318,11 +318,11 @@ static void test_attach_while_running(void **state)
 	uint32_t ioas = iommufd_ioas_get_id(f->ioas);
 
 	open_dev(f);
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, ioas, NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, ioas, NULL, NULL));
 	start(f);
 	assert_errno(EBUSY, iommufd_device_attach_asid(f->dev, 1, ioas));
 	assert_explained(f->ctx, "running");
-	assert_errno(EBUSY, iommufd_device_replace(f->dev, ioas, NULL));
+	assert_errno(EBUSY, iommufd_device_replace(f->dev, ioas, NULL, NULL));
 	assert_errno(EBUSY, iommufd_device_detach(f->dev));
 	/* the library's view did not change */
 	assert_int_equal(iommufd_device_get_asid_pt(f->dev, 0), ioas);
@@ -334,7 +334,7 @@ static void test_destroy_attached_ioas(void **state)
 	struct fix *f = *state;
 
 	open_dev(f);
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_errno(EBUSY, iommufd_ioas_destroy(f->ioas));
 	/* the handle stays valid; after detach it goes (teardown destroys it) */
 	assert_ok(f->ctx, iommufd_device_detach(f->dev));
@@ -347,7 +347,7 @@ static void test_close_releases(void **state)
 
 	open_dev(f);
 	devid = iommufd_device_get_id(f->dev);
-	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	start(f);
 	vnet_close(&f->v);
 	iommufd_device_close(f->dev);

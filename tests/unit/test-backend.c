@@ -53,7 +53,7 @@ static int setup(void **state)
 		.unmap = backend_iommufd.unmap,
 	};
 	e->ctx->backend = &e->bare;
-	assert_ok(e->ctx, iommufd_ioas_new(e->ctx, &e->ioas));
+	assert_ok(e->ctx, iommufd_ioas_new(e->ctx, NULL, &e->ioas));
 	probes = 0;
 	*state = e;
 	return 0;
@@ -96,7 +96,7 @@ static void test_missing_entries_refused(void **state)
 	size_t count = 99;
 	unsigned long calls;
 
-	assert_ok(e->ctx, iommufd_ioas_new(e->ctx, &other));
+	assert_ok(e->ctx, iommufd_ioas_new(e->ctx, NULL, &other));
 	assert_ok(e->ctx, iommufd_ioas_map(e->ioas, buf, sizeof(buf), &iova,
 					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
 	calls = fake_call_count();

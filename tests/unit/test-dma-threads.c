@@ -83,7 +83,7 @@ static void race(void)
 	mem = aligned_alloc(PG, NMAP * 4 * PG);
 	assert_non_null(mem);
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
 	assert_int_equal(iommufd_dma_new(ioas, NULL, &dma), 0);
 	for (int i = 0; i < NMAP; i += 2) {
 		uint64_t iova = IOVA0 + (uint64_t)i * 4 * PG;
@@ -250,7 +250,7 @@ static void pool_threads_grow_and_give_back(void **state)
 	(void)state;
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
 	assert_int_equal(iommufd_dma_new(ioas, NULL, &dma), 0);
 	assert_int_equal(iommufd_dma_pool_new(dma, NULL, &pool), 0);
 	calls = fake_call_count();
@@ -335,7 +335,7 @@ static void ioas_unmap_races_dma_destroy(void **state)
 	mem = aligned_alloc(PG, 2 * PG);
 	assert_non_null(mem);
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &locked_sys, &ctx), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &r.ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &r.ioas), 0);
 	atomic_store(&stop, false);
 	assert_int_equal(pthread_create(&tid, NULL, ioas_unmapper, &r), 0);
 	while (!atomic_load(&r.started))

@@ -40,7 +40,7 @@ static int setup(void **state)
 	assert_non_null(e);
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx), 0);
-	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &e->ioas), 0);
 	assert_int_equal(iommufd_dma_new(e->ioas, NULL, &e->dma), 0);
 	e->mem = aligned_alloc(PG, 64 * PG);
 	assert_non_null(e->mem);
@@ -254,7 +254,7 @@ static void new_and_ranges(void **state)
 	/* one context per IOAS */
 	assert_errno(EBUSY, iommufd_dma_new(e->ioas, NULL, &d));
 	assert_ptr_equal(d, (struct iommufd_dma *)SENT);
-	assert_int_equal(iommufd_ioas_new(e->ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &ioas), 0);
 	{
 		IOMMUFD_OPTS(iommufd_dma_opts, o, .iova_min = 0x10000, .iova_max = 0x1000);
 		assert_errno(EINVAL, iommufd_dma_new(ioas, &o, &d));
@@ -290,7 +290,7 @@ static void new_and_ranges(void **state)
 	/* ...until an attach brings more ranges: read again by itself */
 	fake_set_range_count(2);
 	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
-	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
+	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL, NULL), 0);
 	fake_inject(UAPI_IOMMU_IOAS_IOVA_RANGES, ENOMEM);
 	assert_errno(ENOMEM, iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova));
 	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 1ull << 32, 0, &iova), 0);
@@ -326,7 +326,7 @@ static void ranges_keep_taken(void **state)
 	/* the attach takes [1 GiB, 3 GiB) away (read again by itself) */
 	fake_set_ranges(narrow, 2);
 	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
-	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
+	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(e->ioas), NULL, NULL), 0);
 	assert_errno(EINVAL, iommufd_dma_iova_reserve(e->dma, 0x80000000, 0x10000));
 	assert_explained(e->ctx, "[0x100000, 0x3fffffff] [0xc0000000, 0xffffffff]");
 	assert_int_equal(iommufd_dma_iova_alloc(e->dma, 0x10000, 1ull << 30, &iova), 0);

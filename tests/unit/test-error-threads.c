@@ -230,7 +230,7 @@ static void test_redundant_unmap_is_quiet(void **state)
 	fake_reset();
 	ctx = new_ctx();
 	iommufd_ctx_set_log_fn(ctx, count_log, NULL);
-	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
 	log_err = log_debug = 0;
 
 	/* the kernel's ENOENT: nothing mapped there */

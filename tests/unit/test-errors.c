@@ -45,8 +45,8 @@ static int setup(void **state)
 	e->c = *state;
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx), 0);
-	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas), 0);
-	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas2), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &e->ioas), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &e->ioas2), 0);
 	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &e->dev), 0);
 	{
 		IOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = IOMMUFD_HWPT_NEST_PARENT);
@@ -55,9 +55,9 @@ static int setup(void **state)
 						    iommufd_ioas_get_id(e->ioas), &o, &e->parent), 0);
 	}
 	assert_int_equal(iommufd_viommu_new(e->ctx, iommufd_device_get_id(e->dev), iommufd_hwpt_get_id(e->parent),
-					    IOMMUFD_VIOMMU_SELFTEST, NULL, 0, &e->viommu), 0);
-	assert_int_equal(iommufd_fault_new(e->ctx, &e->fault), 0);
-	assert_int_equal(iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_SELFTEST, 4, &e->veventq), 0);
+					    IOMMUFD_VIOMMU_SELFTEST, NULL, 0, NULL, &e->viommu), 0);
+	assert_int_equal(iommufd_fault_new(e->ctx, NULL, &e->fault), 0);
+	assert_int_equal(iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_SELFTEST, 4, NULL, &e->veventq), 0);
 	*state = e;
 	return 0;
 }
@@ -101,7 +101,7 @@ struct call_case {
 static int c_ioas_new(struct env *e, int *touched)
 {
 	struct iommufd_ioas *out = (struct iommufd_ioas *)SENTINEL;
-	int rc = iommufd_ioas_new(e->ctx, &out);
+	int rc = iommufd_ioas_new(e->ctx, NULL, &out);
 
 	*touched = out != (struct iommufd_ioas *)SENTINEL;
 	if (rc == 0)
@@ -223,7 +223,7 @@ static int c_destroy(struct env *e, int *touched)
 	int rc;
 
 	*touched = 0;
-	assert_int_equal(iommufd_ioas_new(e->ctx, &tmp), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &tmp), 0);
 	rc = iommufd_ioas_destroy(tmp);
 	if (rc < 0) /* the handle stays valid: destroying again works */
 		assert_int_equal(iommufd_ioas_destroy(tmp), 0);
@@ -255,7 +255,7 @@ static int c_open_pci(struct env *e, int *touched)
 static int c_attach(struct env *e, int *touched)
 {
 	uint32_t hwpt = 0x5a5a5a5a;
-	int rc = iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), &hwpt);
+	int rc = iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), NULL, &hwpt);
 
 	*touched = rc < 0 && hwpt != 0x5a5a5a5a;
 	if (rc == 0)
@@ -268,8 +268,8 @@ static int c_replace(struct env *e, int *touched)
 	uint32_t hwpt = 0x5a5a5a5a;
 	int rc;
 
-	assert_int_equal(iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
-	rc = iommufd_device_replace(e->dev, iommufd_ioas_get_id(e->ioas2), &hwpt);
+	assert_int_equal(iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), NULL, NULL), 0);
+	rc = iommufd_device_replace(e->dev, iommufd_ioas_get_id(e->ioas2), NULL, &hwpt);
 	*touched = rc < 0 && hwpt != 0x5a5a5a5a;
 	assert_int_equal(iommufd_device_detach(e->dev), 0);
 	return rc;
@@ -280,7 +280,7 @@ static int c_detach(struct env *e, int *touched)
 	int rc;
 
 	*touched = 0;
-	assert_int_equal(iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), NULL), 0);
+	assert_int_equal(iommufd_device_attach(e->dev, iommufd_ioas_get_id(e->ioas), NULL, NULL), 0);
 	rc = iommufd_device_detach(e->dev);
 	if (rc < 0) /* still attached: a second detach works */
 		assert_int_equal(iommufd_device_detach(e->dev), 0);
@@ -306,7 +306,7 @@ static int c_hw_info(struct env *e, int *touched)
 
 static int c_dev_info(struct env *e, int *touched)
 {
-	struct iommufd_device_info info = { 0x5a5a5a5a, 0, 0, 0 };
+	struct iommufd_device_info info = { .sz = sizeof(info), .flags = 0x5a5a5a5a };
 	int rc = iommufd_device_get_info(e->dev, &info);
 
 	*touched = rc < 0 && info.flags != 0x5a5a5a5a;
@@ -315,7 +315,7 @@ static int c_dev_info(struct env *e, int *touched)
 
 static int c_region_info(struct env *e, int *touched)
 {
-	struct iommufd_region_info r = { .size = SENTINEL };
+	struct iommufd_region_info r = { .sz = sizeof(r), .size = SENTINEL };
 	int rc = iommufd_device_get_region_info(e->dev, 7, &r);
 
 	*touched = rc < 0 && r.size != SENTINEL;
@@ -461,7 +461,7 @@ static int c_viommu_invalidate(struct env *e, int *touched)
 static int c_fault_new(struct env *e, int *touched)
 {
 	struct iommufd_fault *out = (struct iommufd_fault *)SENTINEL;
-	int rc = iommufd_fault_new(e->ctx, &out);
+	int rc = iommufd_fault_new(e->ctx, NULL, &out);
 
 	*touched = rc < 0 && out != (struct iommufd_fault *)SENTINEL;
 	if (rc == 0)
@@ -491,7 +491,7 @@ static int c_viommu_new(struct env *e, int *touched)
 {
 	struct iommufd_viommu *out = (struct iommufd_viommu *)SENTINEL;
 	int rc = iommufd_viommu_new(e->ctx, iommufd_device_get_id(e->dev), iommufd_hwpt_get_id(e->parent),
-				    IOMMUFD_VIOMMU_ARM_SMMUV3, NULL, 0, &out);
+				    IOMMUFD_VIOMMU_ARM_SMMUV3, NULL, 0, NULL, &out);
 
 	*touched = rc < 0 && out != (struct iommufd_viommu *)SENTINEL;
 	if (rc == 0)
@@ -524,7 +524,7 @@ static int c_vdevice_new(struct env *e, int *touched)
 static int c_veventq_new(struct env *e, int *touched)
 {
 	struct iommufd_veventq *out = (struct iommufd_veventq *)SENTINEL;
-	int rc = iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_ARM_SMMUV3, 8, &out);
+	int rc = iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_ARM_SMMUV3, 8, NULL, &out);
 
 	*touched = rc < 0 && out != (struct iommufd_veventq *)SENTINEL;
 	if (rc == 0)
@@ -545,7 +545,7 @@ static int c_veventq_read(struct env *e, int *touched)
 static int c_hw_queue_new(struct env *e, int *touched)
 {
 	struct iommufd_hw_queue *out = (struct iommufd_hw_queue *)SENTINEL;
-	int rc = iommufd_hw_queue_new(e->viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, 0x100000, 4096, &out);
+	int rc = iommufd_hw_queue_new(e->viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, 0x100000, 4096, NULL, &out);
 
 	*touched = rc < 0 && out != (struct iommufd_hw_queue *)SENTINEL;
 	if (rc == 0)

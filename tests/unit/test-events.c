@@ -52,11 +52,11 @@ static int setup(void **state)
 
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e.ctx), 0);
-	assert_int_equal(iommufd_ioas_new(e.ctx, &e.ioas), 0);
+	assert_int_equal(iommufd_ioas_new(e.ctx, NULL, &e.ioas), 0);
 	assert_int_equal(iommufd_hwpt_alloc(e.ctx, 99, iommufd_ioas_get_id(e.ioas), &o, &e.parent), 0);
 	assert_int_equal(iommufd_viommu_new(e.ctx, 99, iommufd_hwpt_get_id(e.parent), IOMMUFD_VIOMMU_SELFTEST,
-					    NULL, 0, &e.viommu), 0);
-	assert_int_equal(iommufd_veventq_new(e.viommu, IOMMUFD_VEVENTQ_SELFTEST, 2, &e.q), 0);
+					    NULL, 0, NULL, &e.viommu), 0);
+	assert_int_equal(iommufd_veventq_new(e.viommu, IOMMUFD_VEVENTQ_SELFTEST, 2, NULL, &e.q), 0);
 	*state = &e;
 	return 0;
 }
@@ -153,8 +153,8 @@ static void bad_args(void **state)
 	assert_errno(EINVAL, iommufd_veventq_read(e->q, NULL, 1, &n));
 	assert_int_equal(n, 7);
 	/* a type whose records the library cannot split */
-	assert_errno(EINVAL, iommufd_veventq_new(e->viommu, 0x1234, 4, &q));
-	assert_errno(EINVAL, iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_SELFTEST, 0, &q));
+	assert_errno(EINVAL, iommufd_veventq_new(e->viommu, 0x1234, 4, NULL, &q));
+	assert_errno(EINVAL, iommufd_veventq_new(e->viommu, IOMMUFD_VEVENTQ_SELFTEST, 0, NULL, &q));
 	assert_ptr_equal(q, (struct iommufd_veventq *)0x1);
 }
 

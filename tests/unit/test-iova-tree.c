@@ -160,8 +160,8 @@ static void ioas_records(void **state)
 	(void)state;
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &other), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &other), 0);
 	assert_int_equal(iommufd_ioas_map(ioas, buf, 4096, &iova,
 					  IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ), 0);
 	iova = 0x201000;

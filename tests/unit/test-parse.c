@@ -241,12 +241,12 @@ static void attach_state(void **state)
 	(void)state;
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
 	assert_int_equal(iommufd_device_open_cdev(ctx, "/dev/vfio/devices/vfio0", NULL, &dev), 0);
 	assert_errno(EINVAL, iommufd_device_detach(dev));
-	assert_errno(EINVAL, iommufd_device_replace(dev, iommufd_ioas_get_id(ioas), NULL));
-	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL), 0);
-	assert_fails(ctx, EBUSY, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL), "iommufd_device_replace");
+	assert_errno(EINVAL, iommufd_device_replace(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
+	assert_int_equal(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL), 0);
+	assert_fails(ctx, EBUSY, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL), "iommufd_device_replace");
 	/* destroying an attached IOAS is refused; the handle stays usable */
 	assert_errno(EBUSY, iommufd_ioas_destroy(ioas));
 	assert_int_equal(iommufd_device_detach(dev), 0);
@@ -266,7 +266,7 @@ static void iova_ranges_grow(void **state)
 	fake_reset();
 	fake_set_range_count(9); /* more than the library's first guess */
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
 	assert_int_equal(iommufd_ioas_get_iova_ranges(ioas, &r, &n, NULL), 0);
 	assert_int_equal(n, 9);
 	assert_int_equal(r[8].start, 8ull << 32);
@@ -288,9 +288,9 @@ static void null_args(void **state)
 	assert_int_equal(iommufd_ioas_destroy(NULL), 0);
 	iommufd_device_close(NULL);
 	assert_errno(EINVAL, iommufd_ctx_new(NULL, NULL));
-	assert_errno(EINVAL, iommufd_ioas_new(NULL, &ioas));
+	assert_errno(EINVAL, iommufd_ioas_new(NULL, NULL, &ioas));
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
-	assert_int_equal(iommufd_ioas_new(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
 	assert_errno(EINVAL, iommufd_ioas_map(ioas, NULL, 4096, NULL, IOMMUFD_MAP_READ));
 	assert_errno(EINVAL, iommufd_ioas_unmap(ioas, 0, 0, NULL));
 	assert_fails(ctx, EINVAL, iommufd_ioas_map(ioas, &iova, 4096, &iova, 0x80), "unknown flags");
@@ -333,11 +333,11 @@ static void logging(void **state)
 	assert_string_equal(iommufd_ctx_last_error(ctx), "");
 	iommufd_ctx_set_log_fn(ctx, count_log, &count_calls);
 	fake_inject(UAPI_IOMMU_IOAS_ALLOC, ENOMEM);
-	assert_errno(ENOMEM, iommufd_ioas_new(ctx, &ioas));
+	assert_errno(ENOMEM, iommufd_ioas_new(ctx, NULL, &ioas));
 	assert_int_equal(count_calls, 1); /* errors are logged once */
 	iommufd_ctx_set_log_priority(ctx, -1);
 	fake_inject(UAPI_IOMMU_IOAS_ALLOC, ENOMEM);
-	assert_errno(ENOMEM, iommufd_ioas_new(ctx, &ioas));
+	assert_errno(ENOMEM, iommufd_ioas_new(ctx, NULL, &ioas));
 	assert_int_equal(count_calls, 1); /* silent below the level */
 	assert_null(iommufd_ctx_unref(ctx));
 }

@@ -42,7 +42,7 @@ static int setup(void **state)
 	assert_non_null(e);
 	fake_reset();
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx), 0);
-	assert_int_equal(iommufd_ioas_new(e->ctx, &e->ioas), 0);
+	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &e->ioas), 0);
 	*state = e;
 	return 0;
 }
@@ -151,17 +151,17 @@ static void test_attach_detach(void **state)
 	/* kernel errors pass through with the reason; nothing changes */
 	assert_fails(e->ctx, ENOENT, iommufd_device_attach_asid(e->dev, 1, 999), "no IOAS");
 	fake_inject(UAPI_VHOST_VDPA_ATTACH_IOMMUFD_PT, EBUSY);
-	assert_fails(e->ctx, EBUSY, iommufd_device_attach(e->dev, ioas, &hwpt), "running");
+	assert_fails(e->ctx, EBUSY, iommufd_device_attach(e->dev, ioas, NULL, &hwpt), "running");
 	assert_int_equal(hwpt, 0x5a5a);
 	assert_int_equal(iommufd_device_get_asid_pt(e->dev, 0), 0);
 	assert_int_equal(fake_vdpa_asid_pt(fd, 0), 0);
 
 	/* ASID 0 through the VFIO-style calls */
-	assert_int_equal(iommufd_device_attach(e->dev, ioas, &hwpt), 0);
+	assert_int_equal(iommufd_device_attach(e->dev, ioas, NULL, &hwpt), 0);
 	assert_int_equal(hwpt, ioas);
 	assert_int_equal(fake_vdpa_asid_pt(fd, 0), ioas);
-	assert_fails(e->ctx, EBUSY, iommufd_device_attach(e->dev, ioas, NULL), "replace");
-	assert_int_equal(iommufd_device_replace(e->dev, ioas, NULL), 0);
+	assert_fails(e->ctx, EBUSY, iommufd_device_attach(e->dev, ioas, NULL, NULL), "replace");
+	assert_int_equal(iommufd_device_replace(e->dev, ioas, NULL, NULL), 0);
 	fake_inject(UAPI_VHOST_VDPA_DETACH_IOMMUFD_PT, EBUSY);
 	assert_fails(e->ctx, EBUSY, iommufd_device_detach(e->dev), "running");
 	assert_int_equal(iommufd_device_get_asid_pt(e->dev, 0), ioas);
@@ -179,8 +179,8 @@ static void test_attach_detach(void **state)
 static void test_vfio_only_calls(void **state)
 {
 	struct env *e = *state;
-	struct iommufd_device_info info;
-	struct iommufd_region_info r;
+	IOMMUFD_OPTS(iommufd_device_info, info);
+	IOMMUFD_OPTS(iommufd_region_info, r);
 	struct iommufd_hw_info hw = { .sz = sizeof(hw) };
 
 	assert_int_equal(iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &e->dev), 0);
@@ -196,7 +196,7 @@ static void test_vfio_only_calls(void **state)
 static void test_refusals_name_call_and_kind(void **state)
 {
 	struct env *e = *state;
-	struct iommufd_region_info r = { .index = 77 };
+	struct iommufd_region_info r = { .sz = sizeof(r), .index = 77 };
 	char buf[4] = "abc";
 	void *addr = UNTOUCHED;
 
@@ -221,7 +221,7 @@ static const struct device_ops bare_ops = { .name = "bare" };
 static void test_kind_without_entries(void **state)
 {
 	struct env *e = *state;
-	struct iommufd_device_info info;
+	IOMMUFD_OPTS(iommufd_device_info, info);
 	struct iommufd_hw_info hw = { .sz = sizeof(hw) };
 	uint32_t ioas = iommufd_ioas_get_id(e->ioas), hwpt = 99;
 	struct iommufd_device *dev = calloc(1, sizeof(*dev));
@@ -234,9 +234,9 @@ static void test_kind_without_entries(void **state)
 	assert_int_equal(iommufd_device_get_id(dev), 5);
 	assert_int_equal(iommufd_device_get_fd(dev), fd);
 	assert_false(iommufd_device_is_vdpa(dev));
-	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_attach(dev, ioas, &hwpt), "attach on bare0: not available on bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_attach(dev, ioas, NULL, &hwpt), "attach on bare0: not available on bare devices");
 	assert_int_equal(hwpt, 99);
-	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_replace(dev, ioas, NULL), "replace on bare0: not available on bare devices");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_replace(dev, ioas, NULL, NULL), "replace on bare0: not available on bare devices");
 	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_detach(dev), "detach on bare0: not available on bare devices");
 	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_attach_pasid(dev, 1, ioas, NULL), "bare devices");
 	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_detach_pasid(dev, 1), "bare devices");
