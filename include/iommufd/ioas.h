@@ -180,10 +180,16 @@ IOMMUFD_API int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova,
  * @param iova first IOVA
  * @param length bytes; not 0
  * @param[out] unmapped bytes actually unmapped, or NULL; untouched on failure
- * @return 0, or -ENOENT (nothing mapped there, or the range splits a
- *         mapping), -EINVAL (length 0), -EOVERFLOW (iova + length wraps),
- *         -EBUSY (pinned by an in-kernel user, or mapped by the IOAS's DMA
- *         context: use iommufd_dma_unmap())
+ * @return 0, or
+ *         - -EDOM: the library refused the request because the range would
+ *           split a mapping made through this handle; nothing was unmapped
+ *           (the kernel never returns EDOM from IOMMU_IOAS_UNMAP);
+ *         - -ENOENT: the kernel's answer: nothing is mapped there, or the
+ *           range splits a mapping made with raw ioctls (then the kernel
+ *           may have unmapped whole mappings in front of it);
+ *         - -EINVAL (length 0), -EOVERFLOW (iova + length wraps), -EBUSY
+ *           (pinned by an in-kernel user, or mapped by the IOAS's DMA
+ *           context: use iommufd_dma_unmap())
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,

@@ -518,7 +518,10 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 		uint64_t first = n->first, len = n->last - n->first + 1;
 
 		spin_unlock(&ioas->lock);
-		return ctx_fail(ioas->ctx, ENOENT,
+		/* EDOM, not the kernel's ENOENT: IOMMU_IOAS_UNMAP never
+		 * returns it, so the caller can tell "refused, nothing
+		 * unmapped" from "the kernel found nothing there". */
+		return ctx_fail(ioas->ctx, EDOM,
 				"unmap IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
 				": the range would split the mapping at iova 0x%" PRIx64 " length 0x%" PRIx64
 				" (unmap whole mappings); nothing was unmapped",
