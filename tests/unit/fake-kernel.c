@@ -411,6 +411,8 @@ static int k_ioas_alloc(int fd, void *arg)
 {
 	struct uapi_iommu_ioas_alloc *c = arg;
 
+	if (c->flags) /* the kernel defines none */
+		return -EOPNOTSUPP;
 	if (K.next_id >= MAX_OBJ)
 		return -ENOMEM;
 	c->out_ioas_id = K.next_id;
@@ -562,6 +564,8 @@ static int k_fault_queue_alloc(int fd, void *arg)
 {
 	struct uapi_iommu_fault_alloc *c = arg;
 
+	if (c->flags)
+		return -EOPNOTSUPP;
 	return new_event_obj(&c->out_fault_id, &c->out_fault_fd);
 }
 
@@ -569,6 +573,8 @@ static int k_viommu_alloc(int fd, void *arg)
 {
 	struct uapi_iommu_viommu_alloc *c = arg;
 
+	if (c->flags)
+		return -EOPNOTSUPP;
 	return new_child(is_obj(c->hwpt_id), -ENOENT, &c->out_viommu_id);
 }
 
@@ -583,6 +589,8 @@ static int k_veventq_alloc(int fd, void *arg)
 {
 	struct uapi_iommu_veventq_alloc *c = arg;
 
+	if (c->flags)
+		return -EOPNOTSUPP;
 	if (!is_obj(c->viommu_id))
 		return -ENOENT;
 	return new_event_obj(&c->out_veventq_id, &c->out_veventq_fd);
@@ -592,6 +600,8 @@ static int k_hw_queue_alloc(int fd, void *arg)
 {
 	struct uapi_iommu_hw_queue_alloc *c = arg;
 
+	if (c->flags)
+		return -EOPNOTSUPP;
 	return new_child(is_obj(c->viommu_id), -ENOENT, &c->out_hw_queue_id);
 }
 
@@ -673,7 +683,7 @@ static int v_get_info(int fd, void *arg)
 {
 	struct uapi_vfio_device_info *c = arg;
 
-	c->flags = 3;
+	c->flags = 3 | 1u << 7; /* RESET, PCI, CAPS */
 	c->num_regions = 9;
 	c->num_irqs = 5;
 	return 0;
