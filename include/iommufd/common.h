@@ -47,7 +47,16 @@ extern "C" {
  * Every opts struct starts with `size_t sz`, so a program built against older
  * headers keeps working with a newer library, and a newer program gets -E2BIG
  * from an older library only when it sets a field that library does not know.
- * Opts structs have no internal padding, so no stray bytes can trip that check.
+ * The library reads a struct up to the last field it knows: every byte after
+ * it, up to sz, must be zero (a `pad_` member is room for a later field), and
+ * sz below sizeof(size_t) is -EINVAL; iommufd_ctx_last_error() (or
+ * iommufd_last_error()) says which. Opts structs have no internal padding, so
+ * no stray bytes can trip that check.
+ * Output structs that start with `size_t sz` (struct iommufd_hw_info,
+ * iommufd_device_info, iommufd_region_info) are declared the same way: the
+ * caller sets sz, the library fills the fields that fit in it (zero past the
+ * ones it knows), and refuses an sz too small for the fields it always fills
+ * (each getter says which) with -EINVAL.
  * @since 0.1
  */
 #define IOMMUFD_OPTS(TYPE, ...)                                  \

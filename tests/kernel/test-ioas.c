@@ -137,6 +137,22 @@ static void map_kernel_chosen_iova(void **state)
 	assert_int_equal(unmapped, 0);
 }
 
+/* The kernel defines no IOMMU_IOAS_ALLOC flags: the library passes the
+ * caller's through and the kernel's EOPNOTSUPP comes back, explained. */
+static void ioas_new_flags(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_ioas *ioas = (struct iommufd_ioas *)0x1;
+	IOMMUFD_OPTS(iommufd_ioas_opts, o, .flags = 1u << 31);
+
+	assert_errno(EOPNOTSUPP, iommufd_ioas_new(f->ctx, &o, &ioas));
+	assert_explained(f->ctx, "IOMMU_IOAS_ALLOC flags 0x80000000");
+	assert_ptr_equal(ioas, (struct iommufd_ioas *)0x1);
+	o.flags = 0;
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, &o, &ioas));
+	assert_ok(f->ctx, iommufd_ioas_destroy(ioas));
+}
+
 static void map_errors(void **state)
 {
 	struct fix *f = *state;
@@ -374,6 +390,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(map_reaches_page_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(map_kernel_chosen_iova, setup, teardown),
 		cmocka_unit_test_setup_teardown(map_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(ioas_new_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(unmap_never_half_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(iova_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(allow_iovas, setup, teardown),
