@@ -14,10 +14,17 @@
 #define GENL_MSG_HDR ((size_t)NLMSG_LENGTH(GENL_HDRLEN))
 #define ATTR_HDR ((size_t)NLA_HDRLEN)
 
-/* A length rounded up to 4 bytes, without the uAPI macros' 32-bit wrap. */
-static size_t align4(size_t len)
+/*
+ * How far to step past a message or attribute of @len bytes with @left
+ * bytes from its start: @len rounded up to 4 (without the uAPI macros'
+ * 32-bit wrap), or all that is left, since the padding after the last one
+ * may be missing.
+ */
+static size_t padded_step(size_t len, size_t left)
 {
-	return (len + 3) & ~(size_t)3;
+	size_t padded = (len + 3) & ~(size_t)3;
+
+	return padded < left ? padded : left;
 }
 
 struct nl_req {
@@ -79,8 +86,7 @@ int netlink_next(const void *buf, size_t len, size_t *off, struct nlmsghdr *h)
 	memcpy(h, (const char *)buf + *off, sizeof(*h));
 	if (h->nlmsg_len < MSG_HDR || h->nlmsg_len > left)
 		return -EBADMSG;
-	/* the padding after the last message may be missing */
-	*off += align4(h->nlmsg_len) < left ? align4(h->nlmsg_len) : left;
+	*off += padded_step(h->nlmsg_len, left);
 	return 1;
 }
 
@@ -108,8 +114,7 @@ int netlink_attrs(const void *msg, size_t avail,
 		if (a.nla_len < ATTR_HDR || a.nla_len > left)
 			return -EBADMSG;
 		fn(a.nla_type & NLA_TYPE_MASK, p + ATTR_HDR, a.nla_len - ATTR_HDR, arg);
-		/* the padding after the last attribute may be missing */
-		step = align4(a.nla_len) < left ? align4(a.nla_len) : left;
+		step = padded_step(a.nla_len, left);
 		left -= step;
 		p += step;
 	}
