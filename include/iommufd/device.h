@@ -31,8 +31,11 @@
  * width with ioctl(IOMMU_GET_HW_INFO) on the context. iommufd_device_get_hw_info():
  * ioctl(IOMMU_GET_HW_INFO). iommufd_device_get_info():
  * ioctl(VFIO_DEVICE_GET_INFO). Regions: ioctl(VFIO_DEVICE_GET_REGION_INFO),
- * then pread64, pwrite64, mmap or munmap. iommufd_device_reset():
- * ioctl(VFIO_DEVICE_RESET). Getters: none.
+ * once per region and handle (with VFIO_DEVICE_GET_INFO once for the count),
+ * then pread64, pwrite64, mmap or munmap (a sparse region: an anonymous
+ * PROT_NONE mmap, then one MAP_FIXED mmap per area). iommufd_device_reset():
+ * ioctl(VFIO_DEVICE_RESET). Hot reset: ioctl(VFIO_DEVICE_GET_PCI_HOT_RESET_INFO,
+ * VFIO_DEVICE_PCI_HOT_RESET). Interrupts: see irq.h. Getters: none.
  */
 #ifndef IOMMUFD_DEVICE_H
 #define IOMMUFD_DEVICE_H
@@ -356,8 +359,21 @@ IOMMUFD_API int iommufd_device_get_info(struct iommufd_device *dev,
 #define IOMMUFD_REGION_READ (1u << 0)
 /** Region flag: writable. @since 0.1 */
 #define IOMMUFD_REGION_WRITE (1u << 1)
-/** Region flag: may be mapped with iommufd_device_mmap_region(). @since 0.1 */
+/** Region flag: may be mapped with iommufd_device_mmap_region() (where
+ *  IOMMUFD_REGION_SPARSE is set, only its areas). @since 0.1 */
 #define IOMMUFD_REGION_MMAP (1u << 2)
+/** Region flag: only the areas iommufd_device_get_region_areas() lists can
+ *  be mapped (the kernel's sparse mmap capability; e.g. a BAR holding an
+ *  MSI-X table the kernel keeps for itself); the rest is reached with
+ *  iommufd_device_region_read() and iommufd_device_region_write(). @since 0.1 */
+#define IOMMUFD_REGION_SPARSE (1u << 4)
+/** Region flag: the MSI-X table and PBA in this region may be mapped (the
+ *  kernel's MSI-X mappable capability: interrupt remapping protects the
+ *  host from what the table holds). @since 0.1 */
+#define IOMMUFD_REGION_MSIX_MAPPABLE (1u << 5)
+/** Region flag: iommufd_region_info.type and .subtype are valid (a
+ *  device-specific region, beyond the fixed PCI ones). @since 0.1 */
+#define IOMMUFD_REGION_TYPED (1u << 6)
 
 /**
  * One region of the device (a BAR, the ROM, config space...). Set @p sz (or
@@ -365,26 +381,64 @@ IOMMUFD_API int iommufd_device_get_info(struct iommufd_device *dev,
  * @since 0.1
  */
 struct iommufd_region_info {
-	size_t sz;       /**< sizeof(struct iommufd_region_info) */
-	uint32_t index;  /**< region index */
-	uint32_t flags;  /**< IOMMUFD_REGION_* */
-	uint64_t size;   /**< bytes; 0 if the region is not implemented */
-	uint64_t offset; /**< offset of the region in the device descriptor */
+	size_t sz;         /**< sizeof(struct iommufd_region_info) */
+	uint32_t index;    /**< region index */
+	uint32_t flags;    /**< IOMMUFD_REGION_* */
+	uint64_t size;     /**< bytes; 0 if the region is not implemented */
+	uint64_t offset;   /**< offset of the region in the device descriptor */
+	uint32_t type;     /**< with IOMMUFD_REGION_TYPED: the kernel's
+				VFIO_REGION_TYPE_* (e.g. a PCI vendor type) */
+	uint32_t subtype;  /**< with IOMMUFD_REGION_TYPED: its subtype */
+	uint32_t nr_areas; /**< with IOMMUFD_REGION_SPARSE: how many mappable
+				areas (0: none is mappable) */
+	uint32_t reserved_; /**< zero */
 };
 
 /**
- * Describe region @p index.
+ * A mappable part of a region, relative to the region's start.
+ * @since 0.1
+ */
+struct iommufd_region_area {
+	uint64_t offset; /**< bytes from the start of the region */
+	uint64_t size;   /**< bytes */
+};
+
+/**
+ * Describe region @p index, with its capabilities (sparse areas, MSI-X
+ * mappable, type). The answer is kept per handle: later calls, reads,
+ * writes and maps of the region issue no VFIO_DEVICE_GET_REGION_INFO
+ * (regions at or beyond the count the device reported when first asked
+ * are looked up every time, as they may come later).
  * @param dev the device
  * @param index region index
- * @param[in,out] info sz set by the caller (at least the 0.1 struct); the
- *        rest filled up to sz on success (zero past the fields this library
- *        knows); untouched on failure
- * @return 0, -EINVAL for an index the device does not have or a bad @p sz
+ * @param[in,out] info sz set by the caller (at least up to @ref
+ *        iommufd_region_info.offset); the rest filled up to sz on success
+ *        (zero past the fields this library knows); untouched on failure
+ * @return 0, -EINVAL for an index the device does not have or a bad @p sz,
+ *         -EIO when the kernel's capability chain is malformed, or another
+ *         negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_get_region_info(struct iommufd_device *dev,
 					       uint32_t index,
 					       struct iommufd_region_info *info);
+
+/**
+ * The parts of region @p index that can be mapped: its sparse areas, or the
+ * whole region when it is mappable without the sparse capability, or none.
+ * @param dev the device
+ * @param index region index
+ * @param[out] areas room for @p max areas, or NULL when @p max is 0;
+ *        untouched on failure
+ * @param max entries in @p areas
+ * @param[out] count how many areas the region has (may exceed @p max: the
+ *        first @p max are stored); untouched on failure
+ * @return 0, or an errno as for iommufd_device_get_region_info()
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_get_region_areas(struct iommufd_device *dev, uint32_t index,
+						struct iommufd_region_area *areas, uint32_t max,
+						uint32_t *count);
 
 /**
  * Read from a region (pread on the device descriptor).
@@ -415,14 +469,19 @@ IOMMUFD_API ssize_t iommufd_device_region_write(struct iommufd_device *dev,
 						const void *buf, size_t len);
 
 /**
- * Map part of a region (a BAR) into the caller's address space.
+ * Map part of a region (a BAR) into the caller's address space. For a
+ * region with IOMMUFD_REGION_SPARSE, the span is reserved and each area in
+ * it mapped in place: the gaps stay inaccessible (PROT_NONE; a touch there
+ * faults), reach them with iommufd_device_region_read() and
+ * iommufd_device_region_write().
  * @param dev the device
  * @param index region index; the region must have IOMMUFD_REGION_MMAP
  * @param offset byte offset in the region; page aligned
  * @param length bytes
  * @param prot PROT_READ and/or PROT_WRITE
  * @param[out] addr the mapping; untouched on failure
- * @return 0, -EINVAL (not mappable or out of range), or another errno
+ * @return 0, -EINVAL (not mappable, out of range, or a sparse span holding
+ *         no mappable area), or another errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_mmap_region(struct iommufd_device *dev,
@@ -430,7 +489,7 @@ IOMMUFD_API int iommufd_device_mmap_region(struct iommufd_device *dev,
 					   size_t length, int prot, void **addr);
 
 /**
- * Undo iommufd_device_mmap_region().
+ * Undo iommufd_device_mmap_region() (the whole span, gaps included).
  * @param dev the device
  * @param addr the mapping
  * @param length its length
@@ -447,6 +506,54 @@ IOMMUFD_API int iommufd_device_munmap_region(struct iommufd_device *dev,
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_reset(struct iommufd_device *dev);
+
+/**
+ * One device that a PCI hot reset of a device resets too (the devices on
+ * the same bus or slot), as the kernel reports it to iommufd users.
+ * @since 0.1
+ */
+struct iommufd_reset_dep {
+	char pci_addr[16]; /**< "dddd:bb:dd.f" */
+	uint32_t devid;    /**< its device ID in this context when it is open
+				here; 0 otherwise */
+	bool owned;        /**< the context owns it: open here, or in the IOMMU
+				group of a device that is */
+};
+
+/**
+ * The devices a PCI hot reset of @p dev affects
+ * (VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, dev-ID form): @p dev itself and
+ * every device sharing its bus or slot.
+ * @param dev a vfio-pci device
+ * @param[out] deps room for @p max entries, or NULL when @p max is 0;
+ *        untouched on failure
+ * @param max entries in @p deps
+ * @param[out] count how many devices are affected (may exceed @p max; the
+ *        first @p max are stored); untouched on failure
+ * @param[out] all_owned whether the context owns every one of them, so
+ *        iommufd_device_hot_reset() may work; or NULL
+ * @return 0, -ENODEV (the device cannot be reset by a bus or slot reset:
+ *         e.g. on the root bus), -ENOTTY (not a PCI device), -EOPNOTSUPP
+ *         (vDPA), or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_get_hot_reset_info(struct iommufd_device *dev,
+						  struct iommufd_reset_dep *deps, uint32_t max,
+						  uint32_t *count, bool *all_owned);
+
+/**
+ * Reset the bus or slot of @p dev (VFIO_DEVICE_PCI_HOT_RESET with the empty
+ * descriptor list of iommufd users; Linux 6.6+). Every affected device
+ * (iommufd_device_get_hot_reset_info()) must be bound to a VFIO driver and
+ * owned by this context; the explanation of a refusal names the device that
+ * is not.
+ * @param dev a vfio-pci device
+ * @return 0, -EPERM (a device on the bus is not owned by this context),
+ *         -EBUSY (one is in use elsewhere), -ENODEV (no bus or slot reset
+ *         for this device), -ENOTTY (not a PCI device), or another errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_hot_reset(struct iommufd_device *dev);
 
 /* ---- vDPA devices (vhost-vdpa) ---- */
 

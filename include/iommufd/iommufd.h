@@ -14,6 +14,7 @@
 #include <iommufd/ctx.h>
 #include <iommufd/ioas.h>
 #include <iommufd/device.h>
+#include <iommufd/irq.h>
 #include <iommufd/hwpt.h>
 #include <iommufd/viommu.h>
 #include <iommufd/fault.h>

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -82,7 +83,7 @@ static ssize_t real_write(int fd, const void *buf, size_t len)
 
 static int real_mmap(size_t len, int prot, int flags, int fd, off_t off, void **addr)
 {
-	void *p = mmap(NULL, len, prot, flags, fd, off);
+	void *p = mmap(flags & MAP_FIXED ? *addr : NULL, len, prot, flags, fd, off);
 
 	if (p == MAP_FAILED)
 		return neg_errno();
@@ -143,6 +144,13 @@ static int real_socket(int domain, int type, int protocol)
 	return fd < 0 ? neg_errno() : fd;
 }
 
+static int real_eventfd(unsigned int initval, int flags)
+{
+	int fd = eventfd(initval, flags | EFD_CLOEXEC);
+
+	return fd < 0 ? neg_errno() : fd;
+}
+
 static int real_ftruncate(int fd, off_t len)
 {
 	return ftruncate(fd, len) < 0 ? neg_errno() : 0;
@@ -196,6 +204,7 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.socket = real_socket,
 	.send = real_send,
 	.recv = real_recv,
+	.eventfd = real_eventfd,
 };
 
 const struct iommufd_sys_ops *sys_host = &iommufd_sys_real;
@@ -294,6 +303,11 @@ int sys_membarrier(void)
 #else
 	return -ENOSYS;
 #endif
+}
+
+int sys_eventfd(const struct iommufd_sys_ops *sys, unsigned int initval, int flags)
+{
+	return sys->eventfd ? sys->eventfd(initval, flags) : -ENOSYS;
 }
 
 int sys_socket(const struct iommufd_sys_ops *sys, int domain, int type, int protocol)

@@ -22,6 +22,7 @@ struct iommufd_sys_ops {
 	/* Plain read and write, for event descriptors that cannot seek. */
 	ssize_t (*read)(int fd, void *buf, size_t len);
 	ssize_t (*write)(int fd, const void *buf, size_t len);
+	/* With MAP_FIXED, *addr is where to map (and stays so on success). */
 	int (*mmap)(size_t len, int prot, int flags, int fd, off_t off, void **addr);
 	int (*munmap)(void *addr, size_t len);
 	/* Target of a symlink, NUL-terminated; returns its length. */
@@ -40,6 +41,8 @@ struct iommufd_sys_ops {
 	int (*socket)(int domain, int type, int protocol);
 	ssize_t (*send)(int fd, const void *buf, size_t len);
 	ssize_t (*recv)(int fd, void *buf, size_t len, uint32_t *nl_pid);
+	/* An eventfd (close-on-exec; flags as eventfd(2)'s, e.g. EFD_NONBLOCK). */
+	int (*eventfd)(unsigned int initval, int flags);
 };
 
 extern const struct iommufd_sys_ops iommufd_sys_real;
@@ -68,6 +71,7 @@ int sys_madvise(const struct iommufd_sys_ops *sys, void *addr, size_t len, int a
 int sys_membarrier_register(void);
 int sys_membarrier(void);
 /* -ENOSYS when the table has no socket calls (a fake without them). */
+int sys_eventfd(const struct iommufd_sys_ops *sys, unsigned int initval, int flags);
 int sys_socket(const struct iommufd_sys_ops *sys, int domain, int type, int protocol);
 ssize_t sys_send(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len);
 ssize_t sys_recv(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, uint32_t *nl_pid);

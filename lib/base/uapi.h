@@ -340,7 +340,11 @@ struct uapi_iommu_hw_queue_alloc {
 #define UAPI_VFIO_BASE 100
 #define UAPI_VFIO_DEVICE_GET_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 7)
 #define UAPI_VFIO_DEVICE_GET_REGION_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 8)
+#define UAPI_VFIO_DEVICE_GET_IRQ_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 9)
+#define UAPI_VFIO_DEVICE_SET_IRQS _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 10)
 #define UAPI_VFIO_DEVICE_RESET _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 11)
+#define UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 12)
+#define UAPI_VFIO_DEVICE_PCI_HOT_RESET _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 13)
 #define UAPI_VFIO_DEVICE_BIND_IOMMUFD _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 18)
 #define UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 19)
 #define UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 20)
@@ -354,6 +358,11 @@ struct uapi_vfio_device_info {
 	uint32_t pad;
 };
 
+#define UAPI_VFIO_REGION_INFO_FLAG_READ (1u << 0)
+#define UAPI_VFIO_REGION_INFO_FLAG_WRITE (1u << 1)
+#define UAPI_VFIO_REGION_INFO_FLAG_MMAP (1u << 2)
+#define UAPI_VFIO_REGION_INFO_FLAG_CAPS (1u << 3)
+
 struct uapi_vfio_region_info {
 	uint32_t argsz;
 	uint32_t flags;
@@ -361,6 +370,92 @@ struct uapi_vfio_region_info {
 	uint32_t cap_offset;
 	UAPI_ALIGNED_U64 size;
 	UAPI_ALIGNED_U64 offset;
+};
+
+/* The capability chain after a region's info: each entry starts with this
+ * header; next is the offset of the following entry from the start of the
+ * info struct, 0 at the end. */
+struct uapi_vfio_info_cap_header {
+	uint16_t id;
+	uint16_t version;
+	uint32_t next;
+};
+
+#define UAPI_VFIO_REGION_INFO_CAP_SPARSE_MMAP 1
+#define UAPI_VFIO_REGION_INFO_CAP_TYPE 2
+#define UAPI_VFIO_REGION_INFO_CAP_MSIX_MAPPABLE 3
+
+struct uapi_vfio_region_sparse_mmap_area {
+	UAPI_ALIGNED_U64 offset;
+	UAPI_ALIGNED_U64 size;
+};
+
+struct uapi_vfio_region_info_cap_sparse_mmap {
+	struct uapi_vfio_info_cap_header header;
+	uint32_t nr_areas;
+	uint32_t reserved;
+	struct uapi_vfio_region_sparse_mmap_area areas[];
+};
+
+struct uapi_vfio_region_info_cap_type {
+	struct uapi_vfio_info_cap_header header;
+	uint32_t type;
+	uint32_t subtype;
+};
+
+#define UAPI_VFIO_IRQ_INFO_EVENTFD (1u << 0)
+#define UAPI_VFIO_IRQ_INFO_MASKABLE (1u << 1)
+#define UAPI_VFIO_IRQ_INFO_AUTOMASKED (1u << 2)
+#define UAPI_VFIO_IRQ_INFO_NORESIZE (1u << 3)
+
+struct uapi_vfio_irq_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t index;
+	uint32_t count;
+};
+
+#define UAPI_VFIO_IRQ_SET_DATA_NONE (1u << 0)
+#define UAPI_VFIO_IRQ_SET_DATA_BOOL (1u << 1)
+#define UAPI_VFIO_IRQ_SET_DATA_EVENTFD (1u << 2)
+#define UAPI_VFIO_IRQ_SET_ACTION_MASK (1u << 3)
+#define UAPI_VFIO_IRQ_SET_ACTION_UNMASK (1u << 4)
+#define UAPI_VFIO_IRQ_SET_ACTION_TRIGGER (1u << 5)
+
+struct uapi_vfio_irq_set {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t index;
+	uint32_t start;
+	uint32_t count;
+	uint8_t data[];
+};
+
+/* PCI hot reset: the affected devices (dev-ID form for cdev users) */
+#define UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID (1u << 0)
+#define UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED (1u << 1)
+#define UAPI_VFIO_PCI_DEVID_OWNED 0u
+#define UAPI_VFIO_PCI_DEVID_NOT_OWNED 0xffffffffu
+
+struct uapi_vfio_pci_dependent_device {
+	uint32_t devid; /* group_id in the legacy group form */
+	uint16_t segment;
+	uint8_t bus;
+	uint8_t devfn;
+};
+
+struct uapi_vfio_pci_hot_reset_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t count;
+	struct uapi_vfio_pci_dependent_device devices[];
+};
+
+struct uapi_vfio_pci_hot_reset {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t count;
+	int32_t group_fds[];
 };
 
 #define UAPI_VFIO_DEVICE_BIND_FLAG_TOKEN (1u << 0)

@@ -2,7 +2,8 @@
 /*
  * The VFIO cdev kind of device: open + bind (VFIO_DEVICE_BIND_IOMMUFD),
  * attach/replace/detach of the RID and of PASIDs, IOMMU hw info, device
- * and region info, reset. core/device.c dispatches the public calls here
+ * and region info (with its capability chain), interrupts, reset and PCI
+ * hot reset. core/device.c dispatches the public calls here
  * through vfio_ops.
  */
 #define _GNU_SOURCE
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include <iommufd/device.h>
+#include <iommufd/irq.h>
 
 #include "base/error.h"
 #include "base/opts.h"
@@ -22,6 +24,7 @@
 #include "base/uapi.h"
 #include "core/ctx.h"
 #include "core/device.h"
+#include "core/region-caps.h"
 
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
 #define VFIO_CDEV_DIR "/dev/vfio/devices"
@@ -434,21 +437,170 @@ static int vfio_get_info(struct iommufd_device *dev, struct iommufd_device_info 
 
 /* ---- regions ---- */
 
-static int vfio_region_info(struct iommufd_device *dev, uint32_t index,
-			    struct iommufd_region_info *info)
+/* A region info with its capabilities may not exceed this (the kernel's own
+ * are a few hundred bytes). */
+#define REGION_INFO_MAX (64u * 1024)
+
+/* VFIO_DEVICE_GET_REGION_INFO into a buffer that grows to the argsz the
+ * kernel asks for; *@out is malloc'd. */
+static int region_info_raw(struct iommufd_device *dev, uint32_t index, struct uapi_vfio_region_info **out,
+			   size_t *len)
 {
-	struct uapi_vfio_region_info cmd = { .argsz = sizeof(cmd), .index = index };
+	size_t sz = sizeof(struct uapi_vfio_region_info);
+
+	for (int tries = 0; tries < 4; tries++) {
+		struct uapi_vfio_region_info *cmd = calloc(1, sz);
+		int rc;
+
+		if (!cmd)
+			return ctx_fail(dev->ctx, ENOMEM, "region %u of %s: out of memory", index, dev->name);
+		cmd->argsz = (uint32_t)sz;
+		cmd->index = index;
+		rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_REGION_INFO, cmd);
+		if (rc < 0) {
+			free(cmd);
+			return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_REGION_INFO %u on %s: %s (%s)", index, dev->name,
+					strerror(-rc), rc == -EINVAL ? "the device has no such region" : error_hint(-rc));
+		}
+		if (cmd->argsz <= sz) {
+			*out = cmd;
+			*len = sz;
+			return 0;
+		}
+		if (cmd->argsz > REGION_INFO_MAX) {
+			uint32_t asked = cmd->argsz;
+
+			free(cmd);
+			return ctx_fail(dev->ctx, EIO, "VFIO_DEVICE_GET_REGION_INFO %u on %s: the kernel asks for %u bytes of capabilities (more than %u)",
+					index, dev->name, asked, REGION_INFO_MAX);
+		}
+		sz = cmd->argsz;
+		free(cmd);
+	}
+	return ctx_fail(dev->ctx, EIO, "VFIO_DEVICE_GET_REGION_INFO %u on %s: the size the kernel asks for keeps changing", index, dev->name);
+}
+
+static int vfio_region_info(struct iommufd_device *dev, uint32_t index,
+			    struct iommufd_region_info *info, struct iommufd_region_area **areas)
+{
+	struct region_caps caps = { 0 };
+	struct uapi_vfio_region_info *cmd = NULL;
+	const char *why = NULL;
+	size_t len = 0;
 	int rc;
 
-	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_REGION_INFO, &cmd);
+	rc = region_info_raw(dev, index, &cmd, &len);
 	if (rc < 0)
-		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_REGION_INFO %u on %s: %s (%s)", index, dev->name,
-				strerror(-rc), rc == -EINVAL ? "the device has no such region" : error_hint(-rc));
+		return rc;
+	if ((cmd->flags & UAPI_VFIO_REGION_INFO_FLAG_CAPS) && cmd->cap_offset) {
+		rc = region_caps_parse(cmd, len, sizeof(*cmd), cmd->cap_offset, cmd->size, &caps, &why);
+		if (rc < 0) {
+			free(cmd);
+			if (rc == -ENOMEM)
+				return ctx_fail(dev->ctx, ENOMEM, "region %u of %s: out of memory", index, dev->name);
+			return ctx_fail(dev->ctx, EIO, "VFIO_DEVICE_GET_REGION_INFO %u on %s: malformed capability chain: %s",
+					index, dev->name, why);
+		}
+	}
 	info->index = index;
-	info->flags = cmd.flags & (IOMMUFD_REGION_READ | IOMMUFD_REGION_WRITE | IOMMUFD_REGION_MMAP);
-	info->size = cmd.size;
-	info->offset = cmd.offset;
+	info->flags = (cmd->flags & (IOMMUFD_REGION_READ | IOMMUFD_REGION_WRITE | IOMMUFD_REGION_MMAP)) | caps.flags;
+	info->size = cmd->size;
+	info->offset = cmd->offset;
+	info->type = caps.type;
+	info->subtype = caps.subtype;
+	info->nr_areas = caps.nr_areas;
+	info->reserved_ = 0;
+	*areas = caps.areas;
+	free(cmd);
 	return 0;
+}
+
+/* ---- interrupts (explained by core/irq.c) ---- */
+
+static int vfio_irq_info(struct iommufd_device *dev, uint32_t index, uint32_t *flags, uint32_t *count)
+{
+	struct uapi_vfio_irq_info cmd = { .argsz = sizeof(cmd), .index = index };
+	int rc;
+
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_IRQ_INFO, &cmd);
+	if (rc < 0)
+		return rc;
+	*flags = cmd.flags & (IOMMUFD_IRQ_EVENTFD | IOMMUFD_IRQ_MASKABLE | IOMMUFD_IRQ_AUTOMASKED | IOMMUFD_IRQ_NORESIZE);
+	*count = cmd.count;
+	return 0;
+}
+
+static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t index, uint32_t start,
+			 uint32_t count, const void *data, size_t len)
+{
+	struct uapi_vfio_irq_set *cmd;
+	int rc;
+
+	cmd = calloc(1, sizeof(*cmd) + len);
+	if (!cmd)
+		return -ENOMEM;
+	cmd->argsz = (uint32_t)(sizeof(*cmd) + len);
+	cmd->flags = flags;
+	cmd->index = index;
+	cmd->start = start;
+	cmd->count = count;
+	if (len)
+		memcpy(cmd->data, data, len);
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_SET_IRQS, cmd);
+	free(cmd);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- PCI hot reset (explained by core/hot-reset.c) ---- */
+
+static int vfio_hot_reset_info(struct iommufd_device *dev, uint32_t *flags,
+			       struct uapi_vfio_pci_dependent_device **deps, uint32_t *count)
+{
+	uint32_t want = 8;
+
+	for (int tries = 0; tries < 4; tries++) {
+		size_t sz = sizeof(struct uapi_vfio_pci_hot_reset_info) + want * sizeof(**deps);
+		struct uapi_vfio_pci_hot_reset_info *cmd = calloc(1, sz);
+		int rc;
+
+		if (!cmd)
+			return -ENOMEM;
+		cmd->argsz = (uint32_t)sz;
+		rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, cmd);
+		if (rc == -ENOSPC && cmd->count > want && cmd->count <= 4096) {
+			want = cmd->count;
+			free(cmd);
+			continue;
+		}
+		if (rc < 0) {
+			free(cmd);
+			return rc;
+		}
+		if (cmd->count > want) {
+			free(cmd);
+			return -EIO;
+		}
+		*deps = malloc((cmd->count ? cmd->count : 1) * sizeof(**deps));
+		if (!*deps) {
+			free(cmd);
+			return -ENOMEM;
+		}
+		memcpy(*deps, cmd->devices, cmd->count * sizeof(**deps));
+		*flags = cmd->flags;
+		*count = cmd->count;
+		free(cmd);
+		return 0;
+	}
+	return -EIO;
+}
+
+static int vfio_hot_reset(struct iommufd_device *dev)
+{
+	struct uapi_vfio_pci_hot_reset cmd = { .argsz = sizeof(cmd), .count = 0 };
+	int rc;
+
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_PCI_HOT_RESET, &cmd);
+	return rc < 0 ? rc : 0;
 }
 
 static int vfio_reset(struct iommufd_device *dev)
@@ -472,4 +624,8 @@ static const struct device_ops vfio_ops = {
 	.hw_info = vfio_hw_info,
 	.reset = vfio_reset,
 	.region_info = vfio_region_info,
+	.irq_info = vfio_irq_info,
+	.set_irqs = vfio_set_irqs,
+	.hot_reset_info = vfio_hot_reset_info,
+	.hot_reset = vfio_hot_reset,
 };

@@ -29,6 +29,7 @@ void device_init(struct iommufd_device *dev, const struct device_ops *ops,
 	dev->fd = fd;
 	dev->devid = devid;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	pthread_mutex_init(&dev->lock, NULL);
 }
 
 int device_refuse(struct iommufd_device *dev, const char *call)
@@ -45,9 +46,12 @@ void iommufd_device_close(struct iommufd_device *dev)
 		return;
 	if (dev->ops->close)
 		dev->ops->close(dev);
+	irq_state_free(dev);
+	region_cache_free(dev);
 	if (dev->pt_id) /* closing detaches */
 		atomic_fetch_add(&dev->ctx->ranges_gen, 1);
 	sys_close(dev->ctx->sys, dev->fd);
+	pthread_mutex_destroy(&dev->lock);
 	iommufd_ctx_unref(dev->ctx);
 	free(dev);
 }
@@ -238,119 +242,4 @@ int iommufd_device_reset(struct iommufd_device *dev)
 	if (!dev->ops->reset)
 		return device_refuse(dev, "VFIO_DEVICE_RESET");
 	return dev->ops->reset(dev);
-}
-
-/* ---- regions ---- */
-
-static int region_info(struct iommufd_device *dev, uint32_t index, struct iommufd_region_info *info)
-{
-	if (!dev->ops->region_info)
-		return device_refuse(dev, "VFIO_DEVICE_GET_REGION_INFO");
-	return dev->ops->region_info(dev, index, info);
-}
-
-int iommufd_device_get_region_info(struct iommufd_device *dev, uint32_t index,
-				   struct iommufd_region_info *info)
-{
-	struct iommufd_region_info tmp = { .sz = sizeof(tmp) };
-	int rc;
-
-	if (!dev || !info)
-		return error_ret(-EINVAL);
-	if (dev->ops->region_info) {
-		rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_region_info, offset,
-				   "iommufd_device_get_region_info");
-		if (rc < 0)
-			return rc;
-	}
-	rc = region_info(dev, index, &tmp);
-	if (rc == 0)
-		OUT_FILL(info, tmp);
-	return rc;
-}
-
-/* Check [offset, offset+len) against region @index and return its file offset. */
-static int region_span(struct iommufd_device *dev, uint32_t index, uint64_t offset, uint64_t len,
-		       uint32_t need, const char *what, off_t *file_off)
-{
-	struct iommufd_region_info r;
-	int rc;
-
-	rc = region_info(dev, index, &r);
-	if (rc < 0)
-		return rc;
-	if (!(r.flags & need))
-		return ctx_fail(dev->ctx, EINVAL, "%s region %u of %s: the region does not allow it (flags 0x%x)",
-				what, index, dev->name, r.flags);
-	if (offset > r.size || len > r.size - offset)
-		return ctx_fail(dev->ctx, EINVAL, "%s region %u of %s: offset 0x%" PRIx64 " length 0x%" PRIx64
-				" is outside the region (size 0x%" PRIx64 ")", what, index, dev->name, offset, len, r.size);
-	*file_off = (off_t)(r.offset + offset);
-	return 0;
-}
-
-/* pread or pwrite within region @index. */
-static ssize_t region_rw(struct iommufd_device *dev, uint32_t index, uint64_t offset, void *buf,
-			 size_t len, bool write)
-{
-	const char *what = write ? "write" : "read";
-	off_t off;
-	ssize_t n;
-	int rc;
-
-	if (!dev || (!buf && len))
-		return error_ret(-EINVAL);
-	rc = region_span(dev, index, offset, len, write ? IOMMUFD_REGION_WRITE : IOMMUFD_REGION_READ,
-			 what, &off);
-	if (rc < 0)
-		return rc;
-	n = write ? sys_pwrite(dev->ctx->sys, dev->fd, buf, len, off) : sys_pread(dev->ctx->sys, dev->fd, buf, len, off);
-	if (n < 0)
-		return ctx_fail(dev->ctx, (int)-n, "%s region %u of %s at 0x%" PRIx64 ": %s", what, index,
-				dev->name, offset, strerror((int)-n));
-	return n;
-}
-
-ssize_t iommufd_device_region_read(struct iommufd_device *dev, uint32_t index, uint64_t offset,
-				   void *buf, size_t len)
-{
-	return region_rw(dev, index, offset, buf, len, false);
-}
-
-ssize_t iommufd_device_region_write(struct iommufd_device *dev, uint32_t index, uint64_t offset,
-				    const void *buf, size_t len)
-{
-	return region_rw(dev, index, offset, (void *)(uintptr_t)buf, len, true);
-}
-
-int iommufd_device_mmap_region(struct iommufd_device *dev, uint32_t index, uint64_t offset,
-			       size_t length, int prot, void **addr)
-{
-	void *p;
-	off_t off;
-	int rc;
-
-	if (!dev || !addr || length == 0)
-		return error_ret(-EINVAL);
-	rc = region_span(dev, index, offset, length, IOMMUFD_REGION_MMAP, "mmap", &off);
-	if (rc < 0)
-		return rc;
-	rc = sys_mmap(dev->ctx->sys, length, prot, MAP_SHARED, dev->fd, off, &p);
-	if (rc < 0)
-		return ctx_fail(dev->ctx, -rc, "mmap region %u of %s offset 0x%" PRIx64 " length 0x%zx: %s",
-				index, dev->name, offset, length, strerror(-rc));
-	*addr = p;
-	return 0;
-}
-
-int iommufd_device_munmap_region(struct iommufd_device *dev, void *addr, size_t length)
-{
-	int rc;
-
-	if (!dev || !addr)
-		return error_ret(-EINVAL);
-	rc = sys_munmap(dev->ctx->sys, addr, length);
-	if (rc < 0)
-		return ctx_fail(dev->ctx, -rc, "munmap of a region of %s: %s", dev->name, strerror(-rc));
-	return 0;
 }

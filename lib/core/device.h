@@ -8,10 +8,14 @@
 #ifndef IOMMUFD_CORE_DEVICE_H
 #define IOMMUFD_CORE_DEVICE_H
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <iommufd/device.h>
+
+#include "base/uapi.h"
 
 struct iommufd_device;
 
@@ -55,11 +59,33 @@ struct device_ops {
 	int (*get_info)(struct iommufd_device *dev, struct iommufd_device_info *info);
 	int (*hw_info)(struct iommufd_device *dev, struct iommufd_hw_info *info);
 	int (*reset)(struct iommufd_device *dev);
-	/* Region @index: its flags, size and offset in the device fd, where
-	 * core/device.c reads, writes and maps it. */
+	/* Region @index: its flags, size, offset in the device fd and
+	 * capabilities (core/region-caps.h), where core/region.c reads, writes
+	 * and maps it. On success *@areas is a malloc'd array of
+	 * @info->nr_areas sparse areas (NULL when there are none). */
 	int (*region_info)(struct iommufd_device *dev, uint32_t index,
-			   struct iommufd_region_info *info);
+			   struct iommufd_region_info *info, struct iommufd_region_area **areas);
+
+	/* Interrupts (core/irq.c checks the arguments, keeps the routing and
+	 * explains the failures; these return the kernel's -errno and record
+	 * nothing). irq_info: the index's IOMMUFD_IRQ_* flags and count.
+	 * set_irqs: one VFIO_DEVICE_SET_IRQS with @flags (the uAPI's DATA_* |
+	 * ACTION_*) and @len bytes of @data. */
+	int (*irq_info)(struct iommufd_device *dev, uint32_t index, uint32_t *flags, uint32_t *count);
+	int (*set_irqs)(struct iommufd_device *dev, uint32_t flags, uint32_t index, uint32_t start,
+			uint32_t count, const void *data, size_t len);
+
+	/* PCI hot reset (core/hot-reset.c explains): the dependent devices
+	 * in dev-ID form (*@deps malloc'd, *@count entries, *@flags the uAPI's
+	 * VFIO_PCI_HOT_RESET_FLAG_*), and the reset with a zero-length fd
+	 * array. Return the kernel's -errno and record nothing. */
+	int (*hot_reset_info)(struct iommufd_device *dev, uint32_t *flags,
+			      struct uapi_vfio_pci_dependent_device **deps, uint32_t *count);
+	int (*hot_reset)(struct iommufd_device *dev);
 };
+
+struct irq_state;    /* core/irq.c */
+struct region_cache; /* core/region.c */
 
 /*
  * The handle. A kind that keeps more state embeds it as the first member of
@@ -73,7 +99,16 @@ struct iommufd_device {
 	uint32_t devid;
 	uint32_t pt_id; /* the device's own attachment (vDPA: ASID 0's); 0 when detached */
 	char name[64];  /* for messages: the cdev, PCI address or vDPA name */
+	/* Guards the interrupt routing and the region cache, which the calls
+	 * that may run concurrently on one handle share. */
+	pthread_mutex_t lock;
+	struct irq_state *irqs;       /* NULL until an interrupt call */
+	struct region_cache *regions; /* NULL until a region lookup */
 };
+
+/* Release what core/irq.c and core/region.c keep for @dev (device close). */
+void irq_state_free(struct iommufd_device *dev);
+void region_cache_free(struct iommufd_device *dev);
 
 /* Fill a freshly allocated (zeroed) handle once the kind has bound @fd:
  * takes a reference on @ctx; @fd then belongs to the handle. */

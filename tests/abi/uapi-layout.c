@@ -191,6 +191,89 @@ int main(void)
 	FIELD(uapi_vfio_region_info, vfio_region_info, size, size);
 	FIELD(uapi_vfio_region_info, vfio_region_info, offset, offset);
 	SAME("VFIO_DEVICE_GET_REGION_INFO", UAPI_VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_GET_REGION_INFO);
+	FIELD(uapi_vfio_region_info, vfio_region_info, cap_offset, cap_offset);
+	SAME("VFIO_REGION_INFO_FLAG_READ", UAPI_VFIO_REGION_INFO_FLAG_READ, VFIO_REGION_INFO_FLAG_READ);
+	SAME("VFIO_REGION_INFO_FLAG_WRITE", UAPI_VFIO_REGION_INFO_FLAG_WRITE, VFIO_REGION_INFO_FLAG_WRITE);
+	SAME("VFIO_REGION_INFO_FLAG_MMAP", UAPI_VFIO_REGION_INFO_FLAG_MMAP, VFIO_REGION_INFO_FLAG_MMAP);
+	SAME("VFIO_REGION_INFO_FLAG_CAPS", UAPI_VFIO_REGION_INFO_FLAG_CAPS, VFIO_REGION_INFO_FLAG_CAPS);
+	end();
+
+	begin("vfio_info_cap_header");
+	SIZE(uapi_vfio_info_cap_header, vfio_info_cap_header);
+	FIELD(uapi_vfio_info_cap_header, vfio_info_cap_header, id, id);
+	FIELD(uapi_vfio_info_cap_header, vfio_info_cap_header, version, version);
+	FIELD(uapi_vfio_info_cap_header, vfio_info_cap_header, next, next);
+	end();
+
+	begin("vfio_region_info_cap_sparse_mmap");
+	SIZE(uapi_vfio_region_info_cap_sparse_mmap, vfio_region_info_cap_sparse_mmap);
+	FIELD(uapi_vfio_region_info_cap_sparse_mmap, vfio_region_info_cap_sparse_mmap, nr_areas, nr_areas);
+	FIELD(uapi_vfio_region_info_cap_sparse_mmap, vfio_region_info_cap_sparse_mmap, areas, areas);
+	SIZE(uapi_vfio_region_sparse_mmap_area, vfio_region_sparse_mmap_area);
+	FIELD(uapi_vfio_region_sparse_mmap_area, vfio_region_sparse_mmap_area, offset, offset);
+	FIELD(uapi_vfio_region_sparse_mmap_area, vfio_region_sparse_mmap_area, size, size);
+	SAME("VFIO_REGION_INFO_CAP_SPARSE_MMAP", UAPI_VFIO_REGION_INFO_CAP_SPARSE_MMAP, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	end();
+
+	begin("vfio_region_info_cap_type");
+	SIZE(uapi_vfio_region_info_cap_type, vfio_region_info_cap_type);
+	FIELD(uapi_vfio_region_info_cap_type, vfio_region_info_cap_type, type, type);
+	FIELD(uapi_vfio_region_info_cap_type, vfio_region_info_cap_type, subtype, subtype);
+	SAME("VFIO_REGION_INFO_CAP_TYPE", UAPI_VFIO_REGION_INFO_CAP_TYPE, VFIO_REGION_INFO_CAP_TYPE);
+	SAME("VFIO_REGION_INFO_CAP_MSIX_MAPPABLE", UAPI_VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE);
+	end();
+
+	begin("vfio_irq_info");
+	SIZE(uapi_vfio_irq_info, vfio_irq_info);
+	FIELD(uapi_vfio_irq_info, vfio_irq_info, flags, flags);
+	FIELD(uapi_vfio_irq_info, vfio_irq_info, index, index);
+	FIELD(uapi_vfio_irq_info, vfio_irq_info, count, count);
+	SAME("VFIO_IRQ_INFO_EVENTFD", UAPI_VFIO_IRQ_INFO_EVENTFD, VFIO_IRQ_INFO_EVENTFD);
+	SAME("VFIO_IRQ_INFO_MASKABLE", UAPI_VFIO_IRQ_INFO_MASKABLE, VFIO_IRQ_INFO_MASKABLE);
+	SAME("VFIO_IRQ_INFO_AUTOMASKED", UAPI_VFIO_IRQ_INFO_AUTOMASKED, VFIO_IRQ_INFO_AUTOMASKED);
+	SAME("VFIO_IRQ_INFO_NORESIZE", UAPI_VFIO_IRQ_INFO_NORESIZE, VFIO_IRQ_INFO_NORESIZE);
+	SAME("VFIO_DEVICE_GET_IRQ_INFO", UAPI_VFIO_DEVICE_GET_IRQ_INFO, VFIO_DEVICE_GET_IRQ_INFO);
+	end();
+
+	begin("vfio_irq_set");
+	SIZE(uapi_vfio_irq_set, vfio_irq_set);
+	FIELD(uapi_vfio_irq_set, vfio_irq_set, flags, flags);
+	FIELD(uapi_vfio_irq_set, vfio_irq_set, index, index);
+	FIELD(uapi_vfio_irq_set, vfio_irq_set, start, start);
+	FIELD(uapi_vfio_irq_set, vfio_irq_set, count, count);
+	FIELD(uapi_vfio_irq_set, vfio_irq_set, data, data);
+	SAME("VFIO_IRQ_SET_DATA_NONE", UAPI_VFIO_IRQ_SET_DATA_NONE, VFIO_IRQ_SET_DATA_NONE);
+	SAME("VFIO_IRQ_SET_DATA_BOOL", UAPI_VFIO_IRQ_SET_DATA_BOOL, VFIO_IRQ_SET_DATA_BOOL);
+	SAME("VFIO_IRQ_SET_DATA_EVENTFD", UAPI_VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_EVENTFD);
+	SAME("VFIO_IRQ_SET_ACTION_MASK", UAPI_VFIO_IRQ_SET_ACTION_MASK, VFIO_IRQ_SET_ACTION_MASK);
+	SAME("VFIO_IRQ_SET_ACTION_UNMASK", UAPI_VFIO_IRQ_SET_ACTION_UNMASK, VFIO_IRQ_SET_ACTION_UNMASK);
+	SAME("VFIO_IRQ_SET_ACTION_TRIGGER", UAPI_VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_TRIGGER);
+	SAME("VFIO_DEVICE_SET_IRQS", UAPI_VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_SET_IRQS);
+	end();
+
+	begin("vfio_pci_hot_reset_info");
+	SIZE(uapi_vfio_pci_dependent_device, vfio_pci_dependent_device);
+	FIELD(uapi_vfio_pci_dependent_device, vfio_pci_dependent_device, devid, devid);
+	FIELD(uapi_vfio_pci_dependent_device, vfio_pci_dependent_device, segment, segment);
+	FIELD(uapi_vfio_pci_dependent_device, vfio_pci_dependent_device, bus, bus);
+	FIELD(uapi_vfio_pci_dependent_device, vfio_pci_dependent_device, devfn, devfn);
+	SIZE(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info);
+	FIELD(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info, flags, flags);
+	FIELD(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info, count, count);
+	FIELD(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info, devices, devices);
+	SAME("VFIO_PCI_HOT_RESET_FLAG_DEV_ID", UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID, VFIO_PCI_HOT_RESET_FLAG_DEV_ID);
+	SAME("VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED", UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED, VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
+	SAME("VFIO_PCI_DEVID_OWNED", UAPI_VFIO_PCI_DEVID_OWNED, VFIO_PCI_DEVID_OWNED);
+	SAME("VFIO_PCI_DEVID_NOT_OWNED", UAPI_VFIO_PCI_DEVID_NOT_OWNED, (uint32_t)VFIO_PCI_DEVID_NOT_OWNED);
+	SAME("VFIO_DEVICE_GET_PCI_HOT_RESET_INFO", UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO);
+	end();
+
+	begin("vfio_pci_hot_reset");
+	SIZE(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset);
+	FIELD(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, flags, flags);
+	FIELD(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, count, count);
+	FIELD(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, group_fds, group_fds);
+	SAME("VFIO_DEVICE_PCI_HOT_RESET", UAPI_VFIO_DEVICE_PCI_HOT_RESET, VFIO_DEVICE_PCI_HOT_RESET);
 	end();
 
 	begin("vfio_device_bind_iommufd");

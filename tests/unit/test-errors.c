@@ -313,14 +313,25 @@ static int c_dev_info(struct env *e, int *touched)
 	return rc;
 }
 
+/* On a fresh handle each time: a handle keeps the answer, so a second
+ * lookup would not reach the kernel (checked here too). */
 static int c_region_info(struct env *e, int *touched)
 {
 	struct iommufd_region_info r = { .sz = sizeof(r), .size = SENTINEL };
-	int rc = iommufd_device_get_region_info(e->dev, 7, &r);
+	struct iommufd_device *d;
+	unsigned long calls;
+	int rc;
 
+	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &d), 0);
+	rc = iommufd_device_get_region_info(d, 7, &r);
 	*touched = rc < 0 && r.size != SENTINEL;
-	if (rc == 0)
+	if (rc == 0) {
 		assert_int_equal(r.size, 256);
+		calls = fake_call_count();
+		assert_int_equal(iommufd_device_get_region_info(d, 7, &r), 0);
+		assert_int_equal(fake_call_count(), calls);
+	}
+	iommufd_device_close(d);
 	return rc;
 }
 
