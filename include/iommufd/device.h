@@ -548,9 +548,10 @@ IOMMUFD_API int iommufd_device_get_hot_reset_info(struct iommufd_device *dev,
  * owned by this context; the explanation of a refusal names the device that
  * is not.
  * @param dev a vfio-pci device
- * @return 0, -EPERM (a device on the bus is not owned by this context),
- *         -EBUSY (one is in use elsewhere), -ENODEV (no bus or slot reset
- *         for this device), -ENOTTY (not a PCI device), or another errno
+ * @return 0, -EINVAL (a device on the bus is bound to no VFIO driver),
+ *         -EPERM (one is owned by another context), -EBUSY (one is in use
+ *         elsewhere), -ENODEV (no bus or slot reset for this device),
+ *         -ENOTTY (not a PCI device), or another errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_hot_reset(struct iommufd_device *dev);

@@ -96,11 +96,15 @@ int iommufd_device_hot_reset(struct iommufd_device *dev)
 		free(d);
 	}
 	switch (err) {
-	case EPERM:
+	case EINVAL: /* the kernel's answer when one is on no VFIO driver */
+	case EPERM:  /* ... or when one is owned by another context */
 	case EBUSY:
 		if (who[0])
-			return ctx_fail(dev->ctx, err, "VFIO_DEVICE_PCI_HOT_RESET on %s: %s: the reset also hits %s, which this context does not own (bind it to vfio-pci and open it in this context, or in its IOMMU group)",
+			return ctx_fail(dev->ctx, err, "VFIO_DEVICE_PCI_HOT_RESET on %s: %s: the reset also hits %s, which this context does not own (bind it to vfio-pci and open it in this context, or in the IOMMU group of a device open here)",
 					dev->name, strerror(err), who);
+		if (err == EINVAL)
+			return ctx_fail(dev->ctx, err, "VFIO_DEVICE_PCI_HOT_RESET on %s: %s (%s)", dev->name, strerror(err),
+					error_hint(err));
 		return ctx_fail(dev->ctx, err, "VFIO_DEVICE_PCI_HOT_RESET on %s: %s (a device on the bus is in use elsewhere)",
 				dev->name, strerror(err));
 	case ENODEV:
