@@ -15,6 +15,7 @@
 #include <iommufd/ioas.h>
 #include <iommufd/device.h>
 #include <iommufd/irq.h>
+#include <iommufd/mdev.h>
 #include <iommufd/hwpt.h>
 #include <iommufd/viommu.h>
 #include <iommufd/fault.h>

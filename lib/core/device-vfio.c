@@ -16,17 +16,20 @@
 
 #include <iommufd/device.h>
 #include <iommufd/irq.h>
+#include <iommufd/mdev.h>
 
 #include "base/error.h"
 #include "base/opts.h"
 #include "base/pciaddr.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "base/uuid.h"
 #include "core/ctx.h"
 #include "core/device.h"
 #include "core/region-caps.h"
 
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
+#define SYSFS_MDEV_DEVICES "/sys/bus/mdev/devices"
 #define VFIO_CDEV_DIR "/dev/vfio/devices"
 
 static const struct device_ops vfio_ops;
@@ -196,6 +199,25 @@ int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 	if (rc < 0)
 		return ctx_fail(ctx, ENODEV, "open PCI device %s: no such device", addr);
 	return open_sysfs(ctx, path, opts, addr, out);
+}
+
+int iommufd_device_open_mdev(struct iommufd_ctx *ctx, const char *uuid_in,
+			     const struct iommufd_device_opts *opts, struct iommufd_device **out)
+{
+	char uuid[37], path[80];
+	int rc;
+
+	if (!ctx || !uuid_in || !out)
+		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_mdev");
+	if (rc < 0)
+		return rc;
+	if (uuid_normalize(uuid_in, uuid) < 0)
+		return ctx_fail(ctx, EINVAL, "open mdev \"%.40s\": not a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", uuid_in);
+	snprintf(path, sizeof(path), SYSFS_MDEV_DEVICES "/%s", uuid);
+	if (sys_list_dir(ctx->sys, path, exists_cb, NULL) < 0)
+		return ctx_fail(ctx, ENODEV, "open mdev %s: no such instance (see iommufd mdev list; create one with iommufd_mdev_create())", uuid);
+	return open_sysfs(ctx, path, opts, uuid, out);
 }
 
 int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts,
