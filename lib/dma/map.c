@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include <iommufd/dma.h>
 
@@ -34,6 +35,19 @@ static uint64_t choose_align(struct iommufd_dma *dma, uint64_t va, uint64_t len)
 	else if (len >= SZ_2M && !(va & (SZ_2M - 1)))
 		a = a > SZ_2M ? a : SZ_2M;
 	return a;
+}
+
+/* Give back IOVA space right after taking it (a rollback) or after
+ * iova_alloc_prepare_free(): iova-alloc.h promises both cannot fail. Were
+ * that broken, the space would stay taken; say so rather than lose it
+ * silently. */
+static void give_back_iova(struct iommufd_dma *dma, uint64_t iova, uint64_t len)
+{
+	int rc = iova_alloc_free(&dma->alloc, iova, len);
+
+	if (rc < 0)
+		ctx_log(dma->ctx, LOG_ERR, "DMA: giving back iova 0x%" PRIx64 " length 0x%" PRIx64
+			" failed (%s); that IOVA space stays taken", iova, len, strerror(-rc));
 }
 
 int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags)
@@ -99,7 +113,7 @@ int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t 
 	if (rc < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);
-		iova_alloc_free(&dma->alloc, iova, len);
+		give_back_iova(dma, iova, len);
 		return rc;
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
@@ -113,7 +127,7 @@ undo_io:
 undo_va:
 	xtree_abort(&tva);
 undo_iova:
-	iova_alloc_free(&dma->alloc, iova, len);
+	give_back_iova(dma, iova, len);
 	return ctx_fail(dma->ctx, -rc, "DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
 			": out of memory for the registry; nothing was mapped", va, len);
 }
@@ -169,7 +183,7 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
 	xtree_commit(&dma->by_iova, &tio, &dma->retired);
-	iova_alloc_free(&dma->alloc, iova, len);
+	give_back_iova(dma, iova, len);
 	maybe_reclaim(dma);
 	return 0;
 nomem:
