@@ -549,7 +549,17 @@ static int k_hwpt_get_dirty_bitmap(int fd, void *arg)
 
 	if (!is_obj(c->hwpt_id))
 		return -ENOENT;
-	((uint8_t *)(uintptr_t)c->data)[0] |= 1; /* the first page is dirty */
+	if (!c->page_size || !c->length)
+		return -EINVAL;
+	/* the first page and the last are dirty: a bitmap shorter than
+	 * length / page_size bits is written past its end, as the kernel
+	 * would */
+	((uint8_t *)(uintptr_t)c->data)[0] |= 1;
+	{
+		uint64_t last = c->length / c->page_size - 1;
+
+		((uint8_t *)(uintptr_t)c->data)[last / 8] |= (uint8_t)(1u << (last % 8));
+	}
 	return 0;
 }
 
