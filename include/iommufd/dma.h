@@ -264,8 +264,10 @@ struct iommufd_dma_buf_opts {
  * Allocate zeroed memory, map it and register it, in one call. A buffer of
  * 2 MiB or more is backed by hugepages: a memfd with MFD_HUGETLB, or, when
  * the system has no free hugepages, anonymous memory aligned to 2 MiB and
- * advised for transparent hugepages. Smaller buffers use 4 KiB pages; use a
- * pool for many small ones.
+ * advised for transparent hugepages (the library aligns it itself: it does
+ * not rely on the kernel placing large anonymous mappings). Such a buffer's
+ * address and IOVA are multiples of 2 MiB. Smaller buffers use 4 KiB pages;
+ * use a pool for many small ones.
  * @param dma the context
  * @param size bytes; rounded up to the page size (2 MiB for hugepages) and
  *        to the IOAS's IOVA alignment
@@ -318,7 +320,11 @@ IOMMUFD_API uint64_t iommufd_dma_buf_get_size(const struct iommufd_dma_buf *buf)
 struct iommufd_dma_pool_opts {
 	size_t sz;           /**< sizeof(struct iommufd_dma_pool_opts) */
 	/** Bytes per buffer, a power of two from 64 to the chunk size;
-	 * 0 means 4096. Buffers are aligned to their size. */
+	 * 0 means 4096. Buffers are aligned to their size, both their
+	 * address and their IOVA (with IOMMUFD_DMA_IDENTITY the IOVA is the
+	 * address), with small pages too; chunks of buffers larger than
+	 * 2 MiB use transparent hugepages, hugetlb mappings being aligned to
+	 * 2 MiB only. */
 	uint64_t buf_size;
 	/** Bytes mapped at a time when the pool grows, a multiple of 2 MiB;
 	 * 0 means 2 MiB. */

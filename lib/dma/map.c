@@ -25,9 +25,9 @@ static void maybe_reclaim(struct iommufd_dma *dma)
 		epoch_reclaim(&dma->retired);
 }
 
-static uint64_t choose_align(struct iommufd_dma *dma, uint64_t va, uint64_t len)
+static uint64_t choose_align(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t want)
 {
-	uint64_t a = dma->align;
+	uint64_t a = dma->align > want ? dma->align : want;
 
 	/* same offset in a large page on both sides lets the IOMMU use it */
 	if (len >= SZ_1G && !(va & (SZ_1G - 1)))
@@ -50,7 +50,8 @@ static void give_back_iova(struct iommufd_dma *dma, uint64_t iova, uint64_t len)
 			" failed (%s); that IOVA space stays taken", iova, len, strerror(-rc));
 }
 
-int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags)
+int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags,
+		   uint64_t want_align)
 {
 	struct xtree_txn tva, tio;
 	uint64_t iova, k, v, l;
@@ -93,7 +94,7 @@ int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t 
 		if (rc < 0)
 			return iova_explain_reserve(dma, what, rc, iova, len);
 	} else {
-		uint64_t align = choose_align(dma, va, len);
+		uint64_t align = choose_align(dma, va, len, want_align);
 
 		rc = iova_alloc_alloc(&dma->alloc, len, align, &iova);
 		if (rc < 0)
@@ -139,7 +140,7 @@ int iommufd_dma_map(struct iommufd_dma *dma, void *vaddr, uint64_t len, uint64_t
 	if (!dma || !iova)
 		return error_ret(-EINVAL);
 	pthread_mutex_lock(&dma->lock);
-	rc = map_add_locked(dma, (uintptr_t)vaddr, len, iova, flags);
+	rc = map_add_locked(dma, (uintptr_t)vaddr, len, iova, flags, 0);
 	pthread_mutex_unlock(&dma->lock);
 	return rc;
 }

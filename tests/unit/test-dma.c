@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -634,6 +635,76 @@ static void pools(void **state)
 	assert_ptr_equal(pool, (struct iommufd_dma_pool *)SENT);
 }
 
+/* Issue 16 #6: a pool's buffers are aligned to their size, as dma.h
+ * promises, whatever alignment the kernel gives a mapping (the fake's
+ * anonymous memory starts one page past a 2 MiB boundary), so each can be
+ * freed: buffers larger than 2 MiB, from hugetlb or THP memory, and buffers
+ * larger than 4 KiB in small-page pools. Their IOVAs are aligned too. */
+static void pool_alignment(void **state)
+{
+	static const struct {
+		uint64_t buf, chunk, flags;
+		int hugetlb;
+	} cases[] = {
+		{ 4 << 20, 8 << 20, 0, 1 },
+		{ 4 << 20, 8 << 20, 0, 0 },
+		{ 8 << 20, 8 << 20, 0, 1 },
+		{ 64 << 10, 2 << 20, IOMMUFD_DMA_SMALL_PAGES, 1 },
+		{ 1 << 20, 4 << 20, IOMMUFD_DMA_SMALL_PAGES, 1 },
+		{ 8192, 2 << 20, IOMMUFD_DMA_SMALL_PAGES, 1 },
+	};
+	struct env *e = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		IOMMUFD_OPTS(iommufd_dma_pool_opts, o, .buf_size = cases[i].buf, .chunk_size = cases[i].chunk,
+			     .flags = cases[i].flags);
+		struct iommufd_dma_pool *pool;
+		void *v[3];
+		uint64_t iova[3];
+
+		fake_set_hugetlb(cases[i].hugetlb);
+		assert_int_equal(iommufd_dma_pool_new(e->dma, &o, &pool), 0);
+		for (int j = 0; j < 3; j++) {
+			assert_int_equal(iommufd_dma_pool_alloc(pool, &v[j], &iova[j]), 0);
+			if ((uintptr_t)v[j] % cases[i].buf || iova[j] % cases[i].buf)
+				fail_msg("case %zu: buffer %d of 0x%" PRIx64 " bytes at %p iova 0x%" PRIx64
+					 " is not aligned to its size", i, j, cases[i].buf, v[j], iova[j]);
+			memset(v[j], 0xa5, (size_t)cases[i].buf); /* the memory is all there */
+		}
+		for (int j = 0; j < 3; j++)
+			if (iommufd_dma_pool_free(pool, v[j]) != 0)
+				fail_msg("case %zu: free of buffer %d: %s", i, j, iommufd_ctx_last_error(e->ctx));
+		assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
+		assert_int_equal(fake_mem_count(), 0);
+		assert_int_equal(fake_mapping_count(), 0);
+	}
+	fake_set_hugetlb(1);
+}
+
+/* Large buffers start on a 2 MiB boundary (THP memory included) and hold
+ * all their bytes, with the kernel aligning nothing. */
+static void buffer_alignment(void **state)
+{
+	struct env *e = *state;
+
+	for (int h = 0; h < 2; h++) {
+		struct iommufd_dma_buf *b;
+		uint8_t *p;
+
+		fake_set_hugetlb(h);
+		assert_int_equal(iommufd_dma_buf_alloc(e->dma, 6 << 20, NULL, &b), 0);
+		p = iommufd_dma_buf_get_vaddr(b);
+		assert_int_equal((uintptr_t)p % (2 << 20), 0);
+		assert_int_equal(iommufd_dma_buf_get_iova(b) % (2 << 20), 0);
+		assert_int_equal(iommufd_dma_buf_get_size(b), 6 << 20);
+		memset(p, 1, 6 << 20);
+		assert_int_equal(fake_mem_count(), 1);
+		assert_int_equal(iommufd_dma_buf_free(b), 0);
+		assert_int_equal(fake_mem_count(), 0);
+	}
+	fake_set_hugetlb(1);
+}
+
 /* A chunk whose buffers are all free is given back when another one is
  * wholly free; one is kept, so a boundary costs no system call. */
 static void pool_shrink(void **state)
@@ -749,6 +820,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(buffers, setup, teardown),
 		cmocka_unit_test_setup_teardown(pools, setup, teardown),
 		cmocka_unit_test_setup_teardown(pool_shrink, setup, teardown),
+		cmocka_unit_test_setup_teardown(pool_alignment, setup, teardown),
+		cmocka_unit_test_setup_teardown(buffer_alignment, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dma", tests, NULL, NULL);
