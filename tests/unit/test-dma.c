@@ -140,23 +140,39 @@ static void map_translate_unmap(void **state)
 	/* the destroy in teardown unmaps the rest */
 }
 
+/* A new DMA context on the IOAS whose usable ranges are these (the old
+ * one had read the fake's default [0, 4 GiB)). */
+static void dma_with_ranges(struct env *e, const uint64_t (*r)[2], uint32_t n)
+{
+	assert_int_equal(iommufd_dma_destroy(e->dma), 0);
+	if (n)
+		fake_set_ranges(r, n);
+	else
+		fake_set_range_count(1);
+	assert_int_equal(iommufd_dma_new(e->ioas, NULL, &e->dma), 0);
+}
+
 static void identity(void **state)
 {
 	struct env *e = *state;
-	uint64_t iova = SENT;
-	void *low;
+	uint64_t iova = SENT, r[1][2];
+	uint8_t *low;
 
-	/* the fake's usable range is [0, 4 GiB): heap memory is above it */
+	/* the usable range is exactly two pages of our own: the heap is
+	 * outside it wherever the host (or valgrind) puts things */
+	low = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(low != MAP_FAILED);
+	r[0][0] = (uintptr_t)low + PG;
+	r[0][1] = (uintptr_t)low + 3 * PG - 1;
+	dma_with_ranges(e, (const uint64_t (*)[2])r, 1);
 	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY));
 	assert_int_equal(iova, SENT);
-	low = mmap((void *)0x40000000, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(low != MAP_FAILED);
-	if ((uintptr_t)low < (1ull << 32)) {
-		assert_int_equal(iommufd_dma_map(e->dma, low, 2 * PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY), 0);
-		assert_int_equal(iova, (uintptr_t)low);
-		assert_int_equal(iommufd_dma_unmap(e->dma, low), 0);
-	}
-	munmap(low, 2 * PG);
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, low, 2 * PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY));
+	assert_int_equal(iommufd_dma_map(e->dma, low + PG, 2 * PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY), 0);
+	assert_int_equal(iova, (uintptr_t)low + PG);
+	assert_int_equal(iommufd_dma_unmap(e->dma, low + PG), 0);
+	dma_with_ranges(e, NULL, 0);
+	munmap(low, 4 * PG);
 }
 
 /* An IOMMU whose smallest page is 64 KiB: maps must be whole units of the
@@ -512,11 +528,17 @@ static void buffers(void **state)
 	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
 	assert_int_equal(fake_mem_count(), 0);
 	assert_int_equal(fake_open_fds(), 1);
-	/* identity outside the usable ranges: refused, nothing kept */
+	/* identity outside the usable ranges (one page at 1 MiB, where no mmap
+	 * lands):
+	 * refused, nothing kept */
 	{
+		static const uint64_t r[1][2] = { { 0x100000, 0x100fff } };
 		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = IOMMUFD_DMA_IDENTITY);
+
+		dma_with_ranges(e, r, 1);
 		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
 		assert_int_equal(fake_mem_count(), 0);
+		dma_with_ranges(e, NULL, 0);
 	}
 	{
 		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = IOMMUFD_MAP_READ | IOMMUFD_DMA_SMALL_PAGES);
