@@ -31,7 +31,9 @@
  * Slots are per thread, cache-line sized (no sharing between readers),
  * allocated on a thread's first walk and recycled when the thread exits;
  * they are never freed, so a writer scanning the list never touches freed
- * memory either.
+ * memory either. At exit the thread forgets its slot before giving it
+ * back; a walk from a destructor that runs later takes the emergency path
+ * (no slot; frees wait until it ends), never the recycled slot.
  */
 #ifndef IOMMUFD_LIB_EPOCH_H
 #define IOMMUFD_LIB_EPOCH_H
