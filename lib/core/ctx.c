@@ -108,13 +108,18 @@ static char *err_slot_for_write(uint64_t serial)
 	return s->msg;
 }
 
+/* The message is made in a buffer of this call's own and stored after the
+ * logger returns: the callback may call the library (ctx.h), and a failure
+ * there writes the same slot, which must change neither what is being
+ * logged nor, afterwards, this call's explanation. */
 static __attribute__((format(printf, 4, 0))) int
 ctx_vfail(struct iommufd_ctx *ctx, int priority, int err, const char *fmt, va_list ap)
 {
-	char *msg = err_slot_for_write(ctx->serial);
+	char msg[ERR_LEN];
 
-	vsnprintf(msg, ERR_LEN, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	ctx_log(ctx, priority, "%s", msg);
+	memcpy(err_slot_for_write(ctx->serial), msg, sizeof(msg));
 	errno = err;
 	return -err;
 }

@@ -161,7 +161,11 @@ size_t epoch_reclaim(struct epoch_list *l)
 	if (atomic_load_explicit(&asym, memory_order_relaxed)) {
 		if (sys_membarrier() < 0)
 			return l->count; /* no barrier, no free: try again later */
-	} /* else the advance above was the full barrier; readers fence themselves */
+	} else {
+		/* the readers fence themselves: the other half of the pair
+		 * (epoch.h), between our unpublications and the slot loads */
+		atomic_thread_fence(memory_order_seq_cst);
+	}
 	if (atomic_load_explicit(&emergency, memory_order_acquire))
 		return l->count;
 	for (s = atomic_load_explicit(&slots, memory_order_acquire); s; s = s->next) {
