@@ -32,6 +32,14 @@
  * context, its buffers, its pools or its IOAS; nor may iommufd_dma_new()
  * run concurrently with calls on the IOAS (ioas.h).
  *
+ * @par Signal handlers
+ * A thread's first translation sets up its reader slot: it may allocate
+ * memory and runs pthread_once(), neither of which is async-signal-safe.
+ * A thread that may translate in a signal handler calls
+ * iommufd_dma_thread_register() first (outside the handler); its
+ * translations are then async-signal-safe, including one that interrupts
+ * another translation of the same thread.
+ *
  * @par System calls
  * All ioctls on the context's descriptor. iommufd_dma_new() and
  * iommufd_dma_refresh_ranges(): IOMMU_IOAS_IOVA_RANGES. Maps, IOVA
@@ -217,6 +225,20 @@ IOMMUFD_API int iommufd_dma_map(struct iommufd_dma *dma, void *vaddr, uint64_t l
 IOMMUFD_API int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr);
 
 /**
+ * Set up the calling thread's reader slot for translations now, rather
+ * than at its first translation, which may allocate and is therefore not
+ * async-signal-safe. Once this returned 0, the thread's translations (in
+ * signal handlers too) allocate nothing and take no lock. Calling it again
+ * does nothing. Needed by no other call; the slot is given back when the
+ * thread exits. Not async-signal-safe itself.
+ * @return 0, or -ENOMEM (no memory for the slot: translations still work,
+ *         through a slower path that holds back freeing replaced nodes);
+ *         iommufd_last_error() explains a failure
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_dma_thread_register(void);
+
+/**
  * Translate a virtual address to its IOVA: the hot path. Takes no lock and
  * makes no system call; any number of threads may translate while another
  * maps and unmaps. With 64 mappings or more, a table indexed by address
@@ -224,7 +246,8 @@ IOMMUFD_API int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr);
  * translation usually reads one table slot and one leaf whatever the
  * number of mappings; otherwise, and for addresses the table does not
  * resolve, O(log n). Records no error message (it only sets errno), and
- * does not check its pointers.
+ * does not check its pointers. A thread's first translation may allocate
+ * (see iommufd_dma_thread_register() for signal handlers).
  * @param dma the context (not being destroyed)
  * @param vaddr any address inside a mapping
  * @param[out] iova the IOVA of @p vaddr; untouched on failure

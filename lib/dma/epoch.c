@@ -82,6 +82,15 @@ claimed:
 	return s;
 }
 
+int epoch_thread_register(void)
+{
+	if (epoch_self_)
+		return 0;
+	if (exited)
+		return -ESRCH;
+	return epoch_register() ? 0 : -ENOMEM;
+}
+
 void epoch_use_fences_(void)
 {
 	struct epoch_slot *s;

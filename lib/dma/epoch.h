@@ -99,6 +99,11 @@ static inline struct epoch_slot *epoch_slot_fast(void)
 struct epoch_slot *epoch_enter(void);
 void epoch_exit(struct epoch_slot *s);
 
+/* Give the calling thread its slot now (iommufd_dma_thread_register()):
+ * 0, -ENOMEM, or -ESRCH when called while the thread exits (after its
+ * slot was given back). */
+int epoch_thread_register(void);
+
 /* Tests: behave as without membarrier(2), readers fencing themselves.
  * Only while no thread is inside a walk. */
 void epoch_use_fences_(void);

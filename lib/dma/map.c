@@ -203,6 +203,17 @@ int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr)
 	return rc;
 }
 
+int iommufd_dma_thread_register(void)
+{
+	int rc = epoch_thread_register();
+
+	if (rc == -ENOMEM)
+		return error_fail(ENOMEM, "iommufd_dma_thread_register: out of memory for the thread's reader slot");
+	if (rc < 0)
+		return error_fail(-rc, "iommufd_dma_thread_register: the thread is exiting (its slot was given back)");
+	return 0;
+}
+
 /* First translation of a thread, or one nested in another (a signal
  * handler): the general epoch entry. */
 static __attribute__((noinline)) int translate_slow(struct xtree *t, uint64_t x, uint64_t *out, uint64_t *rem)

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -732,6 +733,62 @@ static void map_rollback_nomem(void **state)
 	assert_fake_idle();
 }
 
+/* Issue 16 #10: a thread's first translation allocates its reader slot
+ * (not async-signal-safe); after iommufd_dma_thread_register() no
+ * translation of the thread allocates. */
+struct reg_arg {
+	struct iommufd_dma *dma;
+	void *va;
+	bool do_register;
+	int rc, allocated;
+};
+
+static void *translating_thread(void *p)
+{
+	struct reg_arg *a = p;
+	uint64_t iova;
+
+	if (a->do_register) {
+		assert_int_equal(iommufd_dma_thread_register(), 0);
+		assert_int_equal(iommufd_dma_thread_register(), 0); /* again: nothing */
+	}
+	fail_in = 1; /* the next allocation fails, and says so */
+	fail_seen = 0;
+	a->rc = iommufd_dma_translate(a->dma, a->va, &iova, NULL);
+	a->allocated = fail_seen || fail_in != 1;
+	fail_in = 0;
+	return NULL;
+}
+
+static void thread_register(void **state)
+{
+	static uint8_t mem[4096] __attribute__((aligned(4096)));
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_dma *dma;
+	uint64_t iova;
+	pthread_t tid;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
+	assert_int_equal(iommufd_dma_new(ioas, NULL, &dma), 0);
+	assert_int_equal(iommufd_dma_map(dma, mem, sizeof(mem), &iova, IOMMUFD_MAP_READ), 0);
+	for (int r = 0; r < 2; r++) {
+		struct reg_arg a = { dma, mem, r == 1, -1, -1 };
+
+		assert_int_equal(pthread_create(&tid, NULL, translating_thread, &a), 0);
+		assert_int_equal(pthread_join(tid, NULL), 0);
+		assert_int_equal(a.rc, 0); /* the slow path translates even so */
+		if (r == 1)
+			assert_int_equal(a.allocated, 0);
+	}
+	assert_int_equal(iommufd_dma_destroy(dma), 0);
+	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
 /* ---------------- translation tree ---------------- */
 
 #define KEYS 40000 /* key space, in units */
@@ -1127,6 +1184,7 @@ int main(void)
 		cmocka_unit_test(allocator_nomem),
 		cmocka_unit_test(allocator_rollback_after_split),
 		cmocka_unit_test(map_rollback_nomem),
+		cmocka_unit_test(thread_register),
 		cmocka_unit_test(tree_randomized),
 		cmocka_unit_test(tree_randomized_hinted),
 		cmocka_unit_test(tree_monotonic),
