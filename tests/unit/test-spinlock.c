@@ -60,10 +60,12 @@ static void *holder(void *arg)
 	spin_lock(&lock);
 	fifo_attr(&a, 2);
 	if (pthread_create(&tid, &a, waiter, NULL) != 0) {
+		pthread_attr_destroy(&a);
 		spin_unlock(&lock);
 		atomic_store(&done, -1);
 		return NULL;
 	}
+	pthread_attr_destroy(&a);
 	spin_unlock(&lock);
 	pthread_join(tid, NULL);
 	return NULL;
@@ -79,6 +81,7 @@ static void fifo_waiter_lets_lower_holder_run(void **state)
 	(void)state;
 	fifo_attr(&a, 1);
 	rc = pthread_create(&tid, &a, holder, NULL);
+	pthread_attr_destroy(&a);
 	if (rc == EPERM || rc == EINVAL) {
 		print_message("# SCHED_FIFO not permitted here: %d\n", rc);
 		skip();
