@@ -328,7 +328,8 @@ static void test_log_swap_while_logging(void **state)
 static int reenter_depth;
 static char reenter_seen[512];
 
-static void reenter_log(struct iommufd_ctx *ctx, int priority, const char *fmt, va_list args, void *data)
+static __attribute__((format(printf, 3, 0))) void
+reenter_log(struct iommufd_ctx *ctx, int priority, const char *fmt, va_list args, void *data)
 {
 	(void)priority;
 	(void)data;
