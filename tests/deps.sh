@@ -8,6 +8,8 @@ packages=(
 	# library, tools and tests
 	gcc g++ libc6-dev make meson ninja-build pkg-config python3 libcmocka-dev libudev-dev libkmod-dev libumockdev-dev umockdev
 	doxygen valgrind file
+	# host tiers (tests/host-tiers.sh): clang build, libFuzzer, coverage
+	clang libclang-rt-14-dev llvm gcovr
 	# test rig: kernel build, initramfs, VM
 	flex bison bc libelf-dev libssl-dev libcap-dev cpio kmod patch xz-utils
 	busybox-static qemu-system-x86 debian-archive-keyring
