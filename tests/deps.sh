@@ -10,6 +10,8 @@ packages=(
 	doxygen valgrind file man-db abigail-tools
 	# packaging tier: the dist tarball as .debs (tests/packaging/deb.sh)
 	dpkg-dev debhelper lintian
+	# host tiers (tests/host-tiers.sh): clang build, libFuzzer, coverage
+	clang libclang-rt-14-dev llvm gcovr
 	# test rig: kernel build, initramfs, VM
 	flex bison bc libelf-dev libssl-dev libcap-dev cpio kmod patch xz-utils
 	busybox-static qemu-system-x86 debian-archive-keyring

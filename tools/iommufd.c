@@ -316,19 +316,24 @@ static int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
+	unsigned int shift = 0;
 
+	/* strtoull() takes "-2" as 2^64 - 2: a size has no sign */
+	if (strchr(s, '-'))
+		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'G': case 'g': v <<= 10; /* fall through */
-	case 'M': case 'm': v <<= 10; /* fall through */
-	case 'K': case 'k': v <<= 10; end++; break;
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10; end++; break;
 	default: break;
 	}
-	if (*end)
-		return -1;
+	if (*end || v > UINT64_MAX >> shift)
+		return -1; /* trailing text, or more than 64 bits */
+	v <<= shift;
 	*out = v;
 	return 0;
 }

@@ -254,6 +254,9 @@ int iommufd_veventq_read(struct iommufd_veventq *q, struct iommufd_vevent *buf, 
 
 		memcpy(&h, raw + off, hdr);
 		off += hdr;
+		/* the kernel's numbers run through [0, INT_MAX]; keep fault.h's
+		 * promise whatever the header says */
+		h.sequence &= INT_MAX;
 		if (h.flags & UAPI_IOMMU_VEVENTQ_FLAG_LOST_EVENTS) {
 			/* events up to and including h.sequence were dropped */
 			lost += seq_gap(next_seq, h.sequence) + 1;

@@ -78,13 +78,13 @@ int sysfs_parse_hex(const char *s, uint32_t max, uint32_t *out)
 			d = *s - 'A' + 10;
 		else
 			return -EINVAL;
-		if (digits >= 8)
-			return -ERANGE;
-		v = v << 4 | (uint64_t)d;
+		/* keep reading past 8 digits so "123456789x" stays EINVAL, not ERANGE */
+		if (digits < 8)
+			v = v << 4 | (uint64_t)d;
 	}
 	if (!digits || (*s == '\n' && s[1]))
 		return -EINVAL;
-	if (v > max)
+	if (digits > 8 || v > max)
 		return -ERANGE;
 	*out = (uint32_t)v;
 	return 0;

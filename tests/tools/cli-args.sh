@@ -54,6 +54,8 @@ check "unbind without an address" 2 "" "$usage" -- unbind
 check "check with two addresses" 2 "" "$usage" -- check a b
 check "mdev without a subcommand" 2 "" "$usage" -- mdev
 check "check --memlock that is not a size" 1 "" "iommufd: --memlock: 'lots' is not a size (e.g. 4G)" -- check --memlock lots
+check "check --memlock that is negative" 1 "" "iommufd: --memlock: '-2' is not a size (e.g. 4G)" -- check --memlock -2
+check "check --memlock past 64 bits" 1 "" "iommufd: --memlock: '17179869184G' is not a size (e.g. 4G)" -- check --memlock 17179869184G
 check "info of a malformed address" 1 "" "*" -- info 00:99
 echo "1..$n"
 exit $failed

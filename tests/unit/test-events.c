@@ -142,6 +142,29 @@ static void wrap_around(void **state)
 	assert_int_equal(ev[2].lost, 1);
 }
 
+/* A header whose sequence number has bit 31 set is none the kernel writes;
+ * what the caller reads stays in [0, INT_MAX] as fault.h promises (found by
+ * fuzz-events). */
+static void sequence_out_of_range(void **state)
+{
+	struct env *e = *state;
+	struct iommufd_vevent ev[4];
+	struct rec r = { .len = 0 };
+	size_t n;
+
+	add_event(&r, 0xffff0000u, 1);
+	add_lost(&r, 0x80000005u);
+	fake_set_read_data(r.bytes, r.len);
+	assert_int_equal(iommufd_veventq_read(e->q, ev, 4, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(ev[i].sequence <= INT_MAX);
+		assert_true(ev[i].lost <= INT_MAX);
+	}
+	assert_int_equal(ev[0].sequence, 0x7fff0000);
+	assert_int_equal(ev[1].sequence, 5);
+}
+
 static void bad_args(void **state)
 {
 	struct env *e = *state;
@@ -163,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(sequences, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrap_around, setup, teardown),
+		cmocka_unit_test_setup_teardown(sequence_out_of_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_args, setup, teardown),
 	};
 

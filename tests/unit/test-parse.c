@@ -74,6 +74,8 @@ static void sysfs_values(void **state)
 		{ "0xzz", 0xffff, -EINVAL }, { "12 34", 0xffff, -EINVAL }, { "0x12\n\n", 0xffff, -EINVAL },
 		{ "-1", 0xffff, -EINVAL }, { "0x10000", 0xffff, -ERANGE }, { "0x123456789", 0xffffffff, -ERANGE },
 		{ "00000000000000000001", 0xffffffff, -ERANGE }, { NULL, 0xffff, -EINVAL },
+		/* malformed after 8 digits: malformed, not out of range (found by fuzz-sysfs) */
+		{ "123456789z", 0xffffffff, -EINVAL }, { "0x000000000\n\n", 0xffffffff, -EINVAL },
 	};
 	uint32_t v;
 	int n;

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/*
+ * The iommufd command's argument handling (tools/iommufd.c, its main()
+ * called as a function) on any argument vector: the input is the words,
+ * NUL-separated. The library is replaced by stubs that fail (nothing
+ * touches the host: no sysfs write, no module load) and record what the
+ * command asked for. Checked: the exit status is one the man page lists
+ * (0, 1 or 2); a command that reached the library passed on exactly the
+ * words it was given; --memlock reaches the diagnosis only as the number
+ * written (K, M and G multiply by 1024 each), never wrapped around or
+ * negated. Output goes to /dev/null.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <iommufd/iommufd.h>
+
+#include "fuzz.h"
+
+static FILE *cli_out, *cli_err;
+
+/* What the stubs saw. */
+static struct {
+	bool diag;
+	uint64_t memlock;
+	const char *addr;
+} seen;
+
+#undef stdout
+#undef stderr
+#define stdout cli_out
+#define stderr cli_err
+#define printf(...) fprintf(cli_out, __VA_ARGS__)
+#define main iommufd_cli_main
+int iommufd_cli_main(int argc, char **argv);
+#include "../../tools/iommufd.c"
+#undef main
+#undef printf
+#undef stdout
+#undef stderr
+#define stdout stdout
+#define stderr stderr /* the harness's messages are seen */
+
+/* ---- the library, as stubs ---- */
+
+const char *iommufd_version(void)
+{
+	return "0.0-fuzz";
+}
+
+const char *iommufd_last_error(void)
+{
+	return "stub";
+}
+
+const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx)
+{
+	(void)ctx;
+	return "stub";
+}
+
+int iommufd_ctx_new(const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ctx)
+{
+	(void)opts, (void)ctx;
+	return -ENOENT;
+}
+
+struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
+{
+	FZ_CHECK(ctx == NULL, "unref of a context the stubs never made");
+	return NULL;
+}
+
+bool iommufd_ctx_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature feature)
+{
+	(void)ctx, (void)feature;
+	FZ_CHECK(0, "feature asked of a context the stubs never made");
+	return false;
+}
+
+const char *iommufd_feature_name(enum iommufd_feature feature)
+{
+	(void)feature;
+	return "stub";
+}
+
+int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id, const struct iommufd_device_attach_opts *opts,
+			  uint32_t *hwpt_id)
+{
+	(void)dev, (void)pt_id, (void)opts, (void)hwpt_id;
+	FZ_CHECK(0, "attach of a device the stubs never opened");
+	return -EINVAL;
+}
+
+void iommufd_device_close(struct iommufd_device *dev)
+{
+	FZ_CHECK(dev == NULL, "close of a device the stubs never opened");
+}
+
+int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_info *info)
+{
+	(void)dev, (void)info;
+	FZ_CHECK(0, "hw info of a device the stubs never opened");
+	return -EINVAL;
+}
+
+int iommufd_device_open_cdev(struct iommufd_ctx *ctx, const char *cdev_path, const struct iommufd_device_opts *opts,
+			     struct iommufd_device **dev)
+{
+	(void)ctx, (void)cdev_path, (void)opts, (void)dev;
+	return -ENOENT;
+}
+
+int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *opts, struct iommufd_ioas **ioas)
+{
+	(void)ctx, (void)opts, (void)ioas;
+	return -ENOENT;
+}
+
+int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
+{
+	FZ_CHECK(ioas == NULL, "destroy of an IOAS the stubs never made");
+	return 0;
+}
+
+uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas)
+{
+	(void)ioas;
+	return 0;
+}
+
+int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range **ranges, size_t *count,
+				 uint64_t *alignment)
+{
+	(void)ioas, (void)ranges, (void)count, (void)alignment;
+	return -EINVAL;
+}
+
+int iommufd_diag_run(const char *addr, const struct iommufd_diag_opts *opts, struct iommufd_diag **out)
+{
+	(void)out;
+	seen.diag = true;
+	seen.addr = addr;
+	seen.memlock = opts ? opts->memlock_bytes : 0;
+	return -ENOENT;
+}
+
+size_t iommufd_diag_count(const struct iommufd_diag *d)
+{
+	(void)d;
+	return 0;
+}
+
+const struct iommufd_diag_finding *iommufd_diag_get(const struct iommufd_diag *d, size_t i)
+{
+	(void)d, (void)i;
+	return NULL;
+}
+
+bool iommufd_diag_ok(const struct iommufd_diag *d)
+{
+	(void)d;
+	return false;
+}
+
+struct iommufd_diag *iommufd_diag_free(struct iommufd_diag *d)
+{
+	(void)d;
+	return NULL;
+}
+
+int iommufd_pci_bind_vfio(const char *addr, char *prev_driver, size_t size)
+{
+	(void)prev_driver, (void)size;
+	seen.addr = addr;
+	return -ENOENT;
+}
+
+int iommufd_pci_unbind_vfio(const char *addr, const char *driver)
+{
+	(void)driver;
+	seen.addr = addr;
+	return -ENOENT;
+}
+
+int iommufd_pci_enum_new(const struct iommufd_pci_filter *filter, struct iommufd_pci_enum **out)
+{
+	(void)filter, (void)out;
+	return -ENOENT;
+}
+
+const struct iommufd_pci_info *iommufd_pci_enum_first(struct iommufd_pci_enum *e)
+{
+	(void)e;
+	return NULL;
+}
+
+const struct iommufd_pci_info *iommufd_pci_enum_next(struct iommufd_pci_enum *e)
+{
+	(void)e;
+	return NULL;
+}
+
+struct iommufd_pci_enum *iommufd_pci_enum_free(struct iommufd_pci_enum *e)
+{
+	(void)e;
+	return NULL;
+}
+
+int iommufd_vdpa_enum_new(const struct iommufd_vdpa_filter *filter, struct iommufd_vdpa_enum **out)
+{
+	(void)filter, (void)out;
+	return -ENOENT;
+}
+
+const struct iommufd_vdpa_info *iommufd_vdpa_enum_first(struct iommufd_vdpa_enum *e)
+{
+	(void)e;
+	return NULL;
+}
+
+const struct iommufd_vdpa_info *iommufd_vdpa_enum_next(struct iommufd_vdpa_enum *e)
+{
+	(void)e;
+	return NULL;
+}
+
+struct iommufd_vdpa_enum *iommufd_vdpa_enum_free(struct iommufd_vdpa_enum *e)
+{
+	(void)e;
+	return NULL;
+}
+
+/* ---- the harness ---- */
+
+/* What --memlock S should mean: a number (strtoull's bases) with an
+ * optional K, M or G, not negative, not wrapping; false when not a size. */
+static bool ref_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (strchr(s, '-'))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	if (*end && strchr("KkMmGg", *end)) {
+		shift = strchr("Kk", *end) ? 10 : strchr("Mm", *end) ? 20 : 30;
+		end++;
+	}
+	if (*end || (shift && v > UINT64_MAX >> shift))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+#define MAX_WORDS 16
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char buf[512], *argv[MAX_WORDS + 2], *memlock = NULL;
+	int argc = 1, rc;
+	uint64_t want = 0;
+	bool is_check, copy_ok = true;
+	char *copy[MAX_WORDS + 2];
+
+	if (size >= sizeof(buf))
+		return -1;
+	if (!cli_out) {
+		cli_out = fopen("/dev/null", "w");
+		cli_err = fopen("/dev/null", "w");
+		FZ_CHECK(cli_out && cli_err, "/dev/null");
+	}
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	argv[0] = (char *)"iommufd";
+	for (size_t i = 0; i <= size && argc <= MAX_WORDS; i++) {
+		if (i == 0 || buf[i - 1] == '\0') {
+			if (i == size)
+				break;
+			argv[argc++] = &buf[i];
+		}
+	}
+	argv[argc] = NULL;
+	memcpy(copy, argv, sizeof(argv[0]) * (size_t)(argc + 1));
+	memset(&seen, 0, sizeof(seen));
+	optind = 0; /* getopt starts afresh */
+	opterr = 0;
+	rc = iommufd_cli_main(argc, argv);
+	FZ_CHECK(rc == 0 || rc == 1 || rc == 2, "exit status %d", rc);
+	/* words the library saw are the caller's own, unchanged */
+	if (seen.addr) {
+		copy_ok = false;
+		for (int i = 1; i < argc; i++)
+			if (seen.addr == copy[i])
+				copy_ok = true;
+		FZ_CHECK(copy_ok, "an address that is none of the words given");
+	}
+	is_check = argc > 1 && !strcmp(copy[1], "check");
+	if (!seen.diag)
+		return 0;
+	FZ_CHECK(is_check, "a diagnosis without the check command");
+	/* getopt takes abbreviations, permutes and joins (-m4G, --mem=4G):
+	 * rather than redo its work, the limit must be what one of the words
+	 * (or what follows its '=' or "-m") means as a size */
+	if (seen.memlock == 0)
+		return 0;
+	for (int i = 2; i < argc; i++) {
+		const char *w = copy[i], *eq = strchr(w, '=');
+
+		if ((ref_size(w, &want) && want == seen.memlock) ||
+		    (eq && ref_size(eq + 1, &want) && want == seen.memlock) ||
+		    (!strncmp(w, "-m", 2) && ref_size(w + 2, &want) && want == seen.memlock))
+			memlock = (char *)w;
+	}
+	FZ_CHECK(memlock, "the diagnosis got a memlock limit of %llu that no word means (wrapped or negated?)",
+		 (unsigned long long)seen.memlock);
+	return 0;
+}
