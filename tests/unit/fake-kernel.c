@@ -1325,8 +1325,10 @@ static int set_msi_trigger(int fd, uint32_t index, uint32_t start, uint32_t coun
 		if (D.irq_type[fd] == (int)index)
 			return msi_set_block(fd, index, start, count, data);
 		/* vfio_msi_enable(): pci_alloc_irq_vectors(1, nvec) */
-		if (D.vec_limit && (uint32_t)D.vec_limit < nvec)
-			return D.vec_limit > 0 ? D.vec_limit : -ENOSPC; /* the kernel's positive answer */
+		if (D.vec_limit < 0)
+			return -ENOSPC;
+		if (D.vec_limit > 0 && (uint32_t)D.vec_limit < nvec)
+			return D.vec_limit; /* the kernel's positive answer: what it could give */
 		D.nvec[fd] = nvec;
 		D.irq_type[fd] = (int)index;
 		ret = msi_set_block(fd, index, start, count, data);
