@@ -1485,7 +1485,8 @@ void fake_region_set(uint32_t index, uint32_t flags, uint32_t size, const void *
 	D.region[index].flags = flags;
 	D.region[index].size = size;
 	D.region[index].first = first;
-	memcpy(D.region[index].chain, chain, len);
+	if (len)
+		memcpy(D.region[index].chain, chain, len);
 	D.region[index].len = len;
 }
 
