@@ -1090,7 +1090,9 @@ static struct {
 	uint32_t irq_count[FAKE_IRQ_NIDX];
 	int dyn_msix;                      /* MSI-X may grow (no NORESIZE) */
 	int vec_limit;                     /* vectors the platform gives; 0: no limit */
-	int fail_idx, fail_vec, fail_err;  /* that vector's setup fails once */
+	struct {
+		int idx, vec, err;
+	} fail[2];                        /* these vectors' setups fail once each, in turn */
 	struct {
 		int set;
 		uint32_t flags, size;
@@ -1113,7 +1115,7 @@ static void fake_dev_reset(void)
 	D.irq_count[2] = 16;
 	D.irq_count[3] = 1;
 	D.irq_count[4] = 1;
-	D.fail_idx = -1;
+	D.fail[0].idx = D.fail[1].idx = -1;
 }
 
 /* A new descriptor number: forget what the last one of that number had;
@@ -1213,9 +1215,11 @@ void fake_irq_vector_limit(int n)
 
 void fake_irq_fail_vector(uint32_t index, uint32_t vector, int err)
 {
-	D.fail_idx = (int)index;
-	D.fail_vec = (int)vector;
-	D.fail_err = err;
+	int i = D.fail[0].err ? 1 : 0;
+
+	D.fail[i].idx = (int)index;
+	D.fail[i].vec = (int)vector;
+	D.fail[i].err = err;
 }
 
 int fake_irq_route(int fd, uint32_t index, uint32_t vector)
@@ -1273,11 +1277,12 @@ static int msi_set_vector(int fd, uint32_t index, uint32_t v, int efd)
 			return -EINVAL;
 		D.nvec[fd] = v + 1;
 	}
-	if (D.fail_idx == (int)index && D.fail_vec == (int)v && D.fail_err) {
-		int e = D.fail_err;
+	if (D.fail[0].err && D.fail[0].idx == (int)index && D.fail[0].vec == (int)v) {
+		int e = D.fail[0].err;
 
-		D.fail_err = 0;
-		D.fail_idx = -1;
+		D.fail[0] = D.fail[1];
+		D.fail[1].idx = -1;
+		D.fail[1].err = 0;
 		return -e;
 	}
 	id = evget(efd);

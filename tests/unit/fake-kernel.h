@@ -99,7 +99,8 @@ void fake_irq_dyn_msix(int on);
  * -ENOSPC with n < 0. */
 void fake_irq_vector_limit(int n);
 /* The setup of that vector fails once with -err (midway in a block: the
- * kernel tears down the vectors this call set, vfio_msi_set_block()). */
+ * kernel tears down the vectors this call set, vfio_msi_set_block()).
+ * A second call arms a second failure, after the first has fired. */
 void fake_irq_fail_vector(uint32_t index, uint32_t vector, int err);
 /* The eventfd identity routed to a vector of the device descriptor @fd
  * (0: none); the index on among INTx/MSI/MSI-X (-1: none); loopback

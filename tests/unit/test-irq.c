@@ -178,6 +178,29 @@ static void failed_block_keeps_routing(void **state)
 	assert_int_equal(fake_open_fds(), e->base + 4);
 }
 
+/* The move fails at vector 2 and putting A-D back fails at vector 1: the
+ * library says the range is torn down and closes its duplicates, so the
+ * kernel must route none of it either (vector 3, untouched by both
+ * failed calls, still carried D). */
+static void failed_restore_tears_the_range_down(void **state)
+{
+	struct env *e = *state;
+
+	assert_ok(e->ctx, iommufd_device_set_irq_eventfds(e->dev, MSIX, 0, 5, e->ev));
+	fake_irq_fail_vector(MSIX, 2, ENOSPC);
+	fake_irq_fail_vector(MSIX, 1, ENOSPC);
+	assert_fails(e->ctx, ENOSPC, iommufd_device_set_irq_eventfds(e->dev, MSIX, 0, 4, e->ev + 4),
+		     "restoring the previous routing failed too");
+	for (uint32_t v = 0; v < 4; v++)
+		assert_route(e, MSIX, v, -1);
+	assert_route(e, MSIX, 4, e->ev[4]); /* outside the range: kept */
+	assert_int_equal(fake_open_fds(), e->base + 1);
+	/* the range can be routed again */
+	assert_ok(e->ctx, iommufd_device_set_irq_eventfds(e->dev, MSIX, 0, 4, e->ev));
+	for (uint32_t v = 0; v < 4; v++)
+		assert_route(e, MSIX, v, e->ev[v]);
+}
+
 /* A failure while enabling an index that was off: it stays off and
  * nothing of the call is kept. */
 static void failed_enable_stays_off(void **state)
@@ -410,6 +433,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(info_of_each_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(route_tear_down_disable, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_block_keeps_routing, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_restore_tears_the_range_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_enable_stays_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(fewer_vectors_than_asked, setup, teardown),
 		cmocka_unit_test_setup_teardown(exclusive_indices, setup, teardown),
