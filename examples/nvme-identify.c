@@ -9,13 +9,18 @@
  *
  * Run it where such a device exists, e.g. in the test VM:
  *   tests/vm/rig run build/examples/nvme-identify
- * Usage: nvme-identify [--expect-serial SERIAL] [PCI-ADDRESS]
+ * Usage: nvme-identify [--interrupt] [--expect-serial SERIAL] [PCI-ADDRESS]
  * Without PCI-ADDRESS it takes the first such controller the discovery API
  * lists. With --expect-serial the exit status says whether the serial matched.
+ * With --interrupt it waits for the completion on an eventfd that MSI-X
+ * vector 0 (the admin completion queue's) signals, instead of polling the
+ * queue.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <poll.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,10 +180,13 @@ int main(int argc, char **argv)
 	uint32_t stride;
 	uint16_t command;
 	void *p, *q;
-	int ret = 1, i;
+	int ret = 1, i, irq_fd = -1;
+	bool interrupt = false;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--expect-serial") && i + 1 < argc)
+		if (!strcmp(argv[i], "--interrupt"))
+			interrupt = true;
+		else if (!strcmp(argv[i], "--expect-serial") && i + 1 < argc)
 			expect = argv[++i];
 		else
 			snprintf(addr, sizeof(addr), "%s", argv[i]);
@@ -220,6 +228,11 @@ int main(int argc, char **argv)
 	memset((void *)cq, 0, 4096);
 	CHECK(iommufd_dma_buf_alloc(dma, 4096, NULL, &data));
 
+	/* interrupt mode: the admin completion queue raises MSI-X vector 0;
+	 * route it to an eventfd of ours */
+	if (interrupt)
+		CHECK(iommufd_device_irq_eventfds_new(dev, IOMMUFD_PCI_MSIX_IRQ, 1, &irq_fd));
+
 	/* reset, program the admin queues, enable */
 	wr32(NVME_CC, 0);
 	if (wait_ready(0, (unsigned int)(cap >> 24) & 0xff))
@@ -237,6 +250,16 @@ int main(int argc, char **argv)
 	sq[0] = (struct sqe){ .cdw0 = ADMIN_IDENTIFY | 1u << 16, .prp1 = prp, .cdw10 = CNS_CONTROLLER };
 	atomic_thread_fence(memory_order_seq_cst); /* the entry before the doorbell */
 	wr32(NVME_DOORBELLS, 1);                   /* admin SQ tail */
+	if (interrupt) {
+		struct pollfd pfd = { .fd = irq_fd, .events = POLLIN };
+		uint64_t count = 0;
+
+		if (poll(&pfd, 1, 10000) != 1 || read(irq_fd, &count, sizeof(count)) != sizeof(count)) {
+			fprintf(stderr, "nvme-identify: no completion interrupt\n");
+			goto out;
+		}
+		printf("completion interrupt: MSI-X vector 0, eventfd count %" PRIu64 "\n", count);
+	}
 	for (double end = now() + 10; !(cq[0].status & 1); usleep(100))
 		if (now() > end) {
 			fprintf(stderr, "nvme-identify: no completion\n");
@@ -269,6 +292,10 @@ int main(int argc, char **argv)
 	if (wait_ready(0, (unsigned int)(cap >> 24) & 0xff))
 		ret = 1;
 out:
+	if (irq_fd >= 0) {
+		iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ);
+		close(irq_fd);
+	}
 	iommufd_dma_buf_free(data);
 	iommufd_dma_pool_destroy(pool);
 	iommufd_dma_destroy(dma);

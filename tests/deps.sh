@@ -7,7 +7,9 @@ set -euo pipefail
 packages=(
 	# library, tools and tests
 	gcc g++ libc6-dev make meson ninja-build pkg-config python3 libcmocka-dev libudev-dev libkmod-dev libumockdev-dev umockdev
-	doxygen valgrind file
+	doxygen valgrind file man-db abigail-tools
+	# packaging tier: the dist tarball as .debs (tests/packaging/deb.sh)
+	dpkg-dev debhelper lintian
 	# test rig: kernel build, initramfs, VM
 	flex bison bc libelf-dev libssl-dev libcap-dev cpio kmod patch xz-utils
 	busybox-static qemu-system-x86 debian-archive-keyring

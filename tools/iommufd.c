@@ -385,6 +385,97 @@ static int cmd_features(int argc, char **argv)
 	return 0;
 }
 
+static int mdev_list(bool json)
+{
+	struct iommufd_mdev_enum *e;
+	size_t nt, nm;
+
+	if (iommufd_mdev_enum_new(&e) < 0)
+		return fail("%s", iommufd_last_error());
+	nt = iommufd_mdev_enum_type_count(e);
+	nm = iommufd_mdev_enum_count(e);
+	if (json) {
+		printf("{\"types\": [");
+		for (size_t i = 0; i < nt; i++) {
+			const struct iommufd_mdev_type *t = iommufd_mdev_enum_type(e, i);
+
+			printf("%s\n  {\"parent\": ", i ? "," : "");
+			json_str(t->parent);
+			printf(", \"type\": ");
+			json_str(t->id);
+			printf(", \"name\": ");
+			json_str(t->name);
+			printf(", \"device_api\": ");
+			json_str(t->device_api);
+			if (t->available >= 0)
+				printf(", \"available\": %d}", t->available);
+			else
+				printf(", \"available\": null}");
+		}
+		printf("%s], \"instances\": [", nt ? "\n" : "");
+		for (size_t i = 0; i < nm; i++) {
+			const struct iommufd_mdev *m = iommufd_mdev_enum_get(e, i);
+
+			printf("%s\n  {\"uuid\": ", i ? "," : "");
+			json_str(m->uuid);
+			printf(", \"parent\": ");
+			json_str(m->parent);
+			printf(", \"type\": ");
+			json_str(m->type);
+			printf(", \"vfio_cdev\": ");
+			json_str(m->vfio_cdev);
+			putchar('}');
+		}
+		printf("%s]}\n", nm ? "\n" : "");
+	} else {
+		printf("%-16s  %-16s  %9s  %-10s  %s\n", "PARENT", "TYPE", "AVAILABLE", "API", "NAME");
+		for (size_t i = 0; i < nt; i++) {
+			const struct iommufd_mdev_type *t = iommufd_mdev_enum_type(e, i);
+			char avail[16] = "-";
+
+			if (t->available >= 0)
+				snprintf(avail, sizeof(avail), "%d", t->available);
+			printf("%-16s  %-16s  %9s  %-10s  %s\n", t->parent, t->id, avail, t->device_api,
+			       t->name ? t->name : "");
+		}
+		if (nm)
+			printf("\n%-36s  %-16s  %-16s  %s\n", "UUID", "PARENT", "TYPE", "VFIO CDEV");
+		for (size_t i = 0; i < nm; i++) {
+			const struct iommufd_mdev *m = iommufd_mdev_enum_get(e, i);
+
+			printf("%-36s  %-16s  %-16s  %s\n", m->uuid, m->parent, m->type,
+			       m->vfio_cdev ? m->vfio_cdev : "-");
+		}
+	}
+	iommufd_mdev_enum_free(e);
+	return 0;
+}
+
+/* iommufd mdev list [--json] | create <parent> <type> [<uuid>] | remove <uuid> */
+static int cmd_mdev(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	char uuid[37];
+
+	if (!strcmp(sub, "list")) {
+		if (argc == 2)
+			return mdev_list(false);
+		if (argc == 3 && (!strcmp(argv[2], "--json") || !strcmp(argv[2], "-j")))
+			return mdev_list(true);
+	} else if (!strcmp(sub, "create") && (argc == 4 || argc == 5)) {
+		if (iommufd_mdev_create(argv[2], argv[3], argc == 5 ? argv[4] : NULL, uuid) < 0)
+			return fail("%s", iommufd_last_error());
+		printf("%s\n", uuid);
+		return 0;
+	} else if (!strcmp(sub, "remove") && argc == 3) {
+		if (iommufd_mdev_remove(argv[2]) < 0)
+			return fail("%s", iommufd_last_error());
+		return 0;
+	}
+	fprintf(stderr, "iommufd: mdev: expected list [--json], create <parent> <type> [<uuid>], or remove <uuid>\n");
+	return 2;
+}
+
 /*
  * The commands. A handler gets the words from the command's name on
  * (argv[0] is the name, for getopt's messages); the table checks the number
@@ -405,6 +496,7 @@ static const struct command commands[] = {
 	{ "unbind", cmd_unbind, "<pci-address> [--driver <name> | --none]", 0, -1 },
 	{ "check", cmd_check, "[<pci-address>] [--memlock <bytes>[K|M|G]]", 0, -1 },
 	{ "features", cmd_features, "", 0, 0 },
+	{ "mdev", cmd_mdev, "list [--json] | create <parent> <type> [<uuid>] | remove <uuid>", 1, 3 },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -32,6 +32,14 @@
  * context, its buffers, its pools or its IOAS; nor may iommufd_dma_new()
  * run concurrently with calls on the IOAS (ioas.h).
  *
+ * @par Signal handlers
+ * A thread's first translation sets up its reader slot: it may allocate
+ * memory and runs pthread_once(), neither of which is async-signal-safe.
+ * A thread that may translate in a signal handler calls
+ * iommufd_dma_thread_register() first (outside the handler); its
+ * translations are then async-signal-safe, including one that interrupts
+ * another translation of the same thread.
+ *
  * @par System calls
  * All ioctls on the context's descriptor. iommufd_dma_new() and
  * iommufd_dma_refresh_ranges(): IOMMU_IOAS_IOVA_RANGES. Maps, IOVA
@@ -217,6 +225,20 @@ IOMMUFD_API int iommufd_dma_map(struct iommufd_dma *dma, void *vaddr, uint64_t l
 IOMMUFD_API int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr);
 
 /**
+ * Set up the calling thread's reader slot for translations now, rather
+ * than at its first translation, which may allocate and is therefore not
+ * async-signal-safe. Once this returned 0, the thread's translations (in
+ * signal handlers too) allocate nothing and take no lock. Calling it again
+ * does nothing. Needed by no other call; the slot is given back when the
+ * thread exits. Not async-signal-safe itself.
+ * @return 0, or -ENOMEM (no memory for the slot: translations still work,
+ *         through a slower path that holds back freeing replaced nodes);
+ *         iommufd_last_error() explains a failure
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_dma_thread_register(void);
+
+/**
  * Translate a virtual address to its IOVA: the hot path. Takes no lock and
  * makes no system call; any number of threads may translate while another
  * maps and unmaps. With 64 mappings or more, a table indexed by address
@@ -224,7 +246,8 @@ IOMMUFD_API int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr);
  * translation usually reads one table slot and one leaf whatever the
  * number of mappings; otherwise, and for addresses the table does not
  * resolve, O(log n). Records no error message (it only sets errno), and
- * does not check its pointers.
+ * does not check its pointers. A thread's first translation may allocate
+ * (see iommufd_dma_thread_register() for signal handlers).
  * @param dma the context (not being destroyed)
  * @param vaddr any address inside a mapping
  * @param[out] iova the IOVA of @p vaddr; untouched on failure
@@ -264,8 +287,10 @@ struct iommufd_dma_buf_opts {
  * Allocate zeroed memory, map it and register it, in one call. A buffer of
  * 2 MiB or more is backed by hugepages: a memfd with MFD_HUGETLB, or, when
  * the system has no free hugepages, anonymous memory aligned to 2 MiB and
- * advised for transparent hugepages. Smaller buffers use 4 KiB pages; use a
- * pool for many small ones.
+ * advised for transparent hugepages (the library aligns it itself: it does
+ * not rely on the kernel placing large anonymous mappings). Such a buffer's
+ * address and IOVA are multiples of 2 MiB. Smaller buffers use 4 KiB pages;
+ * use a pool for many small ones.
  * @param dma the context
  * @param size bytes; rounded up to the page size (2 MiB for hugepages) and
  *        to the IOAS's IOVA alignment
@@ -318,7 +343,11 @@ IOMMUFD_API uint64_t iommufd_dma_buf_get_size(const struct iommufd_dma_buf *buf)
 struct iommufd_dma_pool_opts {
 	size_t sz;           /**< sizeof(struct iommufd_dma_pool_opts) */
 	/** Bytes per buffer, a power of two from 64 to the chunk size;
-	 * 0 means 4096. Buffers are aligned to their size. */
+	 * 0 means 4096. Buffers are aligned to their size, both their
+	 * address and their IOVA (with IOMMUFD_DMA_IDENTITY the IOVA is the
+	 * address), with small pages too; chunks of buffers larger than
+	 * 2 MiB use transparent hugepages, hugetlb mappings being aligned to
+	 * 2 MiB only. */
 	uint64_t buf_size;
 	/** Bytes mapped at a time when the pool grows, a multiple of 2 MiB;
 	 * 0 means 2 MiB. */

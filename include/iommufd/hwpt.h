@@ -217,7 +217,9 @@ IOMMUFD_API int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool 
  * @param bitmap (length / page_size) bits, in 64-bit words; bits are only
  *        ever set, so zero it first
  * @param flags IOMMUFD_DIRTY_NO_CLEAR or 0
- * @return 0, -EINVAL (alignment), -EOPNOTSUPP, or another errno
+ * @return 0, -EINVAL (alignment, a length of 0, a @p page_size that is not
+ *         a power of two), -EOVERFLOW (@p iova + @p length wraps; refused
+ *         before the kernel is asked), -EOPNOTSUPP, or another errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova,
@@ -236,15 +238,22 @@ typedef int (*iommufd_dirty_fn)(uint64_t iova, uint64_t length, void *data);
 
 /**
  * Read the dirty bits of a range (as iommufd_hwpt_get_dirty_bitmap()) and
- * call @p fn for each run of dirty pages, in IOVA order.
+ * call @p fn for each run of dirty pages, in IOVA order. The range is read
+ * in pieces of at most 2^20 pages (a 128 KiB bitmap, whatever @p length and
+ * @p page_size), and a run that crosses pieces is reported once. Should the
+ * kernel fail on a later piece, the runs of the earlier ones may have been
+ * reported (and, without IOMMUFD_DIRTY_NO_CLEAR, cleared): treat the rest
+ * of the range as dirty.
  * @param hwpt the HWPT
- * @param iova start
- * @param length bytes
- * @param page_size the granule
+ * @param iova start; a multiple of @p page_size
+ * @param length bytes; a multiple of @p page_size, not 0
+ * @param page_size the granule; a power of two
  * @param flags IOMMUFD_DIRTY_NO_CLEAR or 0
  * @param fn the callback
  * @param data passed to @p fn
- * @return 0, the callback's non-zero value, or a negative errno
+ * @return 0, the callback's non-zero value, or a negative errno: -EINVAL
+ *         and -EOVERFLOW as for iommufd_hwpt_get_dirty_bitmap() (checked
+ *         before anything is read), -ENOMEM, or the kernel's
  * @since 0.1
  */
 IOMMUFD_API int iommufd_hwpt_for_each_dirty(struct iommufd_hwpt *hwpt, uint64_t iova,

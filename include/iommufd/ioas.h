@@ -124,8 +124,11 @@ IOMMUFD_API struct iommufd_ctx *iommufd_ioas_get_ctx(const struct iommufd_ioas *
  * @return 0, or -EEXIST (overlaps an existing mapping), -EINVAL (outside
  *         the usable IOVA ranges, misaligned, or no READ/WRITE flag),
  *         -ENOSPC (no free IOVA hole), -ENOMEM (RLIMIT_MEMLOCK), -EPERM
- *         (WRITE of read-only memory), or another negative errno;
- *         iommufd_ctx_last_error() names the cause.
+ *         (WRITE of read-only memory), -EOVERFLOW (@p vaddr + @p length,
+ *         or with IOMMUFD_MAP_FIXED_IOVA @p iova + @p length, wraps past
+ *         the top of the address space: refused before the kernel is
+ *         asked), or another negative errno; iommufd_ctx_last_error()
+ *         names the cause.
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr,
@@ -143,8 +146,9 @@ IOMMUFD_API int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr,
  * @param length bytes to map
  * @param[in,out] iova as for iommufd_ioas_map()
  * @param flags IOMMUFD_MAP_* flags
- * @return 0, -EOPNOTSUPP on kernels without MAP_FILE (before 6.13), or an
- *         errno as for iommufd_ioas_map()
+ * @return 0, -EOPNOTSUPP on kernels without MAP_FILE (before 6.13),
+ *         -EOVERFLOW (@p start + @p length, or a fixed @p iova + @p length,
+ *         wraps), or an errno as for iommufd_ioas_map()
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd,
@@ -162,7 +166,8 @@ IOMMUFD_API int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd,
  * @param length bytes
  * @param flags IOMMUFD_MAP_* flags
  * @return 0 or a negative errno (-ENOENT: the source range is not fully
- *         mapped)
+ *         mapped; -EOVERFLOW: @p src_iova + @p length, or a fixed
+ *         @p dst_iova + @p length, wraps)
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova,

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -17,6 +18,7 @@
 #include <linux/netlink.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/sys.h"
@@ -308,6 +310,18 @@ int sys_membarrier(void)
 int sys_eventfd(const struct iommufd_sys_ops *sys, unsigned int initval, int flags)
 {
 	return sys->eventfd ? sys->eventfd(initval, flags) : -ENOSYS;
+}
+
+void sys_yield(void)
+{
+	sched_yield();
+}
+
+void sys_nap(long ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000L, .tv_nsec = ns % 1000000000L };
+
+	nanosleep(&ts, NULL); /* an interruption just ends the nap early */
 }
 
 int sys_socket(const struct iommufd_sys_ops *sys, int domain, int type, int protocol)

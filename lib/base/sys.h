@@ -70,6 +70,11 @@ int sys_madvise(const struct iommufd_sys_ops *sys, void *addr, size_t len, int a
  * command, then issue it. 0 or -errno. */
 int sys_membarrier_register(void);
 int sys_membarrier(void);
+/* Process-wide waits for base/spinlock.h (no per-ctx table either: a lock
+ * has no context): give up the CPU to threads of the same priority, and
+ * sleep about @ns nanoseconds, which lets any thread run. */
+void sys_yield(void);
+void sys_nap(long ns);
 /* -ENOSYS when the table has no socket calls (a fake without them). */
 int sys_eventfd(const struct iommufd_sys_ops *sys, unsigned int initval, int flags);
 int sys_socket(const struct iommufd_sys_ops *sys, int domain, int type, int protocol);

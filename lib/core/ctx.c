@@ -108,13 +108,18 @@ static char *err_slot_for_write(uint64_t serial)
 	return s->msg;
 }
 
+/* The message is made in a buffer of this call's own and stored after the
+ * logger returns: the callback may call the library (ctx.h), and a failure
+ * there writes the same slot, which must change neither what is being
+ * logged nor, afterwards, this call's explanation. */
 static __attribute__((format(printf, 4, 0))) int
 ctx_vfail(struct iommufd_ctx *ctx, int priority, int err, const char *fmt, va_list ap)
 {
-	char *msg = err_slot_for_write(ctx->serial);
+	char msg[ERR_LEN];
 
-	vsnprintf(msg, ERR_LEN, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	ctx_log(ctx, priority, "%s", msg);
+	memcpy(err_slot_for_write(ctx->serial), msg, sizeof(msg));
 	errno = err;
 	return -err;
 }
@@ -193,7 +198,7 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 	int fd, rc;
 
 	if (!out)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "iommufd_ctx_new: the out-parameter is NULL");
 	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, path, "iommufd_ctx_new", NULL, NULL);
 	if (rc < 0)
 		return rc;
@@ -212,7 +217,7 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 	ctx = ctx_alloc(sys, fd);
 	if (!ctx) {
 		sys_close(sys, fd);
-		return error_ret(-ENOMEM);
+		return error_fail(ENOMEM, "iommufd_ctx_new: out of memory for the context");
 	}
 	*out = ctx;
 	return 0;
@@ -231,22 +236,25 @@ int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
 	int nfd, rc;
 
 	if (!out)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "iommufd_ctx_new_from_fd: the out-parameter is NULL");
 	if (fd < 0)
-		return error_ret(-EBADF);
+		return error_fail(EBADF, "iommufd_ctx_new_from_fd: fd %d is not a descriptor", fd);
 	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, path, "iommufd_ctx_new_from_fd", NULL, NULL);
 	if (rc < 0)
 		return rc;
 	rc = check_is_iommufd(sys, fd);
+	if (rc == -EBADF)
+		return error_fail(EBADF, "iommufd_ctx_new_from_fd: fd %d is not open", fd);
 	if (rc)
-		return error_ret(rc);
+		return error_fail(-rc, "iommufd_ctx_new_from_fd: fd %d is not an iommufd (/dev/iommu): IOMMU_DESTROY on it failed with %s",
+				  fd, strerror(-rc));
 	nfd = sys_dup(sys, fd);
 	if (nfd < 0)
-		return error_ret(nfd);
+		return error_fail(-nfd, "iommufd_ctx_new_from_fd: cannot duplicate fd %d: %s", fd, strerror(-nfd));
 	ctx = ctx_alloc(sys, nfd);
 	if (!ctx) {
 		sys_close(sys, nfd);
-		return error_ret(-ENOMEM);
+		return error_fail(ENOMEM, "iommufd_ctx_new_from_fd: out of memory for the context");
 	}
 	*out = ctx;
 	return 0;

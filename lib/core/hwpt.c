@@ -19,6 +19,9 @@
 #include "core/ioas.h"
 #include "core/kobj.h"
 
+/* Pages per IOMMU_HWPT_GET_DIRTY_BITMAP of iommufd_hwpt_for_each_dirty():
+ * a 128 KiB bitmap, 4 GiB of 4 KiB pages. */
+#define HWPT_DIRTY_BITS (1ull << 20)
 #define HWPT_FLAGS_ALL (IOMMUFD_HWPT_NEST_PARENT | IOMMUFD_HWPT_DIRTY_TRACKING | IOMMUFD_HWPT_PASID)
 
 struct iommufd_hwpt {
@@ -197,11 +200,29 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable)
 	return 0;
 }
 
-int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length,
-				  uint64_t page_size, uint64_t *bitmap, uint32_t flags)
+/* Check a dirty read of [iova, iova + length) at @page_size: 0 or -errno
+ * (explained). */
+static int dirty_range_check(struct iommufd_hwpt *hwpt, const char *what, uint64_t iova, uint64_t length,
+			     uint64_t page_size)
+{
+	if (!page_size || (page_size & (page_size - 1)) || (iova | length) & (page_size - 1) || !length)
+		return ctx_fail(hwpt->o.ctx, EINVAL,
+				"%s of HWPT %u: iova 0x%" PRIx64 " and length 0x%" PRIx64
+				" must be non-zero multiples of page_size 0x%" PRIx64 ", a power of two",
+				what, hwpt->o.id, iova, length, page_size);
+	if (iova + (length - 1) < iova)
+		return ctx_fail(hwpt->o.ctx, EOVERFLOW,
+				"%s of HWPT %u: iova 0x%" PRIx64 " + length 0x%" PRIx64 " overflows",
+				what, hwpt->o.id, iova, length);
+	return 0;
+}
+
+static int get_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length, uint64_t page_size,
+		     uint64_t *bitmap, uint32_t flags)
 {
 	struct uapi_iommu_hwpt_get_dirty_bitmap cmd = {
 		.size = sizeof(cmd),
+		.hwpt_id = hwpt->o.id,
 		.iova = iova,
 		.length = length,
 		.page_size = page_size,
@@ -209,16 +230,6 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint
 	};
 	int rc;
 
-	if (!hwpt || !bitmap)
-		return error_ret(-EINVAL);
-	if (flags & ~IOMMUFD_DIRTY_NO_CLEAR)
-		return ctx_fail(hwpt->o.ctx, EINVAL, "dirty bitmap: unknown flags 0x%x", flags);
-	if (!page_size || (page_size & (page_size - 1)) || (iova | length) & (page_size - 1) || !length)
-		return ctx_fail(hwpt->o.ctx, EINVAL,
-				"dirty bitmap of HWPT %u: iova 0x%" PRIx64 " and length 0x%" PRIx64
-				" must be non-zero multiples of page_size 0x%" PRIx64 ", a power of two",
-				hwpt->o.id, iova, length, page_size);
-	cmd.hwpt_id = hwpt->o.id;
 	if (flags & IOMMUFD_DIRTY_NO_CLEAR)
 		cmd.flags = UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	rc = sys_ioctl(hwpt->o.ctx->sys, hwpt->o.ctx->fd, UAPI_IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
@@ -233,9 +244,47 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint
 	return 0;
 }
 
-/* Walk the set bits of a bitmap as runs, calling fn(iova, length). */
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length,
+				  uint64_t page_size, uint64_t *bitmap, uint32_t flags)
+{
+	int rc;
+
+	if (!hwpt || !bitmap)
+		return error_ret(-EINVAL);
+	if (flags & ~IOMMUFD_DIRTY_NO_CLEAR)
+		return ctx_fail(hwpt->o.ctx, EINVAL, "dirty bitmap: unknown flags 0x%x", flags);
+	rc = dirty_range_check(hwpt, "dirty bitmap", iova, length, page_size);
+	if (rc < 0)
+		return rc;
+	return get_dirty(hwpt, iova, length, page_size, bitmap, flags);
+}
+
+/* A run of dirty pages found but not yet reported: the next piece of the
+ * bitmap may continue it. */
+struct dirty_run {
+	uint64_t iova, length;
+	iommufd_dirty_fn fn;
+	void *data;
+};
+
+static int run_add(struct dirty_run *r, uint64_t iova, uint64_t length)
+{
+	int rc = 0;
+
+	if (r->length && r->iova + r->length == iova) {
+		r->length += length;
+		return 0;
+	}
+	if (r->length)
+		rc = r->fn(r->iova, r->length, r->data);
+	r->iova = iova;
+	r->length = length;
+	return rc;
+}
+
+/* Walk the set bits of a bitmap as runs. */
 static int walk_runs(const uint64_t *bitmap, uint64_t nbits, uint64_t iova, uint64_t page_size,
-		     iommufd_dirty_fn fn, void *data)
+		     struct dirty_run *r)
 {
 	uint64_t i = 0;
 
@@ -252,7 +301,7 @@ static int walk_runs(const uint64_t *bitmap, uint64_t nbits, uint64_t iova, uint
 		start = i;
 		while (i < nbits && (bitmap[i / 64] >> (i % 64) & 1))
 			i++;
-		rc = fn(iova + start * page_size, (i - start) * page_size, data);
+		rc = run_add(r, iova + start * page_size, (i - start) * page_size);
 		if (rc)
 			return rc;
 	}
@@ -262,18 +311,41 @@ static int walk_runs(const uint64_t *bitmap, uint64_t nbits, uint64_t iova, uint
 int iommufd_hwpt_for_each_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length,
 				uint64_t page_size, uint32_t flags, iommufd_dirty_fn fn, void *data)
 {
-	uint64_t nbits, *bitmap;
-	int rc;
+	struct dirty_run run = { .fn = fn, .data = data };
+	uint64_t last, at, *bitmap;
+	int rc = 0;
 
-	if (!hwpt || !fn || !page_size)
+	if (!hwpt || !fn)
 		return error_ret(-EINVAL);
-	nbits = length / page_size;
-	bitmap = calloc((size_t)((nbits + 63) / 64) + 1, sizeof(*bitmap));
+	if (flags & ~IOMMUFD_DIRTY_NO_CLEAR)
+		return ctx_fail(hwpt->o.ctx, EINVAL, "dirty walk: unknown flags 0x%x", flags);
+	rc = dirty_range_check(hwpt, "dirty walk", iova, length, page_size);
+	if (rc < 0)
+		return rc;
+	/* The range is read in pieces of at most HWPT_DIRTY_BITS pages, so
+	 * the bitmap is bounded whatever the length and the granule, and its
+	 * size never needs a multiplication that could wrap. */
+	bitmap = malloc(HWPT_DIRTY_BITS / 8);
 	if (!bitmap)
-		return ctx_fail(hwpt->o.ctx, ENOMEM, "dirty walk: out of memory for a %" PRIu64 "-bit bitmap", nbits);
-	rc = iommufd_hwpt_get_dirty_bitmap(hwpt, iova, length, page_size, bitmap, flags);
-	if (rc == 0)
-		rc = walk_runs(bitmap, nbits, iova, page_size, fn, data);
+		return ctx_fail(hwpt->o.ctx, ENOMEM, "dirty walk: out of memory for the bitmap");
+	last = iova + (length - 1);
+	for (at = iova;;) {
+		uint64_t pages = (last - at) / page_size + 1; /* no wrap: last - at < UINT64_MAX */
+		uint64_t n = pages < HWPT_DIRTY_BITS ? pages : HWPT_DIRTY_BITS;
+
+		memset(bitmap, 0, (size_t)((n + 63) / 64 * sizeof(*bitmap)));
+		rc = get_dirty(hwpt, at, n * page_size, page_size, bitmap, flags);
+		if (rc < 0)
+			break;
+		rc = walk_runs(bitmap, n, at, page_size, &run);
+		if (rc)
+			break;
+		if (n == pages) {
+			rc = run.length ? fn(run.iova, run.length, data) : 0;
+			break;
+		}
+		at += n * page_size;
+	}
 	free(bitmap);
 	return rc;
 }

@@ -338,6 +338,19 @@ static int map_fail(struct iommufd_ioas *ioas, bool owned, const char *what, int
 			what, ioas->id, who, iova, length, flags, strerror(err), cause, extra, tail);
 }
 
+/* Refuse a range [start, start + length) of @what that wraps past the top
+ * of the address space (the kernel's EOVERFLOW), before the kernel sees
+ * it; a length of 0 is the kernel's to refuse. */
+static int wrap_check(struct iommufd_ioas *ioas, const char *call, const char *what, uint64_t start,
+		      uint64_t length)
+{
+	if (length && start + (length - 1) < start)
+		return ctx_fail(ioas->ctx, EOVERFLOW,
+				"%s IOAS %u: %s 0x%" PRIx64 " + length 0x%" PRIx64 " overflows; nothing was mapped",
+				call, ioas->id, what, start, length);
+	return 0;
+}
+
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, uint64_t *iova,
 		     uint32_t flags)
 {
@@ -350,6 +363,9 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, ui
 	if (rc < 0)
 		return rc;
 	at = flags & IOMMUFD_MAP_FIXED_IOVA ? *iova : 0;
+	if ((rc = wrap_check(ioas, "map", "vaddr", (uintptr_t)vaddr, length)) < 0 ||
+	    (rc = wrap_check(ioas, "map", "iova", at, length)) < 0)
+		return rc;
 	rc = ioas->ctx->backend->map(ioas, vaddr, length, &at, flags);
 	if (rc < 0)
 		return map_fail(ioas, false, "IOMMU_IOAS_MAP", -rc, (uintptr_t)vaddr, at, length, flags, "");
@@ -384,6 +400,9 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uin
 	if (!ioas->ctx->backend->map_file)
 		return backend_refuse(ioas->ctx, "map_file");
 	at = flags & IOMMUFD_MAP_FIXED_IOVA ? *iova : 0;
+	if ((rc = wrap_check(ioas, "map_file", "file offset", start, length)) < 0 ||
+	    (rc = wrap_check(ioas, "map_file", "iova", at, length)) < 0)
+		return rc;
 	rc = ioas->ctx->backend->map_file(ioas, fd, start, length, &at, flags);
 	if (rc == -ENOTTY)
 		return ctx_fail(ioas->ctx, EOPNOTSUPP,
@@ -413,6 +432,9 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 	if (!dst->ctx->backend->copy)
 		return backend_refuse(dst->ctx, "copy");
 	at = flags & IOMMUFD_MAP_FIXED_IOVA ? *dst_iova : 0;
+	if ((rc = wrap_check(src, "copy", "source iova", src_iova, length)) < 0 ||
+	    (rc = wrap_check(dst, "copy", "iova", at, length)) < 0)
+		return rc;
 	rc = dst->ctx->backend->copy(dst, &at, src, src_iova, length, flags);
 	if (rc == -ENOENT)
 		return ctx_fail(dst->ctx, ENOENT,

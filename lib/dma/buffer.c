@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -35,9 +36,53 @@ struct iommufd_dma_buf {
 	int fd; /* memfd of hugetlb memory, or -1 */
 };
 
-/* Memory for a buffer: hugetlb memfd, else 2 MiB-aligned anonymous memory
- * advised for THP, else (small or SMALL_PAGES) plain anonymous pages. */
-static int mem_get(struct iommufd_dma *dma, uint64_t size, uint64_t flags, struct iommufd_dma_buf *b)
+/*
+ * Anonymous memory of b->size bytes starting at a multiple of @align (a
+ * power of two, at least a page). Nothing is assumed of where the kernel
+ * puts a mapping but that it starts on a page (Linux 6.7 and later align
+ * large anonymous mappings for THP; older kernels and valgrind do not):
+ * map align - page bytes more, then trim the head and the tail. A trim that
+ * fails leaves its slack mapped, untouched, with the buffer (map_base and
+ * map_len cover it, so mem_put() still unmaps everything).
+ */
+static int anon_aligned(struct iommufd_dma *dma, uint64_t align, struct iommufd_dma_buf *b)
+{
+	const struct iommufd_sys_ops *sys = dma->ctx->sys;
+	uint64_t total = b->size + (align - dma->page);
+	uintptr_t p, q;
+	size_t head, tail;
+	void *m;
+	int rc;
+
+	if (total < b->size || total > SIZE_MAX)
+		return -ENOMEM;
+	rc = sys_mmap(sys, (size_t)total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &m);
+	if (rc < 0)
+		return rc;
+	p = (uintptr_t)m;
+	q = (p + (uintptr_t)(align - 1)) & ~(uintptr_t)(align - 1);
+	head = q - p;
+	tail = (size_t)total - head - (size_t)b->size;
+	b->map_base = m;
+	b->map_len = (size_t)total;
+	b->vaddr = (void *)q;
+	if (head && sys_munmap(sys, m, head) == 0) {
+		b->map_base = (void *)q;
+		b->map_len -= head;
+	}
+	if (tail && sys_munmap(sys, (void *)(q + (uintptr_t)b->size), tail) == 0)
+		b->map_len -= tail;
+	return 0;
+}
+
+/*
+ * Memory for a buffer, its start a multiple of @align: hugetlb memfd, else
+ * 2 MiB-aligned anonymous memory advised for THP, else (small or
+ * SMALL_PAGES) plain anonymous pages. hugetlbfs places a mapping on a
+ * 2 MiB boundary, no more: an alignment above 2 MiB takes THP memory.
+ */
+static int mem_get(struct iommufd_dma *dma, uint64_t size, uint64_t flags, uint64_t align,
+		   struct iommufd_dma_buf *b)
 {
 	const struct iommufd_sys_ops *sys = dma->ctx->sys;
 	bool huge = !(flags & IOMMUFD_DMA_SMALL_PAGES) && size >= SZ_2M;
@@ -45,21 +90,24 @@ static int mem_get(struct iommufd_dma *dma, uint64_t size, uint64_t flags, struc
 	int fd, rc;
 
 	b->fd = -1;
+	if (align < dma->page)
+		align = dma->page;
 	if (!huge) {
 		b->size = (size + dma->page - 1) & ~(dma->page - 1);
-		rc = sys_mmap(sys, b->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &p);
-		if (rc < 0)
-			return rc;
-		b->vaddr = b->map_base = p;
-		b->map_len = b->size;
-		return 0;
+		return anon_aligned(dma, align, b);
 	}
+	if (align < SZ_2M)
+		align = SZ_2M;
 	b->size = (size + SZ_2M - 1) & ~(SZ_2M - 1);
-	fd = sys_memfd_create(sys, "libiommufd-dma", MFD_HUGETLB | MFD_HUGE_2MB);
+	fd = align == SZ_2M ? sys_memfd_create(sys, "libiommufd-dma", MFD_HUGETLB | MFD_HUGE_2MB) : -EINVAL;
 	if (fd >= 0) {
 		rc = sys_ftruncate(sys, fd, (off_t)b->size);
 		if (rc == 0)
 			rc = sys_mmap(sys, b->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0, &p);
+		if (rc == 0 && ((uintptr_t)p & (SZ_2M - 1))) { /* not what hugetlbfs does; trust nothing */
+			sys_munmap(sys, p, b->size);
+			rc = -EINVAL;
+		}
 		if (rc == 0) {
 			b->vaddr = b->map_base = p;
 			b->map_len = b->size;
@@ -69,16 +117,14 @@ static int mem_get(struct iommufd_dma *dma, uint64_t size, uint64_t flags, struc
 		ctx_log(dma->ctx, LOG_INFO, "DMA buffer of 0x%" PRIx64 " bytes: no hugetlb pages (%s), using THP",
 			b->size, strerror(-rc));
 		sys_close(sys, fd);
-	} else {
+	} else if (align == SZ_2M) {
 		ctx_log(dma->ctx, LOG_INFO, "DMA buffer: memfd_create(MFD_HUGETLB): %s, using THP", strerror(-fd));
+	} else {
+		ctx_log(dma->ctx, LOG_INFO, "DMA buffer aligned to 0x%" PRIx64 ": beyond hugetlb's 2 MiB, using THP", align);
 	}
-	/* over-allocate so a 2 MiB-aligned area fits; the slack is never touched */
-	b->map_len = b->size + SZ_2M;
-	rc = sys_mmap(sys, b->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &p);
+	rc = anon_aligned(dma, align, b);
 	if (rc < 0)
 		return rc;
-	b->map_base = p;
-	b->vaddr = (void *)(((uintptr_t)p + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1));
 	rc = sys_madvise(sys, b->vaddr, b->size, MADV_HUGEPAGE);
 	if (rc < 0) /* advice only: a kernel without THP still gives memory */
 		ctx_log(dma->ctx, LOG_INFO, "DMA buffer: madvise(MADV_HUGEPAGE): %s", strerror(-rc));
@@ -96,10 +142,11 @@ static void mem_put(struct iommufd_dma *dma, struct iommufd_dma_buf *b)
 		sys_close(dma->ctx->sys, b->fd);
 }
 
-int buffer_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, struct iommufd_dma_buf **out)
+int buffer_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, uint64_t align,
+		 struct iommufd_dma_buf **out)
 {
 	struct iommufd_dma_buf *b;
-	uint64_t align;
+	uint64_t unit;
 	uint32_t mf;
 	int rc;
 
@@ -110,16 +157,16 @@ int buffer_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, struct 
 	/* whole units of the IOVA alignment, which can exceed a CPU page */
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
-	align = dma->align;
+	unit = dma->align;
 	pthread_mutex_unlock(&dma->lock);
 	if (rc < 0)
 		return rc;
-	size = (size + align - 1) & ~(align - 1);
+	size = (size + unit - 1) & ~(unit - 1);
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return ctx_fail(dma->ctx, ENOMEM, "DMA buffer: out of memory");
 	b->dma = dma;
-	rc = mem_get(dma, size, flags, b);
+	rc = mem_get(dma, size, flags, align, b);
 	if (rc < 0) {
 		free(b);
 		return ctx_fail(dma->ctx, -rc, "DMA buffer of 0x%" PRIx64 " bytes: mmap: %s", size, strerror(-rc));
@@ -128,7 +175,7 @@ int buffer_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, struct 
 	if (!(mf & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)))
 		mf |= IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE;
 	pthread_mutex_lock(&dma->lock);
-	rc = map_add_locked(dma, (uintptr_t)b->vaddr, b->size, &b->iova, mf);
+	rc = map_add_locked(dma, (uintptr_t)b->vaddr, b->size, &b->iova, mf, align);
 	if (rc == 0)
 		dma->users++;
 	pthread_mutex_unlock(&dma->lock);
@@ -151,7 +198,7 @@ int iommufd_dma_buf_alloc(struct iommufd_dma *dma, uint64_t size, const struct i
 	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_buf_opts, flags, "iommufd_dma_buf_alloc");
 	if (rc < 0)
 		return rc;
-	return buffer_alloc(dma, size, OPTS_GET(opts, flags, 0), buf);
+	return buffer_alloc(dma, size, OPTS_GET(opts, flags, 0), 0, buf);
 }
 
 int iommufd_dma_buf_free(struct iommufd_dma_buf *b)

@@ -13,6 +13,7 @@ __thread struct epoch_slot *epoch_self_ __attribute__((tls_model("initial-exec")
 static atomic_bool asym;              /* membarrier(2) works */
 static _Atomic uint64_t emergency;    /* threads walking without a slot */
 static __thread unsigned int emergency_depth;
+static __thread bool exited; /* the exit hook ran: no slot any more */
 static struct epoch_slot nested; /* what epoch_enter() returns when nested */
 
 /* Every slot ever made; append-only, so a lock-free scan is safe. */
@@ -21,10 +22,21 @@ static pthread_key_t exit_key;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static bool have_key;
 
+/*
+ * The thread is exiting: give its slot back for another thread to claim.
+ * The thread forgets it first, and remembers that it has none any more: a
+ * destructor that runs after this one (another key's, a C++ thread_local's)
+ * and translates must not walk in a slot that is free to claim, nor
+ * register again (a slot set up now would never be given back, the key's
+ * destructors having run). Its walks take the emergency path instead,
+ * which holds back every free while they last.
+ */
 static void thread_exit(void *p)
 {
 	struct epoch_slot *s = p;
 
+	epoch_self_ = NULL;
+	exited = true;
 	atomic_store_explicit(&s->epoch, 0, memory_order_release);
 	atomic_store_explicit(&s->used, false, memory_order_release);
 }
@@ -70,6 +82,15 @@ claimed:
 	return s;
 }
 
+int epoch_thread_register(void)
+{
+	if (epoch_self_)
+		return 0;
+	if (exited)
+		return -ESRCH;
+	return epoch_register() ? 0 : -ENOMEM;
+}
+
 void epoch_use_fences_(void)
 {
 	struct epoch_slot *s;
@@ -84,7 +105,7 @@ struct epoch_slot *epoch_enter(void)
 {
 	struct epoch_slot *s = epoch_self_;
 
-	if (!s && !(s = epoch_register())) {
+	if (!s && (exited || !(s = epoch_register()))) {
 		emergency_depth++;
 		atomic_fetch_add_explicit(&emergency, 1, memory_order_seq_cst);
 		return NULL;
@@ -149,7 +170,11 @@ size_t epoch_reclaim(struct epoch_list *l)
 	if (atomic_load_explicit(&asym, memory_order_relaxed)) {
 		if (sys_membarrier() < 0)
 			return l->count; /* no barrier, no free: try again later */
-	} /* else the advance above was the full barrier; readers fence themselves */
+	} else {
+		/* the readers fence themselves: the other half of the pair
+		 * (epoch.h), between our unpublications and the slot loads */
+		atomic_thread_fence(memory_order_seq_cst);
+	}
 	if (atomic_load_explicit(&emergency, memory_order_acquire))
 		return l->count;
 	for (s = atomic_load_explicit(&slots, memory_order_acquire); s; s = s->next) {

@@ -14,7 +14,8 @@
  *  - The writer unpublishes node N, then reads the global epoch E and tags N
  *    with it. epoch_reclaim() first advances the global epoch past E, then
  *    issues a process-wide memory barrier (membarrier(2); without it the
- *    readers issue a full fence themselves), then reads every reader slot. It
+ *    readers and the writer each issue a seq_cst fence between their store
+ *    and their load, which is what C11 needs), then reads every reader slot. It
  *    frees N only if every slot is 0 (idle) or greater than E.
  *  - A slot greater than E was loaded (acquire) after the advance, which the
  *    writer made after unpublishing N: that reader's walk starts from the new
@@ -31,7 +32,9 @@
  * Slots are per thread, cache-line sized (no sharing between readers),
  * allocated on a thread's first walk and recycled when the thread exits;
  * they are never freed, so a writer scanning the list never touches freed
- * memory either.
+ * memory either. At exit the thread forgets its slot before giving it
+ * back; a walk from a destructor that runs later takes the emergency path
+ * (no slot; frees wait until it ends), never the recycled slot.
  */
 #ifndef IOMMUFD_LIB_EPOCH_H
 #define IOMMUFD_LIB_EPOCH_H
@@ -57,10 +60,15 @@ static inline void epoch_read_begin(struct epoch_slot *s)
 {
 	uint64_t e = atomic_load_explicit(&epoch_global_, memory_order_acquire);
 
-	/* without membarrier(2) a full barrier of our own (an exchange: one
-	 * instruction on x86, and ThreadSanitizer understands it) */
+	/* Without membarrier(2), a full barrier of our own. In the C11 model
+	 * this is the store-buffering pattern (we store the slot and then
+	 * load the tree; the writer stores the tree and then loads the slot),
+	 * which only seq_cst fences on both sides order: this one, and
+	 * epoch_reclaim()'s. The exchange keeps the slot store an RMW, which
+	 * ThreadSanitizer understands (it does not model fences). */
 	if (__builtin_expect(s->fence, 0)) {
 		atomic_exchange_explicit(&s->epoch, e, memory_order_seq_cst);
+		atomic_thread_fence(memory_order_seq_cst);
 	} else {
 		atomic_store_explicit(&s->epoch, e, memory_order_relaxed);
 		atomic_signal_fence(memory_order_seq_cst);
@@ -90,6 +98,11 @@ static inline struct epoch_slot *epoch_slot_fast(void)
  * holds back every free until it leaves. */
 struct epoch_slot *epoch_enter(void);
 void epoch_exit(struct epoch_slot *s);
+
+/* Give the calling thread its slot now (iommufd_dma_thread_register()):
+ * 0, -ENOMEM, or -ESRCH when called while the thread exits (after its
+ * slot was given back). */
+int epoch_thread_register(void);
 
 /* Tests: behave as without membarrier(2), readers fencing themselves.
  * Only while no thread is inside a walk. */

@@ -195,6 +195,14 @@ int iova_alloc_prepare(struct iova_alloc *a)
 	return reserve_nodes(a, 1);
 }
 
+/* Before taking space: one node for a hole split in two, and one for the
+ * free that undoes it (which merges the pieces, but checks for a node
+ * first), so that the rollback right after cannot fail. */
+static int prepare_take(struct iova_alloc *a)
+{
+	return reserve_nodes(a, 2);
+}
+
 static struct hole *take_spare(struct iova_alloc *a, uint64_t first, uint64_t last)
 {
 	struct hole *n = a->spare;
@@ -334,7 +342,7 @@ int iova_alloc_alloc(struct iova_alloc *a, uint64_t len, uint64_t align, uint64_
 
 	if (len == 0 || align == 0 || (align & (align - 1)))
 		return -EINVAL;
-	if (iova_alloc_prepare(a) < 0)
+	if (prepare_take(a) < 0)
 		return -ENOMEM;
 	/* the largest class not above align: whatever fits at align fits there */
 	while (c + 1 < IOVA_ALLOC_CLASSES && (1ull << class_shift[c + 1]) <= align)
@@ -373,7 +381,7 @@ int iova_alloc_reserve(struct iova_alloc *a, uint64_t iova, uint64_t len)
 
 	if (len == 0 || last < iova)
 		return -EINVAL;
-	if (iova_alloc_prepare(a) < 0)
+	if (prepare_take(a) < 0)
 		return -ENOMEM;
 	h = find_le(a->root, iova);
 	if (!h || h->last < last)

@@ -34,9 +34,11 @@
  * plus up to IOVA_ALLOC_SPARE_KEEP spare nodes.
  *
  * Every operation that may add a node first makes sure enough spare nodes
- * exist (-ENOMEM before any change), so a free right after an allocation (a
- * rollback) never fails, and iova_alloc_prepare_free() makes a later free
- * infallible.
+ * exist (-ENOMEM before any change). An allocation or a reservation makes
+ * sure of two: one for splitting a hole, one for the free that undoes it,
+ * so a free right after an allocation or a reservation (a rollback) never
+ * fails, even when the allocation split a hole; iova_alloc_prepare_free()
+ * makes a later free infallible.
  */
 #ifndef IOMMUFD_LIB_IOVA_ALLOC_H
 #define IOMMUFD_LIB_IOVA_ALLOC_H

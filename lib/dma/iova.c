@@ -56,12 +56,14 @@ int iommufd_dma_iova_alloc(struct iommufd_dma *dma, uint64_t len, uint64_t align
 	rc = dma_ensure_ranges(dma);
 	if (rc < 0)
 		goto out;
-	if (align == 0 || align < dma->align)
-		align = dma->align;
+	/* checked before it is raised to the IOVA alignment: 3 is as wrong
+	 * as 3 MiB */
 	if (align & (align - 1)) {
 		rc = ctx_fail(dma->ctx, EINVAL, "IOVA alloc: alignment 0x%" PRIx64 " is not a power of two", align);
 		goto out;
 	}
+	if (align == 0 || align < dma->align)
+		align = dma->align;
 	rc = iova_check_align(dma, "IOVA alloc", 0, len);
 	if (rc < 0)
 		goto out;

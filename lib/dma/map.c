@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include <iommufd/dma.h>
 
@@ -24,9 +25,9 @@ static void maybe_reclaim(struct iommufd_dma *dma)
 		epoch_reclaim(&dma->retired);
 }
 
-static uint64_t choose_align(struct iommufd_dma *dma, uint64_t va, uint64_t len)
+static uint64_t choose_align(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t want)
 {
-	uint64_t a = dma->align;
+	uint64_t a = dma->align > want ? dma->align : want;
 
 	/* same offset in a large page on both sides lets the IOMMU use it */
 	if (len >= SZ_1G && !(va & (SZ_1G - 1)))
@@ -36,7 +37,21 @@ static uint64_t choose_align(struct iommufd_dma *dma, uint64_t va, uint64_t len)
 	return a;
 }
 
-int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags)
+/* Give back IOVA space right after taking it (a rollback) or after
+ * iova_alloc_prepare_free(): iova-alloc.h promises both cannot fail. Were
+ * that broken, the space would stay taken; say so rather than lose it
+ * silently. */
+static void give_back_iova(struct iommufd_dma *dma, uint64_t iova, uint64_t len)
+{
+	int rc = iova_alloc_free(&dma->alloc, iova, len);
+
+	if (rc < 0)
+		ctx_log(dma->ctx, LOG_ERR, "DMA: giving back iova 0x%" PRIx64 " length 0x%" PRIx64
+			" failed (%s); that IOVA space stays taken", iova, len, strerror(-rc));
+}
+
+int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags,
+		   uint64_t want_align)
 {
 	struct xtree_txn tva, tio;
 	uint64_t iova, k, v, l;
@@ -79,7 +94,7 @@ int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t 
 		if (rc < 0)
 			return iova_explain_reserve(dma, what, rc, iova, len);
 	} else {
-		uint64_t align = choose_align(dma, va, len);
+		uint64_t align = choose_align(dma, va, len, want_align);
 
 		rc = iova_alloc_alloc(&dma->alloc, len, align, &iova);
 		if (rc < 0)
@@ -99,7 +114,7 @@ int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t 
 	if (rc < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);
-		iova_alloc_free(&dma->alloc, iova, len);
+		give_back_iova(dma, iova, len);
 		return rc;
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
@@ -113,7 +128,7 @@ undo_io:
 undo_va:
 	xtree_abort(&tva);
 undo_iova:
-	iova_alloc_free(&dma->alloc, iova, len);
+	give_back_iova(dma, iova, len);
 	return ctx_fail(dma->ctx, -rc, "DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
 			": out of memory for the registry; nothing was mapped", va, len);
 }
@@ -125,7 +140,7 @@ int iommufd_dma_map(struct iommufd_dma *dma, void *vaddr, uint64_t len, uint64_t
 	if (!dma || !iova)
 		return error_ret(-EINVAL);
 	pthread_mutex_lock(&dma->lock);
-	rc = map_add_locked(dma, (uintptr_t)vaddr, len, iova, flags);
+	rc = map_add_locked(dma, (uintptr_t)vaddr, len, iova, flags, 0);
 	pthread_mutex_unlock(&dma->lock);
 	return rc;
 }
@@ -169,7 +184,7 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
 	xtree_commit(&dma->by_iova, &tio, &dma->retired);
-	iova_alloc_free(&dma->alloc, iova, len);
+	give_back_iova(dma, iova, len);
 	maybe_reclaim(dma);
 	return 0;
 nomem:
@@ -186,6 +201,17 @@ int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr)
 	rc = map_remove_locked(dma, (uintptr_t)vaddr);
 	pthread_mutex_unlock(&dma->lock);
 	return rc;
+}
+
+int iommufd_dma_thread_register(void)
+{
+	int rc = epoch_thread_register();
+
+	if (rc == -ENOMEM)
+		return error_fail(ENOMEM, "iommufd_dma_thread_register: out of memory for the thread's reader slot");
+	if (rc < 0)
+		return error_fail(-rc, "iommufd_dma_thread_register: the thread is exiting (its slot was given back)");
+	return 0;
 }
 
 /* First translation of a thread, or one nested in another (a signal

@@ -7,8 +7,10 @@
 
 struct iommufd_dma;
 
-/* iommufd_dma_map() of [va, va + len). */
-int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags);
+/* iommufd_dma_map() of [va, va + len); an IOVA the allocator chooses is a
+ * multiple of @align too (a power of two, or 0). */
+int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags,
+		   uint64_t align);
 /* iommufd_dma_unmap() of the mapping that starts at @va. */
 int map_remove_locked(struct iommufd_dma *dma, uint64_t va);
 

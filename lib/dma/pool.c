@@ -190,7 +190,8 @@ static int pool_grow(struct iommufd_dma_pool *p)
 		spin_unlock(&p->lock);
 		free(old);
 	}
-	rc = buffer_alloc(dma, p->chunk_size, p->flags, &c->buf);
+	/* each buffer aligned to its size, in memory and in IOVA (dma.h) */
+	rc = buffer_alloc(dma, p->chunk_size, p->flags, p->buf_size, &c->buf);
 	if (rc < 0)
 		goto out_free;
 	c->base = (uintptr_t)iommufd_dma_buf_get_vaddr(c->buf);

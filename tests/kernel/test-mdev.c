@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -142,10 +143,53 @@ static void mtty(void **state)
 	print_message("# removed mdev %s\n", uuid);
 }
 
+/* Run the command-line tool; its stdout into @out. Returns its exit status. */
+static int tool(char *out, size_t size, const char *args)
+{
+	const char *bin = getenv("RIG_IOMMUFD_TOOL");
+	char cmd[512];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	assert_non_null(bin);
+	snprintf(cmd, sizeof(cmd), "%s %s", bin, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The CLI: create, list (text and JSON), remove, and a usage error. */
+static void mtty_cli(void **state)
+{
+	static char out[8192], uuid[64], args[128];
+
+	(void)state;
+	assert_int_equal(tool(uuid, sizeof(uuid), "mdev create mtty mtty-2"), 0);
+	uuid[strcspn(uuid, "\n")] = '\0';
+	assert_int_equal(strlen(uuid), 36);
+	assert_int_equal(tool(out, sizeof(out), "mdev list"), 0);
+	print_message("# iommufd mdev list:\n%s", out);
+	assert_non_null(strstr(out, "mtty-2"));
+	assert_non_null(strstr(out, uuid));
+	assert_int_equal(tool(out, sizeof(out), "mdev list --json"), 0);
+	print_message("# iommufd mdev list --json:\n%s", out);
+	assert_non_null(strstr(out, "\"type\": \"mtty-2\""));
+	snprintf(args, sizeof(args), "mdev remove %s", uuid);
+	assert_int_equal(tool(out, sizeof(out), args), 0);
+	assert_int_equal(tool(out, sizeof(out), args), 1); /* gone */
+	assert_int_equal(tool(out, sizeof(out), "mdev create 'mtty/../..' mtty-1 2>/dev/null"), 1);
+	assert_int_equal(tool(out, sizeof(out), "mdev frobnicate 2>/dev/null"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mtty),
+		cmocka_unit_test(mtty_cli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,8 @@ usage='usage: iommufd list [--json] [--vfio | --vdpa]
        iommufd bind <pci-address>
        iommufd unbind <pci-address> [--driver <name> | --none]
        iommufd check [<pci-address>] [--memlock <bytes>[K|M|G]]
-       iommufd features'
+       iommufd features
+       iommufd mdev list [--json] | create <parent> <type> [<uuid>] | remove <uuid>'
 n=0 failed=0
 
 # check NAME STATUS STDOUT STDERR -- ARGS...: STDOUT/STDERR are the exact
@@ -51,6 +52,7 @@ check "list with an unknown option" 2 "" "list: unrecognized option '--bogus'
 $usage" -- list --bogus
 check "unbind without an address" 2 "" "$usage" -- unbind
 check "check with two addresses" 2 "" "$usage" -- check a b
+check "mdev without a subcommand" 2 "" "$usage" -- mdev
 check "check --memlock that is not a size" 1 "" "iommufd: --memlock: 'lots' is not a size (e.g. 4G)" -- check --memlock lots
 check "info of a malformed address" 1 "" "*" -- info 00:99
 echo "1..$n"

@@ -559,7 +559,17 @@ static int k_hwpt_get_dirty_bitmap(int fd, void *arg)
 
 	if (!is_obj(c->hwpt_id))
 		return -ENOENT;
-	((uint8_t *)(uintptr_t)c->data)[0] |= 1; /* the first page is dirty */
+	if (!c->page_size || !c->length)
+		return -EINVAL;
+	/* the first page and the last are dirty: a bitmap shorter than
+	 * length / page_size bits is written past its end, as the kernel
+	 * would */
+	((uint8_t *)(uintptr_t)c->data)[0] |= 1;
+	{
+		uint64_t last = c->length / c->page_size - 1;
+
+		((uint8_t *)(uintptr_t)c->data)[last / 8] |= (uint8_t)(1u << (last % 8));
+	}
 	return 0;
 }
 
@@ -907,6 +917,33 @@ static ssize_t f_write(int fd, const void *buf, size_t len)
 
 static int fake_mmap_fixed(size_t len, int prot, int fd, off_t off, void *addr);
 
+/*
+ * Real memory for the fake mmap, placed as the kernel guarantees and no
+ * better: a hugetlb memfd's mapping starts on a 2 MiB boundary
+ * (hugetlbfs aligns to its page size), anonymous memory only on a page,
+ * and here deliberately one page past a 2 MiB boundary, so a library that
+ * relies on the kernel aligning large anonymous mappings (Linux 6.7 and
+ * later do for THP, valgrind and older kernels do not) fails every run.
+ */
+static void *fake_place(size_t len, int huge)
+{
+	size_t slack = (2u << 20) + 4096, head;
+	uint8_t *p = mmap(NULL, len + slack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *q;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	q = (uint8_t *)(((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1));
+	if (!huge)
+		q += 4096;
+	head = (size_t)(q - p);
+	if (head)
+		munmap(p, head);
+	if (slack - head)
+		munmap(q + len, slack - head);
+	return q;
+}
+
 static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **addr)
 {
 	int rc = injected(FAKE_OP_MMAP);
@@ -928,8 +965,8 @@ static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **add
 			;
 		if (i == MAX_MEM)
 			return -ENOMEM;
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
+		p = fake_place(len, fd >= 0);
+		if (!p)
 			return -ENOMEM;
 		K.mem[i].addr = p;
 		K.mem[i].len = len;
@@ -948,14 +985,24 @@ static int f_munmap(void *addr, size_t len)
 
 	if (rc)
 		return rc;
-	for (int i = 0; i < MAX_MEM; i++)
-		if (K.mem[i].addr == addr) {
-			if (K.mem[i].len != len)
-				return -EINVAL; /* the library never unmaps part of an area */
-			munmap(addr, len);
+	for (int i = 0; i < MAX_MEM; i++) {
+		uint8_t *a = K.mem[i].addr, *u = addr;
+
+		if (!a || u < a || u >= a + K.mem[i].len)
+			continue;
+		/* the whole area, or a head or a tail of it (trimming an
+		 * over-allocation); never a hole in the middle */
+		if (len > K.mem[i].len || (u != a && u + len != a + K.mem[i].len) || (len & 4095) ||
+		    ((uintptr_t)u & 4095))
+			return -EINVAL;
+		munmap(addr, len);
+		if (len == K.mem[i].len)
 			K.mem[i].addr = NULL;
-			return 0;
-		}
+		else if (u == a)
+			K.mem[i].addr = a + len;
+		K.mem[i].len -= len;
+		return 0;
+	}
 	free(addr);
 	return 0;
 }

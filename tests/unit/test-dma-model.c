@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -21,9 +22,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "check.h"
+#include "base/uapi.h"
+#include "dma/dma.h"
 #include "dma/epoch.h"
 #include "dma/iova-alloc.h"
 #include "dma/xtree.h"
+#include "fake-kernel.h"
 #include "xorshift.h"
 
 #define OPS 100000
@@ -645,6 +650,145 @@ static void allocator_nomem(void **state)
 	fail_in = 0;
 	iova_alloc_destroy(&a);
 }
+
+/* Issue 16 #7: the rollback of an allocation or a reservation that split a
+ * hole in two (so a free must merge three pieces back) needs no memory,
+ * even when the split used the last spare node. */
+static void allocator_rollback_after_split(void **state)
+{
+	static const struct iommufd_iova_range wide = { 0x100000, 0x3fffffff };
+	struct iova_alloc a = { 0 };
+	uint64_t iova;
+
+	(void)state;
+	assert_int_equal(iova_alloc_set_ranges(&a, &wide, 1), 0);
+	/* a reservation in the middle of the only hole */
+	drop_spares(&a);
+	assert_int_equal(iova_alloc_reserve(&a, 0x200000, 0x1000), 0);
+	assert_int_equal(a.holes, 2);
+	fail_in = 1;
+	assert_int_equal(iova_alloc_free(&a, 0x200000, 0x1000), 0);
+	assert_int_equal(fail_in, 1);
+	fail_in = 0;
+	assert_int_equal(a.holes, 1);
+	assert_true(iova_alloc_is_free(&a, 0x100000, 0x3ff00000));
+	/* an aligned allocation that leaves free space below it */
+	drop_spares(&a);
+	assert_int_equal(iova_alloc_alloc(&a, 0x1000, 0x200000, &iova), 0);
+	assert_int_equal(iova, 0x200000);
+	assert_int_equal(a.holes, 2);
+	fail_in = 1;
+	assert_int_equal(iova_alloc_free(&a, iova, 0x1000), 0);
+	assert_int_equal(fail_in, 1);
+	fail_in = 0;
+	assert_int_equal(a.holes, 1);
+	iova_alloc_destroy(&a);
+}
+/* Issue 16 #7, through the DMA API: a fixed map in the middle of free IOVA
+ * space, whose kernel map fails, with the k-th allocation from the call on
+ * failing too, for every k: the IOVA is free again afterwards (the
+ * rollback's free used to need a node and fail, silently). */
+static void map_rollback_nomem(void **state)
+{
+	static uint8_t mem[2 * 4096] __attribute__((aligned(4096)));
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_dma *dma;
+	uint64_t iova, probe;
+	int k, rc, ran = 0;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
+	assert_int_equal(iommufd_dma_new(ioas, NULL, &dma), 0);
+	/* read the ranges once */
+	assert_int_equal(iommufd_dma_iova_alloc(dma, 4096, 0, &probe), 0);
+	assert_int_equal(iommufd_dma_iova_free(dma, probe, 4096), 0);
+	for (k = 1;; k++) {
+		drop_spares(&dma->alloc);
+		fake_inject(UAPI_IOMMU_IOAS_MAP, ENOMEM);
+		iova = 0x200000;
+		fail_in = k;
+		fail_seen = 0;
+		rc = iommufd_dma_map(dma, mem, 4096, &iova, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA);
+		fail_in = 0;
+		fake_inject(0, 0);
+		assert_int_equal(rc, -ENOMEM);
+		assert_int_equal(iova, 0x200000);
+		/* nothing taken: the same space can be reserved */
+		if (iommufd_dma_iova_reserve(dma, 0x200000, 4096) != 0)
+			fail_msg("allocation %d failing: the rolled-back map left its IOVA taken: %s", k,
+				 iommufd_ctx_last_error(ctx));
+		assert_int_equal(iommufd_dma_iova_free(dma, 0x200000, 4096), 0);
+		assert_int_equal(fake_mapping_count(), 0);
+		ran++;
+		if (!fail_seen)
+			break;
+	}
+	assert_true(ran > 2);
+	assert_int_equal(iommufd_dma_destroy(dma), 0);
+	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+	assert_fake_idle();
+}
+
+/* Issue 16 #10: a thread's first translation allocates its reader slot
+ * (not async-signal-safe); after iommufd_dma_thread_register() no
+ * translation of the thread allocates. */
+struct reg_arg {
+	struct iommufd_dma *dma;
+	void *va;
+	bool do_register;
+	int rc, allocated;
+};
+
+static void *translating_thread(void *p)
+{
+	struct reg_arg *a = p;
+	uint64_t iova;
+
+	if (a->do_register) {
+		assert_int_equal(iommufd_dma_thread_register(), 0);
+		assert_int_equal(iommufd_dma_thread_register(), 0); /* again: nothing */
+	}
+	fail_in = 1; /* the next allocation fails, and says so */
+	fail_seen = 0;
+	a->rc = iommufd_dma_translate(a->dma, a->va, &iova, NULL);
+	a->allocated = fail_seen || fail_in != 1;
+	fail_in = 0;
+	return NULL;
+}
+
+static void thread_register(void **state)
+{
+	static uint8_t mem[4096] __attribute__((aligned(4096)));
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_dma *dma;
+	uint64_t iova;
+	pthread_t tid;
+
+	(void)state;
+	fake_reset();
+	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
+	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
+	assert_int_equal(iommufd_dma_new(ioas, NULL, &dma), 0);
+	assert_int_equal(iommufd_dma_map(dma, mem, sizeof(mem), &iova, IOMMUFD_MAP_READ), 0);
+	for (int r = 0; r < 2; r++) {
+		struct reg_arg a = { dma, mem, r == 1, -1, -1 };
+
+		assert_int_equal(pthread_create(&tid, NULL, translating_thread, &a), 0);
+		assert_int_equal(pthread_join(tid, NULL), 0);
+		assert_int_equal(a.rc, 0); /* the slow path translates even so */
+		if (r == 1)
+			assert_int_equal(a.allocated, 0);
+	}
+	assert_int_equal(iommufd_dma_destroy(dma), 0);
+	assert_int_equal(iommufd_ioas_destroy(ioas), 0);
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
 /* ---------------- translation tree ---------------- */
 
 #define KEYS 40000 /* key space, in units */
@@ -1038,6 +1182,9 @@ int main(void)
 		cmocka_unit_test(allocator_between_classes),
 		cmocka_unit_test(allocator_range_changes),
 		cmocka_unit_test(allocator_nomem),
+		cmocka_unit_test(allocator_rollback_after_split),
+		cmocka_unit_test(map_rollback_nomem),
+		cmocka_unit_test(thread_register),
 		cmocka_unit_test(tree_randomized),
 		cmocka_unit_test(tree_randomized_hinted),
 		cmocka_unit_test(tree_monotonic),

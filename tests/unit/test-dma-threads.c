@@ -361,6 +361,65 @@ static void ioas_unmap_races_dma_destroy(void **state)
 	free(mem);
 }
 
+/* Issue 16 #1: a walk started from a thread-exit destructor that runs
+ * after the epoch's own (a later pthread key, or a C++ thread_local's
+ * destructor translating one last time) must not walk in the slot that the
+ * epoch's hook has just given up: another thread may claim it and clear its
+ * epoch while the walk goes on, and the writer then frees nodes under it.
+ * Either a slot of its own (in use) or the emergency path (NULL). */
+static pthread_key_t late_key;
+static atomic_int late_bad, late_ran;
+
+static void late_destructor(void *arg)
+{
+	struct epoch_slot *s;
+
+	(void)arg;
+	s = epoch_enter();
+	if (s && !atomic_load(&s->used))
+		atomic_store(&late_bad, 1); /* walking in a free slot */
+	if (epoch_self_ && !atomic_load(&epoch_self_->used))
+		atomic_store(&late_bad, 2); /* the thread still points at it */
+	epoch_exit(s);
+	atomic_store(&late_ran, 1);
+}
+
+static void *late_thread(void *arg)
+{
+	(void)arg;
+	epoch_exit(epoch_enter()); /* registered: the epoch's hook will run */
+	pthread_setspecific(late_key, (void *)1);
+	return NULL;
+}
+
+static void translation_in_late_thread_destructor(void **state)
+{
+	struct epoch_list l = { 0 };
+	pthread_t tid;
+	void *p;
+
+	(void)state;
+	epoch_exit(epoch_enter()); /* the epoch's key exists before ours */
+	assert_int_equal(pthread_key_create(&late_key, late_destructor), 0);
+	for (int i = 0; i < 8; i++) {
+		atomic_store(&late_ran, 0);
+		assert_int_equal(pthread_create(&tid, NULL, late_thread, NULL), 0);
+		assert_int_equal(pthread_join(tid, NULL), 0);
+		assert_int_equal(atomic_load(&late_ran), 1);
+		if (atomic_load(&late_bad))
+			fail_msg("a late destructor's walk used a slot given up at thread exit (%d)",
+				 atomic_load(&late_bad));
+	}
+	/* nothing is held back afterwards: frees go on */
+	p = malloc(16);
+	assert_non_null(p);
+	assert_int_equal(epoch_list_reserve(&l, 1), 0);
+	epoch_retire(&l, p);
+	assert_int_equal(epoch_reclaim(&l), 0);
+	epoch_list_drain(&l);
+	pthread_key_delete(late_key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +428,7 @@ int main(void)
 		cmocka_unit_test(translations_race_unmaps_fences),
 		cmocka_unit_test(pool_threads_grow_and_give_back),
 		cmocka_unit_test(ioas_unmap_races_dma_destroy),
+		cmocka_unit_test(translation_in_late_thread_destructor),
 	};
 
 	return cmocka_run_group_tests_name("dma-threads", tests, NULL, NULL);

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,23 +140,39 @@ static void map_translate_unmap(void **state)
 	/* the destroy in teardown unmaps the rest */
 }
 
+/* A new DMA context on the IOAS whose usable ranges are these (the old
+ * one had read the fake's default [0, 4 GiB)). */
+static void dma_with_ranges(struct env *e, const uint64_t (*r)[2], uint32_t n)
+{
+	assert_int_equal(iommufd_dma_destroy(e->dma), 0);
+	if (n)
+		fake_set_ranges(r, n);
+	else
+		fake_set_range_count(1);
+	assert_int_equal(iommufd_dma_new(e->ioas, NULL, &e->dma), 0);
+}
+
 static void identity(void **state)
 {
 	struct env *e = *state;
-	uint64_t iova = SENT;
-	void *low;
+	uint64_t iova = SENT, r[1][2];
+	uint8_t *low;
 
-	/* the fake's usable range is [0, 4 GiB): heap memory is above it */
+	/* the usable range is exactly two pages of our own: the heap is
+	 * outside it wherever the host (or valgrind) puts things */
+	low = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(low != MAP_FAILED);
+	r[0][0] = (uintptr_t)low + PG;
+	r[0][1] = (uintptr_t)low + 3 * PG - 1;
+	dma_with_ranges(e, (const uint64_t (*)[2])r, 1);
 	assert_errno(EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY));
 	assert_int_equal(iova, SENT);
-	low = mmap((void *)0x40000000, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(low != MAP_FAILED);
-	if ((uintptr_t)low < (1ull << 32)) {
-		assert_int_equal(iommufd_dma_map(e->dma, low, 2 * PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY), 0);
-		assert_int_equal(iova, (uintptr_t)low);
-		assert_int_equal(iommufd_dma_unmap(e->dma, low), 0);
-	}
-	munmap(low, 2 * PG);
+	assert_errno(EINVAL, iommufd_dma_map(e->dma, low, 2 * PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY));
+	assert_int_equal(iommufd_dma_map(e->dma, low + PG, 2 * PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_DMA_IDENTITY), 0);
+	assert_int_equal(iova, (uintptr_t)low + PG);
+	assert_int_equal(iommufd_dma_unmap(e->dma, low + PG), 0);
+	dma_with_ranges(e, NULL, 0);
+	munmap(low, 4 * PG);
 }
 
 /* An IOMMU whose smallest page is 64 KiB: maps must be whole units of the
@@ -511,11 +528,17 @@ static void buffers(void **state)
 	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
 	assert_int_equal(fake_mem_count(), 0);
 	assert_int_equal(fake_open_fds(), 1);
-	/* identity outside the usable ranges: refused, nothing kept */
+	/* identity outside the usable ranges (one page at 1 MiB, where no mmap
+	 * lands):
+	 * refused, nothing kept */
 	{
+		static const uint64_t r[1][2] = { { 0x100000, 0x100fff } };
 		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = IOMMUFD_DMA_IDENTITY);
+
+		dma_with_ranges(e, r, 1);
 		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
 		assert_int_equal(fake_mem_count(), 0);
+		dma_with_ranges(e, NULL, 0);
 	}
 	{
 		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = IOMMUFD_MAP_READ | IOMMUFD_DMA_SMALL_PAGES);
@@ -634,6 +657,76 @@ static void pools(void **state)
 	assert_ptr_equal(pool, (struct iommufd_dma_pool *)SENT);
 }
 
+/* Issue 16 #6: a pool's buffers are aligned to their size, as dma.h
+ * promises, whatever alignment the kernel gives a mapping (the fake's
+ * anonymous memory starts one page past a 2 MiB boundary), so each can be
+ * freed: buffers larger than 2 MiB, from hugetlb or THP memory, and buffers
+ * larger than 4 KiB in small-page pools. Their IOVAs are aligned too. */
+static void pool_alignment(void **state)
+{
+	static const struct {
+		uint64_t buf, chunk, flags;
+		int hugetlb;
+	} cases[] = {
+		{ 4 << 20, 8 << 20, 0, 1 },
+		{ 4 << 20, 8 << 20, 0, 0 },
+		{ 8 << 20, 8 << 20, 0, 1 },
+		{ 64 << 10, 2 << 20, IOMMUFD_DMA_SMALL_PAGES, 1 },
+		{ 1 << 20, 4 << 20, IOMMUFD_DMA_SMALL_PAGES, 1 },
+		{ 8192, 2 << 20, IOMMUFD_DMA_SMALL_PAGES, 1 },
+	};
+	struct env *e = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		IOMMUFD_OPTS(iommufd_dma_pool_opts, o, .buf_size = cases[i].buf, .chunk_size = cases[i].chunk,
+			     .flags = cases[i].flags);
+		struct iommufd_dma_pool *pool;
+		void *v[3];
+		uint64_t iova[3];
+
+		fake_set_hugetlb(cases[i].hugetlb);
+		assert_int_equal(iommufd_dma_pool_new(e->dma, &o, &pool), 0);
+		for (int j = 0; j < 3; j++) {
+			assert_int_equal(iommufd_dma_pool_alloc(pool, &v[j], &iova[j]), 0);
+			if ((uintptr_t)v[j] % cases[i].buf || iova[j] % cases[i].buf)
+				fail_msg("case %zu: buffer %d of 0x%" PRIx64 " bytes at %p iova 0x%" PRIx64
+					 " is not aligned to its size", i, j, cases[i].buf, v[j], iova[j]);
+			memset(v[j], 0xa5, (size_t)cases[i].buf); /* the memory is all there */
+		}
+		for (int j = 0; j < 3; j++)
+			if (iommufd_dma_pool_free(pool, v[j]) != 0)
+				fail_msg("case %zu: free of buffer %d: %s", i, j, iommufd_ctx_last_error(e->ctx));
+		assert_int_equal(iommufd_dma_pool_destroy(pool), 0);
+		assert_int_equal(fake_mem_count(), 0);
+		assert_int_equal(fake_mapping_count(), 0);
+	}
+	fake_set_hugetlb(1);
+}
+
+/* Large buffers start on a 2 MiB boundary (THP memory included) and hold
+ * all their bytes, with the kernel aligning nothing. */
+static void buffer_alignment(void **state)
+{
+	struct env *e = *state;
+
+	for (int h = 0; h < 2; h++) {
+		struct iommufd_dma_buf *b;
+		uint8_t *p;
+
+		fake_set_hugetlb(h);
+		assert_int_equal(iommufd_dma_buf_alloc(e->dma, 6 << 20, NULL, &b), 0);
+		p = iommufd_dma_buf_get_vaddr(b);
+		assert_int_equal((uintptr_t)p % (2 << 20), 0);
+		assert_int_equal(iommufd_dma_buf_get_iova(b) % (2 << 20), 0);
+		assert_int_equal(iommufd_dma_buf_get_size(b), 6 << 20);
+		memset(p, 1, 6 << 20);
+		assert_int_equal(fake_mem_count(), 1);
+		assert_int_equal(iommufd_dma_buf_free(b), 0);
+		assert_int_equal(fake_mem_count(), 0);
+	}
+	fake_set_hugetlb(1);
+}
+
 /* A chunk whose buffers are all free is given back when another one is
  * wholly free; one is kept, so a boundary costs no system call. */
 static void pool_shrink(void **state)
@@ -749,6 +842,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(buffers, setup, teardown),
 		cmocka_unit_test_setup_teardown(pools, setup, teardown),
 		cmocka_unit_test_setup_teardown(pool_shrink, setup, teardown),
+		cmocka_unit_test_setup_teardown(pool_alignment, setup, teardown),
+		cmocka_unit_test_setup_teardown(buffer_alignment, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dma", tests, NULL, NULL);

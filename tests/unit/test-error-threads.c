@@ -322,6 +322,40 @@ static void test_log_swap_while_logging(void **state)
 	iommufd_ctx_unref(ctx);
 }
 
+/* Issue 16 #10: the log callback may call the library (ctx.h), and a
+ * failure there must not change the message being logged, nor leave the
+ * nested failure's explanation in place of the outer call's. */
+static int reenter_depth;
+static char reenter_seen[512];
+
+static __attribute__((format(printf, 3, 0))) void
+reenter_log(struct iommufd_ctx *ctx, int priority, const char *fmt, va_list args, void *data)
+{
+	(void)priority;
+	(void)data;
+	if (reenter_depth++ == 0) {
+		fail_with(ctx, 77); /* fails and logs again, nested */
+		vsnprintf(reenter_seen, sizeof(reenter_seen), fmt, args);
+	}
+	reenter_depth--;
+}
+
+static void test_log_fn_fails_too(void **state)
+{
+	struct iommufd_ctx *ctx;
+
+	(void)state;
+	fake_reset();
+	ctx = new_ctx();
+	iommufd_ctx_set_log_fn(ctx, reenter_log, NULL);
+	reenter_seen[0] = 0;
+	fail_with(ctx, 5);
+	if (!strstr(reenter_seen, "unknown mode 5"))
+		fail_msg("the callback was handed \"%s\" for the failure of mode 5", reenter_seen);
+	assert_says(ctx, 5);
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_reused_address),
 		cmocka_unit_test(test_redundant_unmap_is_quiet),
 		cmocka_unit_test(test_log_swap_while_logging),
+		cmocka_unit_test(test_log_fn_fails_too),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

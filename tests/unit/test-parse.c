@@ -120,7 +120,7 @@ static void sysfs_int_strict(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		n = 5;
-		print_message("# '%s'\n", bad[i]);
+		print_message("# bad[%zu]\n", i); /* the inputs hold newlines: not TAP text */
 		assert_int_equal(sysfs_parse_int(bad[i], &n), -EINVAL);
 		assert_int_equal(n, 5);
 	}

@@ -35,11 +35,13 @@ variant_fragment() {
 }
 
 # The kernel cache key: source version + config fragments + series + patches +
-# the recipe that builds them. Any change gives a new key and a fresh build.
+# the recipe that builds them. Any change gives a new key and a fresh build;
+# the files' SPDX licence lines do not count (adding one rebuilds nothing).
 kernel_key() {
 	{
 		echo "$KSRC_PACKAGE $KSRC_VERSION ${KERNEL_VARIANT:-default}"
-		cat "$PATCH_DIR/series" "$PATCH_DIR"/config/*.config $(variant_fragment)
+		cat "$PATCH_DIR/series" "$PATCH_DIR"/config/*.config $(variant_fragment) |
+			grep -v '^# SPDX-License-Identifier:'
 		grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
 			[ -n "$p" ] && cat "$PATCH_DIR/$p"
 		done

@@ -25,7 +25,33 @@ keyring=/usr/share/keyrings/debian-archive-${KSRC_SUITE%%-*}-automatic.gpg
 
 apt_dir=$CACHE_ROOT/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$srcdir"
-mirror=${LIBIOMMUFD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror this machine's own apt uses (read, never changed), so local
+# mirrors work; apt's proxy settings (/etc/apt/apt.conf.d) apply as they are.
+# The first source of a Debian release suite (not -security) wins, one-line
+# sources.list entries and deb822 .sources stanzas alike.
+machine_mirror() {
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk '
+		function debian_suite(s) { return s ~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|unstable|testing|stable|oldstable)(-updates|-backports)?$/ }
+		/^[ \t]*deb[ \t]/ { # one-line form: deb [opts] URI suite components
+			n = split($0, w, /[ \t]+/); i = 2
+			if (w[i] ~ /^\[/) { while (i <= n && w[i] !~ /\]$/) i++; i++ }
+			if (i + 1 <= n && debian_suite(w[i + 1])) { print w[i]; exit }
+			next
+		}
+		/^[ \t]*$/ { if (uri != "" && ok && deb) { print uri; exit } uri = ""; ok = 0; deb = 0; next }
+		/^Types:/ { deb = ($0 ~ /[ \t]deb([ \t]|$)/) }
+		/^URIs:/ { uri = $2 }
+		/^Suites:/ { for (j = 2; j <= NF; j++) if (debian_suite($j)) ok = 1 }
+		END { if (uri != "" && ok && deb) print uri }
+		' "$f" | head -n1 | grep . && return 0
+	done
+	return 1
+}
+mirror=${LIBIOMMUFD_DEBIAN_MIRROR:-$(machine_mirror || true)}
+[ -n "$mirror" ] || die "no Debian mirror in this machine's apt sources (/etc/apt/sources.list*): set LIBIOMMUFD_DEBIAN_MIRROR=<your Debian mirror URL>, or LIBIOMMUFD_KERNEL_DEB=/path/to/${KSRC_PACKAGE}_${KSRC_VERSION}_all.deb"
 echo "deb [signed-by=$keyring] $mirror $KSRC_SUITE main" >"$apt_dir/sources.list"
 apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
 	-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
