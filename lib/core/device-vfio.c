@@ -570,6 +570,11 @@ static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t in
 		memcpy(cmd->data, data, len);
 	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_SET_IRQS, cmd);
 	free(cmd);
+	/* Enabling MSI or MSI-X with more vectors than the platform gives, the
+	 * kernel answers with the (positive) count it could give and leaves
+	 * the index off (vfio_msi_enable()): a failure, not a success. */
+	if (rc > 0)
+		return -ENOSPC;
 	return rc < 0 ? rc : 0;
 }
 

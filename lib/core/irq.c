@@ -264,9 +264,17 @@ static int set_eventfds_locked(struct iommufd_device *dev, uint32_t index, uint3
 		if (x->enabled) {
 			restored = dev->ops->set_irqs(dev, UAPI_VFIO_IRQ_SET_DATA_EVENTFD | UAPI_VFIO_IRQ_SET_ACTION_TRIGGER,
 						      index, start, count, &x->fds[start], count * sizeof(int));
-			if (restored < 0) /* those vectors are down now */
+			if (restored < 0) {
+				/* The kernel tore down only up to where the
+				 * restore failed; vectors past it still carry
+				 * the old eventfds. Take the whole range down
+				 * (-1 never fails) so that it matches what the
+				 * library keeps and says. */
 				for (uint32_t i = 0; i < count; i++)
 					close_fd(dev, &x->fds[start + i]);
+				dev->ops->set_irqs(dev, UAPI_VFIO_IRQ_SET_DATA_EVENTFD | UAPI_VFIO_IRQ_SET_ACTION_TRIGGER,
+						   index, start, count, &x->fds[start], count * sizeof(int));
+			}
 		}
 		return ctx_fail(dev->ctx, err, "VFIO_DEVICE_SET_IRQS: %s: %s (%s)%s", what, strerror(err), set_cause(err),
 				restored < 0 ? "; restoring the previous routing failed too: those vectors are torn down" : "");

@@ -15,7 +15,7 @@
 #define MAX_MAPS 4096
 #define MAX_MEM 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD };
 
 #define VDPA_NAS 2
 
@@ -50,6 +50,8 @@ static struct {
 	uint32_t vdpa_asid[MAX_FDS][VDPA_NAS];
 } K;
 
+static void fake_dev_reset(void);
+
 void fake_release_mem(void)
 {
 	for (int i = 0; i < MAX_MEM; i++)
@@ -65,6 +67,7 @@ void fake_reset(void)
 	memset(&K, 0, sizeof(K));
 	K.next_id = 1;
 	K.range_count = 1;
+	fake_dev_reset();
 }
 
 void fake_inject_nth(unsigned long request, int err, int skip)
@@ -191,6 +194,8 @@ struct fake_census fake_census(void)
 	};
 }
 
+static void fake_dev_fd_new(int fd);
+
 static int new_fd(enum fd_kind kind)
 {
 	for (int i = 3; i < MAX_FDS; i++)
@@ -199,6 +204,7 @@ static int new_fd(enum fd_kind kind)
 			K.bound[i] = 0;
 			K.attached[i] = 0;
 			memset(K.vdpa_asid[i], 0, sizeof(K.vdpa_asid[i]));
+			fake_dev_fd_new(i);
 			return i;
 		}
 	return -EMFILE;
@@ -228,6 +234,8 @@ static int f_close(int fd)
 	return 0;
 }
 
+static void dup_identity(int old, int new);
+
 static int f_dup(int fd)
 {
 	int rc = injected(FAKE_OP_DUP);
@@ -236,7 +244,9 @@ static int f_dup(int fd)
 		return rc;
 	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
 		return -EBADF;
-	return new_fd(K.fds[fd]);
+	rc = new_fd(K.fds[fd]);
+	dup_identity(fd, rc);
+	return rc;
 }
 
 static int is_ioas(uint32_t id)
@@ -716,13 +726,23 @@ static int v_reset(int fd, void *arg)
 	return 0;
 }
 
+static int v_get_region_info_caps(int fd, void *arg);
+static int v_get_irq_info(int fd, void *arg);
+static int v_set_irqs(int fd, void *arg);
+static int v_hot_reset_info(int fd, void *arg);
+static int v_hot_reset(int fd, void *arg);
+
 static const struct ioctl_handler vfio_ioctls[] = {
 	{ UAPI_VFIO_DEVICE_BIND_IOMMUFD, v_bind_iommufd, 0 },
 	{ UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, v_attach_pt, 0 },
 	{ UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT, v_detach_pt, 0 },
 	{ UAPI_VFIO_DEVICE_GET_INFO, v_get_info, 0 },
-	{ UAPI_VFIO_DEVICE_GET_REGION_INFO, v_get_region_info, 0 },
+	{ UAPI_VFIO_DEVICE_GET_REGION_INFO, v_get_region_info_caps, 0 },
 	{ UAPI_VFIO_DEVICE_RESET, v_reset, 0 },
+	{ UAPI_VFIO_DEVICE_GET_IRQ_INFO, v_get_irq_info, 0 },
+	{ UAPI_VFIO_DEVICE_SET_IRQS, v_set_irqs, 0 },
+	{ UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, v_hot_reset_info, 0 },
+	{ UAPI_VFIO_DEVICE_PCI_HOT_RESET, v_hot_reset, 0 },
 };
 
 static int vfio_ioctl(int fd, unsigned long req, void *arg)
@@ -895,6 +915,8 @@ static ssize_t f_write(int fd, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+static int fake_mmap_fixed(size_t len, int prot, int fd, off_t off, void *addr);
+
 /*
  * Real memory for the fake mmap, placed as the kernel guarantees and no
  * better: a hugetlb memfd's mapping starts on a 2 MiB boundary
@@ -927,10 +949,11 @@ static int f_mmap(size_t len, int prot, int flags, int fd, off_t off, void **add
 	int rc = injected(FAKE_OP_MMAP);
 
 	(void)prot;
-	(void)flags;
 	(void)off;
 	if (rc)
 		return rc;
+	if (flags & MAP_FIXED)
+		return fake_mmap_fixed(len, prot, fd, off, *addr);
 	if (fd == -1 || (fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_MEMFD)) {
 		/* DMA memory: real pages, so tests can write them */
 		void *p;
@@ -1020,8 +1043,12 @@ static int f_madvise(void *addr, size_t len, int advice)
 	return injected(FAKE_OP_MADVISE);
 }
 
+static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size);
+
 static ssize_t f_readlink(const char *path, char *buf, size_t size)
 {
+	if (!strncmp(path, "/proc/self/fd/", 14))
+		return fake_readlink_fd(path, buf, size);
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:04.0/driver")) {
 		snprintf(buf, size, "../../../bus/pci/drivers/nvme");
 		return (ssize_t)strlen(buf);
@@ -1059,6 +1086,8 @@ static int f_list_dir(const char *path, int (*fn)(const char *name, void *data),
 	return -ENOENT;
 }
 
+static int f_eventfd(unsigned int initval, int flags);
+
 const struct iommufd_sys_ops fake_sys = {
 	.open = f_open,
 	.close = f_close,
@@ -1075,4 +1104,562 @@ const struct iommufd_sys_ops fake_sys = {
 	.memfd_create = f_memfd_create,
 	.ftruncate = f_ftruncate,
 	.madvise = f_madvise,
+	.eventfd = f_eventfd,
 };
+
+/*
+ * ---- Device interrupts, region capabilities, PCI hot reset, eventfds ----
+ *
+ * A model of what drivers/vfio/pci (vfio_pci_core.c, vfio_pci_intrs.c)
+ * keeps per open device: which of INTx, MSI and MSI-X is on (they exclude
+ * each other), the eventfd routed to each vector, the vectors the platform
+ * gave; region infos with a capability chain a test lays out; the devices a
+ * hot reset affects. Eventfds are fake descriptors with an identity shared
+ * by their duplicates, which is what the kernel holds (an eventfd_ctx), so
+ * a test can compare routings by identity.
+ */
+#define FAKE_IRQ_NIDX 5
+#define FAKE_IRQ_VEC 64
+#define FAKE_REGIONS 16
+#define FAKE_RESET_DEVS 16
+
+static struct {
+	/* per descriptor */
+	int evid[MAX_FDS];                 /* eventfd identity (1..), 0: not an eventfd */
+	int irq_type[MAX_FDS];             /* -1 none, else the index on of INTx/MSI/MSI-X */
+	uint32_t nvec[MAX_FDS];            /* MSI/MSI-X vectors allocated */
+	int trig[MAX_FDS][FAKE_IRQ_NIDX][FAKE_IRQ_VEC]; /* identity routed, 0: none */
+	int unmask_ev[MAX_FDS];            /* INTx unmask eventfd identity */
+	int intx_masked[MAX_FDS];
+	int signals[MAX_FDS][FAKE_IRQ_NIDX];  /* loopback triggers */
+	int next_evid;
+	/* configuration */
+	uint32_t irq_count[FAKE_IRQ_NIDX];
+	int dyn_msix;                      /* MSI-X may grow (no NORESIZE) */
+	int vec_limit;                     /* vectors the platform gives; 0: no limit */
+	struct {
+		int idx, vec, err;
+	} fail[2];                        /* these vectors' setups fail once each, in turn */
+	struct {
+		int set;
+		uint32_t flags, size;
+		uint32_t first; /* cap_offset to report (0: sizeof(info) when a chain is set) */
+		uint8_t chain[512];
+		size_t len;
+	} region[FAKE_REGIONS];
+	struct fake_reset_dev reset_devs[FAKE_RESET_DEVS];
+	int nreset, reset_group_form, reset_configured;
+	int fixed_maps;
+} D;
+
+static void fake_dev_reset(void)
+{
+	memset(&D, 0, sizeof(D));
+	for (int i = 0; i < MAX_FDS; i++)
+		D.irq_type[i] = -1;
+	D.irq_count[0] = 1;
+	D.irq_count[1] = 8;
+	D.irq_count[2] = 16;
+	D.irq_count[3] = 1;
+	D.irq_count[4] = 1;
+	D.fail[0].idx = D.fail[1].idx = -1;
+}
+
+/* A new descriptor number: forget what the last one of that number had;
+ * an eventfd's dup takes its identity in f_dup_eventfd(). */
+static void fake_dev_fd_new(int fd)
+{
+	D.evid[fd] = 0;
+	D.irq_type[fd] = -1;
+	D.nvec[fd] = 0;
+	memset(D.trig[fd], 0, sizeof(D.trig[fd]));
+	D.unmask_ev[fd] = 0;
+	D.intx_masked[fd] = 0;
+	memset(D.signals[fd], 0, sizeof(D.signals[fd]));
+}
+
+static int f_eventfd(unsigned int initval, int flags)
+{
+	int fd;
+
+	(void)initval;
+	(void)flags;
+	fd = injected(FAKE_OP_EVENTFD);
+	if (fd)
+		return fd;
+	fd = new_fd(FD_EVENTFD);
+	if (fd >= 0)
+		D.evid[fd] = ++D.next_evid;
+	return fd;
+}
+
+int fake_eventfd_new(void)
+{
+	int fd = new_fd(FD_EVENTFD);
+
+	if (fd >= 0)
+		D.evid[fd] = ++D.next_evid;
+	return fd;
+}
+
+int fake_eventfd_id(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_EVENTFD ? D.evid[fd] : 0;
+}
+
+/* f_dup gives a new descriptor of the same kind; an eventfd's keeps the
+ * identity. */
+static void dup_identity(int old, int new)
+{
+	if (old >= 0 && old < MAX_FDS && new >= 0 && new < MAX_FDS)
+		D.evid[new] = D.evid[old];
+}
+
+static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size)
+{
+	int fd = atoi(path + 14);
+	const char *t;
+
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
+		return -ENOENT;
+	switch (K.fds[fd]) {
+	case FD_EVENTFD: t = "anon_inode:[eventfd]"; break;
+	case FD_IOMMU: t = "/dev/iommu"; break;
+	case FD_VFIO: t = "/dev/vfio/devices/vfio0"; break;
+	case FD_MEMFD: t = "/memfd:fake (deleted)"; break;
+	default: t = "anon_inode:[fake]"; break;
+	}
+	snprintf(buf, size, "%s", t);
+	return (ssize_t)strlen(buf);
+}
+
+/* eventfd_ctx_fdget(): the identity, -EBADF for no descriptor, -EINVAL for
+ * one that is not an eventfd. */
+static int evget(int fd)
+{
+	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
+		return -EBADF;
+	if (K.fds[fd] != FD_EVENTFD)
+		return -EINVAL;
+	return D.evid[fd];
+}
+
+void fake_irq_set_count(uint32_t index, uint32_t count)
+{
+	if (index < FAKE_IRQ_NIDX)
+		D.irq_count[index] = count < FAKE_IRQ_VEC ? count : FAKE_IRQ_VEC;
+}
+
+void fake_irq_dyn_msix(int on)
+{
+	D.dyn_msix = on;
+}
+
+void fake_irq_vector_limit(int n)
+{
+	D.vec_limit = n;
+}
+
+void fake_irq_fail_vector(uint32_t index, uint32_t vector, int err)
+{
+	int i = D.fail[0].err ? 1 : 0;
+
+	D.fail[i].idx = (int)index;
+	D.fail[i].vec = (int)vector;
+	D.fail[i].err = err;
+}
+
+int fake_irq_route(int fd, uint32_t index, uint32_t vector)
+{
+	if (fd < 0 || fd >= MAX_FDS || index >= FAKE_IRQ_NIDX || vector >= FAKE_IRQ_VEC)
+		return -1;
+	return D.trig[fd][index][vector];
+}
+
+int fake_irq_type(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS ? D.irq_type[fd] : -1;
+}
+
+int fake_irq_signals(int fd, uint32_t index)
+{
+	return fd >= 0 && fd < MAX_FDS && index < FAKE_IRQ_NIDX ? D.signals[fd][index] : 0;
+}
+
+int fake_irq_intx_masked(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS ? D.intx_masked[fd] : 0;
+}
+
+int fake_irq_unmask_route(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS ? D.unmask_ev[fd] : 0;
+}
+
+static int v_get_irq_info(int fd, void *arg)
+{
+	struct uapi_vfio_irq_info *c = arg;
+
+	if (c->argsz < sizeof(*c) || c->index >= FAKE_IRQ_NIDX)
+		return -EINVAL;
+	c->flags = UAPI_VFIO_IRQ_INFO_EVENTFD;
+	c->count = D.irq_count[c->index];
+	if (c->index == 0)
+		c->flags |= UAPI_VFIO_IRQ_INFO_MASKABLE | UAPI_VFIO_IRQ_INFO_AUTOMASKED;
+	else if (c->index != 2 || !D.dyn_msix)
+		c->flags |= UAPI_VFIO_IRQ_INFO_NORESIZE;
+	return 0;
+}
+
+/* vfio_msi_set_vector_signal(): tear the vector down, then route @efd. */
+static int msi_set_vector(int fd, uint32_t index, uint32_t v, int efd)
+{
+	int id;
+
+	D.trig[fd][index][v] = 0;
+	if (efd < 0)
+		return 0;
+	if (v >= D.nvec[fd]) { /* not allocated: only dynamic MSI-X grows */
+		if (index != 2 || !D.dyn_msix || (D.vec_limit && (int)v >= D.vec_limit))
+			return -EINVAL;
+		D.nvec[fd] = v + 1;
+	}
+	if (D.fail[0].err && D.fail[0].idx == (int)index && D.fail[0].vec == (int)v) {
+		int e = D.fail[0].err;
+
+		D.fail[0] = D.fail[1];
+		D.fail[1].idx = -1;
+		D.fail[1].err = 0;
+		return -e;
+	}
+	id = evget(efd);
+	if (id < 0)
+		return id;
+	D.trig[fd][index][v] = id;
+	return 0;
+}
+
+/* vfio_msi_set_block(): on a failure, tear down what this call set,
+ * the failing vector included. */
+static int msi_set_block(int fd, uint32_t index, uint32_t start, uint32_t count, const int32_t *fds)
+{
+	uint32_t i, j;
+	int ret = 0;
+
+	for (i = 0, j = start; i < count && !ret; i++, j++)
+		ret = msi_set_vector(fd, index, j, fds ? fds[i] : -1);
+	if (ret)
+		for (i = start; i < j; i++)
+			msi_set_vector(fd, index, i, -1);
+	return ret;
+}
+
+static void msi_disable(int fd, uint32_t index)
+{
+	memset(D.trig[fd][index], 0, sizeof(D.trig[fd][index]));
+	D.nvec[fd] = 0;
+	D.irq_type[fd] = -1;
+}
+
+static int set_msi_trigger(int fd, uint32_t index, uint32_t start, uint32_t count, uint32_t flags,
+			   const void *data)
+{
+	if (D.irq_type[fd] == (int)index && !count && (flags & UAPI_VFIO_IRQ_SET_DATA_NONE)) {
+		msi_disable(fd, index);
+		return 0;
+	}
+	if (!(D.irq_type[fd] == (int)index || D.irq_type[fd] == -1))
+		return -EINVAL;
+	if (flags & UAPI_VFIO_IRQ_SET_DATA_EVENTFD) {
+		uint32_t nvec = start + count;
+		int ret;
+
+		if (D.irq_type[fd] == (int)index)
+			return msi_set_block(fd, index, start, count, data);
+		/* vfio_msi_enable(): pci_alloc_irq_vectors(1, nvec) */
+		if (D.vec_limit < 0)
+			return -ENOSPC;
+		if (D.vec_limit > 0 && (uint32_t)D.vec_limit < nvec)
+			return D.vec_limit; /* the kernel's positive answer: what it could give */
+		D.nvec[fd] = nvec;
+		D.irq_type[fd] = (int)index;
+		ret = msi_set_block(fd, index, start, count, data);
+		if (ret)
+			msi_disable(fd, index);
+		return ret;
+	}
+	if (D.irq_type[fd] != (int)index)
+		return -EINVAL;
+	D.signals[fd][index]++;
+	return 0;
+}
+
+static int set_intx(int fd, uint32_t action, uint32_t start, uint32_t count, uint32_t flags, const void *data)
+{
+	int id = 0;
+
+	if (action == UAPI_VFIO_IRQ_SET_ACTION_TRIGGER) {
+		if (D.irq_type[fd] == 0 && !count && (flags & UAPI_VFIO_IRQ_SET_DATA_NONE)) {
+			D.trig[fd][0][0] = 0;
+			D.unmask_ev[fd] = 0;
+			D.intx_masked[fd] = 0;
+			D.irq_type[fd] = -1;
+			return 0;
+		}
+		if (!(D.irq_type[fd] == 0 || D.irq_type[fd] == -1) || start != 0 || count != 1)
+			return -EINVAL;
+		if (flags & UAPI_VFIO_IRQ_SET_DATA_EVENTFD) {
+			int32_t efd;
+
+			memcpy(&efd, data, sizeof(efd));
+			if (efd >= 0) {
+				id = evget(efd);
+				if (id < 0)
+					return id;
+			}
+			D.trig[fd][0][0] = id;
+			D.irq_type[fd] = 0;
+			return 0;
+		}
+		if (D.irq_type[fd] != 0)
+			return -EINVAL;
+		D.signals[fd][0]++;
+		return 0;
+	}
+	if (D.irq_type[fd] != 0 || start != 0 || count != 1)
+		return -EINVAL;
+	if (action == UAPI_VFIO_IRQ_SET_ACTION_MASK) {
+		if (!(flags & UAPI_VFIO_IRQ_SET_DATA_NONE))
+			return -EINVAL;
+		D.intx_masked[fd] = 1;
+		return 0;
+	}
+	/* unmask, now or on an eventfd */
+	if (flags & UAPI_VFIO_IRQ_SET_DATA_EVENTFD) {
+		int32_t efd;
+
+		memcpy(&efd, data, sizeof(efd));
+		if (efd >= 0) {
+			id = evget(efd);
+			if (id < 0)
+				return id;
+		}
+		D.unmask_ev[fd] = id;
+		return 0;
+	}
+	D.intx_masked[fd] = 0;
+	return 0;
+}
+
+/* vfio_pci_set_ctx_trigger_single(): ERR and REQ. */
+static int set_single(int fd, uint32_t index, uint32_t count, uint32_t flags, const void *data)
+{
+	if (flags & UAPI_VFIO_IRQ_SET_DATA_NONE) {
+		if (!D.trig[fd][index][0])
+			return -EINVAL;
+		if (count)
+			D.signals[fd][index]++;
+		else
+			D.trig[fd][index][0] = 0;
+		return 0;
+	}
+	if (flags & UAPI_VFIO_IRQ_SET_DATA_EVENTFD) {
+		int32_t efd;
+		int id;
+
+		if (!count)
+			return -EINVAL;
+		memcpy(&efd, data, sizeof(efd));
+		if (efd == -1) {
+			D.trig[fd][index][0] = 0;
+			return 0;
+		}
+		if (efd < 0)
+			return -EINVAL;
+		id = evget(efd);
+		if (id < 0)
+			return id;
+		D.trig[fd][index][0] = id;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int v_set_irqs(int fd, void *arg)
+{
+	struct uapi_vfio_irq_set *c = arg;
+	const uint32_t minsz = sizeof(*c);
+	uint32_t action = c->flags & 0x38u, n;
+	size_t size = 0;
+
+	/* vfio_set_irqs_validate_and_prepare() */
+	if (c->argsz < minsz || c->index >= FAKE_IRQ_NIDX || c->count >= UINT32_MAX - c->start ||
+	    (c->flags & ~0x3fu))
+		return -EINVAL;
+	n = D.irq_count[c->index];
+	if (c->start >= n || c->start + c->count > n)
+		return -EINVAL;
+	switch (c->flags & 7u) {
+	case UAPI_VFIO_IRQ_SET_DATA_NONE: size = 0; break;
+	case UAPI_VFIO_IRQ_SET_DATA_BOOL: size = 1; break;
+	case UAPI_VFIO_IRQ_SET_DATA_EVENTFD: size = 4; break;
+	default: return -EINVAL;
+	}
+	if (size && c->argsz - minsz < c->count * size)
+		return -EINVAL;
+	if (action != UAPI_VFIO_IRQ_SET_ACTION_MASK && action != UAPI_VFIO_IRQ_SET_ACTION_UNMASK &&
+	    action != UAPI_VFIO_IRQ_SET_ACTION_TRIGGER)
+		return -EINVAL;
+	/* vfio_pci_set_irqs_ioctl() */
+	switch (c->index) {
+	case 0:
+		return set_intx(fd, action, c->start, c->count, c->flags, c->data);
+	case 1:
+	case 2:
+		if (action != UAPI_VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;
+		return set_msi_trigger(fd, c->index, c->start, c->count, c->flags, c->data);
+	default:
+		if (action != UAPI_VFIO_IRQ_SET_ACTION_TRIGGER)
+			return -ENOTTY;
+		return set_single(fd, c->index, c->count, c->flags, c->data);
+	}
+}
+
+/* ---- regions with a capability chain ---- */
+
+void fake_region_set(uint32_t index, uint32_t flags, uint32_t size, const void *chain, size_t len,
+		     uint32_t first)
+{
+	if (index >= FAKE_REGIONS || len > sizeof(D.region[0].chain))
+		return;
+	D.region[index].set = 1;
+	D.region[index].flags = flags;
+	D.region[index].size = size;
+	D.region[index].first = first;
+	if (len)
+		memcpy(D.region[index].chain, chain, len);
+	D.region[index].len = len;
+}
+
+/* The kernel's rule (vfio_info_add_capability): when argsz is too small
+ * for the chain, argsz says what is needed and cap_offset is 0. */
+static int v_get_region_info_caps(int fd, void *arg)
+{
+	struct uapi_vfio_region_info *c = arg;
+	size_t need;
+
+	if (c->index >= FAKE_REGIONS || !D.region[c->index].set)
+		return v_get_region_info(fd, arg);
+	if (c->argsz < sizeof(*c))
+		return -EINVAL;
+	c->flags = D.region[c->index].flags;
+	c->size = D.region[c->index].size;
+	c->offset = (uint64_t)c->index << 40;
+	c->cap_offset = 0;
+	if (!D.region[c->index].len)
+		return 0;
+	c->flags |= UAPI_VFIO_REGION_INFO_FLAG_CAPS;
+	need = sizeof(*c) + D.region[c->index].len;
+	if (c->argsz < need) {
+		c->argsz = (uint32_t)need;
+		return 0;
+	}
+	memcpy((uint8_t *)c + sizeof(*c), D.region[c->index].chain, D.region[c->index].len);
+	c->cap_offset = D.region[c->index].first ? D.region[c->index].first : (uint32_t)sizeof(*c);
+	c->argsz = (uint32_t)need;
+	return 0;
+}
+
+/* mmap with MAP_FIXED: only into memory the fake handed out (a
+ * reservation); a device area is marked with 0xcd bytes so a test sees
+ * which parts were mapped. */
+static int fake_mmap_fixed(size_t len, int prot, int fd, off_t off, void *addr)
+{
+	(void)prot;
+	(void)off;
+	for (int i = 0; i < MAX_MEM; i++) {
+		uint8_t *a = K.mem[i].addr;
+
+		if (a && (uint8_t *)addr >= a && (uint8_t *)addr + len <= a + K.mem[i].len) {
+			if (fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_VFIO) {
+				memset(addr, 0xcd, len);
+				D.fixed_maps++;
+				return 0;
+			}
+			return -EBADF;
+		}
+	}
+	return -EINVAL;
+}
+
+int fake_fixed_map_count(void)
+{
+	return D.fixed_maps;
+}
+
+/* ---- PCI hot reset ---- */
+
+void fake_hot_reset_set(const struct fake_reset_dev *devs, int n, int group_form)
+{
+	if (n > FAKE_RESET_DEVS)
+		n = FAKE_RESET_DEVS;
+	memcpy(D.reset_devs, devs, (size_t)n * sizeof(*devs));
+	D.nreset = n;
+	D.reset_group_form = group_form;
+	D.reset_configured = 1;
+}
+
+static int v_hot_reset_info(int fd, void *arg)
+{
+	struct uapi_vfio_pci_hot_reset_info *c = arg;
+	struct fake_reset_dev self = { 0, 0, 3 << 3, 0 };
+	const struct fake_reset_dev *devs = D.reset_configured ? D.reset_devs : &self;
+	int n = D.reset_configured ? D.nreset : 1;
+	uint32_t flags;
+
+	if (c->argsz < sizeof(*c))
+		return -EINVAL;
+	c->flags = 0;
+	if (n == 0)
+		return -ENODEV;
+	if ((size_t)n > (c->argsz - sizeof(*c)) / sizeof(c->devices[0])) {
+		c->count = (uint32_t)n;
+		return -ENOSPC;
+	}
+	flags = D.reset_group_form ? 0 : UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID | UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	for (int i = 0; i < n; i++) {
+		struct uapi_vfio_pci_dependent_device *d = &c->devices[i];
+		uint32_t id = devs[i].devid;
+
+		if (!D.reset_configured)
+			id = (uint32_t)K.bound[fd];
+		d->segment = devs[i].segment;
+		d->bus = devs[i].bus;
+		d->devfn = devs[i].devfn;
+		d->devid = id;
+		if (!D.reset_group_form && id == UAPI_VFIO_PCI_DEVID_NOT_OWNED)
+			flags &= ~UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	}
+	c->count = (uint32_t)n;
+	c->flags = flags;
+	return 0;
+}
+
+static int v_hot_reset(int fd, void *arg)
+{
+	struct uapi_vfio_pci_hot_reset *c = arg;
+	int n = D.reset_configured ? D.nreset : 1;
+
+	if (c->argsz < sizeof(*c) || c->flags)
+		return -EINVAL;
+	if (c->count) /* a cdev-opened device: the zero-length form only */
+		return -EINVAL;
+	if (n == 0)
+		return -ENODEV;
+	for (int i = 0; D.reset_configured && i < n; i++)
+		if (D.reset_devs[i].devid == UAPI_VFIO_PCI_DEVID_NOT_OWNED)
+			return -EINVAL; /* not in the dev_set: bound to no VFIO driver */
+	(void)fd;
+	return 0;
+}

@@ -82,6 +82,52 @@ int fake_mem_count(void);
 /* Unmap that memory (after a test made the library's munmap fail). */
 void fake_release_mem(void);
 
+/* ---- device interrupts, region capabilities, hot reset, eventfds ---- */
+#define FAKE_OP_EVENTFD 0x1000cul
+/* A fake eventfd as a caller would own (sys ops' eventfd makes them too);
+ * its identity, shared by its duplicates (what the kernel holds), or 0
+ * when @fd is not an eventfd. readlink("/proc/self/fd/N") answers
+ * "anon_inode:[eventfd]" for them. */
+int fake_eventfd_new(void);
+int fake_eventfd_id(int fd);
+/* Vectors of each IRQ index (default INTx 1, MSI 8, MSI-X 16, ERR 1, REQ 1). */
+void fake_irq_set_count(uint32_t index, uint32_t count);
+/* MSI-X may grow one vector at a time (no NORESIZE), as with dynamic MSI-X. */
+void fake_irq_dyn_msix(int on);
+/* The platform gives at most n MSI/MSI-X vectors (0: no limit): enabling
+ * more makes SET_IRQS return the positive count (vfio_msi_enable()), or
+ * -ENOSPC with n < 0. */
+void fake_irq_vector_limit(int n);
+/* The setup of that vector fails once with -err (midway in a block: the
+ * kernel tears down the vectors this call set, vfio_msi_set_block()).
+ * A second call arms a second failure, after the first has fired. */
+void fake_irq_fail_vector(uint32_t index, uint32_t vector, int err);
+/* The eventfd identity routed to a vector of the device descriptor @fd
+ * (0: none); the index on among INTx/MSI/MSI-X (-1: none); loopback
+ * triggers seen; INTx masked; the INTx unmask eventfd's identity. */
+int fake_irq_route(int fd, uint32_t index, uint32_t vector);
+int fake_irq_type(int fd);
+int fake_irq_signals(int fd, uint32_t index);
+int fake_irq_intx_masked(int fd);
+int fake_irq_unmask_route(int fd);
+/* Region @index (< 16) reports these flags (UAPI_VFIO_REGION_INFO_FLAG_*) and
+ * size, and the capability chain @chain[0, len) placed right after the info
+ * struct; its first entry at @first (0: right after the struct). Offsets
+ * inside the chain count from the start of the info struct, as the
+ * kernel's do. */
+void fake_region_set(uint32_t index, uint32_t flags, uint32_t size, const void *chain, size_t len,
+		     uint32_t first);
+/* MAP_FIXED device maps into a reservation so far (each marks its bytes 0xcd). */
+int fake_fixed_map_count(void);
+/* The devices a hot reset affects (default: the device itself, owned). */
+struct fake_reset_dev {
+	uint16_t segment;
+	uint8_t bus, devfn;
+	uint32_t devid; /* UAPI_VFIO_PCI_DEVID_NOT_OWNED: not owned */
+};
+/* n 0: no bus or slot reset (ENODEV); group_form: answer without DEV_ID. */
+void fake_hot_reset_set(const struct fake_reset_dev *devs, int n, int group_form);
+
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;
  * 0000:00:04.0 exists but is bound to "nvme". vDPA: vdpa0 bound to

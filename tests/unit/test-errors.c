@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
+#include <iommufd/irq.h>
+
 #include "check.h"
 #include "base/uapi.h"
 #include "fake-kernel.h"
@@ -564,6 +566,137 @@ static int c_hw_queue_new(struct env *e, int *touched)
 	return rc;
 }
 
+/* ---- interrupts (core/irq.c) and PCI hot reset (core/hot-reset.c) ---- */
+
+/* A fresh handle: the index's info is read once per handle. */
+static int c_irq_info(struct env *e, int *touched)
+{
+	struct iommufd_irq_info info = { .sz = sizeof(info), .count = 0x5a5a5a5a };
+	struct iommufd_device *d;
+	int rc;
+
+	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", NULL, &d), 0);
+	rc = iommufd_device_get_irq_info(d, IOMMUFD_PCI_MSIX_IRQ, &info);
+	*touched = rc < 0 && info.count != 0x5a5a5a5a;
+	if (rc == 0)
+		assert_int_equal(info.count, 16);
+	iommufd_device_close(d);
+	return rc;
+}
+
+/* Route MSI-X vectors 0-1 on eventfds of the caller's, then turn it off. */
+static int c_set_irqs(struct env *e, int *touched)
+{
+	int fds[2] = { fake_eventfd_new(), fake_eventfd_new() };
+	int rc = iommufd_device_set_irq_eventfds(e->dev, IOMMUFD_PCI_MSIX_IRQ, 0, 2, fds);
+
+	*touched = 0;
+	if (rc == 0) {
+		assert_int_equal(fake_irq_route(iommufd_device_get_fd(e->dev), IOMMUFD_PCI_MSIX_IRQ, 1),
+				 fake_eventfd_id(fds[1]));
+		assert_int_equal(iommufd_device_disable_irq(e->dev, IOMMUFD_PCI_MSIX_IRQ), 0);
+	}
+	assert_int_equal(fake_irq_type(iommufd_device_get_fd(e->dev)), -1);
+	fake_sys.close(fds[0]);
+	fake_sys.close(fds[1]);
+	return rc;
+}
+
+static int c_disable_irq(struct env *e, int *touched)
+{
+	int fd = fake_eventfd_new(), rc;
+
+	*touched = 0;
+	assert_int_equal(iommufd_device_set_irq_eventfd(e->dev, IOMMUFD_PCI_MSI_IRQ, 0, fd), 0);
+	rc = iommufd_device_disable_irq(e->dev, IOMMUFD_PCI_MSI_IRQ);
+	if (rc < 0) { /* still routed: a second disable works */
+		assert_int_equal(fake_irq_route(iommufd_device_get_fd(e->dev), IOMMUFD_PCI_MSI_IRQ, 0),
+				 fake_eventfd_id(fd));
+		assert_int_equal(iommufd_device_disable_irq(e->dev, IOMMUFD_PCI_MSI_IRQ), 0);
+	}
+	fake_sys.close(fd);
+	return rc;
+}
+
+/* On INTx: route, then @what (mask, unmask, trigger, the unmask eventfd), then off. */
+static int intx_action(struct env *e, int what)
+{
+	int fd = fake_eventfd_new(), ufd = fake_eventfd_new(), rc;
+
+	assert_int_equal(iommufd_device_set_irq_eventfd(e->dev, IOMMUFD_PCI_INTX_IRQ, 0, fd), 0);
+	switch (what) {
+	case 0: rc = iommufd_device_mask_irq(e->dev, IOMMUFD_PCI_INTX_IRQ, 0); break;
+	case 1: rc = iommufd_device_unmask_irq(e->dev, IOMMUFD_PCI_INTX_IRQ, 0); break;
+	case 2: rc = iommufd_device_trigger_irq(e->dev, IOMMUFD_PCI_INTX_IRQ, 0); break;
+	default: rc = iommufd_device_set_irq_unmask_eventfd(e->dev, IOMMUFD_PCI_INTX_IRQ, 0, ufd); break;
+	}
+	assert_int_equal(iommufd_device_disable_irq(e->dev, IOMMUFD_PCI_INTX_IRQ), 0);
+	fake_sys.close(fd);
+	fake_sys.close(ufd);
+	return rc;
+}
+
+static int c_mask_irq(struct env *e, int *touched)
+{
+	*touched = 0;
+	return intx_action(e, 0);
+}
+
+static int c_unmask_irq(struct env *e, int *touched)
+{
+	*touched = 0;
+	return intx_action(e, 1);
+}
+
+static int c_trigger_irq(struct env *e, int *touched)
+{
+	*touched = 0;
+	return intx_action(e, 2);
+}
+
+static int c_unmask_eventfd(struct env *e, int *touched)
+{
+	*touched = 0;
+	return intx_action(e, 3);
+}
+
+static int c_eventfds_new(struct env *e, int *touched)
+{
+	int fds[3] = { -7, -7, -7 };
+	int rc = iommufd_device_irq_eventfds_new(e->dev, IOMMUFD_PCI_MSIX_IRQ, 3, fds);
+
+	*touched = rc < 0 && (fds[0] != -7 || fds[1] != -7 || fds[2] != -7);
+	if (rc == 0) {
+		assert_int_equal(iommufd_device_disable_irq(e->dev, IOMMUFD_PCI_MSIX_IRQ), 0);
+		for (int i = 0; i < 3; i++)
+			assert_int_equal(fake_sys.close(fds[i]), 0);
+	}
+	return rc;
+}
+
+static int c_hot_reset_info(struct env *e, int *touched)
+{
+	struct iommufd_reset_dep dep = { .devid = 0x5a5a5a5a };
+	uint32_t n = 0x5a5a5a5a;
+	bool all = false;
+	int rc = iommufd_device_get_hot_reset_info(e->dev, &dep, 1, &n, &all);
+
+	*touched = rc < 0 && (dep.devid != 0x5a5a5a5a || n != 0x5a5a5a5a || all);
+	if (rc == 0) {
+		assert_int_equal(n, 1);
+		assert_true(all);
+		assert_string_equal(dep.pci_addr, "0000:00:03.0");
+		assert_int_equal(dep.devid, iommufd_device_get_id(e->dev));
+	}
+	return rc;
+}
+
+static int c_hot_reset(struct env *e, int *touched)
+{
+	*touched = 0;
+	return iommufd_device_hot_reset(e->dev);
+}
+
 #define GENERIC ENOMEM, EINVAL, EOPNOTSUPP, E2BIG, ENOTTY
 
 static const struct call_case cases[] = {
@@ -593,6 +726,17 @@ static const struct call_case cases[] = {
 	{ "device_region_write", FAKE_OP_PWRITE, { EINVAL, EIO, EFAULT }, c_region_write, NULL, 0, 0 },
 	{ "device_mmap_region", FAKE_OP_MMAP, { EINVAL, ENOMEM, EACCES }, c_mmap, NULL, 0, 0 },
 	{ "device_reset", UAPI_VFIO_DEVICE_RESET, { EINVAL, EIO, EAGAIN }, c_reset, NULL, 0, 0 },
+	{ "device_get_irq_info", UAPI_VFIO_DEVICE_GET_IRQ_INFO, { EINVAL, EFAULT, ENOTTY }, c_irq_info, NULL, 0, 0 },
+	{ "device_set_irq_eventfds", UAPI_VFIO_DEVICE_SET_IRQS, { EINVAL, EFAULT, ENOMEM, ENOSPC, EBADF, EBUSY, ENOTTY }, c_set_irqs, NULL, 0, 0 },
+	{ "device_disable_irq", UAPI_VFIO_DEVICE_SET_IRQS, { EINVAL, EFAULT, ENOTTY }, c_disable_irq, NULL, 0, 1 },
+	{ "device_mask_irq", UAPI_VFIO_DEVICE_SET_IRQS, { EINVAL, EFAULT, ENOTTY }, c_mask_irq, NULL, 0, 1 },
+	{ "device_unmask_irq", UAPI_VFIO_DEVICE_SET_IRQS, { EINVAL, EFAULT, ENOTTY }, c_unmask_irq, NULL, 0, 1 },
+	{ "device_trigger_irq", UAPI_VFIO_DEVICE_SET_IRQS, { EINVAL, EFAULT, ENOTTY }, c_trigger_irq, NULL, 0, 1 },
+	{ "device_set_irq_unmask_eventfd", UAPI_VFIO_DEVICE_SET_IRQS, { EINVAL, EFAULT, EBADF, ENOMEM, ENOTTY }, c_unmask_eventfd, NULL, 0, 1 },
+	{ "device_irq_eventfds_new(eventfd)", FAKE_OP_EVENTFD, { EMFILE, ENFILE, ENOMEM, ENODEV }, c_eventfds_new, NULL, 0, 1 },
+	{ "device_irq_eventfds_new(set)", UAPI_VFIO_DEVICE_SET_IRQS, { EINVAL, ENOMEM, ENOSPC, EBADF }, c_eventfds_new, NULL, 0, 0 },
+	{ "device_get_hot_reset_info", UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, { EINVAL, EFAULT, ENODEV, ENOMEM, EPERM, EAGAIN, ERANGE, ENOTTY }, c_hot_reset_info, NULL, 0, 0 },
+	{ "device_hot_reset", UAPI_VFIO_DEVICE_PCI_HOT_RESET, { EINVAL, EPERM, EBUSY, ENODEV, EFAULT, ENOMEM, EAGAIN, ENOTTY }, c_hot_reset, NULL, 0, 0 },
 	{ "hwpt_alloc", UAPI_IOMMU_HWPT_ALLOC, { ENOENT, EINVAL, EOPNOTSUPP, ENOMEM, E2BIG, ENOTTY }, c_hwpt_alloc, NULL, EOPNOTSUPP, 0 },
 	{ "hwpt_alloc_nested", UAPI_IOMMU_HWPT_ALLOC, { ENOENT, EINVAL, EOPNOTSUPP, ENOMEM, EFAULT }, c_hwpt_nested, NULL, 0, 0 },
 	{ "hwpt_destroy", UAPI_IOMMU_DESTROY, { EBUSY, ENOENT }, c_hwpt_destroy, u_new_victim, 0, 0 },
