@@ -328,8 +328,19 @@ struct iommufd_device_info {
 				   VFIO_DEVICE_FLAGS_* bits as it reports them */
 	uint32_t num_regions; /**< highest region index + 1 */
 	uint32_t num_irqs;    /**< highest IRQ index + 1 */
-	uint32_t reserved_;   /**< zero */
+	uint32_t pci_atomic_comp; /**< PCIe AtomicOp widths the device may
+				       complete to the root (the kernel's
+				       atomic-completion capability):
+				       IOMMUFD_DEVICE_ATOMIC_COMP* bits; 0: none
+				       or not reported */
 };
+
+/** iommufd_device_info.pci_atomic_comp: 32-bit AtomicOps. @since 0.1 */
+#define IOMMUFD_DEVICE_ATOMIC_COMP32 (1u << 0)
+/** iommufd_device_info.pci_atomic_comp: 64-bit AtomicOps. @since 0.1 */
+#define IOMMUFD_DEVICE_ATOMIC_COMP64 (1u << 1)
+/** iommufd_device_info.pci_atomic_comp: 128-bit CAS. @since 0.1 */
+#define IOMMUFD_DEVICE_ATOMIC_COMP128 (1u << 2)
 
 /** iommufd_device_info.flags: the device supports iommufd_device_reset(). @since 0.1 */
 #define IOMMUFD_DEVICE_FLAG_RESET (1u << 0)
@@ -337,12 +348,14 @@ struct iommufd_device_info {
 #define IOMMUFD_DEVICE_FLAG_PCI (1u << 1)
 
 /**
- * Read device-level facts.
+ * Read device-level facts: the kernel's flags as it reports them, and what
+ * the device info's capability chain says.
  * @param dev the device
  * @param[in,out] info sz set by the caller (at least the 0.1 struct); the
  *        rest filled up to sz on success (zero past the fields this library
  *        knows); untouched on failure
- * @return 0, -EINVAL for a bad @p sz, or a negative errno
+ * @return 0, -EINVAL for a bad @p sz, -EIO for a malformed capability
+ *         chain, or a negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_get_info(struct iommufd_device *dev,

@@ -349,6 +349,8 @@ struct uapi_iommu_hw_queue_alloc {
 #define UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 19)
 #define UAPI_VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 20)
 
+#define UAPI_VFIO_DEVICE_FLAGS_CAPS (1u << 7)
+
 struct uapi_vfio_device_info {
 	uint32_t argsz;
 	uint32_t flags;
@@ -357,6 +359,7 @@ struct uapi_vfio_device_info {
 	uint32_t cap_offset;
 	uint32_t pad;
 };
+
 
 #define UAPI_VFIO_REGION_INFO_FLAG_READ (1u << 0)
 #define UAPI_VFIO_REGION_INFO_FLAG_WRITE (1u << 1)
@@ -401,6 +404,15 @@ struct uapi_vfio_region_info_cap_type {
 	struct uapi_vfio_info_cap_header header;
 	uint32_t type;
 	uint32_t subtype;
+};
+
+/* A device info capability (VFIO_DEVICE_GET_INFO's chain) */
+#define UAPI_VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP 5
+
+struct uapi_vfio_device_info_cap_pci_atomic_comp {
+	struct uapi_vfio_info_cap_header header;
+	uint32_t flags;
+	uint32_t reserved;
 };
 
 #define UAPI_VFIO_IRQ_INFO_EVENTFD (1u << 0)

@@ -26,7 +26,7 @@
 #include "base/uuid.h"
 #include "core/ctx.h"
 #include "core/device.h"
-#include "core/region-caps.h"
+#include "core/info-caps.h"
 
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
 #define SYSFS_MDEV_DEVICES "/sys/bus/mdev/devices"
@@ -442,64 +442,99 @@ static int vfio_hw_info(struct iommufd_device *dev, struct iommufd_hw_info *info
 	return 0;
 }
 
+static int info_grow(struct iommufd_device *dev, unsigned long req, const void *tmpl, size_t minsz,
+		     const char *what, const char *einval, void **out, size_t *len);
+
 static int vfio_get_info(struct iommufd_device *dev, struct iommufd_device_info *info)
 {
-	struct uapi_vfio_device_info cmd = { .argsz = sizeof(cmd) };
+	struct uapi_vfio_device_info tmpl = { 0 }, *cmd;
+	struct device_caps caps = { 0 };
+	const char *why = NULL;
+	void *buf;
+	size_t len;
 	int rc;
 
-	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_INFO, &cmd);
+	rc = info_grow(dev, UAPI_VFIO_DEVICE_GET_INFO, &tmpl, sizeof(tmpl), "VFIO_DEVICE_GET_INFO", NULL, &buf, &len);
 	if (rc < 0)
-		return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_INFO on %s: %s (%s)", dev->name, strerror(-rc), error_hint(-rc));
-	info->flags = cmd.flags;
-	info->num_regions = cmd.num_regions;
-	info->num_irqs = cmd.num_irqs;
-	info->reserved_ = 0;
+		return rc;
+	cmd = buf;
+	if ((cmd->flags & UAPI_VFIO_DEVICE_FLAGS_CAPS) && cmd->cap_offset &&
+	    device_caps_parse(cmd, len, sizeof(*cmd), cmd->cap_offset, &caps, &why) < 0) {
+		free(buf);
+		return ctx_fail(dev->ctx, EIO, "VFIO_DEVICE_GET_INFO on %s: malformed capability chain: %s", dev->name, why);
+	}
+	info->flags = cmd->flags;
+	info->num_regions = cmd->num_regions;
+	info->num_irqs = cmd->num_irqs;
+	info->pci_atomic_comp = caps.pci_atomic_comp;
+	free(buf);
 	return 0;
 }
 
 /* ---- regions ---- */
 
-/* A region info with its capabilities may not exceed this (the kernel's own
- * are a few hundred bytes). */
-#define REGION_INFO_MAX (64u * 1024)
+/* An info answer with its capabilities may not exceed this (the kernel's
+ * own are a few hundred bytes). */
+#define INFO_MAX (64u * 1024)
 
-/* VFIO_DEVICE_GET_REGION_INFO into a buffer that grows to the argsz the
- * kernel asks for; *@out is malloc'd. */
-static int region_info_raw(struct iommufd_device *dev, uint32_t index, struct uapi_vfio_region_info **out,
-			   size_t *len)
+/*
+ * An info ioctl (VFIO_DEVICE_GET_INFO, _GET_REGION_INFO) whose struct starts
+ * with argsz, into a buffer that grows to the argsz the kernel asks for when
+ * its capability chain does not fit. @tmpl holds the @minsz input bytes
+ * (argsz is set here). *@out is malloc'd, *@len its size. @what names the
+ * call in messages; @einval explains the kernel's EINVAL.
+ */
+static int info_grow(struct iommufd_device *dev, unsigned long req, const void *tmpl, size_t minsz,
+		     const char *what, const char *einval, void **out, size_t *len)
 {
-	size_t sz = sizeof(struct uapi_vfio_region_info);
+	size_t sz = minsz;
 
 	for (int tries = 0; tries < 4; tries++) {
-		struct uapi_vfio_region_info *cmd = calloc(1, sz);
+		uint8_t *buf = calloc(1, sz);
+		uint32_t argsz;
 		int rc;
 
-		if (!cmd)
-			return ctx_fail(dev->ctx, ENOMEM, "region %u of %s: out of memory", index, dev->name);
-		cmd->argsz = (uint32_t)sz;
-		cmd->index = index;
-		rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_GET_REGION_INFO, cmd);
+		if (!buf)
+			return ctx_fail(dev->ctx, ENOMEM, "%s on %s: out of memory", what, dev->name);
+		memcpy(buf, tmpl, minsz);
+		argsz = (uint32_t)sz;
+		memcpy(buf, &argsz, sizeof(argsz));
+		rc = sys_ioctl(dev->ctx->sys, dev->fd, req, buf);
 		if (rc < 0) {
-			free(cmd);
-			return ctx_fail(dev->ctx, -rc, "VFIO_DEVICE_GET_REGION_INFO %u on %s: %s (%s)", index, dev->name,
-					strerror(-rc), rc == -EINVAL ? "the device has no such region" : error_hint(-rc));
+			free(buf);
+			return ctx_fail(dev->ctx, -rc, "%s on %s: %s (%s)", what, dev->name, strerror(-rc),
+					rc == -EINVAL && einval ? einval : error_hint(-rc));
 		}
-		if (cmd->argsz <= sz) {
-			*out = cmd;
+		memcpy(&argsz, buf, sizeof(argsz));
+		if (argsz <= sz) {
+			*out = buf;
 			*len = sz;
 			return 0;
 		}
-		if (cmd->argsz > REGION_INFO_MAX) {
-			uint32_t asked = cmd->argsz;
-
-			free(cmd);
-			return ctx_fail(dev->ctx, EIO, "VFIO_DEVICE_GET_REGION_INFO %u on %s: the kernel asks for %u bytes of capabilities (more than %u)",
-					index, dev->name, asked, REGION_INFO_MAX);
-		}
-		sz = cmd->argsz;
-		free(cmd);
+		free(buf);
+		if (argsz > INFO_MAX)
+			return ctx_fail(dev->ctx, EIO, "%s on %s: the kernel asks for %u bytes of capabilities (more than %u)",
+					what, dev->name, argsz, INFO_MAX);
+		sz = argsz;
 	}
-	return ctx_fail(dev->ctx, EIO, "VFIO_DEVICE_GET_REGION_INFO %u on %s: the size the kernel asks for keeps changing", index, dev->name);
+	return ctx_fail(dev->ctx, EIO, "%s on %s: the size the kernel asks for keeps changing", what, dev->name);
+}
+
+/* VFIO_DEVICE_GET_REGION_INFO with its capabilities. */
+static int region_info_raw(struct iommufd_device *dev, uint32_t index, struct uapi_vfio_region_info **out,
+			   size_t *len)
+{
+	struct uapi_vfio_region_info tmpl = { .index = index };
+	char what[64];
+	void *buf;
+	int rc;
+
+	snprintf(what, sizeof(what), "VFIO_DEVICE_GET_REGION_INFO %u", index);
+	rc = info_grow(dev, UAPI_VFIO_DEVICE_GET_REGION_INFO, &tmpl, sizeof(tmpl), what,
+		       "the device has no such region", &buf, len);
+	if (rc == 0)
+		*out = buf;
+	return rc;
 }
 
 static int vfio_region_info(struct iommufd_device *dev, uint32_t index,

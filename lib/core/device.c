@@ -226,7 +226,7 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 		return error_ret(-EINVAL);
 	if (!dev->ops->get_info)
 		return device_refuse(dev, "VFIO_DEVICE_GET_INFO");
-	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_device_info, reserved_, "iommufd_device_get_info");
+	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_device_info, num_irqs, "iommufd_device_get_info");
 	if (rc < 0)
 		return rc;
 	rc = dev->ops->get_info(dev, &out);

@@ -60,7 +60,7 @@ struct device_ops {
 	int (*hw_info)(struct iommufd_device *dev, struct iommufd_hw_info *info);
 	int (*reset)(struct iommufd_device *dev);
 	/* Region @index: its flags, size, offset in the device fd and
-	 * capabilities (core/region-caps.h), where core/region.c reads, writes
+	 * capabilities (core/info-caps.h), where core/region.c reads, writes
 	 * and maps it. On success *@areas is a malloc'd array of
 	 * @info->nr_areas sparse areas (NULL when there are none). */
 	int (*region_info)(struct iommufd_device *dev, uint32_t index,

@@ -11,6 +11,9 @@
 #include <linux/vhost.h>
 #include <linux/vdpa.h>
 
+#include <iommufd/device.h>
+#include <iommufd/irq.h>
+
 #include "base/uapi.h"
 
 static int n, failed;
@@ -44,6 +47,8 @@ static void end(void)
 		check("offsetof(" #fo ")", offsetof(struct ours, fo), offsetof(struct theirs, ft)); \
 		check("sizeof(" #fo ")", sizeof(((struct ours *)0)->fo), sizeof(((struct theirs *)0)->ft)); \
 	} while (0)
+/* a flexible array member: its offset (it has no size) */
+#define FLEX(ours, theirs, fo, ft) check("offsetof(" #fo ")", offsetof(struct ours, fo), offsetof(struct theirs, ft))
 #define SAME(what, a, b) check(what, (unsigned long)(a), (unsigned long)(b))
 
 int main(void)
@@ -208,7 +213,7 @@ int main(void)
 	begin("vfio_region_info_cap_sparse_mmap");
 	SIZE(uapi_vfio_region_info_cap_sparse_mmap, vfio_region_info_cap_sparse_mmap);
 	FIELD(uapi_vfio_region_info_cap_sparse_mmap, vfio_region_info_cap_sparse_mmap, nr_areas, nr_areas);
-	FIELD(uapi_vfio_region_info_cap_sparse_mmap, vfio_region_info_cap_sparse_mmap, areas, areas);
+	FLEX(uapi_vfio_region_info_cap_sparse_mmap, vfio_region_info_cap_sparse_mmap, areas, areas);
 	SIZE(uapi_vfio_region_sparse_mmap_area, vfio_region_sparse_mmap_area);
 	FIELD(uapi_vfio_region_sparse_mmap_area, vfio_region_sparse_mmap_area, offset, offset);
 	FIELD(uapi_vfio_region_sparse_mmap_area, vfio_region_sparse_mmap_area, size, size);
@@ -223,6 +228,16 @@ int main(void)
 	SAME("VFIO_REGION_INFO_CAP_MSIX_MAPPABLE", UAPI_VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE);
 	end();
 
+	begin("vfio_device_info_cap_pci_atomic_comp");
+	SIZE(uapi_vfio_device_info_cap_pci_atomic_comp, vfio_device_info_cap_pci_atomic_comp);
+	FIELD(uapi_vfio_device_info_cap_pci_atomic_comp, vfio_device_info_cap_pci_atomic_comp, flags, flags);
+	SAME("VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP", UAPI_VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP, VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP);
+	SAME("VFIO_PCI_ATOMIC_COMP32", IOMMUFD_DEVICE_ATOMIC_COMP32, VFIO_PCI_ATOMIC_COMP32);
+	SAME("VFIO_PCI_ATOMIC_COMP64", IOMMUFD_DEVICE_ATOMIC_COMP64, VFIO_PCI_ATOMIC_COMP64);
+	SAME("VFIO_PCI_ATOMIC_COMP128", IOMMUFD_DEVICE_ATOMIC_COMP128, VFIO_PCI_ATOMIC_COMP128);
+	SAME("VFIO_DEVICE_FLAGS_CAPS", UAPI_VFIO_DEVICE_FLAGS_CAPS, VFIO_DEVICE_FLAGS_CAPS);
+	end();
+
 	begin("vfio_irq_info");
 	SIZE(uapi_vfio_irq_info, vfio_irq_info);
 	FIELD(uapi_vfio_irq_info, vfio_irq_info, flags, flags);
@@ -233,6 +248,14 @@ int main(void)
 	SAME("VFIO_IRQ_INFO_AUTOMASKED", UAPI_VFIO_IRQ_INFO_AUTOMASKED, VFIO_IRQ_INFO_AUTOMASKED);
 	SAME("VFIO_IRQ_INFO_NORESIZE", UAPI_VFIO_IRQ_INFO_NORESIZE, VFIO_IRQ_INFO_NORESIZE);
 	SAME("VFIO_DEVICE_GET_IRQ_INFO", UAPI_VFIO_DEVICE_GET_IRQ_INFO, VFIO_DEVICE_GET_IRQ_INFO);
+	/* core/device-vfio.c passes these bits through to iommufd_irq_info.flags */
+	SAME("IOMMUFD_IRQ_EVENTFD", IOMMUFD_IRQ_EVENTFD, VFIO_IRQ_INFO_EVENTFD);
+	SAME("IOMMUFD_IRQ_MASKABLE", IOMMUFD_IRQ_MASKABLE, VFIO_IRQ_INFO_MASKABLE);
+	SAME("IOMMUFD_IRQ_AUTOMASKED", IOMMUFD_IRQ_AUTOMASKED, VFIO_IRQ_INFO_AUTOMASKED);
+	SAME("IOMMUFD_IRQ_NORESIZE", IOMMUFD_IRQ_NORESIZE, VFIO_IRQ_INFO_NORESIZE);
+	SAME("IOMMUFD_REGION_READ", IOMMUFD_REGION_READ, VFIO_REGION_INFO_FLAG_READ);
+	SAME("IOMMUFD_REGION_WRITE", IOMMUFD_REGION_WRITE, VFIO_REGION_INFO_FLAG_WRITE);
+	SAME("IOMMUFD_REGION_MMAP", IOMMUFD_REGION_MMAP, VFIO_REGION_INFO_FLAG_MMAP);
 	end();
 
 	begin("vfio_irq_set");
@@ -241,7 +264,7 @@ int main(void)
 	FIELD(uapi_vfio_irq_set, vfio_irq_set, index, index);
 	FIELD(uapi_vfio_irq_set, vfio_irq_set, start, start);
 	FIELD(uapi_vfio_irq_set, vfio_irq_set, count, count);
-	FIELD(uapi_vfio_irq_set, vfio_irq_set, data, data);
+	FLEX(uapi_vfio_irq_set, vfio_irq_set, data, data);
 	SAME("VFIO_IRQ_SET_DATA_NONE", UAPI_VFIO_IRQ_SET_DATA_NONE, VFIO_IRQ_SET_DATA_NONE);
 	SAME("VFIO_IRQ_SET_DATA_BOOL", UAPI_VFIO_IRQ_SET_DATA_BOOL, VFIO_IRQ_SET_DATA_BOOL);
 	SAME("VFIO_IRQ_SET_DATA_EVENTFD", UAPI_VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_EVENTFD);
@@ -260,7 +283,7 @@ int main(void)
 	SIZE(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info);
 	FIELD(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info, flags, flags);
 	FIELD(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info, count, count);
-	FIELD(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info, devices, devices);
+	FLEX(uapi_vfio_pci_hot_reset_info, vfio_pci_hot_reset_info, devices, devices);
 	SAME("VFIO_PCI_HOT_RESET_FLAG_DEV_ID", UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID, VFIO_PCI_HOT_RESET_FLAG_DEV_ID);
 	SAME("VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED", UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED, VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED);
 	SAME("VFIO_PCI_DEVID_OWNED", UAPI_VFIO_PCI_DEVID_OWNED, VFIO_PCI_DEVID_OWNED);
@@ -272,7 +295,7 @@ int main(void)
 	SIZE(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset);
 	FIELD(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, flags, flags);
 	FIELD(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, count, count);
-	FIELD(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, group_fds, group_fds);
+	FLEX(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, group_fds, group_fds);
 	SAME("VFIO_DEVICE_PCI_HOT_RESET", UAPI_VFIO_DEVICE_PCI_HOT_RESET, VFIO_DEVICE_PCI_HOT_RESET);
 	end();
 

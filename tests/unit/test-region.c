@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
- * Regions: the capability-chain parser (core/region-caps.c) on valid and
+ * Regions: the capability-chain parser (core/info-caps.c) on valid and
  * malformed chains, each in a heap buffer of exactly its size so that the
  * sanitizer build catches a read outside it; the kernel's argsz regrow;
  * the per-handle cache (core/region.c); mmap of a sparse region into a
@@ -19,7 +19,7 @@
 
 #include "check.h"
 #include "base/uapi.h"
-#include "core/region-caps.h"
+#include "core/info-caps.h"
 #include "fake-kernel.h"
 
 #define HDR sizeof(struct uapi_vfio_region_info) /* 32 */
@@ -183,6 +183,44 @@ static void parse_valid_chains(void **state)
 	assert_int_equal(caps.flags, 0);
 }
 
+/* The device info chain (VFIO_DEVICE_GET_INFO): the PCIe atomic-completion
+ * capability, skipped zPCI entries, and the walker's rules for it too. */
+static void device_chain(void **state)
+{
+	const size_t dhdr = sizeof(struct uapi_vfio_device_info); /* 24 */
+	struct uapi_vfio_device_info_cap_pci_atomic_comp a = {
+		.header = { .id = UAPI_VFIO_DEVICE_INFO_CAP_PCI_ATOMIC_COMP, .version = 1, .next = 0 },
+		.flags = 0x3 | 0x80, /* COMP32 | COMP64, and a bit this library does not know */
+	};
+	struct device_caps caps = { 0x5a };
+	const char *why = NULL;
+	struct chain c;
+	uint8_t *exact;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.len = dhdr;
+	cap_hdr(&c, dhdr, 1 /* ZPCI_BASE: skipped */, (uint32_t)(dhdr + 8));
+	put(&c, dhdr + 8, &a, sizeof(a));
+	exact = malloc(c.len);
+	assert_non_null(exact);
+	memcpy(exact, c.b, c.len);
+	assert_int_equal(device_caps_parse(exact, c.len, dhdr, (uint32_t)dhdr, &caps, &why), 0);
+	assert_int_equal(caps.pci_atomic_comp, IOMMUFD_DEVICE_ATOMIC_COMP32 | IOMMUFD_DEVICE_ATOMIC_COMP64);
+	/* cut short by a byte: refused, caps untouched, nothing read past the end */
+	caps.pci_atomic_comp = 0x5a;
+	assert_int_equal(device_caps_parse(exact, c.len - 1, dhdr, (uint32_t)dhdr, &caps, &why), -EIO);
+	assert_non_null(strstr(why, "cut off"));
+	assert_int_equal(caps.pci_atomic_comp, 0x5a);
+	/* a loop and a start inside the struct */
+	assert_int_equal(device_caps_parse(exact, c.len, dhdr, 8, &caps, &why), -EIO);
+	assert_non_null(strstr(why, "inside the info struct"));
+	memcpy(exact + dhdr + 8 + 4, &(uint32_t){ (uint32_t)dhdr }, 4); /* atomic's next -> the first entry */
+	assert_int_equal(device_caps_parse(exact, c.len, dhdr, (uint32_t)dhdr, &caps, &why), -EIO);
+	assert_non_null(strstr(why, "loop"));
+	free(exact);
+}
+
 static void parse_malformed_chains(void **state)
 {
 	struct chain c;
@@ -205,8 +243,8 @@ static void parse_malformed_chains(void **state)
 	/* the first entry inside the info struct, or past the buffer */
 	chain_init(&c);
 	cap_hdr(&c, HDR, MSIX_ID, 0);
-	refused(&c, 0, 8, 0x1000, "inside the region info");
-	refused(&c, 0, HDR - 1, 0x1000, "inside the region info");
+	refused(&c, 0, 8, 0x1000, "inside the info struct");
+	refused(&c, 0, HDR - 1, 0x1000, "inside the info struct");
 	refused(&c, 0, (uint32_t)c.len, 0x1000, "past the end");
 	refused(&c, 0, (uint32_t)c.len + 64, 0x1000, "past the end");
 	refused(&c, 0, UINT32_MAX, 0x1000, "past the end");
@@ -534,6 +572,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_valid_chains),
 		cmocka_unit_test(parse_malformed_chains),
+		cmocka_unit_test(device_chain),
 		cmocka_unit_test_setup_teardown(region_info_with_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(malformed_chain_from_the_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(cache, setup, teardown),
