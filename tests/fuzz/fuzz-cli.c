@@ -236,6 +236,54 @@ struct iommufd_vdpa_enum *iommufd_vdpa_enum_free(struct iommufd_vdpa_enum *e)
 	return NULL;
 }
 
+int iommufd_mdev_enum_new(struct iommufd_mdev_enum **out)
+{
+	(void)out;
+	return -ENOMEM;
+}
+
+size_t iommufd_mdev_enum_type_count(const struct iommufd_mdev_enum *e)
+{
+	(void)e;
+	return 0;
+}
+
+const struct iommufd_mdev_type *iommufd_mdev_enum_type(const struct iommufd_mdev_enum *e, size_t i)
+{
+	(void)e, (void)i;
+	return NULL;
+}
+
+size_t iommufd_mdev_enum_count(const struct iommufd_mdev_enum *e)
+{
+	(void)e;
+	return 0;
+}
+
+const struct iommufd_mdev *iommufd_mdev_enum_get(const struct iommufd_mdev_enum *e, size_t i)
+{
+	(void)e, (void)i;
+	return NULL;
+}
+
+struct iommufd_mdev_enum *iommufd_mdev_enum_free(struct iommufd_mdev_enum *e)
+{
+	(void)e;
+	return NULL;
+}
+
+int iommufd_mdev_create(const char *parent, const char *type, const char *uuid, char out_uuid[37])
+{
+	(void)parent, (void)type, (void)uuid, (void)out_uuid;
+	return -ENOENT;
+}
+
+int iommufd_mdev_remove(const char *uuid)
+{
+	(void)uuid;
+	return -ENOENT;
+}
+
 /* ---- the harness ---- */
 
 /* What --memlock S should mean: a number (strtoull's bases) with an
