@@ -53,7 +53,7 @@ static struct {
 	char inst[8][37];        /* live instances */
 	int ninst;
 	char open_path[16][160]; /* descriptor 100 + i */
-	char written[160];       /* the last write: path=value */
+	char written[512];       /* the last write: path=value */
 	int fail_err;            /* the next write fails */
 } M;
 
