@@ -1,48 +1,41 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-/* Host setup: kernel modules with libkmod, vfio-pci binding through sysfs. */
+/* Host setup: kernel modules (libkmod, through host/modules.h), vfio-pci
+ * binding through sysfs. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <libkmod.h>
 
 #include <iommufd/setup.h>
 
 #include "base/error.h"
 #include "base/pciaddr.h"
 #include "base/sys.h"
+#include "host/modules.h"
 #include "host/setup.h"
 #include "host/sysfs.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
 #define PCI_DRIVERS "/sys/bus/pci/drivers"
 
-/* Load one module (and what it depends on) by name or alias. */
-static int load_module(struct kmod_ctx *k, const char *name)
+/* Load one module (and what it depends on) by name, through modules_host. */
+static int load_module(const char *name)
 {
-	struct kmod_list *list = NULL, *it;
 	char path[128];
 	int rc;
 
-	rc = kmod_module_new_from_lookup(k, name, &list);
+	rc = modules_host->find(name);
 	if (rc < 0)
-		return error_fail(-rc, "looking up module %s: %s", name, strerror(-rc));
-	if (!list) {
+		return error_fail(-rc, "looking up module %s: %s%s", name, strerror(-rc),
+				 rc == -ENOMEM ? " (libkmod: no context; no /lib/modules for this kernel?)" : "");
+	if (rc == 0) {
 		snprintf(path, sizeof(path), "/sys/module/%s", name);
 		if (sysfs_path_exists(path))
 			return 0; /* built in, or loaded from elsewhere */
-		return error_fail(ENOENT, "the running kernel has no module %s (not in /lib/modules/%s; built without it?)",
-				 name, kmod_get_dirname(k) ? strrchr(kmod_get_dirname(k), '/') + 1 : "?");
+		return error_fail(ENOENT, "the running kernel has no module %s (not under /lib/modules/$(uname -r); built without it?)",
+				 name);
 	}
-	kmod_list_foreach(it, list) {
-		struct kmod_module *mod = kmod_module_get_module(it);
-
-		rc = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
-		kmod_module_unref(mod);
-		if (rc < 0)
-			break;
-	}
-	kmod_module_unref_list(list);
+	rc = modules_host->load(name);
 	if (rc < 0)
 		return error_fail(-rc, "loading module %s: %s%s", name, strerror(-rc),
 				 rc == -EPERM ? " (needs root or CAP_SYS_MODULE)" : "");
@@ -51,14 +44,10 @@ static int load_module(struct kmod_ctx *k, const char *name)
 
 static int load_modules(const char *const *names, size_t n)
 {
-	struct kmod_ctx *k = kmod_new(NULL, NULL);
 	int rc = 0;
 
-	if (!k)
-		return error_fail(ENOMEM, "libkmod: cannot create a context (no /lib/modules for this kernel?)");
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = load_module(k, names[i]);
-	kmod_unref(k);
+		rc = load_module(names[i]);
 	return rc;
 }
 
