@@ -62,8 +62,13 @@ IOMMUFD_API int iommufd_pci_bind_vfio(const char *addr, char *prev_driver, size_
  * to @p driver.
  * @param addr PCI address
  * @param driver the driver to bind (loaded with libkmod if needed), "" to
- *        leave the device without a driver, or NULL to let the kernel choose
- * @return 0, -EINVAL (malformed address or not on vfio-pci), -ENODEV, or
+ *        leave the device without a driver, or NULL to let the kernel choose.
+ *        A driver is named as under /sys/bus/pci/drivers/: 1 to 55 letters,
+ *        digits, '_' or '-' (not first); any other name (a path, a module
+ *        alias, a longer name) is refused with -EINVAL before anything is
+ *        read or written
+ * @return 0, -EINVAL (malformed address or driver name, or not on
+ *         vfio-pci), -ENODEV, or
  *         the errno of the failed step (the device is then left unbound,
  *         and iommufd_last_error() says so)
  * @since 0.1

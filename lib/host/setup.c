@@ -205,11 +205,44 @@ int iommufd_pci_bind_vfio(const char *addr_in, char *prev_driver, size_t size)
 	return 0;
 }
 
+/*
+ * A plain driver name: 1 to SETUP_DRIVER_MAX letters, digits, '_' and '-',
+ * not starting with '-'. Nothing else reaches a sysfs path or libkmod: no
+ * '/' or '.', so no other directory, and no '*', '?', ':' or '[' of a
+ * module alias.
+ */
+#define SETUP_DRIVER_MAX 55 /* a module name's limit (MODULE_NAME_LEN - 1) */
+
+static int check_driver_name(const char *driver, const char *what)
+{
+	char shown[SETUP_DRIVER_MAX + 5];
+	size_t n = 0;
+
+	for (const char *c = driver; *c; c++, n++) {
+		bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+			  *c == '_' || (*c == '-' && c != driver);
+
+		if (!ok || n >= SETUP_DRIVER_MAX)
+			break;
+	}
+	if (n && !driver[n])
+		return 0;
+	/* quote what we refuse without its control characters, and not all of a long one */
+	for (n = 0; driver[n] && n < SETUP_DRIVER_MAX; n++)
+		shown[n] = driver[n] >= 0x20 && driver[n] < 0x7f ? driver[n] : '?';
+	snprintf(shown + n, sizeof(shown) - n, "%s", driver[n] ? "..." : "");
+	return error_fail(EINVAL, "%s: '%s' is not a plain driver name: a driver is named by 1 to %d letters, digits, '_' or '-' (not first), as under " PCI_DRIVERS "/",
+			 what, shown, SETUP_DRIVER_MAX);
+}
+
 int iommufd_pci_unbind_vfio(const char *addr_in, const char *driver)
 {
 	char addr[16], drv[64], path[256];
 	int rc;
 
+	/* before any sysfs or libkmod access */
+	if (driver && *driver && (rc = check_driver_name(driver, "unbind from vfio-pci")) < 0)
+		return rc;
 	rc = norm_addr(addr_in, addr, "unbind from vfio-pci");
 	if (rc < 0)
 		return rc;

@@ -21,9 +21,11 @@
 
 #include "check.h"
 #include "base/sys.h"
+#include "host/modules.h"
 
 #define DEV "/sys/bus/pci/devices/"
 #define DRV "/sys/bus/pci/drivers/"
+#define NDEV 8
 
 struct dev {
 	const char *addr;
@@ -31,29 +33,51 @@ struct dev {
 	char override[32];
 	const char *native; /* what drivers_probe picks without an override */
 	int group;          /* -1: none */
+	int link_err;       /* readlink of its driver fails with this */
+};
+
+/* A module and the PCI driver it registers when loaded ("" for none). */
+struct module {
+	const char *name, *driver;
 };
 
 static struct {
-	struct dev devs[4];
-	char fail_path[128]; /* the next write to this path fails */
+	struct dev devs[NDEV];
+	char drivers[8][32];  /* registered PCI drivers */
+	struct module modules[4];
+	char fail_path[128];  /* the next write to this path fails */
 	int fail_err;
-	bool vfio_refuses;   /* vfio-pci's probe fails */
-	int writes;
-	char paths[8][128];  /* open write descriptors: fd - 100 */
+	bool vfio_refuses;    /* vfio-pci's probe fails */
+	bool reprobe;         /* an unbound device is probed at once (udev, a hotplug) */
+	char bind_taken[32];  /* the next bind write finds the device taken by this driver */
+	int writes, opens, module_calls;
+	char paths[8][128];   /* open descriptors: fd - 100 */
 } M;
 
 static void model_reset(void)
 {
 	memset(&M, 0, sizeof(M));
-	M.devs[0] = (struct dev){ "0000:00:04.0", "nvme", "", "nvme", 1 };
-	M.devs[1] = (struct dev){ "0000:00:05.0", "", "", "", 2 };
-	M.devs[2] = (struct dev){ "0000:00:05.1", "nvme", "", "nvme", 2 };
-	M.devs[3] = (struct dev){ "0000:00:06.0", "", "", "", -1 };
+	M.devs[0] = (struct dev){ "0000:00:04.0", "nvme", "", "nvme", 1, 0 };
+	M.devs[1] = (struct dev){ "0000:00:05.0", "", "", "", 2, 0 };
+	M.devs[2] = (struct dev){ "0000:00:05.1", "nvme", "", "nvme", 2, 0 };
+	M.devs[3] = (struct dev){ "0000:00:06.0", "", "", "", -1, 0 };
+	/* group 3: a vfio-pci variant driver; group 4: a member we cannot read */
+	M.devs[4] = (struct dev){ "0000:00:08.0", "nvme", "", "nvme", 3, 0 };
+	M.devs[5] = (struct dev){ "0000:00:08.1", "mlx5_vfio_pci", "", "mlx5_core", 3, 0 };
+	M.devs[6] = (struct dev){ "0000:00:09.0", "nvme", "", "nvme", 4, 0 };
+	M.devs[7] = (struct dev){ "0000:00:09.1", "", "", "", 4, EIO };
+	snprintf(M.drivers[0], 32, "vfio-pci");
+	snprintf(M.drivers[1], 32, "nvme");
+	snprintf(M.drivers[2], 32, "mlx5_vfio_pci");
+	M.modules[0] = (struct module){ "nvme", "nvme" };
+	M.modules[1] = (struct module){ "vfio_pci", "vfio-pci" };
+	M.modules[2] = (struct module){ "ehci_pci", "ehci-pci" };
+	M.modules[3] = (struct module){ "helper", "" };
 }
 
 static struct dev *find(const char *addr)
 {
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NDEV; i++)
 		if (!strncmp(addr, M.devs[i].addr, 12) && (!addr[12] || addr[12] == '/'))
 			return &M.devs[i];
 	return NULL;
@@ -61,12 +85,18 @@ static struct dev *find(const char *addr)
 
 static bool driver_known(const char *name)
 {
-	return !strcmp(name, "vfio-pci") || !strcmp(name, "nvme");
+	for (size_t i = 0; i < 8; i++)
+		if (M.drivers[i][0] && !strcmp(M.drivers[i], name))
+			return true;
+	return false;
 }
 
 static int m_open(const char *path, int flags)
 {
-	if ((flags & O_ACCMODE) == O_WRONLY) {
+	M.opens++;
+	if ((flags & O_ACCMODE) == O_WRONLY || !strcmp(path + strlen(path) - 16, "/driver_override")) {
+		if (!strncmp(path, DEV, strlen(DEV)) && !find(path + strlen(DEV)))
+			return -ENOENT;
 		for (int i = 0; i < 8; i++)
 			if (!M.paths[i][0]) {
 				snprintf(M.paths[i], sizeof(M.paths[i]), "%s", path);
@@ -93,7 +123,7 @@ static int probe(struct dev *d, const char *drv)
 {
 	if (d->driver[0])
 		return -EBUSY;
-	if (!*drv)
+	if (!*drv || !driver_known(drv))
 		return 0;
 	if (!strcmp(drv, "vfio-pci") && M.vfio_refuses)
 		return -ENODEV;
@@ -101,9 +131,31 @@ static int probe(struct dev *d, const char *drv)
 	return 0;
 }
 
+static void unbound(struct dev *d)
+{
+	d->driver[0] = '\0';
+	if (M.reprobe)
+		probe(d, d->override[0] ? d->override : d->native);
+}
+
 static ssize_t written(int rc, size_t len)
 {
 	return rc < 0 ? rc : (ssize_t)len;
+}
+
+static ssize_t m_pread(int fd, void *buf, size_t len, off_t off)
+{
+	const char *path = fd >= 100 && fd < 108 ? M.paths[fd - 100] : "";
+	struct dev *d = strncmp(path, DEV, strlen(DEV)) ? NULL : find(path + strlen(DEV));
+	char val[40];
+
+	if (!d || off)
+		return -EINVAL;
+	snprintf(val, sizeof(val), "%s\n", d->override[0] ? d->override : "(null)");
+	if (strlen(val) < len)
+		len = strlen(val);
+	memcpy(buf, val, len);
+	return (ssize_t)len;
 }
 
 static ssize_t m_pwrite(int fd, const void *buf, size_t len, off_t off)
@@ -134,7 +186,7 @@ static ssize_t m_pwrite(int fd, const void *buf, size_t len, off_t off)
 			return (ssize_t)len;
 		}
 		if (!strcmp(attr, "driver/unbind") && d->driver[0] && find(val) == d) {
-			d->driver[0] = '\0';
+			unbound(d);
 			return (ssize_t)len;
 		}
 		return -EINVAL;
@@ -144,16 +196,23 @@ static ssize_t m_pwrite(int fd, const void *buf, size_t len, off_t off)
 		const char *slash = strchr(path + strlen(DRV), '/');
 
 		snprintf(drv, sizeof(drv), "%.*s", (int)(slash - path - strlen(DRV)), path + strlen(DRV));
+		if (!driver_known(drv))
+			return -ENOENT;
 		if (!(d = find(val)))
 			return -ENODEV;
 		if (!strcmp(slash, "/unbind")) {
 			if (strcmp(d->driver, drv))
 				return -ENODEV;
-			d->driver[0] = '\0';
+			unbound(d);
 			return (ssize_t)len;
 		}
-		if (!strcmp(slash, "/bind"))
+		if (!strcmp(slash, "/bind")) {
+			if (M.bind_taken[0] && !d->driver[0]) {
+				snprintf(d->driver, sizeof(d->driver), "%s", M.bind_taken);
+				M.bind_taken[0] = '\0';
+			}
 			return written(probe(d, drv), len);
+		}
 	}
 	return -EINVAL;
 }
@@ -162,7 +221,11 @@ static ssize_t m_readlink(const char *path, char *buf, size_t size)
 {
 	struct dev *d = strncmp(path, DEV, strlen(DEV)) ? NULL : find(path + strlen(DEV));
 
-	if (!d || strcmp(path + strlen(DEV) + 12, "/driver") || !d->driver[0])
+	if (!d || strcmp(path + strlen(DEV) + 12, "/driver"))
+		return -ENOENT;
+	if (d->link_err)
+		return -d->link_err;
+	if (!d->driver[0])
 		return -ENOENT;
 	return snprintf(buf, size, "../../../bus/pci/drivers/%s", d->driver);
 }
@@ -174,7 +237,7 @@ static int m_list_dir(const char *path, int (*fn)(const char *name, void *data),
 
 	if (!d || strcmp(path + strlen(DEV) + 12, "/iommu_group/devices") || d->group < 0)
 		return -ENOENT;
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NDEV; i++)
 		if (M.devs[i].group == d->group && (rc = fn(M.devs[i].addr, data)))
 			return rc;
 	return 0;
@@ -183,9 +246,54 @@ static int m_list_dir(const char *path, int (*fn)(const char *name, void *data),
 static const struct iommufd_sys_ops model_sys = {
 	.open = m_open,
 	.close = m_close,
+	.pread = m_pread,
 	.pwrite = m_pwrite,
 	.readlink = m_readlink,
 	.list_dir = m_list_dir,
+};
+
+static const struct module *module_named(const char *name)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(M.modules[i].name, name))
+			return &M.modules[i];
+	return NULL;
+}
+
+static int m_find(const char *name)
+{
+	M.module_calls++;
+	return module_named(name) != NULL;
+}
+
+/* Loading registers the module's driver, which the kernel then offers every
+ * device without a driver that it matches (the override, else natively). */
+static int m_load(const char *name)
+{
+	const struct module *mod = module_named(name);
+
+	M.module_calls++;
+	if (!mod)
+		return -ENOENT;
+	if (!*mod->driver || driver_known(mod->driver))
+		return 0;
+	for (size_t i = 0; i < 8; i++)
+		if (!M.drivers[i][0]) {
+			snprintf(M.drivers[i], 32, "%s", mod->driver);
+			break;
+		}
+	for (size_t i = 0; i < NDEV; i++) {
+		struct dev *d = &M.devs[i];
+
+		if (!strcmp(d->override[0] ? d->override : d->native, mod->driver))
+			probe(d, mod->driver);
+	}
+	return 0;
+}
+
+static const struct modules_ops model_modules = {
+	.find = m_find,
+	.load = m_load,
 };
 
 static int setup(void **state)
@@ -193,6 +301,7 @@ static int setup(void **state)
 	(void)state;
 	model_reset();
 	sys_host = &model_sys;
+	modules_host = &model_modules;
 	return 0;
 }
 
@@ -200,6 +309,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	sys_host = &iommufd_sys_real;
+	modules_host = &modules_real;
 	return 0;
 }
 
@@ -315,6 +425,33 @@ static void refusals(void **state)
 	assert_string_equal(prev, "");
 }
 
+/* #3: only a plain driver name, refused before any sysfs or libkmod access */
+static void driver_names(void **state)
+{
+	static const char *const bad[] = {
+		"../../../../tmp/evil", "nvme/../vfio-pci", "nvme/", "/nvme", "..", ".", "a..b",
+		"nvme ", "nv\nme", "-nvme", "crypto-aes*", "pci:v00008086d*",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 56 */
+	};
+	struct dev *d = &M.devs[0];
+
+	(void)state;
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		M.opens = M.writes = M.module_calls = 0;
+		assert_fails(NULL, EINVAL, iommufd_pci_unbind_vfio("0000:00:04.0", bad[i]), "not a plain driver name");
+		assert_int_equal(M.opens, 0);
+		assert_int_equal(M.module_calls, 0);
+		assert_string_equal(d->driver, "vfio-pci");
+		assert_string_equal(d->override, "vfio-pci");
+	}
+	/* 55 characters is the longest a module name may be: looked up */
+	M.module_calls = 0;
+	assert_fails(NULL, ENOENT, iommufd_pci_unbind_vfio("0000:00:04.0",
+			"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "no module");
+	assert_int_equal(M.module_calls, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bind_rolls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(unbind_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(driver_names, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
