@@ -41,18 +41,24 @@ IOMMUFD_API int iommufd_host_load_modules(void);
 
 /**
  * Bind a PCI device to vfio-pci through driver_override and drivers_probe,
- * loading vfio_pci if needed. A device already bound to vfio-pci is left
- * as it is. Refused, with the reason, while another device of its IOMMU
- * group is bound to a host driver that does DMA (VFIO could not use the
- * group then); devices on no driver, vfio-pci, pci-stub or pcieport are
- * fine. On failure the device is back on its previous driver.
+ * loading vfio_pci if needed. The override is written before the device's
+ * driver lets go of it (as driverctl and dpdk-devbind do), so nothing that
+ * probes the device in between gives it back to its host driver. A device
+ * already bound to vfio-pci or to a vfio-pci variant driver (a name ending
+ * in "_vfio_pci", such as mlx5_vfio_pci) is left as it is. Refused, with
+ * the reason, while another device of its IOMMU group is bound to a host
+ * driver that does DMA (VFIO could not use the group then), or when the
+ * driver of one cannot be read; devices on no driver, vfio-pci or a
+ * variant, pci-stub or pcieport are fine. On failure the device is back on
+ * its previous driver, with its previous driver_override.
  * @param addr PCI address "[dddd:]bb:dd.f"
  * @param[out] prev_driver the driver it had ("" for none), for
  *        iommufd_pci_unbind_vfio(); may be NULL; untouched on failure
  * @param size bytes at @p prev_driver
  * @return 0, -EINVAL (malformed address), -ENODEV (no such device, or no
- *         IOMMU group), -EBUSY (a group member is on a host driver), or the
- *         errno of a sysfs write
+ *         IOMMU group), -EBUSY (a group member is on a host driver), -EIO
+ *         (vfio-pci did not take the device), or the errno of a sysfs read
+ *         or write (a group member's driver included)
  * @since 0.1
  */
 IOMMUFD_API int iommufd_pci_bind_vfio(const char *addr, char *prev_driver, size_t size);

@@ -81,39 +81,61 @@ static int driver_of(const char *addr, char *buf, size_t size)
 	return 0;
 }
 
-/* Drivers that leave DMA ownership of the group free for VFIO. */
-static bool group_friendly(const char *drv)
+/* vfio-pci or one of its variant drivers (mlx5_vfio_pci, pds_vfio_pci,
+ * hisi_acc_vfio_pci...): a device on one of them is VFIO's. */
+static bool vfio_driver(const char *drv)
 {
 	size_t n = strlen(drv);
 
-	return !*drv || !strcmp(drv, "pci-stub") || !strcmp(drv, "pcieport") ||
-	       (n >= 8 && !strcmp(drv + n - 8, "vfio-pci"));
+	return !strcmp(drv, "vfio-pci") || (n > 9 && !strcmp(drv + n - 9, "_vfio_pci"));
+}
+
+/* Drivers that leave DMA ownership of the group free for VFIO. */
+static bool group_friendly(const char *drv)
+{
+	return !*drv || !strcmp(drv, "pci-stub") || !strcmp(drv, "pcieport") || vfio_driver(drv);
 }
 
 struct group_check {
 	const char *self;
 	char *member, *driver;
+	char unreadable[16]; /* the member whose driver could not be read */
 };
 
 static int check_member(const char *name, void *data)
 {
 	struct group_check *g = data;
 	char drv[64];
+	int rc;
 
-	if (!strcmp(name, g->self) || driver_of(name, drv, sizeof(drv)) < 0 || group_friendly(drv))
+	if (!strcmp(name, g->self))
+		return 0;
+	/* fail closed: a member we cannot read may be on any driver */
+	rc = driver_of(name, drv, sizeof(drv));
+	if (rc < 0) {
+		snprintf(g->unreadable, sizeof(g->unreadable), "%s", name);
+		return rc;
+	}
+	if (group_friendly(drv))
 		return 0;
 	snprintf(g->member, 16, "%s", name);
 	snprintf(g->driver, 64, "%s", drv);
 	return 1;
 }
 
-int setup_group_blocker(const char *addr, char member[16], char driver[64])
+static int group_scan(struct group_check *g)
 {
-	struct group_check g = { addr, member, driver };
 	char path[256];
 
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/iommu_group/devices", addr);
-	return sys_list_dir(sys_host, path, check_member, &g);
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/iommu_group/devices", g->self);
+	return sys_list_dir(sys_host, path, check_member, g);
+}
+
+int setup_group_blocker(const char *addr, char member[16], char driver[64])
+{
+	struct group_check g = { .self = addr, .member = member, .driver = driver };
+
+	return group_scan(&g);
 }
 
 static int norm_addr(const char *in, char out[16], const char *what)
@@ -139,22 +161,72 @@ static int write_attr(const char *addr, const char *path, const char *value, con
 	return 0;
 }
 
-/* Put a device back on drv ("" = none) after a failed bind. */
-static void rebind(const char *addr, const char *drv)
+/* The device's driver_override, "" for none (the kernel shows "(null)"). */
+static int override_of(const char *addr, char *buf, size_t size)
+{
+	char path[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
+	n = sysfs_read(path, buf, size);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG; /* could not restore it as it was */
+	if (!strcmp(buf, "(null)"))
+		buf[0] = '\0';
+	return 0;
+}
+
+static int set_override(const char *addr, const char *value, const char *step)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
-	sysfs_write(path, "\n");
-	if (*drv) {
+	return write_attr(addr, path, *value ? value : "\n", step);
+}
+
+/*
+ * Put a device back as it was after a failed step: its driver_override, and
+ * on drv ("" = none) when it has no driver now. True when it is on drv.
+ * Records no explanation: the caller's stays.
+ */
+static bool restore(const char *addr, const char *drv, const char *override)
+{
+	char path[256], now[64];
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
+	sysfs_write(path, *override ? override : "\n");
+	if (driver_of(addr, now, sizeof(now)) < 0)
+		return false;
+	if (*drv && !*now) {
 		snprintf(path, sizeof(path), PCI_DRIVERS "/%s/bind", drv);
 		sysfs_write(path, addr);
+		if (driver_of(addr, now, sizeof(now)) < 0)
+			return false;
 	}
+	return !strcmp(now, drv);
+}
+
+/* After a failed step at rc: put the device back, and add to the
+ * explanation where it is when that failed too. Returns rc. */
+static int roll_back(int rc, const char *addr, const char *drv, const char *override)
+{
+	char why[512];
+
+	if (restore(addr, drv, override)) {
+		errno = -rc;
+		return rc;
+	}
+	snprintf(why, sizeof(why), "%s", iommufd_last_error());
+	return error_fail(-rc, "%s; putting it back on %s failed too: check it with 'iommufd status'", why,
+			 *drv ? drv : "no driver");
 }
 
 int iommufd_pci_bind_vfio(const char *addr_in, char *prev_driver, size_t size)
 {
-	char addr[16], drv[64], now[64], path[256], member[16], mdrv[64];
+	char addr[16], drv[64], over[64], now[64], path[256], member[16], mdrv[64];
+	struct group_check g = { .self = addr, .member = member, .driver = mdrv };
 	int rc;
 
 	rc = norm_addr(addr_in, addr, "bind to vfio-pci");
@@ -163,8 +235,11 @@ int iommufd_pci_bind_vfio(const char *addr_in, char *prev_driver, size_t size)
 	rc = driver_of(addr, drv, sizeof(drv));
 	if (rc < 0)
 		return error_fail(-rc, "bind %s to vfio-pci: reading its driver: %s", addr, strerror(-rc));
-	if (strcmp(drv, "vfio-pci")) {
-		rc = setup_group_blocker(addr, member, mdrv);
+	if (!vfio_driver(drv)) {
+		rc = group_scan(&g);
+		if (rc < 0 && *g.unreadable)
+			return error_fail(-rc, "bind %s to vfio-pci: cannot read the driver of %s in the same IOMMU group (%s), so cannot tell whether VFIO could use the group; refused",
+					 addr, g.unreadable, strerror(-rc));
 		if (rc == -ENOENT)
 			return error_fail(ENODEV, "bind %s to vfio-pci: the device has no IOMMU group: no IOMMU translates for it (enable VT-d/AMD-Vi in firmware and boot with intel_iommu=on or amd_iommu=on)",
 					 addr);
@@ -173,32 +248,35 @@ int iommufd_pci_bind_vfio(const char *addr_in, char *prev_driver, size_t size)
 					 addr, member, mdrv, member);
 		if (rc < 0)
 			return error_fail(-rc, "bind %s to vfio-pci: reading its IOMMU group: %s", addr, strerror(-rc));
+		rc = override_of(addr, over, sizeof(over));
+		if (rc < 0)
+			return error_fail(-rc, "bind %s to vfio-pci: reading its driver_override: %s", addr, strerror(-rc));
 		if (!sysfs_path_exists(PCI_DRIVERS "/vfio-pci")) {
 			static const char *const vfio_pci[] = { "vfio_pci" };
 
 			rc = load_modules(vfio_pci, 1);
 			if (rc < 0)
 				return rc;
+			if (!sysfs_path_exists(PCI_DRIVERS "/vfio-pci"))
+				return error_fail(ENOENT, "bind %s to vfio-pci: module vfio_pci is loaded but registers no driver vfio-pci", addr);
 		}
-		if (*drv) {
+		/*
+		 * The override first (as driverctl and dpdk-devbind do): from here
+		 * on whatever probes the device (a reprobe once its driver lets
+		 * go, a hotplug event, our drivers_probe) offers it to vfio-pci
+		 * only, never to its host driver again.
+		 */
+		rc = set_override(addr, "vfio-pci", "bind");
+		if (rc == 0 && *drv) {
 			snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver/unbind", addr);
 			rc = write_attr(addr, path, addr, "unbind");
-			if (rc < 0)
-				return rc;
 		}
-		snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
-		rc = write_attr(addr, path, "vfio-pci", "bind");
 		if (rc == 0)
 			rc = write_attr(addr, PCI_DRIVERS "_probe", addr, "bind");
 		if (rc == 0 && (driver_of(addr, now, sizeof(now)) < 0 || strcmp(now, "vfio-pci")))
 			rc = error_fail(EIO, "bind %s to vfio-pci: vfio-pci did not take the device (the kernel log says why)", addr);
-		if (rc < 0) {
-			int err = errno;
-
-			rebind(addr, drv);
-			errno = err;
-			return rc;
-		}
+		if (rc < 0)
+			return roll_back(rc, addr, drv, over);
 	}
 	if (prev_driver && size)
 		snprintf(prev_driver, size, "%s", drv);

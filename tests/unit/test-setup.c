@@ -372,6 +372,13 @@ static void bind_rolls_back(void **state)
 	assert_fails(NULL, EIO, iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), "vfio-pci did not take");
 	assert_string_equal(d->driver, "nvme");
 	assert_string_equal(d->override, "");
+	/* an override it had is put back as it was */
+	snprintf(d->override, sizeof(d->override), "nvme");
+	fail_next("/sys/bus/pci/drivers_probe", EIO);
+	assert_errno(EIO, iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)));
+	assert_string_equal(d->driver, "nvme");
+	assert_string_equal(d->override, "nvme");
+	d->override[0] = '\0';
 	/* the permission problem is named */
 	M.vfio_refuses = false;
 	fail_next(DEV "0000:00:04.0/driver/unbind", EACCES);
@@ -452,6 +459,51 @@ static void driver_names(void **state)
 	assert_int_equal(M.module_calls, 1);
 }
 
+/* #5: the override is written before the host driver lets go, so a reprobe
+ * in between binds vfio-pci, not the host driver again */
+static void bind_order(void **state)
+{
+	char prev[32];
+	struct dev *d = &M.devs[0];
+
+	(void)state;
+	M.reprobe = true;
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", prev, sizeof(prev)), 0);
+	assert_string_equal(prev, "nvme");
+	assert_string_equal(d->driver, "vfio-pci");
+	assert_string_equal(d->override, "vfio-pci");
+}
+
+/* #5: a group member whose driver cannot be read blocks the bind */
+static void group_fails_closed(void **state)
+{
+	char prev[32] = "untouched";
+
+	(void)state;
+	assert_fails(NULL, EIO, iommufd_pci_bind_vfio("0000:00:09.0", prev, sizeof(prev)), "0000:00:09.1");
+	assert_int_equal(M.writes, 0);
+	assert_string_equal(M.devs[6].driver, "nvme");
+	assert_string_equal(prev, "untouched");
+}
+
+/* #5: vfio-pci variant drivers (mlx5_vfio_pci) are VFIO */
+static void variant_drivers(void **state)
+{
+	char prev[32];
+	struct dev *d = &M.devs[5];
+
+	(void)state;
+	/* 08.1 on mlx5_vfio_pci does not keep 08.0 from vfio-pci */
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:08.0", prev, sizeof(prev)), 0);
+	assert_string_equal(prev, "nvme");
+	/* and 08.1 is left where it is */
+	M.writes = 0;
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:08.1", prev, sizeof(prev)), 0);
+	assert_string_equal(prev, "mlx5_vfio_pci");
+	assert_int_equal(M.writes, 0);
+	assert_string_equal(d->driver, "mlx5_vfio_pci");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +512,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unbind_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(driver_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(bind_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_fails_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(variant_drivers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
