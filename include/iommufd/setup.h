@@ -64,8 +64,15 @@ IOMMUFD_API int iommufd_host_load_modules(void);
 IOMMUFD_API int iommufd_pci_bind_vfio(const char *addr, char *prev_driver, size_t size);
 
 /**
- * Take a PCI device from vfio-pci, clear its driver_override, and give it
- * to @p driver.
+ * Take a PCI device from vfio-pci (or a vfio-pci variant driver), clear its
+ * driver_override, and give it to @p driver. A driver that is not
+ * registered yet is loaded first, by module name (the driver's name with
+ * '-' read as '_'; never a module alias), and the call stops with -ENOENT
+ * while the device is still on vfio-pci when there is no such module or it
+ * registers no driver of that name. What counts is where the device ends
+ * up: when something else binds it to @p driver first (the module as it
+ * loads, a udev rule), that is success. When a step fails after the device
+ * left vfio-pci, it is put back there, with its driver_override.
  * @param addr PCI address
  * @param driver the driver to bind (loaded with libkmod if needed), "" to
  *        leave the device without a driver, or NULL to let the kernel choose.
@@ -74,9 +81,11 @@ IOMMUFD_API int iommufd_pci_bind_vfio(const char *addr, char *prev_driver, size_
  *        alias, a longer name) is refused with -EINVAL before anything is
  *        read or written
  * @return 0, -EINVAL (malformed address or driver name, or not on
- *         vfio-pci), -ENODEV, or
- *         the errno of the failed step (the device is then left unbound,
- *         and iommufd_last_error() says so)
+ *         vfio-pci), -ENODEV (no such device), -ENOENT (no such driver or
+ *         module), -EBUSY (another driver took the device as vfio-pci let
+ *         go: iommufd_last_error() names it), or the errno of the failed
+ *         step; the device is then back on vfio-pci, or
+ *         iommufd_last_error() says that putting it back failed too
  * @since 0.1
  */
 IOMMUFD_API int iommufd_pci_unbind_vfio(const char *addr, const char *driver);

@@ -209,16 +209,15 @@ static bool restore(const char *addr, const char *drv, const char *override)
 }
 
 /* After a failed step at rc: put the device back, and add to the
- * explanation where it is when that failed too. Returns rc. */
+ * explanation where it is now. Returns rc. */
 static int roll_back(int rc, const char *addr, const char *drv, const char *override)
 {
 	char why[512];
+	bool back = restore(addr, drv, override);
 
-	if (restore(addr, drv, override)) {
-		errno = -rc;
-		return rc;
-	}
 	snprintf(why, sizeof(why), "%s", iommufd_last_error());
+	if (back)
+		return error_fail(-rc, "%s; it is back on %s", why, *drv ? drv : "no driver, as it was");
 	return error_fail(-rc, "%s; putting it back on %s failed too: check it with 'iommufd status'", why,
 			 *drv ? drv : "no driver");
 }
@@ -313,9 +312,65 @@ static int check_driver_name(const char *driver, const char *what)
 			 what, shown, SETUP_DRIVER_MAX);
 }
 
+/*
+ * Make sure the driver the device goes to exists, loading its module (the
+ * driver's name with '-' read as '_', by module name: never an alias) when
+ * it is not registered yet. Done while the device is still on VFIO: a typo
+ * changes nothing, and a module that binds what it matches as it loads
+ * cannot take this device.
+ */
+static int driver_ready(const char *addr, const char *from, const char *driver)
+{
+	char path[128], mod[SETUP_DRIVER_MAX + 1];
+	int rc;
+
+	snprintf(path, sizeof(path), PCI_DRIVERS "/%s", driver);
+	if (sysfs_path_exists(path))
+		return 0;
+	snprintf(mod, sizeof(mod), "%s", driver);
+	for (char *c = mod; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	rc = modules_host->find(mod);
+	if (rc < 0)
+		return error_fail(-rc, "unbind %s: looking up module %s for driver %s: %s; the device is still on %s",
+				 addr, mod, driver, strerror(-rc), from);
+	if (rc == 0)
+		return error_fail(ENOENT, "unbind %s: no driver %s (not under " PCI_DRIVERS "/, and the running kernel has no module %s); the device is still on %s",
+				 addr, driver, mod, from);
+	rc = modules_host->load(mod);
+	if (rc < 0)
+		return error_fail(-rc, "unbind %s: loading module %s for driver %s: %s%s; the device is still on %s",
+				 addr, mod, driver, strerror(-rc),
+				 rc == -EPERM ? " (needs root or CAP_SYS_MODULE)" : "", from);
+	if (!sysfs_path_exists(path))
+		return error_fail(ENOENT, "unbind %s: module %s is loaded but registers no PCI driver %s (name the driver as under " PCI_DRIVERS "/); the device is still on %s",
+				 addr, mod, driver, from);
+	return 0;
+}
+
+/* Give an unbound device to driver. What counts is where it ends up:
+ * something may bind it first (a reprobe as vfio-pci let go), or while the
+ * write fails; the caller checks which driver it is on. */
+static int bind_to(const char *addr, const char *driver)
+{
+	char path[256], now[64];
+	int rc = driver_of(addr, now, sizeof(now));
+
+	if (rc < 0)
+		return error_fail(-rc, "unbind %s: reading its driver: %s", addr, strerror(-rc));
+	if (*now)
+		return 0;
+	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/bind", driver);
+	rc = sysfs_write(path, addr);
+	if (rc < 0 && (driver_of(addr, now, sizeof(now)) < 0 || !*now))
+		return error_fail(-rc, "unbind %s: %s did not take it (%s)", addr, driver, strerror(-rc));
+	return 0;
+}
+
 int iommufd_pci_unbind_vfio(const char *addr_in, const char *driver)
 {
-	char addr[16], drv[64], path[256];
+	char addr[16], drv[64], over[64], now[64], path[256];
 	int rc;
 
 	/* before any sysfs or libkmod access */
@@ -327,38 +382,29 @@ int iommufd_pci_unbind_vfio(const char *addr_in, const char *driver)
 	rc = driver_of(addr, drv, sizeof(drv));
 	if (rc < 0)
 		return error_fail(-rc, "unbind %s: reading its driver: %s", addr, strerror(-rc));
-	if (strcmp(drv, "vfio-pci"))
+	if (!vfio_driver(drv))
 		return error_fail(EINVAL, "unbind %s from vfio-pci: it is bound to %s", addr, *drv ? drv : "no driver");
-	snprintf(path, sizeof(path), PCI_DRIVERS "/vfio-pci/unbind");
+	if (driver && *driver && (rc = driver_ready(addr, drv, driver)) < 0)
+		return rc;
+	rc = override_of(addr, over, sizeof(over));
+	if (rc < 0)
+		return error_fail(-rc, "unbind %s: reading its driver_override: %s", addr, strerror(-rc));
+	/* the override off while the device is still bound: a failure here changes nothing */
+	rc = set_override(addr, "", "unbind");
+	if (rc < 0)
+		return rc;
+	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/unbind", drv);
 	rc = write_attr(addr, path, addr, "unbind");
 	if (rc < 0)
-		return rc;
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", addr);
-	rc = write_attr(addr, path, "\n", "unbind");
-	if (rc < 0 || (driver && !*driver))
-		return rc;
+		return roll_back(rc, addr, drv, over);
 	if (!driver)
-		return write_attr(addr, PCI_DRIVERS "_probe", addr, "probe drivers for");
-	snprintf(path, sizeof(path), PCI_DRIVERS "/%s", driver);
-	if (!sysfs_path_exists(path)) {
-		char mod[64];
-
-		snprintf(mod, sizeof(mod), "%s", driver);
-		for (char *c = mod; *c; c++)
-			if (*c == '-')
-				*c = '_';
-		rc = load_modules((const char *const[]){ mod }, 1);
-		if (rc < 0) {
-			char why[256];
-
-			snprintf(why, sizeof(why), "%s", iommufd_last_error());
-			return error_fail(-rc, "unbind %s: it is off vfio-pci and has no driver now: %s", addr, why);
-		}
-	}
-	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/bind", driver);
-	rc = sysfs_write(path, addr);
+		rc = write_attr(addr, PCI_DRIVERS "_probe", addr, "probe drivers for");
+	else if (*driver)
+		rc = bind_to(addr, driver);
 	if (rc < 0)
-		return error_fail(-rc, "unbind %s: it is off vfio-pci, but %s did not take it (%s); it has no driver now",
-				 addr, driver, strerror(-rc));
+		return roll_back(rc, addr, drv, over);
+	if (driver && driver_of(addr, now, sizeof(now)) == 0 && strcmp(now, driver))
+		return error_fail(EBUSY, "unbind %s: it is on %s now, not %s: something probed it as %s let go (a udev rule, a hotplug event, another program)",
+				 addr, *now ? now : "no driver", *driver ? driver : "no driver", drv);
 	return 0;
 }

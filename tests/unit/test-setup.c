@@ -2,8 +2,11 @@
 /*
  * vfio-pci binding against a small model of PCI sysfs (devices, drivers,
  * driver_override, IOMMU groups) installed as the library's host system-call
- * table. Every sysfs write the library makes is made to fail once, and the
- * device must end where it started.
+ * table, and of kernel modules (which exist, what loading one registers and
+ * binds) installed as host/modules.h's modules_host. Every sysfs write the
+ * library makes is made to fail once, and the device must end where it
+ * started. The tests named after issue 16's defects (#3, #4, #5, #11) failed
+ * before their fixes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -89,6 +92,17 @@ static bool driver_known(const char *name)
 		if (M.drivers[i][0] && !strcmp(M.drivers[i], name))
 			return true;
 	return false;
+}
+
+/* Unregister a driver (as rmmod would); its devices lose it. */
+static void driver_gone(const char *name)
+{
+	for (size_t i = 0; i < 8; i++)
+		if (!strcmp(M.drivers[i], name))
+			M.drivers[i][0] = '\0';
+	for (size_t i = 0; i < NDEV; i++)
+		if (!strcmp(M.devs[i].driver, name))
+			M.devs[i].driver[0] = '\0';
 }
 
 static int m_open(const char *path, int flags)
@@ -207,6 +221,9 @@ static ssize_t m_pwrite(int fd, const void *buf, size_t len, off_t off)
 			return (ssize_t)len;
 		}
 		if (!strcmp(slash, "/bind")) {
+			/* like the kernel: only a driver that matches (the override, else natively) */
+			if (strcmp(d->override[0] ? d->override : d->native, drv))
+				return -ENODEV;
 			if (M.bind_taken[0] && !d->driver[0]) {
 				snprintf(d->driver, sizeof(d->driver), "%s", M.bind_taken);
 				M.bind_taken[0] = '\0';
@@ -391,23 +408,28 @@ static void unbind_failures(void **state)
 
 	(void)state;
 	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
+	/* each step fails once: the device stays on (or is put back on) vfio-pci */
 	fail_next(DRV "vfio-pci/unbind", EIO);
-	assert_errno(EIO, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"));
-	assert_string_equal(d->driver, "vfio-pci"); /* nothing changed */
+	assert_fails(NULL, EIO, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), "back on vfio-pci");
+	assert_string_equal(d->driver, "vfio-pci");
+	assert_string_equal(d->override, "vfio-pci");
 	fail_next(DEV "0000:00:04.0/driver_override", EIO);
-	assert_errno(EIO, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"));
-	assert_string_equal(d->driver, ""); /* off vfio-pci: the message says where it is */
-	assert_explained(NULL, "driver_override");
-	/* nvme refuses: the device is left without a driver, and we say so */
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
+	assert_fails(NULL, EIO, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), "driver_override");
+	assert_string_equal(d->driver, "vfio-pci");
+	assert_string_equal(d->override, "vfio-pci");
 	fail_next(DRV "nvme/bind", EBUSY);
 	assert_fails(NULL, EBUSY, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), "nvme did not take it");
-	assert_explained(NULL, "no driver now");
-	assert_string_equal(d->driver, "");
+	assert_explained(NULL, "back on vfio-pci");
+	assert_string_equal(d->driver, "vfio-pci");
 	/* the kernel's choice fails */
-	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
 	fail_next("/sys/bus/pci/drivers_probe", ENODEV);
 	assert_errno(ENODEV, iommufd_pci_unbind_vfio("0000:00:04.0", NULL));
+	assert_string_equal(d->driver, "vfio-pci");
+	/* and when putting it back fails too, we say so */
+	M.vfio_refuses = true;
+	fail_next(DRV "nvme/bind", EBUSY);
+	assert_fails(NULL, EBUSY, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), "failed too");
+	assert_string_equal(d->driver, "");
 }
 
 static void refusals(void **state)
@@ -472,6 +494,10 @@ static void bind_order(void **state)
 	assert_string_equal(prev, "nvme");
 	assert_string_equal(d->driver, "vfio-pci");
 	assert_string_equal(d->override, "vfio-pci");
+	/* and back: vfio-pci lets go with no override left, so the reprobe picks nvme */
+	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), 0);
+	assert_string_equal(d->driver, "nvme");
+	assert_string_equal(d->override, "");
 }
 
 /* #5: a group member whose driver cannot be read blocks the bind */
@@ -502,6 +528,73 @@ static void variant_drivers(void **state)
 	assert_string_equal(prev, "mlx5_vfio_pci");
 	assert_int_equal(M.writes, 0);
 	assert_string_equal(d->driver, "mlx5_vfio_pci");
+	/* unbinding takes it from its variant driver */
+	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:08.1", ""), 0);
+	assert_string_equal(d->driver, "");
+}
+
+/* #4: a driver that does not exist, checked before the device leaves vfio-pci;
+ * every later failure puts the device back on vfio-pci */
+static void unknown_driver(void **state)
+{
+	struct dev *d = &M.devs[0];
+
+	(void)state;
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
+	M.writes = 0;
+	assert_fails(NULL, ENOENT, iommufd_pci_unbind_vfio("0000:00:04.0", "nvmee"), "nvmee");
+	assert_explained(NULL, "still on vfio-pci");
+	assert_int_equal(M.writes, 0);
+	assert_string_equal(d->driver, "vfio-pci");
+	assert_string_equal(d->override, "vfio-pci");
+	/* a module that loads but registers no such driver */
+	assert_fails(NULL, ENOENT, iommufd_pci_unbind_vfio("0000:00:04.0", "helper"), "registers no PCI driver helper");
+	assert_int_equal(M.writes, 0);
+	assert_string_equal(d->driver, "vfio-pci");
+	/* module ehci_pci registers ehci-pci, which does not match an NVMe device */
+	M.module_calls = 0;
+	assert_fails(NULL, ENODEV, iommufd_pci_unbind_vfio("0000:00:04.0", "ehci-pci"), "ehci-pci did not take it");
+	assert_explained(NULL, "back on vfio-pci");
+	assert_int_equal(M.module_calls, 2); /* found and loaded as ehci_pci */
+	assert_true(driver_known("ehci-pci"));
+	assert_string_equal(d->driver, "vfio-pci");
+	assert_string_equal(d->override, "vfio-pci");
+	/* nvme refuses the device: back on vfio-pci, and we say so */
+	fail_next(DRV "nvme/bind", ENODEV);
+	assert_fails(NULL, ENODEV, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), "nvme did not take it");
+	assert_explained(NULL, "back on vfio-pci");
+	assert_string_equal(d->driver, "vfio-pci");
+	assert_string_equal(d->override, "vfio-pci");
+	/* the kernel's choice fails: back on vfio-pci */
+	fail_next("/sys/bus/pci/drivers_probe", EIO);
+	assert_fails(NULL, EIO, iommufd_pci_unbind_vfio("0000:00:04.0", NULL), "back on vfio-pci");
+	assert_string_equal(d->driver, "vfio-pci");
+	assert_string_equal(d->override, "vfio-pci");
+}
+
+/* #11: loading the module binds the device at once: that is success */
+static void module_binds_at_once(void **state)
+{
+	struct dev *d = &M.devs[0];
+
+	(void)state;
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:05.1", NULL, 0), 0);
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
+	driver_gone("nvme"); /* rmmod nvme */
+	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), 0);
+	assert_string_equal(d->driver, "nvme");
+	assert_string_equal(d->override, "");
+	assert_string_equal(M.devs[2].driver, "vfio-pci"); /* the group mate stays */
+	/* something else binds nvme first: the bind write fails, the device is on nvme */
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
+	snprintf(M.bind_taken, sizeof(M.bind_taken), "nvme");
+	assert_int_equal(iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), 0);
+	assert_string_equal(d->driver, "nvme");
+	/* another driver took it: say which */
+	assert_int_equal(iommufd_pci_bind_vfio("0000:00:04.0", NULL, 0), 0);
+	snprintf(M.bind_taken, sizeof(M.bind_taken), "pci-stub");
+	assert_fails(NULL, EBUSY, iommufd_pci_unbind_vfio("0000:00:04.0", "nvme"), "on pci-stub now");
+	assert_string_equal(d->driver, "pci-stub");
 }
 
 int main(void)
@@ -515,6 +608,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bind_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(variant_drivers, setup, teardown),
+		cmocka_unit_test_setup_teardown(unknown_driver, setup, teardown),
+		cmocka_unit_test_setup_teardown(module_binds_at_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
