@@ -41,31 +41,51 @@ IOMMUFD_API int iommufd_host_load_modules(void);
 
 /**
  * Bind a PCI device to vfio-pci through driver_override and drivers_probe,
- * loading vfio_pci if needed. A device already bound to vfio-pci is left
- * as it is. Refused, with the reason, while another device of its IOMMU
- * group is bound to a host driver that does DMA (VFIO could not use the
- * group then); devices on no driver, vfio-pci, pci-stub or pcieport are
- * fine. On failure the device is back on its previous driver.
+ * loading vfio_pci if needed. The override is written before the device's
+ * driver lets go of it (as driverctl and dpdk-devbind do), so nothing that
+ * probes the device in between gives it back to its host driver. A device
+ * already bound to vfio-pci or to a vfio-pci variant driver (a name ending
+ * in "_vfio_pci", such as mlx5_vfio_pci) is left as it is. Refused, with
+ * the reason, while another device of its IOMMU group is bound to a host
+ * driver that does DMA (VFIO could not use the group then), or when the
+ * driver of one cannot be read; devices on no driver, vfio-pci or a
+ * variant, pci-stub or pcieport are fine. On failure the device is back on
+ * its previous driver, with its previous driver_override.
  * @param addr PCI address "[dddd:]bb:dd.f"
  * @param[out] prev_driver the driver it had ("" for none), for
  *        iommufd_pci_unbind_vfio(); may be NULL; untouched on failure
  * @param size bytes at @p prev_driver
  * @return 0, -EINVAL (malformed address), -ENODEV (no such device, or no
- *         IOMMU group), -EBUSY (a group member is on a host driver), or the
- *         errno of a sysfs write
+ *         IOMMU group), -EBUSY (a group member is on a host driver), -EIO
+ *         (vfio-pci did not take the device), or the errno of a sysfs read
+ *         or write (a group member's driver included)
  * @since 0.1
  */
 IOMMUFD_API int iommufd_pci_bind_vfio(const char *addr, char *prev_driver, size_t size);
 
 /**
- * Take a PCI device from vfio-pci, clear its driver_override, and give it
- * to @p driver.
+ * Take a PCI device from vfio-pci (or a vfio-pci variant driver), clear its
+ * driver_override, and give it to @p driver. A driver that is not
+ * registered yet is loaded first, by module name (the driver's name with
+ * '-' read as '_'; never a module alias), and the call stops with -ENOENT
+ * while the device is still on vfio-pci when there is no such module or it
+ * registers no driver of that name. What counts is where the device ends
+ * up: when something else binds it to @p driver first (the module as it
+ * loads, a udev rule), that is success. When a step fails after the device
+ * left vfio-pci, it is put back there, with its driver_override.
  * @param addr PCI address
  * @param driver the driver to bind (loaded with libkmod if needed), "" to
- *        leave the device without a driver, or NULL to let the kernel choose
- * @return 0, -EINVAL (malformed address or not on vfio-pci), -ENODEV, or
- *         the errno of the failed step (the device is then left unbound,
- *         and iommufd_last_error() says so)
+ *        leave the device without a driver, or NULL to let the kernel choose.
+ *        A driver is named as under /sys/bus/pci/drivers/: 1 to 55 letters,
+ *        digits, '_' or '-' (not first); any other name (a path, a module
+ *        alias, a longer name) is refused with -EINVAL before anything is
+ *        read or written
+ * @return 0, -EINVAL (malformed address or driver name, or not on
+ *         vfio-pci), -ENODEV (no such device), -ENOENT (no such driver or
+ *         module), -EBUSY (another driver took the device as vfio-pci let
+ *         go: iommufd_last_error() names it), or the errno of the failed
+ *         step; the device is then back on vfio-pci, or
+ *         iommufd_last_error() says that putting it back failed too
  * @since 0.1
  */
 IOMMUFD_API int iommufd_pci_unbind_vfio(const char *addr, const char *driver);

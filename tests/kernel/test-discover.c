@@ -217,13 +217,14 @@ static void group_bind_restore(void **state)
 	assert_ok(ctx, iommufd_device_open_pci(ctx, G_EDU, NULL, &dev));
 	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	/* while VFIO owns the group for DMA, nvme cannot take 05.1 back: the
-	 * device is left without a driver, and the message says so */
+	 * device is put back on vfio-pci, and the message says so */
 	assert_errno(EBUSY, iommufd_pci_unbind_vfio(G_NVME, "nvme"));
 	assert_explained(NULL, "nvme did not take it");
-	assert_string_equal(driver_now(G_NVME, drv), "");
+	assert_explained(NULL, "back on vfio-pci");
+	assert_string_equal(driver_now(G_NVME, drv), "vfio-pci");
 	iommufd_device_close(dev);
 	assert_int_equal(iommufd_pci_bind_vfio(G_NVME, prev, sizeof(prev)), 0);
-	assert_string_equal(prev, "");
+	assert_string_equal(prev, "vfio-pci");
 	assert_ok(ctx, iommufd_ioas_destroy(ioas));
 	assert_null(iommufd_ctx_unref(ctx));
 
