@@ -173,7 +173,7 @@ size_t epoch_reclaim(struct epoch_list *l)
 	} else {
 		/* the readers fence themselves: the other half of the pair
 		 * (epoch.h), between our unpublications and the slot loads */
-		atomic_thread_fence(memory_order_seq_cst);
+		epoch_fence();
 	}
 	if (atomic_load_explicit(&emergency, memory_order_acquire))
 		return l->count;
