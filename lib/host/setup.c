@@ -156,7 +156,8 @@ static int write_attr(const char *addr, const char *path, const char *value, con
 	int rc = sysfs_write(path, value);
 
 	if (rc < 0)
-		return error_fail(-rc, "%s %s: writing '%s' to %s: %s%s", step, addr, value, path,
+		return error_fail(-rc, "%s %s: writing '%s' to %s: %s%s", step, addr,
+				 strcmp(value, "\n") ? value : "\\n", path,
 				 strerror(-rc), rc == -EACCES || rc == -EPERM ? " (needs root)" : "");
 	return 0;
 }

@@ -155,7 +155,7 @@ static void modules_from_nothing(void **state)
 	assert_int_equal(iommufd_pci_unbind_vfio(EDU, ""), 0);
 	assert_int_equal(iommufd_pci_unbind_vfio(NVME, ""), 0);
 	/* one at a time: modprobe -r fails on a module that is not loaded */
-	rc = system("for m in vfio_pci vfio_pci_core vfio_iommu_type1 vfio iommufd; do "
+	rc = system("for m in mtty mdev vfio_pci vfio_pci_core vfio_iommu_type1 vfio iommufd; do "
 		    "/sbin/modprobe -r $m 2>/dev/null; done");
 	(void)rc;
 	assert_false(exists("/sys/module/iommufd"));
