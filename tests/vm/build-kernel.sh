@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-# Build (or find in the cache) the rig's kernel: Debian's source + kernel-patches/,
+# Build (or find in the cache) a kernel of the rig's matrix (the primary one, or
+# LIBIOMMUFD_KERNEL=NAME for kernel-patches/NAME/): Debian's source + its patches,
 # config fragment on tinyconfig, bzImage + modules + `make headers` + the kernel's
 # own iommu selftests. Prints the cache directory. An entry is complete only if it
 # holds DONE: it is assembled in a temporary directory and renamed into place.
@@ -32,7 +33,18 @@ if [ -f "$dest/DONE" ]; then # another run built it while we waited
 fi
 
 deb=$("$RIG_DIR/fetch-source.sh")
-note "building kernel $KSRC_PACKAGE $KSRC_VERSION${KERNEL_VARIANT:+ ($KERNEL_VARIANT)} + $(grep -cv '^#' "$PATCH_DIR/series") patch(es); cache: $dest"
+# The version fetched is newer than the pinned one when that has left the
+# archive (fetch-source.sh said so): the cache is keyed by what is built.
+got_version=$(dpkg-deb -f "$deb" Version) || die "cannot read the version of $deb"
+if [ "$got_version" != "$KSRC_VERSION" ]; then
+	KSRC_VERSION=$got_version
+	dest=$(kernel_cache_dir)
+	if [ -f "$dest/DONE" ]; then
+		echo "$dest"
+		exit 0
+	fi
+fi
+note "building kernel $KSRC_PACKAGE $KSRC_VERSION${KERNEL_VARIANT:+ ($KERNEL_VARIANT)} + $(series_entries | wc -l) patch(es); cache: $dest"
 start=$(date +%s)
 
 # --- the source tree, with the series applied; reused while the series is unchanged ---
@@ -43,7 +55,7 @@ start=$(date +%s)
 series_hash=$({
 	echo "$KSRC_VERSION layout=O"
 	cat "$PATCH_DIR/series"
-	grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
+	series_entries | while read -r p; do
 		[ -n "$p" ] && cat "$PATCH_DIR/$p"
 	done
 } | sha256sum | cut -c1-16)
@@ -60,7 +72,7 @@ if [ "$(cat "$tree/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
 	# Debian's tarball carries a configured tree; out-of-tree builds need a clean one
 	rm -rf "$src/.config" "$src/.config.old" "$src/include/config" "$src/include/generated" \
 		"$src/arch/x86/include/generated"
-	grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
+	series_entries | while read -r p; do
 		[ -n "$p" ] || continue
 		patch -d "$src" -p1 --batch --forward --quiet <"$PATCH_DIR/$p" >"$tmp/patch.log" 2>&1 ||
 			die "kernel-patches/$p does not apply to $KSRC_PACKAGE $KSRC_VERSION: $(head -n1 "$tmp/patch.log"); rebase it onto that version"
@@ -72,7 +84,7 @@ if [ "$(cat "$tree/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
 fi
 
 # --- the object directory of this variant: kept while the series is unchanged ---
-obj=$CACHE_ROOT/work/obj-${KERNEL_VARIANT:-default}
+obj=$CACHE_ROOT/work/obj${KERNEL_NAME:+-$KERNEL_NAME}-${KERNEL_VARIANT:-default}
 if [ "$(cat "$obj/.rig-series" 2>/dev/null)" != "$series_hash" ]; then
 	rm -rf "$obj"
 	mkdir -p "$obj"
@@ -81,7 +93,7 @@ fi
 kmake() { make -C "$tree" O="$obj" "$@"; }
 
 # --- configuration: tinyconfig + our fragments, and every fragment symbol must survive ---
-log=$CACHE_ROOT/work/build${KERNEL_VARIANT:+-$KERNEL_VARIANT}.log
+log=$CACHE_ROOT/work/build${KERNEL_NAME:+-$KERNEL_NAME}${KERNEL_VARIANT:+-$KERNEL_VARIANT}.log
 : >"$log"
 fragments=("$PATCH_DIR"/config/*.config $(variant_fragment))
 kmake -s tinyconfig >>"$log" 2>&1 || die "make tinyconfig failed; see $log"
@@ -107,11 +119,15 @@ if ! kmake -j2 bzImage modules >>"$log" 2>&1; then
 	die "kernel build failed: $(grep -m1 -E 'error|Error' "$log" || tail -n1 "$log"); full log: $log"
 fi
 kmake -s headers >>"$log" 2>&1 || die "make headers failed; see $log"
-note "building tools/testing/selftests/iommu"
-mkdir -p "$obj/selftests-iommu"
-make -C "$tree/tools/testing/selftests/iommu" OUTPUT="$obj/selftests-iommu" \
-	KHDR_INCLUDES="-isystem $obj/usr/include" LDFLAGS=-static >>"$log" 2>&1 ||
-	die "the kernel's iommu selftests did not build (static, needs libcap-dev); see $log"
+# The selftests the source file lists (none for a kernel without iommufd).
+selftests=$(source_field selftests)
+if [ -n "$selftests" ]; then
+	note "building tools/testing/selftests/iommu"
+	mkdir -p "$obj/selftests-iommu"
+	make -C "$tree/tools/testing/selftests/iommu" OUTPUT="$obj/selftests-iommu" \
+		KHDR_INCLUDES="-isystem $obj/usr/include" LDFLAGS=-static >>"$log" 2>&1 ||
+		die "the kernel's iommu selftests did not build (static, needs libcap-dev); see $log"
+fi
 
 # --- assemble the cache entry, then publish it with one rename ---
 stage=$(mktemp -d "$CACHE_ROOT/kernel/stage.XXXXXX")
@@ -123,12 +139,18 @@ kmake -s modules_install INSTALL_MOD_PATH="$stage/modroot" DEPMOD=/sbin/depmod >
 rm -f "$stage/modroot/lib/modules/$release/build" "$stage/modroot/lib/modules/$release/source"
 mkdir -p "$stage/headers" "$stage/selftests"
 cp -a "$obj/usr/include/." "$stage/headers/"
-for t in iommufd iommufd_fail_nth iommufd_vdpa; do
-	# iommufd_vdpa comes with the vDPA series (kernel-patches/)
-	[ -f "$obj/selftests-iommu/$t" ] || [ "$t" = iommufd_vdpa ] || die "selftest $t was not built; see $log"
-	if [ -f "$obj/selftests-iommu/$t" ]; then cp "$obj/selftests-iommu/$t" "$stage/selftests/"; fi
+for t in $selftests; do
+	[ -f "$obj/selftests-iommu/$t" ] || die "selftest $t was not built; see $log"
+	cp "$obj/selftests-iommu/$t" "$stage/selftests/"
 done
+# iommufd_vdpa comes with the primary kernel's vDPA series (kernel-patches/)
+if [ -n "$selftests" ] && [ -f "$obj/selftests-iommu/iommufd_vdpa" ]; then
+	cp "$obj/selftests-iommu/iommufd_vdpa" "$stage/selftests/"
+fi
+# what the guest loads before the tests
+source_field modules >"$stage/modules"
 cat >"$stage/info" <<INFO
+name=${KERNEL_NAME:-$(primary_kernel_name)}
 package=$KSRC_PACKAGE
 version=$KSRC_VERSION
 variant=${KERNEL_VARIANT:-default}

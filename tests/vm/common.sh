@@ -3,7 +3,6 @@
 
 RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(cd "$RIG_DIR/../.." && pwd)
-PATCH_DIR=$TOP_DIR/kernel-patches
 CACHE_ROOT=${LIBIOMMUFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libiommufd}
 
 # One line on stderr that says what failed and what to do, then exit non-zero.
@@ -16,14 +15,51 @@ note() {
 	echo "rig: $*" >&2
 }
 
-# Read key=value from kernel-patches/source.
+# The kernel matrix: the primary kernel (the library's target, with the
+# project's patches) is kernel-patches/ itself; each other kernel of the
+# matrix is a directory kernel-patches/NAME/ laid out the same way (source,
+# series, config/). LIBIOMMUFD_KERNEL=NAME (or rig --kernel NAME) picks one;
+# empty, or the primary's name, is the primary.
+PRIMARY_PATCH_DIR=$TOP_DIR/kernel-patches
+primary_kernel_name() {
+	sed -n 's/^name=//p' "$PRIMARY_PATCH_DIR/source" | head -n 1
+}
+# The names of the matrix, the primary first.
+matrix_kernels() {
+	primary_kernel_name
+	for d in "$PRIMARY_PATCH_DIR"/*/; do
+		[ -f "$d/source" ] && basename "$d"
+	done | sort -rV
+}
+KERNEL_NAME=${LIBIOMMUFD_KERNEL:-}
+[ "$KERNEL_NAME" != "$(primary_kernel_name)" ] || KERNEL_NAME=""
+case "$KERNEL_NAME" in
+"") PATCH_DIR=$PRIMARY_PATCH_DIR ;;
+*/* | .*) die "LIBIOMMUFD_KERNEL=$KERNEL_NAME is not a kernel name (one of: $(matrix_kernels | tr '\n' ' '))" ;;
+*)
+	PATCH_DIR=$PRIMARY_PATCH_DIR/$KERNEL_NAME
+	[ -f "$PATCH_DIR/source" ] || die "no kernel '$KERNEL_NAME' in the matrix: kernel-patches/$KERNEL_NAME/source does not exist (there are: $(matrix_kernels | tr '\n' ' '))"
+	;;
+esac
+
+# Read key=value from the kernel's source file.
 source_field() {
 	sed -n "s/^$1=//p" "$PATCH_DIR/source" | head -n 1
 }
 
 KSRC_PACKAGE=${LIBIOMMUFD_KSRC_PACKAGE:-$(source_field package)}
-KSRC_VERSION=${LIBIOMMUFD_KSRC_VERSION:-$(source_field version)}
-KSRC_SUITE=${LIBIOMMUFD_KSRC_SUITE:-$(source_field suite)}
+KSRC_PINNED=${LIBIOMMUFD_KSRC_VERSION:-$(source_field version)}
+KSRC_SUITES=${LIBIOMMUFD_KSRC_SUITES:-$(source_field suites)}
+# Debian's security updates replace a source version every few weeks. When
+# the pinned one has left the archive, fetch-source.sh takes the newest of
+# the same package and records it here; the cache is keyed by that version.
+resolved_file() {
+	echo "$CACHE_ROOT/src/${KSRC_PACKAGE}_${KSRC_PINNED}.resolved"
+}
+KSRC_VERSION=$KSRC_PINNED
+if [ -z "${LIBIOMMUFD_KSRC_VERSION:-}" ] && [ -s "$(resolved_file)" ]; then
+	KSRC_VERSION=$(cat "$(resolved_file)")
+fi
 
 # Kernel variants: "" is the rig's kernel; a name adds the fragment
 # kernel-patches/config/variants/NAME.config (e.g. debug: PROVE_LOCKING,
@@ -34,6 +70,11 @@ variant_fragment() {
 	[ -z "$KERNEL_VARIANT" ] || echo "$PATCH_DIR/config/variants/$KERNEL_VARIANT.config"
 }
 
+# The patches the series lists, one per line (none is fine).
+series_entries() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$PATCH_DIR/series" || true
+}
+
 # The kernel cache key: source version + config fragments + series + patches +
 # the recipe that builds them. Any change gives a new key and a fresh build;
 # the files' SPDX licence lines do not count (adding one rebuilds nothing).
@@ -42,7 +83,7 @@ kernel_key() {
 		echo "$KSRC_PACKAGE $KSRC_VERSION ${KERNEL_VARIANT:-default}"
 		cat "$PATCH_DIR/series" "$PATCH_DIR"/config/*.config $(variant_fragment) |
 			grep -v '^# SPDX-License-Identifier:'
-		grep -v '^#' "$PATCH_DIR/series" | while read -r p; do
+		series_entries | while read -r p; do
 			[ -n "$p" ] && cat "$PATCH_DIR/$p"
 		done
 		cat "$RIG_DIR/build-kernel.sh"

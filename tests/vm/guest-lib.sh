@@ -2,10 +2,10 @@
 # Helpers for /rig/job in the guest (sourced by /init). Results go to fd 3
 # (ttyS1) framed by "@@rig" lines that tests/vm/rig parses on the host.
 
-# Load the VFIO and iommufd modules with kmod's modprobe (it honours softdeps,
-# busybox's does not).
+# Load the VFIO and iommufd modules (the kernel's list: 6.1 has no iommufd)
+# with kmod's modprobe (it honours softdeps, busybox's does not).
 rig_load_modules() {
-	for m in iommufd vfio vfio_pci; do
+	for m in "$@"; do
 		/sbin/modprobe "$m" || { echo "@@rig error modprobe $m failed" >&3; return 1; }
 	done
 }
@@ -19,7 +19,9 @@ rig_bind_vfio() {
 		[ -e "$d/driver" ] && echo "$addr" >"$d/driver/unbind"
 		echo vfio-pci >"$d/driver_override"
 		echo "$addr" >/sys/bus/pci/drivers_probe
-		[ -d "$d/vfio-dev" ] || { echo "@@rig error $addr did not bind to vfio-pci" >&3; return 1; }
+		# (vfio-dev/ is the device cdev, which kernels before 6.6 lack)
+		drv=$(readlink "$d/driver" 2>/dev/null)
+		[ "${drv##*/}" = vfio-pci ] || { echo "@@rig error $addr did not bind to vfio-pci" >&3; return 1; }
 	done
 }
 
