@@ -66,6 +66,7 @@ const struct command cli_commands[] = {
 
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
+__attribute__((format(printf, 1, 0)))
 static void vreport(const char *fmt, va_list ap)
 {
 	char msg[1024];
