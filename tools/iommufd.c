@@ -254,7 +254,7 @@ int cli_main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	cli.cmd = c->name;
-	if (c->run != cmd_help && wants_help(argc, argv)) {
+	if (wants_help(argc, argv)) {
 		cli_print_help(cli.out, c);
 		return CLI_OK;
 	}
