@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
  * Showing devices: `iommufd list` (PCI, vDPA) and `iommufd info`. Neither
- * opens a device unless --probe asks: opening a VFIO or vhost-vdpa node
- * resets the device.
+ * opens a device unless --probe asks: opening a vhost-vdpa node, and
+ * binding an opened VFIO node to an iommufd, reset the device.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -393,7 +393,7 @@ int cmd_info(int argc, char **argv)
 	} else {
 		info_print(d, &n);
 		if (!probe)
-			fprintf(cli.out, "iommu:       not probed (--probe opens the device, which resets it)\n");
+			fprintf(cli.out, "iommu:       not probed (--probe opens and binds the device, which resets it)\n");
 		else if ((rc = probe_device(d, &p)) == CLI_OK)
 			probe_print(&p);
 	}

@@ -29,7 +29,7 @@ const struct command cli_commands[] = {
 	  "  ADDRESS     a PCI address, [dddd:]bb:dd.f as lspci -D prints it\n"
 	  "  --probe     open the device's VFIO node, bind it to a new iommufd and attach\n"
 	  "              it to an I/O address space, to show the IOMMU's type, PASID\n"
-	  "              width, capabilities and usable IOVA ranges; OPENING RESETS THE\n"
+	  "              width, capabilities and usable IOVA ranges; BINDING RESETS THE\n"
 	  "              DEVICE. Without --probe nothing is opened.\n" },
 	{ "bind", cmd_bind, "ADDRESS",
 	  "bind a PCI device to vfio-pci",
