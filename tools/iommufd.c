@@ -118,8 +118,14 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 
 	if (c == '?') {
+		size_t len = strcspn(word, "="), matches = 0;
+
+		for (const struct option *o = longopts; o && o->name; o++)
+			matches += !strncmp(word, "--", 2) && len > 2 && !strncmp(o->name, word + 2, len - 2);
 		if (optopt)
 			cli_usage("unknown option '-%c'", optopt);
+		else if (matches > 1)
+			cli_usage("option '%.*s' is ambiguous", (int)len, word);
 		else
 			cli_usage("unknown option '%s'", word);
 	} else if (c == ':') {

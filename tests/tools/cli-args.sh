@@ -121,6 +121,7 @@ usage "list with an operand" "list: unexpected argument 'extra'" -- list extra
 usage "list --vdpa --vfio" "list: --vfio and --vdpa exclude each other" -- list --vdpa --vfio
 usage "list --probe without --vdpa" "list: --probe applies to --vdpa only (PCI listing never opens a device)" -- list --probe
 usage "list with an unknown option" "list: unknown option '--bogus'" -- list --bogus
+usage "list with an ambiguous option" "list: option '--v' is ambiguous" -- list --v
 usage "list with an unknown short option" "list: unknown option '-z'" -- list -z
 usage "check with two addresses" "check: unexpected argument 'b' (one device at a time)" -- check a b
 usage "check --memlock without a size" "check: option '--memlock' needs an argument" -- check --memlock
