@@ -281,7 +281,7 @@ static int vdpa_detach(struct iommufd_device *dev)
 
 static const struct device_ops vdpa_ops = {
 	.name = "vDPA",
-	.refusal = "a vDPA device has no VFIO regions, reset or IOMMU hw info (use the vhost ioctls on iommufd_device_get_fd())",
+	.refusal = "a vDPA device has no VFIO regions, reset, device features (migration, DMA logging, dma-buf, low power) or IOMMU hw info (use the vhost ioctls on iommufd_device_get_fd())",
 	.attach = vdpa_attach,
 	.detach = vdpa_detach,
 	.attach_asid = vdpa_attach_asid,

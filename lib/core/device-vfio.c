@@ -676,6 +676,29 @@ static int vfio_reset(struct iommufd_device *dev)
 	return 0;
 }
 
+/* ---- device features (explained by core/feature.c) ---- */
+
+static int vfio_feature(struct iommufd_device *dev, uint32_t flags, void *data, size_t len)
+{
+	struct uapi_vfio_device_feature *cmd;
+	int rc;
+
+	cmd = calloc(1, sizeof(*cmd) + len);
+	if (!cmd)
+		return -ENOMEM;
+	cmd->argsz = (uint32_t)(sizeof(*cmd) + len);
+	cmd->flags = flags;
+	if (len)
+		memcpy(cmd->data, data, len);
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_FEATURE, cmd);
+	/* the kernel writes the payload back for GET, and for the SET of a
+	 * migration state (the data descriptor) */
+	if (rc >= 0 && len)
+		memcpy(data, cmd->data, len);
+	free(cmd);
+	return rc;
+}
+
 static const struct device_ops vfio_ops = {
 	.name = "VFIO",
 	.attach = vfio_attach,
@@ -690,4 +713,5 @@ static const struct device_ops vfio_ops = {
 	.set_irqs = vfio_set_irqs,
 	.hot_reset_info = vfio_hot_reset_info,
 	.hot_reset = vfio_hot_reset,
+	.feature = vfio_feature,
 };

@@ -295,12 +295,12 @@ static int c_dma_new(struct env *e, const void *o)
 	return rc;
 }
 
-static int c_dma_buf(struct env *e, const void *o)
+static int c_dma_mem(struct env *e, const void *o)
 {
-	struct iommufd_dma_buf *b = NULL;
-	int rc = iommufd_dma_buf_alloc(e->dma, 4096, o, &b);
+	struct iommufd_dma_mem *b = NULL;
+	int rc = iommufd_dma_mem_alloc(e->dma, 4096, o, &b);
 
-	iommufd_dma_buf_free(b);
+	iommufd_dma_mem_free(b);
 	return rc;
 }
 
@@ -335,7 +335,7 @@ static const struct opts_case cases[] = {
 	CASE(iommufd_device_open_vdpa, iommufd_device_opts, vf_token, false, c_open_vdpa),
 	CASE(iommufd_device_open_vdpa_fd, iommufd_device_opts, vf_token, false, c_open_vdpa_fd),
 	CASE(iommufd_dma_new, iommufd_dma_opts, iova_max, false, c_dma_new),
-	CASE(iommufd_dma_buf_alloc, iommufd_dma_buf_opts, flags, false, c_dma_buf),
+	CASE(iommufd_dma_mem_alloc, iommufd_dma_mem_opts, flags, false, c_dma_mem),
 	CASE(iommufd_dma_pool_new, iommufd_dma_pool_opts, max_chunks, false, c_dma_pool),
 };
 
