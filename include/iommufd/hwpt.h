@@ -138,6 +138,20 @@ IOMMUFD_API int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_
 					  struct iommufd_hwpt **out);
 
 /**
+ * Take a handle on a HWPT that already exists in @p ctx (made by another
+ * handle, a raw ioctl, or the process that passed the iommufd over). The
+ * kernel has no side-effect-free query of a HWPT, so the ID is not checked:
+ * a wrong one fails the first call that uses it with -ENOENT. The handle
+ * owns the HWPT as iommufd_hwpt_alloc()'s does.
+ * @param ctx the context
+ * @param id the HWPT's ID in @p ctx (not 0)
+ * @param[out] hwpt the handle; untouched on failure
+ * @return 0, -ENOENT for ID 0, -ENOMEM
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt **hwpt);
+
+/**
  * Destroy the HWPT.
  * @param hwpt the HWPT, or NULL
  * @return 0, or -EBUSY while a device, a nested HWPT or a vIOMMU uses it;

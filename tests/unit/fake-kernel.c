@@ -274,6 +274,10 @@ static int f_dup(int fd)
 		return -EBADF;
 	rc = new_fd(K.fds[fd]);
 	dup_identity(fd, rc);
+	if (rc >= 0) { /* one open file: a device's binding and attachment are shared */
+		K.bound[rc] = K.bound[fd];
+		K.attached[rc] = K.attached[fd];
+	}
 	return rc;
 }
 
