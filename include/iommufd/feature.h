@@ -17,6 +17,15 @@
  * "no such feature") and the explanation names the feature;
  * iommufd_device_probe_feature() asks without acting.
  *
+ * What is proven where: the unit tier checks every call's encoding and
+ * errors against a fake kernel; in the VM (tests/kernel/), migration, DMA
+ * logging and the refusals of the vfio-pci features run on mtty
+ * (test-migration), low power and the refusals of migration, DMA logging
+ * and the VF token on edu and NVMe (test-features: no emulated device there
+ * has migration, DMA logging or SR-IOV), and dma-buf export with P2P DMA
+ * on NVMe and edu (test-p2p, which needs a kernel with
+ * CONFIG_VFIO_PCI_DMABUF).
+ *
  * @par Thread safety
  * The calls may run concurrently on one device; the probe cache is atomic.
  * The kernel serialises what it must (one DMA logging session, one
