@@ -15,7 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+#include "mock-selftest.h"
 
 #include "edu.h"
 #include "harness.h"
@@ -115,10 +120,63 @@ static void p2p_bar(void **state)
 	iommufd_ctx_unref(ctx);
 }
 
+/* The map-file half on the selftest mock: its dma-buf (IOMMU_TEST_OP_DMABUF_GET,
+ * with kernel-patches/0001 returning the descriptor) into an IOAS with a
+ * mock domain attached; revoked, a new map of it is refused. */
+#define MOCK_OP_DMABUF_GET 22
+#define MOCK_OP_DMABUF_REVOKE 23
+
+static void mock_dmabuf_map_file(void **state)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct mock_cmd c;
+	uint32_t stdev, hwpt, idev;
+	uint64_t iova = MOCK_APERTURE_START, iova2 = MOCK_APERTURE_START + 0x100000, unmapped = 0;
+	int fd, rc;
+
+	(void)state;
+	assert_int_equal(iommufd_ctx_new(NULL, &ctx), 0);
+	if (!iommufd_ctx_has_feature(ctx, IOMMUFD_FEATURE_TEST_CMD)) {
+		iommufd_ctx_unref(ctx);
+		skip();
+	}
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
+	assert_int_equal(mock_domain(ctx, iommufd_ioas_get_id(ioas), &stdev, &hwpt, &idev), 0);
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.op = MOCK_OP_DMABUF_GET;
+	c.pad[0] = 0x4000 | ((uint64_t)O_RDWR << 32); /* dmabuf_get.length, .open_flags */
+	fd = ioctl(iommufd_ctx_get_fd(ctx), MOCK_TEST_CMD, &c);
+	if (fd <= 0) {
+		print_message("# IOMMU_TEST_OP_DMABUF_GET answered %d (%s): the kernel lacks kernel-patches/0001\n", fd,
+			      fd < 0 ? strerror(errno) : "no descriptor");
+		fail();
+	}
+	assert_ok(ctx, iommufd_ioas_map_file(ioas, fd, 0, 0x4000, &iova,
+					     IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE | IOMMUFD_MAP_FIXED_IOVA));
+	print_message("# the mock's dma-buf is mapped at IOVA 0x%llx through IOMMU_IOAS_MAP_FILE\n", (unsigned long long)iova);
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.op = MOCK_OP_DMABUF_REVOKE;
+	c.pad[0] = (uint32_t)fd | (1ull << 32); /* dmabuf_revoke.dmabuf_fd, .revoked */
+	assert_int_equal(ioctl(iommufd_ctx_get_fd(ctx), MOCK_TEST_CMD, &c), 0);
+	rc = iommufd_ioas_map_file(ioas, fd, 0, 0x4000, &iova2, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA);
+	print_message("# revoked, a new map is refused: %s\n", iommufd_ctx_last_error(ctx));
+	assert_true(rc < 0);
+	assert_ok(ctx, iommufd_ioas_unmap(ioas, iova, 0x4000, &unmapped));
+	assert_int_equal(unmapped, 0x4000);
+	close(fd);
+	assert_int_equal(raw_destroy(ctx, stdev), 0);
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	iommufd_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(p2p_bar),
+		cmocka_unit_test(mock_dmabuf_map_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
