@@ -149,9 +149,10 @@ IOMMUFD_API int iommufd_device_probe_feature(struct iommufd_device *dev, uint32_
  * @param dev a VFIO PCI device
  * @param wakeup_eventfd an eventfd the caller owns (the kernel takes its own
  *        reference), or -1 for none
- * @return 0, -EINVAL (already allowed: exit first), -ENOTTY (the driver has
- *         no low power feature), -EBADF (not an eventfd), -EOPNOTSUPP (vDPA),
- *         or another negative errno
+ * @return 0, -EINVAL (already allowed: exit first; or @p wakeup_eventfd is
+ *         not an eventfd), -EBADF (@p wakeup_eventfd is not open), -ENOTTY
+ *         (the driver has no low power feature), -EOPNOTSUPP (vDPA), or
+ *         another negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_low_power_enter(struct iommufd_device *dev, int wakeup_eventfd);

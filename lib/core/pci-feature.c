@@ -27,7 +27,7 @@ int iommufd_device_low_power_enter(struct iommufd_device *dev, int wakeup_eventf
 					      NULL, 0, "low power is already allowed: call iommufd_device_low_power_exit() first"));
 	return error_ret(feature_call(dev, IOMMUFD_DEVICE_FEATURE_SET, UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP,
 				      &w, sizeof(w),
-				      "low power is already allowed (call iommufd_device_low_power_exit() first)"));
+				      "low power is already allowed (call iommufd_device_low_power_exit() first), or the wakeup descriptor is not an eventfd"));
 }
 
 int iommufd_device_low_power_exit(struct iommufd_device *dev)

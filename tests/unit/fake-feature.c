@@ -268,8 +268,11 @@ int fake_feature_ioctl(int fd, void *arg)
 			memcpy(&w, c->data, sizeof(w));
 			if (w.wakeup_eventfd < 0)
 				return -EINVAL;
-			if (fake_internal_fd_kind(w.wakeup_eventfd) != FAKE_FD_EVENTFD)
+			/* eventfd_ctx_fdget(): EBADF for no descriptor, EINVAL for another file */
+			if (fake_internal_fd_kind(w.wakeup_eventfd) == FAKE_FD_NONE)
 				return -EBADF;
+			if (fake_internal_fd_kind(w.wakeup_eventfd) != FAKE_FD_EVENTFD)
+				return -EINVAL;
 		}
 		if (F.low_power[fd])
 			return -EINVAL;

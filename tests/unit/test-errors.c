@@ -824,7 +824,7 @@ static const struct call_case cases[] = {
 	{ "device_walk_mig_state(arc)", UAPI_VFIO_DEVICE_FEATURE, { EINVAL, EIO, ENOMEM }, c_mig_walk, NULL, 0, 1 },
 	{ "device_get_stop_copy_size", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, EFAULT }, c_stop_copy_size, NULL, 0, 0 },
 	{ "device_dma_log_start", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, E2BIG, ENOMEM, EFAULT, EOVERFLOW }, c_dma_log, NULL, 0, 0 },
-	{ "device_low_power_enter", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, EBADF }, c_low_power, NULL, 0, 0 },
+	{ "device_low_power_enter", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, EBADF, EOPNOTSUPP }, c_low_power, NULL, 0, 0 },
 	{ "device_export_dmabuf", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EOPNOTSUPP, ENODEV, EINVAL, EFAULT, ENOMEM }, c_dmabuf, NULL, 0, 0 },
 	{ "ioas_map_dmabuf", UAPI_IOMMU_IOAS_MAP_FILE, { EOPNOTSUPP, ENODEV, EINVAL, ENOMEM, EEXIST }, c_map_dmabuf, u_unmap_all, 0, 0 },
 	{ "device_open_cdev(open)", FAKE_OP_OPEN, { ENOENT, EACCES, EPERM, EBUSY, ENODEV }, c_open_cdev, NULL, 0, 0 },

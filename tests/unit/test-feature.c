@@ -177,7 +177,8 @@ static void low_power(void **state)
 	assert_fails(e->ctx, EINVAL, iommufd_device_low_power_enter(e->dev, efd), "already allowed");
 	assert_ok(e->ctx, iommufd_device_low_power_exit(e->dev));
 	assert_ok(e->ctx, iommufd_device_low_power_exit(e->dev)); /* not an error */
-	assert_fails(e->ctx, EBADF, iommufd_device_low_power_enter(e->dev, dfd), "low_power_entry_with_wakeup");
+	assert_fails(e->ctx, EINVAL, iommufd_device_low_power_enter(e->dev, dfd), "not an eventfd");
+	assert_fails(e->ctx, EBADF, iommufd_device_low_power_enter(e->dev, 60), "low_power_entry_with_wakeup");
 	assert_fails(e->ctx, EBADF, iommufd_device_low_power_enter(e->dev, -5), "not a descriptor");
 	/* a driver without low power */
 	fake_feature_config(0, 0);
