@@ -24,7 +24,9 @@
  * ioctl of the feature's command, with a size too small to act, on first use
  * only; no other call probes features. iommufd_ctx_get_rlimit_mode() and
  * iommufd_ctx_set_rlimit_mode(): ioctl(IOMMU_OPTION).
- * iommufd_ctx_change_process(): ioctl(IOMMU_IOAS_CHANGE_PROCESS). Getters,
+ * iommufd_ctx_change_process(): ioctl(IOMMU_IOAS_CHANGE_PROCESS).
+ * iommufd_ctx_destroy_id(): ioctl(IOMMU_DESTROY). With IOMMUFD_CTX_TAKE_FD,
+ * iommufd_ctx_new_from_fd() makes no fcntl. Getters,
  * log settings and explanations: none (the default log callback writes to
  * stderr when IOMMUFD_LOG asks for it).
  */

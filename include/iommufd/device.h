@@ -22,7 +22,9 @@
  * ioctl(VFIO_DEVICE_BIND_IOMMUFD). iommufd_device_open_pci() and
  * iommufd_device_open_sysfs() first find the cdev in sysfs (openat,
  * getdents64 and readlink under /sys). iommufd_device_open_fd():
- * fcntl(F_DUPFD_CLOEXEC), ioctl(VFIO_DEVICE_BIND_IOMMUFD). vhost-vdpa:
+ * fcntl(F_DUPFD_CLOEXEC) (none with IOMMUFD_DEVICE_OPEN_TAKE_FD),
+ * ioctl(VFIO_DEVICE_BIND_IOMMUFD) (none with IOMMUFD_DEVICE_OPEN_NO_BIND or
+ * _ADOPT; iommufd_device_bind() issues it later). vhost-vdpa:
  * openat or fcntl(F_DUPFD_CLOEXEC), then ioctl(VHOST_GET_BACKEND_FEATURES,
  * VHOST_VDPA_GET_AS_NUM, VHOST_VDPA_BIND_IOMMUFD). iommufd_device_close():
  * close. Attach, replace, detach: ioctl(VFIO_DEVICE_ATTACH_IOMMUFD_PT /

@@ -18,7 +18,7 @@
  *
  * @par System calls
  * All ioctls on the context's descriptor: iommufd_hwpt_alloc(),
- * iommufd_hwpt_alloc_nested(): IOMMU_HWPT_ALLOC. iommufd_hwpt_destroy():
+ * iommufd_hwpt_alloc_nested(): IOMMU_HWPT_ALLOC. iommufd_hwpt_adopt(): none. iommufd_hwpt_destroy():
  * IOMMU_DESTROY. iommufd_hwpt_invalidate(): IOMMU_HWPT_INVALIDATE.
  * iommufd_hwpt_set_dirty_tracking(): IOMMU_HWPT_SET_DIRTY_TRACKING.
  * iommufd_hwpt_get_dirty_bitmap(), iommufd_hwpt_for_each_dirty():

@@ -20,6 +20,7 @@
  *
  * @par System calls
  * All on the context's descriptor: iommufd_ioas_new(): ioctl(IOMMU_IOAS_ALLOC).
+ * iommufd_ioas_adopt(): ioctl(IOMMU_IOAS_IOVA_RANGES).
  * iommufd_ioas_destroy(): ioctl(IOMMU_DESTROY). iommufd_ioas_map(),
  * iommufd_ioas_map_file(), iommufd_ioas_copy(): ioctl(IOMMU_IOAS_MAP,
  * IOMMU_IOAS_MAP_FILE or IOMMU_IOAS_COPY); when one fails, the explanation
