@@ -9,6 +9,7 @@
 
 #include "base/uapi.h"
 #include "fake-kernel.h"
+#include "fake-internal.h"
 
 #define MAX_FDS 64
 #define MAX_OBJ 64
@@ -68,6 +69,7 @@ void fake_reset(void)
 	K.next_id = 1;
 	K.range_count = 1;
 	fake_dev_reset();
+	fake_feature_reset();
 }
 
 void fake_inject_nth(unsigned long request, int err, int skip)
@@ -210,6 +212,32 @@ static int new_fd(enum fd_kind kind)
 	return -EMFILE;
 }
 
+/* For the models in other files (fake-internal.h). */
+int fake_internal_new_fd(int kind)
+{
+	return new_fd(kind == FAKE_FD_MEMFD ? FD_MEMFD : kind == FAKE_FD_EVENTFD ? FD_EVENTFD : FD_EVENT);
+}
+
+int fake_internal_fd_kind(int fd)
+{
+	if (fd < 0 || fd >= MAX_FDS)
+		return FAKE_FD_NONE;
+	switch (K.fds[fd]) {
+	case FD_NONE: return FAKE_FD_NONE;
+	case FD_VFIO: return FAKE_FD_VFIO;
+	case FD_MEMFD: return FAKE_FD_MEMFD;
+	case FD_EVENTFD: return FAKE_FD_EVENTFD;
+	case FD_EVENT: return FAKE_FD_EVENT;
+	default: return FAKE_FD_OTHER;
+	}
+}
+
+void fake_internal_memfd_size(int fd, uint64_t size)
+{
+	if (fd >= 0 && fd < MAX_FDS)
+		K.memfd_size[fd] = size;
+}
+
 static int f_open(const char *path, int flags)
 {
 	int rc = injected(FAKE_OP_OPEN);
@@ -246,6 +274,10 @@ static int f_dup(int fd)
 		return -EBADF;
 	rc = new_fd(K.fds[fd]);
 	dup_identity(fd, rc);
+	if (rc >= 0) { /* one open file: a device's binding and attachment are shared */
+		K.bound[rc] = K.bound[fd];
+		K.attached[rc] = K.attached[fd];
+	}
 	return rc;
 }
 
@@ -743,6 +775,8 @@ static const struct ioctl_handler vfio_ioctls[] = {
 	{ UAPI_VFIO_DEVICE_SET_IRQS, v_set_irqs, 0 },
 	{ UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, v_hot_reset_info, 0 },
 	{ UAPI_VFIO_DEVICE_PCI_HOT_RESET, v_hot_reset, 0 },
+	{ UAPI_VFIO_DEVICE_FEATURE, fake_feature_ioctl, 0 },
+	{ UAPI_VFIO_MIG_GET_PRECOPY_INFO, fake_precopy_ioctl, 0 },
 };
 
 static int vfio_ioctl(int fd, unsigned long req, void *arg)
