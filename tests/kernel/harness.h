@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <iommufd/iommufd.h>
 
@@ -13,6 +14,19 @@
 /* find_pci(): the first vfio-pci device with a vendor:device */
 #include "find-pci.h"
 
+
+/* Skip the running test when the library says this kernel lacks @feature,
+ * naming the feature and the kernel (RIG_KERNEL): on the older kernels of
+ * the matrix that is the only reason a test may skip. */
+#define require_feature(ctx, feature)                                                      \
+	do {                                                                               \
+		if (!iommufd_ctx_has_feature((ctx), (feature))) {                          \
+			print_message("skipped: kernel %s lacks %s (the library says so)\n", \
+				      getenv("RIG_KERNEL") ? getenv("RIG_KERNEL") : "?",   \
+				      iommufd_feature_name(feature));                      \
+			skip();                                                            \
+		}                                                                          \
+	} while (0)
 
 /* Selftest mock: create a mock device attached to pt_id. */
 int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id,

@@ -100,18 +100,27 @@ kmake -s tinyconfig >>"$log" 2>&1 || die "make tinyconfig failed; see $log"
 "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${fragments[@]}" >>"$log" 2>&1 ||
 	die "merging kernel-patches/config/*.config${KERNEL_VARIANT:+ and variants/$KERNEL_VARIANT.config} failed; see $log"
 kmake -s olddefconfig >>"$log" 2>&1 || die "make olddefconfig failed; see $log"
+# The value each symbol gets from the last fragment that sets it (a variant
+# may turn off what rig.config turns on), in the order first set.
 lost=""
+declare -A want_of=()
+order=()
 while read -r line; do
 	case "$line" in
 	"# CONFIG_"*" is not set") sym=${line#"# "}; sym=${sym%% *}; want=n ;;
 	CONFIG_*=*) sym=${line%%=*}; want=${line#*=} ;;
 	*) continue ;;
 	esac
+	[ -n "${want_of[$sym]+set}" ] || order+=("$sym")
+	want_of[$sym]=$want
+done < <(cat "${fragments[@]}")
+for sym in "${order[@]}"; do
+	want=${want_of[$sym]}
 	got=$(sed -n "s/^$sym=//p" "$obj/.config")
 	[ -n "$got" ] || got=n
 	[ "$got" = "$want" ] || lost="$lost $sym=$want(got $got)"
-done < <(cat "${fragments[@]}")
-[ -z "$lost" ] || die "config symbols did not survive olddefconfig:$lost; fix their dependencies in kernel-patches/config/"
+done
+[ -z "$lost" ] || die "config symbols did not survive olddefconfig:$lost; fix their dependencies in ${PATCH_DIR#"$TOP_DIR"/}/config/"
 
 # --- build ---
 note "make -j2 bzImage modules (log: $log)"
