@@ -73,6 +73,14 @@ int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A required argument @what of the public call @call is NULL: recorded on
+ * @ctx as "@call: @what is NULL" (with @ctx NULL, the handle itself is the
+ * NULL one: recorded as the thread's iommufd_last_error(), base/error.h's
+ * error_null()); errno EINVAL, returns -EINVAL.
+ */
+int ctx_fail_null(struct iommufd_ctx *ctx, const char *call, const char *what);
+
 /* The opts sink of calls with a context: the refusal is recorded with ctx_fail(). */
 static inline int ctx_opts_sink(void *ctx, int err, const char *msg)
 {

@@ -105,8 +105,10 @@ int iommufd_device_open_cdev(struct iommufd_ctx *ctx, const char *cdev_path,
 {
 	int rc;
 
-	if (!ctx || !cdev_path || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!cdev_path || !out)
+		return ctx_fail_null(ctx, __func__, !cdev_path ? "cdev_path" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_cdev");
 	if (rc < 0)
 		return rc;
@@ -170,8 +172,10 @@ int iommufd_device_open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 {
 	int rc;
 
-	if (!ctx || !sysfs_path || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!sysfs_path || !out)
+		return ctx_fail_null(ctx, __func__, !sysfs_path ? "sysfs_path" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_sysfs");
 	if (rc < 0)
 		return rc;
@@ -187,8 +191,10 @@ int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 	char addr[16], path[64];
 	int rc;
 
-	if (!ctx || !pci_addr || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!pci_addr || !out)
+		return ctx_fail_null(ctx, __func__, !pci_addr ? "pci_addr" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_pci");
 	if (rc < 0)
 		return rc;
@@ -207,8 +213,10 @@ int iommufd_device_open_mdev(struct iommufd_ctx *ctx, const char *uuid_in,
 	char uuid[37], path[80];
 	int rc;
 
-	if (!ctx || !uuid_in || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!uuid_in || !out)
+		return ctx_fail_null(ctx, __func__, !uuid_in ? "uuid_in" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_mdev");
 	if (rc < 0)
 		return rc;
@@ -226,8 +234,10 @@ int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd
 	char name[32];
 	int nfd, rc;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	if (fd < 0)
 		return ctx_fail(ctx, EBADF, "open device fd %d: not a descriptor", fd);
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_fd");

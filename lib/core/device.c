@@ -91,7 +91,7 @@ int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = attach_opts_check(dev, opts, "iommufd_device_attach");
 	if (rc < 0)
 		return rc;
@@ -106,7 +106,7 @@ int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = attach_opts_check(dev, opts, "iommufd_device_replace");
 	if (rc < 0)
 		return rc;
@@ -118,7 +118,7 @@ int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
 int iommufd_device_detach(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach)
 		return device_refuse(dev, "detach");
 	return dev->ops->detach(dev);
@@ -128,7 +128,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 				uint32_t *hwpt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_pasid)
 		return device_refuse(dev, "attach PASID");
 	return dev->ops->attach_pasid(dev, pasid, pt_id, hwpt_id);
@@ -137,7 +137,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach_pasid)
 		return device_refuse(dev, "detach PASID");
 	return dev->ops->detach_pasid(dev, pasid);
@@ -153,7 +153,7 @@ static int no_asids(struct iommufd_device *dev, uint32_t asid, const char *what)
 int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_asid)
 		return no_asids(dev, asid, "attach");
 	return dev->ops->attach_asid(dev, asid, pt_id, false);
@@ -162,7 +162,7 @@ int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32
 int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_asid)
 		return no_asids(dev, asid, "replace");
 	return dev->ops->attach_asid(dev, asid, pt_id, true);
@@ -171,7 +171,7 @@ int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid, uint3
 int iommufd_device_detach_asid(struct iommufd_device *dev, uint32_t asid)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach_asid)
 		return no_asids(dev, asid, "detach");
 	return dev->ops->detach_asid(dev, asid);
@@ -204,8 +204,10 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 	struct iommufd_hw_info out = { .sz = sizeof(out) };
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->hw_info)
 		return device_refuse(dev, "IOMMU_GET_HW_INFO");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_hw_info, reserved_, "iommufd_device_get_hw_info");
@@ -222,8 +224,10 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 	struct iommufd_device_info out = { .sz = sizeof(out) };
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->get_info)
 		return device_refuse(dev, "VFIO_DEVICE_GET_INFO");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_device_info, num_irqs, "iommufd_device_get_info");
@@ -238,7 +242,7 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 int iommufd_device_reset(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->reset)
 		return device_refuse(dev, "VFIO_DEVICE_RESET");
 	return dev->ops->reset(dev);
