@@ -2,6 +2,7 @@
 /* In-memory model of /dev/iommu and a VFIO cdev for host unit tests. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,47 @@ static uint64_t iova_alignment(void)
 
 static unsigned long calls;
 
+/* Whole-flow fault injection (fake_inject_call()): the calls counted since
+ * fake_trace_start(), their requests, and the one to fail. */
+#define TRACE_MAX 4096
+static struct {
+	unsigned long n, fail_at, req[TRACE_MAX];
+	int err;
+	bool on, paused;
+} T;
+
+void fake_trace_start(void)
+{
+	memset(&T, 0, sizeof(T));
+	T.on = true;
+}
+
+unsigned long fake_trace_count(void)
+{
+	return T.n;
+}
+
+unsigned long fake_trace_req(unsigned long i)
+{
+	return i >= 1 && i <= T.n && i <= TRACE_MAX ? T.req[i - 1] : 0;
+}
+
+void fake_trace_pause(bool pause)
+{
+	T.paused = pause;
+}
+
+void fake_inject_call(unsigned long n, int err)
+{
+	T.fail_at = n;
+	T.err = err;
+}
+
+bool fake_inject_call_fired(void)
+{
+	return T.fail_at && T.n >= T.fail_at;
+}
+
 unsigned long fake_call_count(void)
 {
 	return calls;
@@ -129,6 +171,13 @@ uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid)
 static int injected(unsigned long req)
 {
 	calls++;
+	if (T.on && !T.paused) {
+		T.n++;
+		if (T.n <= TRACE_MAX)
+			T.req[T.n - 1] = req;
+		if (T.n == T.fail_at)
+			return -T.err;
+	}
 	if (K.inject_err && K.inject_req == req) {
 		int e = K.inject_err;
 
@@ -687,7 +736,7 @@ static int v_attach_pt(int fd, void *arg)
 
 	if (!K.bound[fd])
 		return -EINVAL;
-	if (!is_ioas(c->pt_id))
+	if (!is_ioas(c->pt_id) && !is_obj(c->pt_id)) /* an IOAS or a HWPT */
 		return -ENOENT;
 	K.attached[fd] = c->pt_id;
 	return 0;

@@ -7,6 +7,7 @@
 #ifndef TESTS_UNIT_FAKE_KERNEL_H
 #define TESTS_UNIT_FAKE_KERNEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <iommufd/iommufd.h>
@@ -23,6 +24,20 @@ void fake_reset(void);
  * the one after @skip successful calls. */
 void fake_inject(unsigned long request, int err);
 void fake_inject_nth(unsigned long request, int err, int skip);
+/* Whole-flow fault injection: count (and remember the request of) every
+ * call that can be injected from fake_trace_start() on; fake_inject_call()
+ * makes the @n-th of them (1 is the first after the start) fail with
+ * -@err whatever its kind; fake_trace_req(i) is the i-th call's request
+ * (an ioctl number or FAKE_OP_*), 0 past the end. fake_reset() leaves the
+ * trace alone. */
+void fake_trace_start(void);
+unsigned long fake_trace_count(void);
+unsigned long fake_trace_req(unsigned long i);
+void fake_inject_call(unsigned long n, int err);
+/* Calls made while paused are neither counted nor injected (a test's own checks). */
+void fake_trace_pause(bool pause);
+/* The call fake_inject_call() chose has been made (and failed). */
+bool fake_inject_call_fired(void);
 /* Number of open fake descriptors (leak checks). */
 int fake_open_fds(void);
 /* All that the fake kernel holds, for leak checks (tests/common/check.h's
