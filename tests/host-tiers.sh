@@ -13,7 +13,8 @@
 #                  errors and definite or indirect leaks fail a test
 #   coverage       a gcov build runs the unit suite; gcovr over lib/ prints
 #                  line coverage and the functions never run; passes when
-#                  line coverage is at least COVERAGE_MIN
+#                  line coverage is at least COVERAGE_MIN; it prints the
+#                  fault-injection figure of its unit suite too
 # run-all sources this file and calls host_tiers (its tier() records the
 # figures; host_tiers_notes prints the figure lines again before the
 # summary). Alone:
@@ -174,6 +175,21 @@ valgrind_tier() {
 	tier unit-valgrind $((vp + p)) $((vf + f)) "$vs"
 }
 
+# ht_fault_inject_note DIR: the number of injected runs test-fault-inject
+# reported in DIR's last unit suite ("# injected runs: N ..."), as a figure.
+ht_fault_inject_note() {
+	local figure
+	figure=$(python3 -c '
+import json, re, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t.get("name", "").endswith("test-fault-inject"):
+        m = re.search(r"# injected runs: (\d+) \((\d+) of them", t.get("stdout") or "")
+        print("%s injected runs (%s with a failing call), %s" % (m.group(1), m.group(2), t.get("result")) if m else "no figure (%s)" % t.get("result"))' \
+		"$1/meson-logs/testlog.json" 2>/dev/null)
+	ht_note "fault-injection: ${figure:-test-fault-inject did not run} (whole flows over the fake kernel: each system call, each allocation, allocations from the Nth on)"
+}
+
 # ---- coverage ----
 coverage_tier() {
 	local dir=build-cov summary line funcs fn_total fn_run rc
@@ -193,6 +209,7 @@ coverage_tier() {
 	meson test -C "$dir" --no-rebuild --suite unit >"$dir.unit.log" 2>&1
 	rc=$?
 	[ $rc = 0 ] || echo "coverage: the unit suite failed in the coverage build (see $dir.unit.log)" >&2
+	ht_fault_inject_note "$dir"
 	summary=$(gcovr -r . --object-directory "$dir" --filter 'lib/' --print-summary \
 		--txt "$dir/coverage.txt" --json "$dir/coverage.json" 2>"$dir.gcovr.log") ||
 		{ tail -n 5 "$dir.gcovr.log" >&2; tier coverage 0 1 0; return; }
