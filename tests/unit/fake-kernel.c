@@ -47,6 +47,9 @@ static struct {
 		size_t len;
 	} mem[MAX_MEM]; /* real anonymous memory handed out by f_mmap */
 	/* vhost-vdpa: a kernel without the series; per fd ASID attachments */
+	uint32_t hw_info_type; /* fake_set_hw_info(); used when hw_info_len > 0 */
+	uint8_t hw_info[64];
+	size_t hw_info_len;
 	int vdpa_no_iommufd;
 	uint32_t vdpa_asid[MAX_FDS][VDPA_NAS];
 } K;
@@ -81,6 +84,13 @@ void fake_inject_nth(unsigned long request, int err, int skip)
 void fake_inject(unsigned long request, int err)
 {
 	fake_inject_nth(request, err, 0);
+}
+
+void fake_set_hw_info(uint32_t type, const void *data, size_t len)
+{
+	memcpy(K.hw_info, data, len < sizeof(K.hw_info) ? len : sizeof(K.hw_info));
+	K.hw_info_type = type;
+	K.hw_info_len = len < sizeof(K.hw_info) ? len : sizeof(K.hw_info);
 }
 
 void fake_set_hugetlb(int available)
@@ -575,9 +585,16 @@ static int k_get_hw_info(int fd, void *arg)
 	struct uapi_iommu_hw_info *c = arg;
 	struct uapi_iommu_hw_info_vtd v = { .cap_reg = 0x1234, .ecap_reg = 0x5678 };
 
-	c->data_type = 1;
-	memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
-	c->data_len = sizeof(v);
+	if (K.hw_info_len) {
+		c->data_type = K.hw_info_type;
+		memcpy((void *)(uintptr_t)c->data_uptr, K.hw_info,
+		       K.hw_info_len < c->data_len ? K.hw_info_len : c->data_len);
+		c->data_len = (uint32_t)K.hw_info_len;
+	} else {
+		c->data_type = 1;
+		memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
+		c->data_len = sizeof(v);
+	}
 	c->out_capabilities = 0;
 	c->out_max_pasid_log2 = 20;
 	return 0;

@@ -69,6 +69,9 @@ void fake_set_ranges(const uint64_t (*r)[2], uint32_t n);
  * kernel (an IOMMU whose smallest page is larger than the CPU's). */
 void fake_set_iova_alignment(uint64_t align);
 
+/* IOMMU_GET_HW_INFO answers this type and data (default: VT-d, 20 PASID bits). */
+void fake_set_hw_info(uint32_t type, const void *data, size_t len);
+
 /* vhost-vdpa: behave like a kernel without the vDPA series (no
  * VHOST_BACKEND_F_IOMMUFD; unknown ioctls fail with ENOBUFS as vhost-vdpa's
  * vring fallback makes them). */
