@@ -585,14 +585,17 @@ static int k_get_hw_info(int fd, void *arg)
 	struct uapi_iommu_hw_info *c = arg;
 	struct uapi_iommu_hw_info_vtd v = { .cap_reg = 0x1234, .ecap_reg = 0x5678 };
 
+	/* a caller may ask for no data (data_len 0, data_uptr 0): the PASID width only */
 	if (K.hw_info_len) {
 		c->data_type = K.hw_info_type;
-		memcpy((void *)(uintptr_t)c->data_uptr, K.hw_info,
-		       K.hw_info_len < c->data_len ? K.hw_info_len : c->data_len);
+		if (c->data_len)
+			memcpy((void *)(uintptr_t)c->data_uptr, K.hw_info,
+			       K.hw_info_len < c->data_len ? K.hw_info_len : c->data_len);
 		c->data_len = (uint32_t)K.hw_info_len;
 	} else {
 		c->data_type = 1;
-		memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
+		if (c->data_len)
+			memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
 		c->data_len = sizeof(v);
 	}
 	c->out_capabilities = 0;
@@ -949,7 +952,8 @@ static ssize_t f_pwrite(int fd, const void *buf, size_t len, off_t off)
 
 void fake_set_read_data(const void *data, size_t len)
 {
-	memcpy(K.read_data, data, len);
+	if (len) /* NULL, 0: nothing to read */
+		memcpy(K.read_data, data, len);
 	K.read_len = len;
 }
 
