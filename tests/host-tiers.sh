@@ -176,19 +176,27 @@ valgrind_tier() {
 	tier unit-valgrind $((vp + p)) $((vf + f)) "$vs"
 }
 
-# ht_fault_inject_note DIR: the number of injected runs test-fault-inject
-# reported in DIR's last unit suite ("# injected runs: N ..."), as a figure.
+# ht_fault_inject_note DIR: the injected runs the fault-injection tests
+# reported in DIR's last unit suite ("# injected runs: N (M ..."), summed:
+# test-fault-inject (whole flows over the fake kernel) and test-host-oom
+# (discovery and diagnostics under memory pressure).
 ht_fault_inject_note() {
 	local figure
 	figure=$(python3 -c '
 import json, re, sys
+runs = failing = 0
+tests = []
 for line in open(sys.argv[1]):
     t = json.loads(line)
-    if t.get("name", "").endswith("test-fault-inject"):
-        m = re.search(r"# injected runs: (\d+) \((\d+) of them", t.get("stdout") or "")
-        print("%s injected runs (%s with a failing call), %s" % (m.group(1), m.group(2), t.get("result")) if m else "no figure (%s)" % t.get("result"))' \
+    m = re.search(r"# injected runs: (\d+) \((\d+) of them", t.get("stdout") or "")
+    if m:
+        runs += int(m.group(1))
+        failing += int(m.group(2))
+        tests.append("%s %s" % (t["name"].split("/")[-1].strip(), t.get("result")))
+if tests:
+    print("%d injected runs (%d with a failing call): %s" % (runs, failing, ", ".join(tests)))' \
 		"$1/meson-logs/testlog.json" 2>/dev/null)
-	ht_note "fault-injection: ${figure:-test-fault-inject did not run} (whole flows over the fake kernel: each system call, each allocation, allocations from the Nth on)"
+	ht_note "fault-injection: ${figure:-no fault-injection test reported} (each system call, each allocation, allocations from the Nth on)"
 }
 
 # ---- coverage ----
