@@ -600,11 +600,18 @@ static int vfio_irq_info(struct iommufd_device *dev, uint32_t index, uint32_t *f
 static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t index, uint32_t start,
 			 uint32_t count, const void *data, size_t len)
 {
-	struct uapi_vfio_irq_set *cmd;
+	/* disable, mask, unmask, trigger and a few eventfds fit on the stack:
+	 * turning interrupts off never needs memory */
+	union {
+		struct uapi_vfio_irq_set s;
+		uint8_t b[sizeof(struct uapi_vfio_irq_set) + 16 * sizeof(int32_t)];
+	} small;
+	struct uapi_vfio_irq_set *cmd = &small.s;
 	int rc;
 
-	cmd = calloc(1, sizeof(*cmd) + len);
-	if (!cmd)
+	if (len <= sizeof(small) - sizeof(*cmd))
+		memset(&small, 0, sizeof(small));
+	else if (!(cmd = calloc(1, sizeof(*cmd) + len)))
 		return -ENOMEM;
 	cmd->argsz = (uint32_t)(sizeof(*cmd) + len);
 	cmd->flags = flags;
@@ -614,7 +621,8 @@ static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t in
 	if (len)
 		memcpy(cmd->data, data, len);
 	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_SET_IRQS, cmd);
-	free(cmd);
+	if (cmd != &small.s)
+		free(cmd);
 	/* Enabling MSI or MSI-X with more vectors than the platform gives, the
 	 * kernel answers with the (positive) count it could give and leaves
 	 * the index off (vfio_msi_enable()): a failure, not a success. */

@@ -5,7 +5,9 @@
  * fault-loop.c, migrate-dirty.c; the selftest mock's device is the fake
  * kernel's VFIO device here) or of the kernel tier's main path (context,
  * IOAS, device, maps, DMA helpers and pools, HWPT and dirty tracking,
- * fault queue, vIOMMU, teardown), run over the fake kernel:
+ * fault queue, vIOMMU, teardown), and of the calls around them (device
+ * info, sparse regions, interrupts, resets, the IOAS's other calls, a
+ * vhost-vdpa device's address spaces), run over the fake kernel:
  *
  *  - once clean, counting the system calls it makes (fake_trace_*());
  *  - for every N, with the N-th system call failing, once per errno that
@@ -175,12 +177,24 @@ static bool step(const char *what, long rc, int err, const char *cb, const char 
 	return false;
 }
 
-/* Snapshot the explanations, make the call; on failure check it and (one-shot
+/* Put a marker in both stores of explanations (the context's and the
+ * thread's), so that a call that fails for the reason the previous one did
+ * still has to record it: a failure that makes no system call and no
+ * allocation. */
+static void mark_stores(void)
+{
+	if (R->ctx)
+		iommufd_ctx_set_rlimit_mode(R->ctx, (enum iommufd_rlimit_mode)99);
+	error_fail(EINVAL, HOST_MARK);
+}
+
+/* Mark the stores of explanations, make the call; on failure check it and (one-shot
  * modes) make it again: it must succeed. Evaluates to whether the flow goes on. */
 #define TRY(call)                                                                          \
 	__extension__({                                                                    \
 		char cb_[512], hb_[512];                                                   \
 		bool retry_, ok_;                                                          \
+		mark_stores();                                                             \
 		snprintf(cb_, sizeof(cb_), "%s", R->ctx ? iommufd_ctx_last_error(R->ctx) : ""); \
 		snprintf(hb_, sizeof(hb_), "%s", iommufd_last_error());                    \
 		errno = 0;                                                                 \
@@ -197,17 +211,26 @@ static bool step(const char *what, long rc, int err, const char *cb, const char 
 	})
 
 /* A teardown call: it must end with the object gone. Under sticky OOM a
- * failure is retried with memory back (its handle stayed valid). */
-#define DROP(call)                                                                         \
+ * failure is retried with memory back (its handle stayed valid); a strict
+ * one (DROP0: destroys, detaches, unmaps of the IOAS, turning interrupts
+ * off) must not need memory at all. The DMA helpers' unmaps and frees may
+ * (dma.h documents -ENOMEM: the translation trees copy the nodes they
+ * change, for the readers that take no lock). */
+#define DROP(call) DROP_(call, false)
+#define DROP0(call) DROP_(call, true)
+#define DROP_(call, strict_)                                                               \
 	do {                                                                               \
 		char cb_[512], hb_[512];                                                   \
 		bool retry_;                                                               \
+		mark_stores();                                                             \
 		snprintf(cb_, sizeof(cb_), "%s", R->ctx ? iommufd_ctx_last_error(R->ctx) : ""); \
 		snprintf(hb_, sizeof(hb_), "%s", iommufd_last_error());                    \
 		errno = 0;                                                                 \
 		long rc_ = (long)(call);                                                   \
 		if (!step(#call, rc_, errno, cb_, hb_, &retry_)) {                         \
 			bool was_ = A.armed;                                               \
+			if (R->mode == ALLOC_STICKY && strict_)                            \
+				finding("teardown %s needs memory: %ld", #call, rc_);      \
 			A.armed = false;                                                   \
 			rc_ = (long)(call);                                                \
 			A.armed = was_;                                                    \
@@ -293,13 +316,13 @@ static void flow_edu(void)
 	mapped = false;
 out:
 	if (mapped)
-		DROP(iommufd_ioas_unmap(ioas, iova, 4096, NULL));
+		DROP0(iommufd_ioas_unmap(ioas, iova, 4096, NULL));
 	if (bar)
-		DROP(iommufd_device_munmap_region(dev, bar, 4096));
+		DROP0(iommufd_device_munmap_region(dev, bar, 4096));
 	iova_space_empty(NULL, "edu");
 	iommufd_device_close(dev);
 	if (ioas)
-		DROP(iommufd_ioas_destroy(ioas));
+		DROP0(iommufd_ioas_destroy(ioas));
 	drop_ctx(ctx);
 }
 
@@ -357,7 +380,7 @@ static void flow_nvme(void)
 		goto out;
 out:
 	if (irq)
-		DROP(iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ));
+		DROP0(iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ));
 	if (fds[0] >= 0)
 		fake_sys.close(fds[0]);
 	if (buf)
@@ -370,10 +393,10 @@ out:
 	if (dma)
 		DROP(iommufd_dma_destroy(dma));
 	if (bar)
-		DROP(iommufd_device_munmap_region(dev, bar, 4096));
+		DROP0(iommufd_device_munmap_region(dev, bar, 4096));
 	iommufd_device_close(dev);
 	if (ioas)
-		DROP(iommufd_ioas_destroy(ioas));
+		DROP0(iommufd_ioas_destroy(ioas));
 	drop_ctx(ctx);
 }
 
@@ -430,15 +453,15 @@ out:
 	if (hwpt) {
 		iommufd_device_close(dev); /* the example's mock device goes before its HWPTs */
 		dev = NULL;
-		DROP(iommufd_hwpt_destroy(hwpt));
+		DROP0(iommufd_hwpt_destroy(hwpt));
 	}
 	if (parent)
-		DROP(iommufd_hwpt_destroy(parent));
+		DROP0(iommufd_hwpt_destroy(parent));
 	if (fault)
-		DROP(iommufd_fault_destroy(fault));
+		DROP0(iommufd_fault_destroy(fault));
 	iommufd_device_close(dev);
 	if (ioas)
-		DROP(iommufd_ioas_destroy(ioas));
+		DROP0(iommufd_ioas_destroy(ioas));
 	drop_ctx(ctx);
 }
 
@@ -491,13 +514,13 @@ static void flow_dirty(void)
 	mapped = false;
 out:
 	if (mapped)
-		DROP(iommufd_ioas_unmap_all(ioas, NULL));
+		DROP0(iommufd_ioas_unmap_all(ioas, NULL));
 	iova_space_empty(NULL, "dirty");
 	iommufd_device_close(dev);
 	if (hwpt)
-		DROP(iommufd_hwpt_destroy(hwpt));
+		DROP0(iommufd_hwpt_destroy(hwpt));
 	if (ioas)
-		DROP(iommufd_ioas_destroy(ioas));
+		DROP0(iommufd_ioas_destroy(ioas));
 	drop_ctx(ctx);
 }
 
@@ -589,20 +612,20 @@ static void flow_kernel_tier(void)
 		goto out;
 out:
 	if (hwq)
-		DROP(iommufd_hw_queue_destroy(hwq));
+		DROP0(iommufd_hw_queue_destroy(hwq));
 	if (veventq)
-		DROP(iommufd_veventq_destroy(veventq));
+		DROP0(iommufd_veventq_destroy(veventq));
 	if (vdev)
-		DROP(iommufd_vdevice_destroy(vdev));
+		DROP0(iommufd_vdevice_destroy(vdev));
 	if (viommu)
-		DROP(iommufd_viommu_destroy(viommu));
+		DROP0(iommufd_viommu_destroy(viommu));
 	if (parent)
-		DROP(iommufd_hwpt_destroy(parent));
+		DROP0(iommufd_hwpt_destroy(parent));
 	if (fault)
-		DROP(iommufd_fault_destroy(fault));
+		DROP0(iommufd_fault_destroy(fault));
 	iommufd_device_close(dev);
 	if (dirty)
-		DROP(iommufd_hwpt_destroy(dirty));
+		DROP0(iommufd_hwpt_destroy(dirty));
 	if (pb)
 		DROP(iommufd_dma_pool_free(pool, pb));
 	if (pool)
@@ -612,18 +635,152 @@ out:
 	if (dmamapped)
 		DROP(iommufd_dma_unmap(dma, page[4]));
 	if (alloced)
-		DROP(iommufd_dma_iova_free(dma, alloc_iova, 0x10000));
+		DROP0(iommufd_dma_iova_free(dma, alloc_iova, 0x10000));
 	if (copied)
-		DROP(iommufd_ioas_unmap(ioas2, copy_iova, 4096, NULL));
+		DROP0(iommufd_ioas_unmap(ioas2, copy_iova, 4096, NULL));
 	if (mapped)
-		DROP(iommufd_ioas_unmap(ioas, iova, 2 * 4096, NULL));
+		DROP0(iommufd_ioas_unmap(ioas, iova, 2 * 4096, NULL));
 	iova_space_empty(dma, "kernel tier");
 	if (dma)
 		DROP(iommufd_dma_destroy(dma));
 	if (ioas2)
-		DROP(iommufd_ioas_destroy(ioas2));
+		DROP0(iommufd_ioas_destroy(ioas2));
 	if (ioas)
-		DROP(iommufd_ioas_destroy(ioas));
+		DROP0(iommufd_ioas_destroy(ioas));
+	drop_ctx(ctx);
+}
+
+/* The device calls around the DMA path: device info, a sparse region (its
+ * areas, a mapping of it), interrupts, hot reset and reset; and the IOAS's
+ * other calls (ranges, allowed IOVAs, huge pages, a file mapping). */
+static void flow_device_extras(void)
+{
+	/* region 1: 16 KiB, a sparse-mmap capability right after the info
+	 * struct with areas [0, 4K) and [8K, 16K) */
+	struct {
+		struct uapi_vfio_info_cap_header h;
+		uint32_t nr_areas, reserved;
+		struct uapi_vfio_region_sparse_mmap_area a[2];
+	} sparse = { { .id = UAPI_VFIO_REGION_INFO_CAP_SPARSE_MMAP, .version = 1 }, 2, 0,
+		     { { 0, 0x1000 }, { 0x2000, 0x2000 } } };
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas = NULL;
+	struct iommufd_device *dev = NULL;
+	struct iommufd_device_info di = { .sz = sizeof(di) };
+	struct iommufd_region_info ri = { .sz = sizeof(ri) };
+	struct iommufd_irq_info ii = { .sz = sizeof(ii) };
+	struct iommufd_hw_info hw = { .sz = sizeof(hw) };
+	struct iommufd_region_area areas[4];
+	struct iommufd_reset_dep deps[4];
+	struct iommufd_iova_range allow = { 0x100000, 0xffffffff };
+	uint64_t iova = 0;
+	uint32_t count = 0;
+	void *bar = NULL;
+	int fds[2] = { -1, -1 };
+	bool irq = false, filemapped = false, all = false, huge = true;
+
+	if (!TRY(new_ctx(&ctx)))
+		return;
+	fake_region_set(1, UAPI_VFIO_REGION_INFO_FLAG_READ | UAPI_VFIO_REGION_INFO_FLAG_WRITE |
+			   UAPI_VFIO_REGION_INFO_FLAG_MMAP | UAPI_VFIO_REGION_INFO_FLAG_CAPS,
+			0x4000, &sparse, sizeof(sparse), 0);
+	if (!TRY(iommufd_ioas_new(ctx, NULL, &ioas)))
+		goto out;
+	if (!TRY(iommufd_ioas_allow_iovas(ioas, &allow, 1)))
+		goto out;
+	if (!TRY(iommufd_ioas_set_huge_pages(ioas, false)))
+		goto out;
+	if (!TRY(iommufd_ioas_get_huge_pages(ioas, &huge)))
+		goto out;
+	if (!TRY(iommufd_ioas_map_file(ioas, 0, 0, 4096, &iova, IOMMUFD_MAP_READ)))
+		goto out;
+	filemapped = true;
+	if (!TRY(iommufd_device_open_cdev(ctx, "/dev/vfio/devices/vfio0", NULL, &dev)))
+		goto out;
+	if (!TRY(iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL)))
+		goto out;
+	if (!TRY(iommufd_device_get_hw_info(dev, &hw)))
+		goto out;
+	if (!TRY(iommufd_device_get_info(dev, &di)))
+		goto out;
+	if (!TRY(iommufd_device_get_region_info(dev, 1, &ri)))
+		goto out;
+	if (!TRY(iommufd_device_get_region_areas(dev, 1, areas, 4, &count)))
+		goto out;
+	if (count != 2)
+		finding("device extras: %u areas of the sparse region, want 2", count);
+	if (!TRY(iommufd_device_mmap_region(dev, 1, 0, 0x4000, PROT_READ | PROT_WRITE, &bar)))
+		goto out;
+	if (!TRY(iommufd_device_get_irq_info(dev, IOMMUFD_PCI_MSIX_IRQ, &ii)))
+		goto out;
+	if (!TRY(iommufd_device_irq_eventfds_new(dev, IOMMUFD_PCI_MSIX_IRQ, 2, fds)))
+		goto out;
+	irq = true;
+	if (!TRY(iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ)))
+		goto out;
+	irq = false;
+	if (!TRY(iommufd_device_get_hot_reset_info(dev, deps, 4, &count, &all)))
+		goto out;
+	if (!TRY(iommufd_device_hot_reset(dev)))
+		goto out;
+	if (!TRY(iommufd_device_reset(dev)))
+		goto out;
+out:
+	if (irq)
+		DROP0(iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ));
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			fake_sys.close(fds[i]);
+	if (bar)
+		DROP0(iommufd_device_munmap_region(dev, bar, 0x4000));
+	iommufd_device_close(dev);
+	if (filemapped)
+		DROP0(iommufd_ioas_unmap(ioas, iova, 4096, NULL));
+	iova_space_empty(NULL, "device extras");
+	if (ioas)
+		DROP0(iommufd_ioas_destroy(ioas));
+	drop_ctx(ctx);
+}
+
+/* A vhost-vdpa device: its address spaces attached, replaced, detached. */
+static void flow_vdpa(void)
+{
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *a = NULL, *b = NULL;
+	struct iommufd_device *dev = NULL;
+	bool on0 = false, on1 = false;
+
+	if (!TRY(new_ctx(&ctx)))
+		return;
+	if (!TRY(iommufd_ioas_new(ctx, NULL, &a)))
+		goto out;
+	if (!TRY(iommufd_ioas_new(ctx, NULL, &b)))
+		goto out;
+	if (!TRY(iommufd_device_open_vdpa(ctx, "vdpa0", NULL, &dev)))
+		goto out;
+	if (iommufd_device_get_num_asids(dev) != 2)
+		finding("vdpa: %u address spaces, want 2", iommufd_device_get_num_asids(dev));
+	if (!TRY(iommufd_device_attach_asid(dev, 0, iommufd_ioas_get_id(a))))
+		goto out;
+	on0 = true;
+	if (!TRY(iommufd_device_attach_asid(dev, 1, iommufd_ioas_get_id(b))))
+		goto out;
+	on1 = true;
+	if (!TRY(iommufd_device_replace_asid(dev, 0, iommufd_ioas_get_id(b))))
+		goto out;
+	if (!TRY(iommufd_device_detach_asid(dev, 1)))
+		goto out;
+	on1 = false;
+out:
+	if (on1)
+		DROP0(iommufd_device_detach_asid(dev, 1));
+	if (on0)
+		DROP0(iommufd_device_detach_asid(dev, 0));
+	iommufd_device_close(dev);
+	if (b)
+		DROP0(iommufd_ioas_destroy(b));
+	if (a)
+		DROP0(iommufd_ioas_destroy(a));
 	drop_ctx(ctx);
 }
 
@@ -692,6 +849,8 @@ static const struct flow flows[] = {
 	{ "fault-loop", flow_fault },
 	{ "migrate-dirty", flow_dirty },
 	{ "kernel-tier", flow_kernel_tier },
+	{ "device-extras", flow_device_extras },
+	{ "vdpa", flow_vdpa },
 };
 
 static unsigned long injected_runs, failed_runs;
