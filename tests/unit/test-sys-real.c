@@ -55,6 +55,11 @@ static void memfd_io(void **state)
 	assert_int_equal(S->write(fd, "a", 1), -EBADF);
 	assert_int_equal(S->ftruncate(fd, 0), -EBADF);
 	assert_int_equal(S->memfd_create("test-sys-real", 0x80000000u), -EINVAL);
+	/* readlink: NUL-terminated, and no room for it is -EINVAL */
+	assert_true(S->readlink("/proc/self/exe", buf, sizeof(buf)) > 0);
+	assert_int_equal(buf[strlen(buf)], 0);
+	assert_int_equal(S->readlink("/proc/self/exe", buf, 0), -EINVAL);
+	assert_int_equal(S->readlink("/nonexistent-libiommufd", buf, sizeof(buf)), -ENOENT);
 }
 
 static void memory(void **state)
