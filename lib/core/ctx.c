@@ -148,8 +148,6 @@ int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 
 int ctx_fail_null(struct iommufd_ctx *ctx, const char *call, const char *what)
 {
-	if (!ctx)
-		return error_null(call, what);
 	return ctx_fail(ctx, EINVAL, "%s: %s is NULL", call, what);
 }
 

@@ -413,7 +413,7 @@ static int simple_action(struct iommufd_device *dev, uint32_t index, uint32_t ve
 	int rc;
 
 	if (!dev)
-		return error_null(__func__, "dev");
+		return error_fail(EINVAL, "iommufd_device_%s_irq: dev is NULL", what);
 	pthread_mutex_lock(&dev->lock);
 	rc = vector_check(dev, index, vector, action != UAPI_VFIO_IRQ_SET_ACTION_TRIGGER, what, &x);
 	if (rc == 0) {

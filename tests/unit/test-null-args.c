@@ -211,6 +211,9 @@ static void null_handles(void **state)
 	ROW(NULL, "dev", iommufd_device_irq_eventfds_new(NULL, 2, 1, fds));
 	ROW(NULL, "dev", iommufd_device_disable_irq(NULL, 2));
 	ROW(NULL, "dev", iommufd_device_set_irq_unmask_eventfd(NULL, 0, 0, -1));
+	ROW(NULL, "dev", iommufd_device_mask_irq(NULL, 0, 0));
+	ROW(NULL, "dev", iommufd_device_unmask_irq(NULL, 0, 0));
+	ROW(NULL, "dev", iommufd_device_trigger_irq(NULL, 2, 0));
 	ROW(NULL, "dev", iommufd_device_get_region_info(NULL, 0, &ri));
 	ROW(NULL, "dev", iommufd_device_get_region_areas(NULL, 0, &area, 1, &count));
 	ROW(NULL, "dev", iommufd_device_region_read(NULL, 0, 0, buf, sizeof(buf)));

@@ -194,6 +194,27 @@ static void open_fd_refusals(void **state)
 	assert_string_equal(iommufd_feature_name(IOMMUFD_FEATURE_IOAS), "ioas");
 }
 
+/* A vhost-vdpa device has no interrupts or hot reset of VFIO's: refused,
+ * with the call named, before any system call. */
+static void kind_refusals(void **state)
+{
+	struct env *e = *state;
+	struct iommufd_irq_info ii = { .sz = sizeof(ii) };
+	struct iommufd_reset_dep dep;
+	struct iommufd_device *v;
+	uint32_t count = 0;
+	bool all;
+	int fds[1];
+
+	assert_ok(e->ctx, iommufd_device_open_vdpa(e->ctx, "vdpa0", NULL, &v));
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_hot_reset_info(v, &dep, 1, &count, &all),
+		     "VFIO_DEVICE_GET_PCI_HOT_RESET_INFO");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_hot_reset(v), "VFIO_DEVICE_PCI_HOT_RESET");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_get_irq_info(v, 0, &ii), "");
+	assert_fails(e->ctx, EOPNOTSUPP, iommufd_device_irq_eventfds_new(v, 2, 1, fds), "");
+	iommufd_device_close(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ioas_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(region_and_viommu_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(open_fd_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(kind_refusals, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("refusals", tests, NULL, NULL);
