@@ -49,6 +49,20 @@ static void edges(void **state)
 	assert_fails(ctx, EINVAL, iommufd_ioas_copy(ioas, &iova, ioas, 0, 4096, 1u << 30), "copy");
 	assert_fails(ctx, EINVAL, iommufd_device_get_irq_info(dev, 0, &small), "iommufd_device_get_irq_info");
 	assert_fails(ctx, EINVAL, iommufd_device_disable_irq(dev, 99), "");
+	assert_fails(ctx, EINVAL, iommufd_device_mask_irq(dev, 99, 0), "");
+	{
+		/* a partial unmap inside a mapping the IOAS recorded */
+		uint64_t at = 0x200000;
+		static char four[4][4096] __attribute__((aligned(4096)));
+		uint64_t done = 0;
+
+		assert_ok(ctx, iommufd_ioas_map(ioas, four, sizeof(four), &at, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA));
+		assert_fails(ctx, EDOM, iommufd_ioas_unmap(ioas, at + 0x1000, 0x1000, &done),
+			     "would split the mapping at iova 0x200000 length 0x4000");
+		assert_int_equal(done, 0);
+		assert_int_equal(fake_mapping_count(), 1);
+		assert_ok(ctx, iommufd_ioas_unmap_all(ioas, NULL));
+	}
 	assert_fails(ctx, EINVAL, iommufd_device_set_irq_unmask_eventfd(dev, IOMMUFD_PCI_INTX_IRQ, 0, 3),
 		     "not enabled");
 	assert_ok(ctx, iommufd_device_irq_eventfds_new(dev, IOMMUFD_PCI_INTX_IRQ, 1, fds));
