@@ -11,7 +11,9 @@
  *    writer maps and unmaps (reader slots given back and taken again);
  *  - objects of one context created and destroyed in several threads at
  *    once, and the context's last reference dropped by whichever thread
- *    comes last.
+ *    comes last;
+ *  - four threads mapping, unmapping, overlapping (explained from the
+ *    IOAS's record), probing features and reading ranges on one IOAS.
  * The fake kernel keeps unlocked state, so the threads reach it through a
  * table that takes one mutex around each call (the kernel serialises its
  * own state too).
@@ -360,6 +362,63 @@ static void objects_and_last_unref(void **state)
 	assert_fake_idle();
 }
 
+/* ---- many threads on one IOAS and one context ---- */
+
+static struct iommufd_ioas *shared;
+
+/* Thread t maps and unmaps its own 8 pages of IOVA at fixed addresses;
+ * each time it also tries a map over its own live mapping (an overlap the
+ * library explains from its record of the mappings) and asks the
+ * features and the ranges, which the others do at the same time. */
+static void *ioas_user(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+	uint8_t *va = mem + (uint64_t)t * 8 * PG;
+
+	for (int k = 0; k < 200; k++) {
+		uint64_t iova = IOVA0 + (uint64_t)t * 8 * PG + (uint64_t)(k % 8) * PG, again = iova, unmapped = 0;
+		struct iommufd_iova_range *r = NULL;
+		size_t n = 0;
+
+		if (iommufd_ioas_map(shared, va + (k % 8) * PG, PG, &iova, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA))
+			atomic_fetch_add(&bad, 1);
+		if (iommufd_ioas_map(shared, va + (k % 8) * PG, PG, &again, IOMMUFD_MAP_READ | IOMMUFD_MAP_FIXED_IOVA) != -EEXIST ||
+		    !strstr(iommufd_ctx_last_error(ctx), "0x"))
+			atomic_fetch_add(&bad, 1);
+		if (!iommufd_ctx_has_feature(ctx, IOMMUFD_FEATURE_IOAS))
+			atomic_fetch_add(&bad, 1);
+		if (iommufd_ioas_get_iova_ranges(shared, &r, &n, NULL) || n == 0)
+			atomic_fetch_add(&bad, 1);
+		free(r);
+		if (iommufd_ioas_unmap(shared, iova, PG, &unmapped) || unmapped != PG)
+			atomic_fetch_add(&bad, 1);
+	}
+	return NULL;
+}
+
+static void one_ioas_many_threads(void **state)
+{
+	pthread_t t[4];
+
+	(void)state;
+	fake_reset();
+	mem = aligned_alloc(PG, 4 * 8 * PG);
+	assert_non_null(mem);
+	atomic_store(&bad, 0);
+	assert_ok(NULL, iommufd_ctx_new_with_ops_(NULL, &locked_sys, &ctx));
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &shared));
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, ioas_user, (void *)(intptr_t)i), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(atomic_load(&bad), 0);
+	assert_int_equal(fake_mapping_count(), 0);
+	assert_ok(ctx, iommufd_ioas_destroy(shared));
+	assert_null(iommufd_ctx_unref(ctx));
+	assert_fake_idle();
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +426,7 @@ int main(void)
 		cmocka_unit_test(signal_handler_translates),
 		cmocka_unit_test(threads_come_and_go),
 		cmocka_unit_test(objects_and_last_unref),
+		cmocka_unit_test(one_ioas_many_threads),
 	};
 
 	return cmocka_run_group_tests_name("threads-more", tests, NULL, NULL);
