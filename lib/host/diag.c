@@ -244,8 +244,13 @@ static int gather_device(struct diag_facts *f, struct iommufd_pci_enum **e)
 	if (!(f->dev = iommufd_pci_enum_first(*e)))
 		return 0;
 	f->device_exists = true;
-	if (f->dev->iommu_group >= 0)
-		setup_group_blocker(f->addr, f->blocker, f->blocker_driver);
+	/* fail closed (issue 16 #5): a group whose members cannot be read
+	 * is not called viable */
+	if (f->dev->iommu_group >= 0) {
+		rc = setup_group_blocker(f->addr, f->blocker, f->blocker_driver);
+		if (rc < 0)
+			return rc;
+	}
 	if (f->dev->vfio_cdev)
 		f->cdev_access = open_access(f->dev->vfio_cdev);
 	return 0;
@@ -275,7 +280,8 @@ int iommufd_diag_run(const char *addr_in, const struct iommufd_diag_opts *opts, 
 		rc = gather_device(&f, &e);
 		if (rc < 0) {
 			iommufd_diag_free(d);
-			return error_fail(-rc, "diag %s: looking the device up failed: %s", addr, strerror(-rc));
+			return error_fail(-rc, "diag %s: reading the device or its IOMMU group failed: %s", addr,
+					  strerror(-rc));
 		}
 	}
 	rc = diag_decide(&f, d);

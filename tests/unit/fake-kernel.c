@@ -178,9 +178,9 @@ uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid)
 	return fd >= 0 && fd < MAX_FDS && asid < VDPA_NAS ? K.vdpa_asid[fd][asid] : 0;
 }
 
-static int injected(unsigned long req)
+/* Count a call for fake_inject_call(); -errno when it is the one to fail. */
+static int traced(unsigned long req)
 {
-	calls++;
 	if (T.on && !T.paused) {
 		T.n++;
 		if (T.n <= TRACE_MAX)
@@ -188,6 +188,17 @@ static int injected(unsigned long req)
 		if (T.n == T.fail_at)
 			return -T.err;
 	}
+	return 0;
+}
+
+static int injected(unsigned long req)
+{
+	int rc;
+
+	calls++;
+	rc = traced(req);
+	if (rc)
+		return rc;
 	if (K.inject_err && K.inject_req == req) {
 		int e = K.inject_err;
 
@@ -1117,6 +1128,10 @@ static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size);
 
 static ssize_t f_readlink(const char *path, char *buf, size_t size)
 {
+	int rc = traced(FAKE_OP_READLINK); /* not in fake_call_count() */
+
+	if (rc)
+		return rc;
 	if (!strncmp(path, "/proc/self/fd/", 14))
 		return fake_readlink_fd(path, buf, size);
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:04.0/driver")) {
@@ -1136,6 +1151,10 @@ static ssize_t f_readlink(const char *path, char *buf, size_t size)
 
 static int f_list_dir(const char *path, int (*fn)(const char *name, void *data), void *data)
 {
+	int injected_rc = traced(FAKE_OP_LIST_DIR); /* not in fake_call_count() */
+
+	if (injected_rc)
+		return injected_rc;
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
 		return fn("vfio0", data);
 	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0")) {

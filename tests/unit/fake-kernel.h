@@ -90,6 +90,9 @@ uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid);
 #define FAKE_OP_FTRUNCATE 0x10009ul
 #define FAKE_OP_MADVISE 0x1000aul
 #define FAKE_OP_MUNMAP 0x1000bul
+/* readlink and list_dir: counted and failed by fake_inject_call() only. */
+#define FAKE_OP_READLINK 0x1000dul
+#define FAKE_OP_LIST_DIR 0x1000eul
 /* memfd_create(MFD_HUGETLB) fails with EINVAL when not available (default: it works). */
 void fake_set_hugetlb(int available);
 /* Calls made so far of the kinds that can be injected (ioctl, open,
