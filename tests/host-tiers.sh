@@ -177,9 +177,9 @@ valgrind_tier() {
 }
 
 # ht_fault_inject_note DIR: the injected runs the fault-injection tests
-# reported in DIR's last unit suite ("# injected runs: N (M ..."), summed:
+# reported in DIR's last unit suite (each "# injected runs: N (M ..." line), summed:
 # test-fault-inject (whole flows over the fake kernel) and test-host-oom
-# (discovery and diagnostics under memory pressure).
+# (discovery and diagnostics with allocations and host system calls failing).
 ht_fault_inject_note() {
 	local figure
 	figure=$(python3 -c '
@@ -188,10 +188,11 @@ runs = failing = 0
 tests = []
 for line in open(sys.argv[1]):
     t = json.loads(line)
-    m = re.search(r"# injected runs: (\d+) \((\d+) of them", t.get("stdout") or "")
-    if m:
-        runs += int(m.group(1))
-        failing += int(m.group(2))
+    found = re.findall(r"# injected runs: (\d+) \((\d+) of them", t.get("stdout") or "")
+    for r, f in found:
+        runs += int(r)
+        failing += int(f)
+    if found:
         tests.append("%s %s" % (t["name"].split("/")[-1].strip(), t.get("result")))
 if tests:
     print("%d injected runs (%d with a failing call): %s" % (runs, failing, ", ".join(tests)))' \

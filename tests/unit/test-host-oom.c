@@ -409,8 +409,8 @@ static void host_calls_fail(void **state)
 				}
 			}
 	}
-	print_message("# host system calls failing: %lu runs, %lu failed, %lu answered otherwise, %d wrong\n", runs,
-		      failed, other, bad);
+	print_message("# injected runs: %lu (%lu of them failing), host system calls; %lu answered host facts otherwise, %d wrong\n",
+		      runs, failed, other, bad);
 	assert_int_equal(bad, 0);
 }
 
