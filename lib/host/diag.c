@@ -279,6 +279,7 @@ int iommufd_diag_run(const char *addr_in, const struct iommufd_diag_opts *opts, 
 		f.addr = addr;
 		rc = gather_device(&f, &e);
 		if (rc < 0) {
+			iommufd_pci_enum_free(e);
 			iommufd_diag_free(d);
 			return error_fail(-rc, "diag %s: reading the device or its IOMMU group failed: %s", addr,
 					  strerror(-rc));
