@@ -116,8 +116,8 @@ static int read_group(struct entry *e, const char *syspath)
 	e->members = m.v;
 	e->info.group_members = (const char *const *)m.v;
 	e->info.group_size = m.n;
-	if (rc < 0)
-		return rc; /* a group whose members cannot be listed proves nothing */
+	if (rc < 0 && rc != -ENOENT)
+		return rc; /* unlistable members prove nothing; ENOENT: the device is going away */
 
 	snprintf(path, sizeof(path), e->info.noiommu ? "/dev/vfio/noiommu-%d" : "/dev/vfio/%d",
 		 e->info.iommu_group);
