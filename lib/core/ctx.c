@@ -339,7 +339,7 @@ int iommufd_ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 	int rc;
 
 	if (!ctx)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ctx");
 	rc = ctx_destroy_id(ctx, id);
 	if (rc == -ENOENT)
 		return ctx_fail(ctx, ENOENT, "IOMMU_DESTROY %u: no object has that ID in this context", id);

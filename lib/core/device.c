@@ -71,7 +71,7 @@ int iommufd_device_bind(struct iommufd_device *dev, const struct iommufd_device_
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = CTX_OPTS_VALID(dev->ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_bind");
 	if (rc < 0)
 		return rc;

@@ -135,8 +135,10 @@ int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt
 {
 	struct iommufd_hwpt *hwpt;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	if (!id)
 		return ctx_fail(ctx, ENOENT, "adopt HWPT 0: no object has ID 0");
 	hwpt = calloc(1, sizeof(*hwpt));

@@ -61,8 +61,10 @@ int iommufd_ioas_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_ioas
 	uint64_t align;
 	int rc;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return ctx_fail(ctx, ENOMEM, "adopt IOAS %u: out of memory", id);

@@ -165,6 +165,10 @@ static void null_handles(void **state)
 	void *addr;
 	int fds[2] = { -1, -1 };
 	char buf[8];
+	const uint8_t token[16] = { 0 };
+	struct iommufd_dma_log_range log_range = { .iova = 0, .length = 4096 };
+	enum iommufd_mig_state mig;
+	struct iommufd_precopy_info precopy = { .sz = sizeof(precopy) };
 
 	ROW(NULL, "ctx", iommufd_ctx_get_rlimit_mode(NULL, &mode));
 	ROW(NULL, "ctx", iommufd_ctx_set_rlimit_mode(NULL, IOMMUFD_RLIMIT_PER_USER));
@@ -181,6 +185,29 @@ static void null_handles(void **state)
 	ROW(NULL, "ctx", iommufd_hwpt_alloc_nested(NULL, 1, 1, &data, NULL, &h));
 	ROW(NULL, "ctx", iommufd_fault_new(NULL, NULL, &f));
 	ROW(NULL, "ctx", iommufd_viommu_new(NULL, 1, 1, IOMMUFD_VIOMMU_SELFTEST, NULL, 0, NULL, &v));
+	ROW(NULL, "ctx", iommufd_ctx_destroy_id(NULL, 1));
+	ROW(NULL, "ctx", iommufd_ioas_adopt(NULL, 1, &io));
+	ROW(NULL, "ctx", iommufd_hwpt_adopt(NULL, 1, &h));
+
+	/* device features and migration */
+	ROW(NULL, "dev", iommufd_device_bind(NULL, NULL));
+	ROW(NULL, "dev", iommufd_device_feature(NULL, IOMMUFD_DEVICE_FEATURE_GET, 1, buf, sizeof(buf)));
+	ROW(NULL, "dev", iommufd_device_probe_feature(NULL, 1, IOMMUFD_DEVICE_FEATURE_GET));
+	ROW(NULL, "dev", iommufd_device_low_power_enter(NULL, -1));
+	ROW(NULL, "dev", iommufd_device_low_power_exit(NULL));
+	ROW(NULL, "dev", iommufd_device_set_vf_token(NULL, token));
+	ROW(NULL, "dev", iommufd_device_dma_log_start(NULL, &log_range, 1, 4096, NULL, NULL));
+	ROW(NULL, "dev", iommufd_device_dma_log_stop(NULL));
+	ROW(NULL, "dev", iommufd_device_dma_log_report(NULL, 0, 4096, 4096, &bitmap));
+	ROW(NULL, "dev", iommufd_device_export_dmabuf(NULL, 0, 0, 4096, 0, &fds[0]));
+	ROW(NULL, "ioas", iommufd_ioas_map_dmabuf(NULL, e->dev, 0, 0, 4096, &iova, IOMMUFD_MAP_READ));
+	ROW(NULL, "dev", iommufd_device_get_migration_flags(NULL, &count));
+	ROW(NULL, "dev", iommufd_device_get_mig_state(NULL, &mig));
+	ROW(NULL, "dev", iommufd_device_set_mig_state(NULL, IOMMUFD_MIG_STATE_STOP, NULL));
+	ROW(NULL, "dev", iommufd_device_walk_mig_state(NULL, IOMMUFD_MIG_STATE_STOP, NULL));
+	ROW(NULL, "dev", iommufd_device_get_stop_copy_size(NULL, &iova));
+	ROW(NULL, "dev", iommufd_device_get_precopy_info(NULL, 0, &precopy));
+	ROW(NULL, "dev", iommufd_device_enable_precopy_info_v2(NULL));
 
 	ROW(NULL, "ioas", iommufd_ioas_get_iova_ranges(NULL, &ranges, &nr, NULL));
 	ROW(NULL, "ioas", iommufd_ioas_map(NULL, e->page, 4096, &iova, IOMMUFD_MAP_READ));
@@ -301,6 +328,15 @@ static void null_arguments(void **state)
 	ROW(c, "enabled", iommufd_ioas_get_huge_pages(e->ioas, NULL));
 	ROW(c, "out", iommufd_dma_new(e->ioas, NULL, NULL));
 
+	ROW(c, "ioas", iommufd_ioas_adopt(c, 1, NULL));
+	ROW(c, "hwpt", iommufd_hwpt_adopt(c, 1, NULL));
+	ROW(c, "fd", iommufd_device_export_dmabuf(e->dev, 0, 0, 4096, 0, NULL));
+	ROW(c, "dev", iommufd_ioas_map_dmabuf(e->ioas, NULL, 0, 0, 4096, &iova, IOMMUFD_MAP_READ));
+	ROW(c, "iova", iommufd_ioas_map_dmabuf(e->ioas, e->dev, 0, 0, 4096, NULL, IOMMUFD_MAP_READ));
+	ROW(c, "flags", iommufd_device_get_migration_flags(e->dev, NULL));
+	ROW(c, "state", iommufd_device_get_mig_state(e->dev, NULL));
+	ROW(c, "bytes", iommufd_device_get_stop_copy_size(e->dev, NULL));
+	ROW(c, "info", iommufd_device_get_precopy_info(e->dev, 0, NULL));
 	ROW(c, "info", iommufd_device_get_hw_info(e->dev, NULL));
 	ROW(c, "info", iommufd_device_get_info(e->dev, NULL));
 	ROW(c, "count", iommufd_device_get_hot_reset_info(e->dev, &dep, 1, NULL, &all));
