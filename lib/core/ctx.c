@@ -465,7 +465,8 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 	if (rc == -ENOTTY)
 		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_IOAS_CHANGE_PROCESS: not supported by this kernel (needs Linux 6.13)");
 	if (rc == -EINVAL)
-		return ctx_fail(ctx, EINVAL, "IOMMU_IOAS_CHANGE_PROCESS: a mapping of process memory exists; only iommufd_ioas_map_file() mappings can change process");
+		return ctx_fail(ctx, EINVAL,
+				"IOMMU_IOAS_CHANGE_PROCESS: a mapping of process memory exists (only iommufd_ioas_map_file() mappings can change process), or the pins are charged per process (IOMMUFD_RLIMIT_PER_PROCESS) to a process that exec'd or exited, whose charge the kernel cannot take back (live update across exec needs the per-user mode)");
 	if (rc < 0)
 		return ctx_fail(ctx, -rc, "IOMMU_IOAS_CHANGE_PROCESS: %s (%s)", strerror(-rc), error_hint(-rc));
 	return 0;
