@@ -291,10 +291,15 @@ IOMMUFD_API int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx,
  * Move the accounting of all pinned pages of this context to the calling
  * process (IOMMU_IOAS_CHANGE_PROCESS), for live update: the new process
  * takes over the iommufd. Only mappings made with iommufd_ioas_map_file()
- * may exist.
+ * may exist. Pages mapped by a process with CAP_IPC_LOCK are charged to no
+ * one and stay so. Across an exec, keep the default per-user accounting:
+ * pins charged per process (IOMMUFD_RLIMIT_PER_PROCESS) cannot be moved
+ * once the old process image is gone (the kernel fails to uncharge the old
+ * mm: -EINVAL, and 7.3 logs a warning), though they can after a fork.
  * @param ctx the context
  * @return 0, -EOPNOTSUPP before Linux 6.13, -EINVAL when a mapping of user
- *         virtual memory exists, or another negative errno
+ *         virtual memory exists or a per-process charge cannot be moved, or
+ *         another negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_change_process(struct iommufd_ctx *ctx);

@@ -146,6 +146,11 @@ int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 	return rc;
 }
 
+int ctx_fail_null(struct iommufd_ctx *ctx, const char *call, const char *what)
+{
+	return ctx_fail(ctx, EINVAL, "%s: %s is NULL", call, what);
+}
+
 const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx)
 {
 	if (!ctx)
@@ -334,7 +339,7 @@ int iommufd_ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 	int rc;
 
 	if (!ctx)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ctx");
 	rc = ctx_destroy_id(ctx, id);
 	if (rc == -ENOENT)
 		return ctx_fail(ctx, ENOENT, "IOMMU_DESTROY %u: no object has that ID in this context", id);
@@ -417,8 +422,10 @@ int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mod
 	uint64_t val;
 	int rc;
 
-	if (!ctx || !mode)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!mode)
+		return ctx_fail_null(ctx, __func__, "mode");
 	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_GET, 0, &val);
 	if (rc)
 		return ctx_fail(ctx, -rc, "IOMMU_OPTION get RLIMIT_MODE: %s (%s)",
@@ -433,7 +440,7 @@ int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mod
 	int rc;
 
 	if (!ctx)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ctx");
 	if (mode != IOMMUFD_RLIMIT_PER_USER && mode != IOMMUFD_RLIMIT_PER_PROCESS)
 		return ctx_fail(ctx, EINVAL, "set RLIMIT_MODE: unknown mode %d", (int)mode);
 	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_SET, 0, &val);
@@ -453,12 +460,13 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 	int rc;
 
 	if (!ctx)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ctx");
 	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
 	if (rc == -ENOTTY)
 		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_IOAS_CHANGE_PROCESS: not supported by this kernel (needs Linux 6.13)");
 	if (rc == -EINVAL)
-		return ctx_fail(ctx, EINVAL, "IOMMU_IOAS_CHANGE_PROCESS: a mapping of process memory exists; only iommufd_ioas_map_file() mappings can change process");
+		return ctx_fail(ctx, EINVAL,
+				"IOMMU_IOAS_CHANGE_PROCESS: a mapping of process memory exists (only iommufd_ioas_map_file() mappings can change process), or the pins are charged per process (IOMMUFD_RLIMIT_PER_PROCESS) to a process that exec'd or exited, whose charge the kernel cannot take back (live update across exec needs the per-user mode)");
 	if (rc < 0)
 		return ctx_fail(ctx, -rc, "IOMMU_IOAS_CHANGE_PROCESS: %s (%s)", strerror(-rc), error_hint(-rc));
 	return 0;

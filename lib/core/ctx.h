@@ -77,6 +77,14 @@ int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A required argument @what of the public call @call is NULL, beside a
+ * valid handle: recorded on @ctx (not NULL) as "@call: @what is NULL";
+ * errno EINVAL, returns -EINVAL. A NULL handle has no context: use
+ * base/error.h's error_null(), the thread's iommufd_last_error().
+ */
+int ctx_fail_null(struct iommufd_ctx *ctx, const char *call, const char *what);
+
 /* The opts sink of calls with a context: the refusal is recorded with ctx_fail(). */
 static inline int ctx_opts_sink(void *ctx, int err, const char *msg)
 {

@@ -110,8 +110,10 @@ int iommufd_device_open_vdpa(struct iommufd_ctx *ctx, const char *name,
 	char path[128], label[64];
 	int fd, rc;
 
-	if (!ctx || !name || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!name || !out)
+		return ctx_fail_null(ctx, __func__, !name ? "name" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_vdpa");
 	if (rc < 0)
 		return rc;
@@ -158,8 +160,10 @@ int iommufd_device_open_vdpa_fd(struct iommufd_ctx *ctx, int fd,
 	char name[32];
 	int nfd, rc, take;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	if (fd < 0)
 		return ctx_fail(ctx, EBADF, "open vDPA fd %d: not a descriptor", fd);
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_vdpa_fd");

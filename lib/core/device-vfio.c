@@ -157,8 +157,10 @@ int iommufd_device_open_cdev(struct iommufd_ctx *ctx, const char *cdev_path,
 {
 	int rc;
 
-	if (!ctx || !cdev_path || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!cdev_path || !out)
+		return ctx_fail_null(ctx, __func__, !cdev_path ? "cdev_path" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_cdev");
 	if (rc < 0)
 		return rc;
@@ -225,8 +227,10 @@ int iommufd_device_open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 {
 	int rc;
 
-	if (!ctx || !sysfs_path || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!sysfs_path || !out)
+		return ctx_fail_null(ctx, __func__, !sysfs_path ? "sysfs_path" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_sysfs");
 	if (rc < 0)
 		return rc;
@@ -245,8 +249,10 @@ int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 	char addr[16], path[64];
 	int rc;
 
-	if (!ctx || !pci_addr || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!pci_addr || !out)
+		return ctx_fail_null(ctx, __func__, !pci_addr ? "pci_addr" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_pci");
 	if (rc < 0)
 		return rc;
@@ -268,8 +274,10 @@ int iommufd_device_open_mdev(struct iommufd_ctx *ctx, const char *uuid_in,
 	char uuid[37], path[80];
 	int rc;
 
-	if (!ctx || !uuid_in || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!uuid_in || !out)
+		return ctx_fail_null(ctx, __func__, !uuid_in ? "uuid_in" : "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_mdev");
 	if (rc < 0)
 		return rc;
@@ -290,8 +298,10 @@ int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd
 	char name[32];
 	int nfd, rc, take;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	if (fd < 0)
 		return ctx_fail(ctx, EBADF, "open device fd %d: not a descriptor", fd);
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_fd");
@@ -658,11 +668,18 @@ static int vfio_irq_info(struct iommufd_device *dev, uint32_t index, uint32_t *f
 static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t index, uint32_t start,
 			 uint32_t count, const void *data, size_t len)
 {
-	struct uapi_vfio_irq_set *cmd;
+	/* disable, mask, unmask, trigger and a few eventfds fit on the stack:
+	 * turning interrupts off never needs memory */
+	union {
+		struct uapi_vfio_irq_set s;
+		uint8_t b[sizeof(struct uapi_vfio_irq_set) + 16 * sizeof(int32_t)];
+	} small;
+	struct uapi_vfio_irq_set *cmd = &small.s;
 	int rc;
 
-	cmd = calloc(1, sizeof(*cmd) + len);
-	if (!cmd)
+	if (len <= sizeof(small) - sizeof(*cmd))
+		memset(&small, 0, sizeof(small));
+	else if (!(cmd = calloc(1, sizeof(*cmd) + len)))
 		return -ENOMEM;
 	cmd->argsz = (uint32_t)(sizeof(*cmd) + len);
 	cmd->flags = flags;
@@ -672,7 +689,8 @@ static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t in
 	if (len)
 		memcpy(cmd->data, data, len);
 	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_SET_IRQS, cmd);
-	free(cmd);
+	if (cmd != &small.s)
+		free(cmd);
 	/* Enabling MSI or MSI-X with more vectors than the platform gives, the
 	 * kernel answers with the (positive) count it could give and leaves
 	 * the index off (vfio_msi_enable()): a failure, not a success. */

@@ -71,7 +71,7 @@ int iommufd_device_bind(struct iommufd_device *dev, const struct iommufd_device_
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = CTX_OPTS_VALID(dev->ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_bind");
 	if (rc < 0)
 		return rc;
@@ -117,7 +117,7 @@ int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = attach_opts_check(dev, opts, "iommufd_device_attach");
 	if (rc < 0)
 		return rc;
@@ -134,7 +134,7 @@ int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = attach_opts_check(dev, opts, "iommufd_device_replace");
 	if (rc < 0)
 		return rc;
@@ -146,7 +146,7 @@ int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
 int iommufd_device_detach(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach)
 		return device_refuse(dev, "detach");
 	return dev->ops->detach(dev);
@@ -156,7 +156,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 				uint32_t *hwpt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_pasid)
 		return device_refuse(dev, "attach PASID");
 	if (!dev->devid)
@@ -167,7 +167,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach_pasid)
 		return device_refuse(dev, "detach PASID");
 	return dev->ops->detach_pasid(dev, pasid);
@@ -183,7 +183,7 @@ static int no_asids(struct iommufd_device *dev, uint32_t asid, const char *what)
 int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_asid)
 		return no_asids(dev, asid, "attach");
 	return dev->ops->attach_asid(dev, asid, pt_id, false);
@@ -192,7 +192,7 @@ int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32
 int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_asid)
 		return no_asids(dev, asid, "replace");
 	return dev->ops->attach_asid(dev, asid, pt_id, true);
@@ -201,7 +201,7 @@ int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid, uint3
 int iommufd_device_detach_asid(struct iommufd_device *dev, uint32_t asid)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach_asid)
 		return no_asids(dev, asid, "detach");
 	return dev->ops->detach_asid(dev, asid);
@@ -234,8 +234,10 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 	struct iommufd_hw_info out = { .sz = sizeof(out) };
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->hw_info)
 		return device_refuse(dev, "IOMMU_GET_HW_INFO");
 	if (!dev->devid)
@@ -254,8 +256,10 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 	struct iommufd_device_info out = { .sz = sizeof(out) };
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->get_info)
 		return device_refuse(dev, "VFIO_DEVICE_GET_INFO");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_device_info, num_irqs, "iommufd_device_get_info");
@@ -270,7 +274,7 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 int iommufd_device_reset(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->reset)
 		return device_refuse(dev, "VFIO_DEVICE_RESET");
 	return dev->ops->reset(dev);

@@ -61,7 +61,7 @@ int iommufd_device_dma_log_start(struct iommufd_device *dev, const struct iommuf
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = CTX_OPTS_VALID(dev->ctx, opts, struct iommufd_dma_log_opts, max_ranges, "iommufd_device_dma_log_start");
 	if (rc < 0)
 		return rc;
@@ -127,7 +127,7 @@ int iommufd_device_dma_log_start(struct iommufd_device *dev, const struct iommuf
 int iommufd_device_dma_log_stop(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	return error_ret(feature_call(dev, IOMMUFD_DEVICE_FEATURE_SET, UAPI_VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, NULL, 0,
 				      NULL));
 }
@@ -143,7 +143,7 @@ int iommufd_device_dma_log_report(struct iommufd_device *dev, uint64_t iova, uin
 	};
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!bitmap || !length)
 		return ctx_fail(dev->ctx, EINVAL, "DMA log report on %s: %s", dev->name,
 				!bitmap ? "the bitmap is NULL" : "length is 0");

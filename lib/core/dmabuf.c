@@ -36,8 +36,10 @@ int iommufd_device_export_dmabuf(struct iommufd_device *dev, uint32_t index, uin
 	char einval[160];
 	int rc;
 
-	if (!dev || !fd)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!fd)
+		return ctx_fail_null(dev->ctx, __func__, "fd");
 	if (!length || (offset & (PAGE - 1)) || (length & (PAGE - 1)))
 		return ctx_fail(dev->ctx, EINVAL,
 				"dma-buf export of region %u of %s offset 0x%" PRIx64 " length 0x%" PRIx64
@@ -81,8 +83,10 @@ int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, struct iommufd_device *de
 	uint64_t at;
 	int fd, rc;
 
-	if (!ioas || !dev || !iova)
-		return error_ret(-EINVAL);
+	if (!ioas)
+		return error_null(__func__, "ioas");
+	if (!dev || !iova)
+		return ctx_fail_null(ioas->ctx, __func__, !dev ? "dev" : "iova");
 	rc = iommufd_device_export_dmabuf(dev, index, offset, length, O_RDWR | O_CLOEXEC, &fd);
 	if (rc < 0) {
 		if (dev->ctx != ioas->ctx) /* the explanation belongs to the IOAS's context too */

@@ -119,7 +119,7 @@ int iommufd_device_feature(struct iommufd_device *dev, uint32_t op, uint32_t fea
 	uint32_t rw = op & (IOMMUFD_DEVICE_FEATURE_GET | IOMMUFD_DEVICE_FEATURE_SET);
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if ((op & ~OPS_MASK) || !op || (!(op & IOMMUFD_DEVICE_FEATURE_PROBE) && rw == OPS_MASK - IOMMUFD_DEVICE_FEATURE_PROBE))
 		return ctx_fail(dev->ctx, EINVAL,
 				"iommufd_device_feature on %s: operation 0x%x is not IOMMUFD_DEVICE_FEATURE_GET, _SET, or _PROBE (alone or with GET and/or SET)",
@@ -142,7 +142,7 @@ int iommufd_device_probe_feature(struct iommufd_device *dev, uint32_t feature, u
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (ops & ~(IOMMUFD_DEVICE_FEATURE_GET | IOMMUFD_DEVICE_FEATURE_SET))
 		return ctx_fail(dev->ctx, EINVAL, "probe feature %u on %s: ops 0x%x are not IOMMUFD_DEVICE_FEATURE_GET and/or _SET",
 				feature, dev->name, ops);

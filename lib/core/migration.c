@@ -147,8 +147,10 @@ int iommufd_device_get_migration_flags(struct iommufd_device *dev, uint32_t *fla
 	uint32_t cached;
 	int rc;
 
-	if (!dev || !flags)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!flags)
+		return ctx_fail_null(dev->ctx, __func__, "flags");
 	cached = atomic_load(&dev->mig_flags);
 	if (cached & (1u << 31)) {
 		*flags = cached & ~(1u << 31);
@@ -181,8 +183,10 @@ int iommufd_device_get_mig_state(struct iommufd_device *dev, enum iommufd_mig_st
 	unsigned int s;
 	int rc;
 
-	if (!dev || !state)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!state)
+		return ctx_fail_null(dev->ctx, __func__, "state");
 	rc = get_state(dev, &s);
 	if (rc < 0)
 		return rc;
@@ -235,7 +239,7 @@ int iommufd_device_set_mig_state(struct iommufd_device *dev, enum iommufd_mig_st
 	int fd = -1, rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if ((unsigned int)state >= NSTATES || state == IOMMUFD_MIG_STATE_ERROR)
 		return ctx_fail(dev->ctx, EINVAL, "migration of %s to %d: %s", dev->name, (int)state,
 				state == IOMMUFD_MIG_STATE_ERROR ? "ERROR cannot be asked for" : "not a migration state");
@@ -254,7 +258,7 @@ int iommufd_device_walk_mig_state(struct iommufd_device *dev, enum iommufd_mig_s
 	int fd = -1, nfd, rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = iommufd_device_get_migration_flags(dev, &flags);
 	if (rc < 0)
 		return rc;
@@ -304,8 +308,10 @@ int iommufd_device_get_stop_copy_size(struct iommufd_device *dev, uint64_t *byte
 	struct uapi_vfio_device_feature_mig_data_size ds = { 0 };
 	int rc;
 
-	if (!dev || !bytes)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!bytes)
+		return ctx_fail_null(dev->ctx, __func__, "bytes");
 	rc = feature_call(dev, IOMMUFD_DEVICE_FEATURE_GET, UAPI_VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, &ds, sizeof(ds), NULL);
 	if (rc < 0)
 		return rc;
@@ -320,8 +326,10 @@ int iommufd_device_get_precopy_info(struct iommufd_device *dev, int data_fd, str
 	const char *cause;
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_precopy_info, dirty_bytes, "iommufd_device_get_precopy_info");
 	if (rc < 0)
 		return rc;
@@ -349,7 +357,7 @@ int iommufd_device_get_precopy_info(struct iommufd_device *dev, int data_fd, str
 int iommufd_device_enable_precopy_info_v2(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	return error_ret(feature_call(dev, IOMMUFD_DEVICE_FEATURE_SET, UAPI_VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2,
 				      NULL, 0, "the device has no PRE_COPY (VFIO_MIGRATION_PRE_COPY)"));
 }

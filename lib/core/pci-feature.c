@@ -18,7 +18,7 @@ int iommufd_device_low_power_enter(struct iommufd_device *dev, int wakeup_eventf
 	struct uapi_vfio_device_low_power_entry_with_wakeup w = { .wakeup_eventfd = wakeup_eventfd };
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (wakeup_eventfd < -1)
 		return ctx_fail(dev->ctx, EBADF, "low power entry of %s: wakeup eventfd %d is not a descriptor (-1: none)",
 				dev->name, wakeup_eventfd);
@@ -33,7 +33,7 @@ int iommufd_device_low_power_enter(struct iommufd_device *dev, int wakeup_eventf
 int iommufd_device_low_power_exit(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	return error_ret(feature_call(dev, IOMMUFD_DEVICE_FEATURE_SET, UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_EXIT, NULL, 0,
 				      NULL));
 }
@@ -43,7 +43,7 @@ int iommufd_device_set_vf_token(struct iommufd_device *dev, const uint8_t uuid[1
 	uint8_t token[16];
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!uuid)
 		return ctx_fail(dev->ctx, EINVAL, "set VF token of %s: the token is NULL", dev->name);
 	memcpy(token, uuid, sizeof(token));

@@ -193,8 +193,10 @@ int iommufd_dma_mem_alloc(struct iommufd_dma *dma, uint64_t size, const struct i
 {
 	int rc;
 
-	if (!dma || !buf)
-		return error_ret(-EINVAL);
+	if (!dma)
+		return error_null(__func__, "dma");
+	if (!buf)
+		return ctx_fail_null(dma->ctx, __func__, "buf");
 	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_mem_opts, flags, "iommufd_dma_mem_alloc");
 	if (rc < 0)
 		return rc;

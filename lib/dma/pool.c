@@ -109,8 +109,10 @@ int iommufd_dma_pool_new(struct iommufd_dma *dma, const struct iommufd_dma_pool_
 	uint64_t bs, cs, flags;
 	int rc;
 
-	if (!dma || !out)
-		return error_ret(-EINVAL);
+	if (!dma)
+		return error_null(__func__, "dma");
+	if (!out)
+		return ctx_fail_null(dma->ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_pool_opts, max_chunks, "iommufd_dma_pool_new");
 	if (rc < 0)
 		return rc;
@@ -259,8 +261,10 @@ int iommufd_dma_pool_alloc(struct iommufd_dma_pool *p, void **vaddr, uint64_t *i
 	uint32_t idx;
 	int rc;
 
-	if (!p || !vaddr)
-		return error_ret(-EINVAL);
+	if (!p)
+		return error_null(__func__, "p");
+	if (!vaddr)
+		return ctx_fail_null(p->dma->ctx, __func__, "vaddr");
 	for (;;) {
 		spin_lock(&p->lock);
 		c = p->avail;
@@ -292,7 +296,7 @@ int iommufd_dma_pool_free(struct iommufd_dma_pool *p, void *vaddr)
 	size_t n;
 
 	if (!p)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "p");
 	spin_lock(&p->lock);
 	n = chunks_upto(p, v);
 	if (n)

@@ -7,6 +7,7 @@
 #ifndef TESTS_UNIT_FAKE_KERNEL_H
 #define TESTS_UNIT_FAKE_KERNEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <iommufd/iommufd.h>
@@ -23,6 +24,20 @@ void fake_reset(void);
  * the one after @skip successful calls. */
 void fake_inject(unsigned long request, int err);
 void fake_inject_nth(unsigned long request, int err, int skip);
+/* Whole-flow fault injection: count (and remember the request of) every
+ * call that can be injected from fake_trace_start() on; fake_inject_call()
+ * makes the @n-th of them (1 is the first after the start) fail with
+ * -@err whatever its kind; fake_trace_req(i) is the i-th call's request
+ * (an ioctl number or FAKE_OP_*), 0 past the end. fake_reset() leaves the
+ * trace alone. */
+void fake_trace_start(void);
+unsigned long fake_trace_count(void);
+unsigned long fake_trace_req(unsigned long i);
+void fake_inject_call(unsigned long n, int err);
+/* Calls made while paused are neither counted nor injected (a test's own checks). */
+void fake_trace_pause(bool pause);
+/* The call fake_inject_call() chose has been made (and failed). */
+bool fake_inject_call_fired(void);
 /* Number of open fake descriptors (leak checks). */
 int fake_open_fds(void);
 /* All that the fake kernel holds, for leak checks (tests/common/check.h's
@@ -54,6 +69,9 @@ void fake_set_ranges(const uint64_t (*r)[2], uint32_t n);
  * kernel (an IOMMU whose smallest page is larger than the CPU's). */
 void fake_set_iova_alignment(uint64_t align);
 
+/* IOMMU_GET_HW_INFO answers this type and data (default: VT-d, 20 PASID bits). */
+void fake_set_hw_info(uint32_t type, const void *data, size_t len);
+
 /* vhost-vdpa: behave like a kernel without the vDPA series (no
  * VHOST_BACKEND_F_IOMMUFD; unknown ioctls fail with ENOBUFS as vhost-vdpa's
  * vring fallback makes them). */
@@ -72,6 +90,9 @@ uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid);
 #define FAKE_OP_FTRUNCATE 0x10009ul
 #define FAKE_OP_MADVISE 0x1000aul
 #define FAKE_OP_MUNMAP 0x1000bul
+/* readlink and list_dir: counted and failed by fake_inject_call() only. */
+#define FAKE_OP_READLINK 0x1000dul
+#define FAKE_OP_LIST_DIR 0x1000eul
 /* memfd_create(MFD_HUGETLB) fails with EINVAL when not available (default: it works). */
 void fake_set_hugetlb(int available);
 /* Calls made so far of the kinds that can be injected (ioctl, open,
