@@ -76,11 +76,13 @@ series_entries() {
 }
 
 # The kernel cache key: source version + config fragments + series + patches +
-# the recipe that builds them. Any change gives a new key and a fresh build;
+# the selftests and module list of the source file + the recipe that builds them. Any change gives a new key and a fresh build;
 # the files' SPDX licence lines do not count (adding one rebuilds nothing).
 kernel_key() {
 	{
 		echo "$KSRC_PACKAGE $KSRC_VERSION ${KERNEL_VARIANT:-default}"
+		# what the entry holds besides the kernel
+		echo "selftests=$(source_field selftests) modules=$(source_field modules)"
 		cat "$PATCH_DIR/series" "$PATCH_DIR"/config/*.config $(variant_fragment) |
 			grep -v '^# SPDX-License-Identifier:'
 		series_entries | while read -r p; do
