@@ -49,7 +49,47 @@ struct iommufd_ctx;
  */
 struct iommufd_ctx_opts {
 	size_t sz;        /**< sizeof(struct iommufd_ctx_opts) */
-	const char *path; /**< device node to open; NULL means "/dev/iommu" */
+	/** Device node to open; NULL means the backend's: "/dev/iommu", or
+	 *  "/dev/vfio/vfio" for IOMMUFD_BACKEND_VFIO_TYPE1. With
+	 *  IOMMUFD_BACKEND_AUTO a path means the iommufd backend on it. */
+	const char *path;
+	/** The IOMMU backend, an enum iommufd_backend: IOMMUFD_BACKEND_AUTO
+	 *  (0, the default) takes the environment variable IOMMUFD_BACKEND
+	 *  (read with secure_getenv: "iommufd" or "vfio-type1") when it is
+	 *  set, otherwise /dev/iommu and, when it does not exist, VFIO
+	 *  containers. Ignored by iommufd_ctx_new_from_fd(), whose descriptor
+	 *  says which. */
+	uint32_t backend;
+	uint32_t pad_;    /**< zero (room for a later field) */
+};
+
+/**
+ * How a context reaches the IOMMU (iommufd_ctx_get_backend()).
+ * @since 0.1
+ */
+enum iommufd_backend {
+	/** Choose when the context is created (see iommufd_ctx_opts::backend). */
+	IOMMUFD_BACKEND_AUTO = 0,
+	/** /dev/iommu: every call of the library. */
+	IOMMUFD_BACKEND_IOMMUFD = 1,
+	/**
+	 * The legacy VFIO backend, for kernels without iommufd (before 6.2,
+	 * or built without CONFIG_IOMMUFD) or without the VFIO device cdev:
+	 * each IOAS is a record of mappings that the library applies to the
+	 * VFIO type1v2 container of every IOMMU group attached to it
+	 * (VFIO_IOMMU_MAP_DMA / UNMAP_DMA), choosing IOVAs itself when the
+	 * caller does not fix them; devices are opened through their group
+	 * (/dev/vfio/N). What type1 cannot do is refused with -EOPNOTSUPP and
+	 * "legacy VFIO backend" in the explanation: HWPTs and dirty tracking,
+	 * replace, PASIDs, fault queues, vIOMMUs, iommufd_ioas_map_file(),
+	 * iommufd_ioas_copy(), IOMMU_OPTION, iommufd_device_get_hw_info(), hot
+	 * reset; iommufd_ctx_has_feature() is true for IOMMUFD_FEATURE_IOAS
+	 * only. IOAS IDs are the library's, not the kernel's, and
+	 * iommufd_ctx_get_fd() is a container used for probes. The container
+	 * may be iommufd's own emulation (CONFIG_IOMMUFD_VFIO_CONTAINER); the
+	 * library treats both alike.
+	 */
+	IOMMUFD_BACKEND_VFIO_TYPE1 = 2,
 };
 
 /**
@@ -81,6 +121,24 @@ IOMMUFD_API int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 IOMMUFD_API int iommufd_ctx_new_from_fd(int fd,
 					const struct iommufd_ctx_opts *opts,
 					struct iommufd_ctx **ctx);
+
+/**
+ * The backend the context uses: IOMMUFD_BACKEND_IOMMUFD or
+ * IOMMUFD_BACKEND_VFIO_TYPE1, never AUTO.
+ * @param ctx the context
+ * @return its backend; IOMMUFD_BACKEND_AUTO for NULL
+ * @since 0.1
+ */
+IOMMUFD_API enum iommufd_backend iommufd_ctx_get_backend(const struct iommufd_ctx *ctx);
+
+/**
+ * The name of a backend, as IOMMUFD_BACKEND accepts it: "auto", "iommufd",
+ * "vfio-type1".
+ * @param backend a backend
+ * @return a static string, or NULL for an unknown value
+ * @since 0.1
+ */
+IOMMUFD_API const char *iommufd_backend_name(enum iommufd_backend backend);
 
 /**
  * Take a reference on @p ctx.

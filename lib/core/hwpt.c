@@ -14,6 +14,7 @@
 #include "base/opts.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/hwpt.h"
 #include "core/ioas.h"
@@ -95,6 +96,9 @@ int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_i
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc");
 	if (rc < 0)
 		return rc;
+	rc = backend_check(ctx, IOMMUFD_FEATURE_HWPT_ALLOC, "iommufd_hwpt_alloc");
+	if (rc < 0)
+		return rc;
 	return hwpt_alloc(ctx, &cmd, opts, out, "paging");
 }
 
@@ -108,6 +112,9 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 
 	if (!ctx || !out || !data)
 		return error_ret(-EINVAL);
+	rc = backend_check(ctx, IOMMUFD_FEATURE_HWPT_ALLOC, "iommufd_hwpt_alloc_nested");
+	if (rc < 0)
+		return rc;
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc_nested");
 	if (rc < 0)
 		return rc;

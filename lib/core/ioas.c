@@ -26,7 +26,7 @@
 int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *opts, struct iommufd_ioas **out)
 {
 	struct iommufd_ioas *ioas;
-	uint32_t id, flags;
+	uint32_t flags;
 	int rc;
 
 	if (!ctx || !out)
@@ -38,14 +38,14 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *op
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return ctx_fail(ctx, ENOMEM, "IOAS alloc: out of memory");
-	rc = ctx->backend->ioas_alloc(ctx, flags, &id);
+	ioas->ctx = ctx;
+	rc = ctx->backend->ioas_alloc(ioas, flags);
 	if (rc < 0) {
 		free(ioas);
 		return ctx_fail(ctx, -rc, "IOMMU_IOAS_ALLOC flags 0x%x: %s (%s)", flags, strerror(-rc),
 				rc == -EOPNOTSUPP && flags ? "the kernel knows none of these flags" : error_hint(-rc));
 	}
-	ioas->ctx = iommufd_ctx_ref(ctx);
-	ioas->id = id;
+	iommufd_ctx_ref(ctx);
 	atomic_flag_clear(&ioas->lock);
 	*out = ioas;
 	return 0;
@@ -64,7 +64,7 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 	if (owner)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: its %s still exists; %s first",
 				ioas->id, owner->name, owner->destroy_fn);
-	rc = ioas->ctx->backend->ioas_destroy(ioas->ctx, ioas->id);
+	rc = ioas->ctx->backend->ioas_destroy(ioas);
 	if (rc == -EBUSY)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: still in use by a device, HWPT or in-kernel access; detach or destroy those first", ioas->id);
 	if (rc < 0)
@@ -618,6 +618,9 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable)
 
 	if (!ioas)
 		return error_ret(-EINVAL);
+	rc = backend_check(ioas->ctx, IOMMUFD_FEATURE_OPTION, "iommufd_ioas_set_huge_pages");
+	if (rc < 0)
+		return rc;
 	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_SET, ioas->id, &val);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION set HUGE_PAGES=%d on IOAS %u: %s (%s)",
@@ -633,6 +636,9 @@ int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *enabled)
 
 	if (!ioas || !enabled)
 		return error_ret(-EINVAL);
+	rc = backend_check(ioas->ctx, IOMMUFD_FEATURE_OPTION, "iommufd_ioas_get_huge_pages");
+	if (rc < 0)
+		return rc;
 	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_GET, ioas->id, &val);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION get HUGE_PAGES of IOAS %u: %s (%s)",

@@ -52,6 +52,7 @@ struct iommufd_ioas {
 	struct iova_tree areas;
 	const struct ioas_owner_ops *owner; /* under lock; NULL: none */
 	void *owner_data;
+	void *backend_data; /* the backend's (core/backend.h): NULL for iommufd */
 };
 
 /* Make @ops/@data the IOAS's owner: 0, or -EBUSY (one already; nothing

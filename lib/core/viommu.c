@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/hwpt.h"
 #include "core/kobj.h"
@@ -47,6 +48,9 @@ int iommufd_viommu_new(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t hwpt_i
 	if (!ctx || !out || (data_len && !data) || data_len > UINT32_MAX)
 		return error_ret(-EINVAL);
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_viommu_opts, flags, "iommufd_viommu_new");
+	if (rc < 0)
+		return rc;
+	rc = backend_check(ctx, IOMMUFD_FEATURE_VIOMMU, "iommufd_viommu_new");
 	if (rc < 0)
 		return rc;
 	cmd.flags = OPTS_GET(opts, flags, 0);

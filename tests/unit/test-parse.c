@@ -53,6 +53,8 @@ static void pci_addresses(void **state)
 struct ctx_opts_v2 {
 	size_t sz;
 	const char *path;
+	uint32_t backend;
+	uint32_t pad_;
 	uint64_t future;
 };
 
