@@ -15,7 +15,11 @@
 #define MAX_MAPS 4096
 #define MAX_MEM 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD, FD_T1_CONTAINER, FD_T1_GROUP };
+
+_Static_assert(FD_VFIO == FAKE_FD_VFIO && FD_T1_CONTAINER == FAKE_FD_T1_CONTAINER &&
+		       FD_T1_GROUP == FAKE_FD_T1_GROUP,
+	       "tests/unit/fake-type1.c's descriptor kinds");
 
 #define VDPA_NAS 2
 
@@ -68,6 +72,7 @@ void fake_reset(void)
 	K.next_id = 1;
 	K.range_count = 1;
 	fake_dev_reset();
+	fake_type1_reset();
 }
 
 void fake_inject_nth(unsigned long request, int err, int skip)
@@ -180,7 +185,19 @@ int fake_object_count(void)
 
 int fake_mapping_count(void)
 {
-	return K.nmaps;
+	return K.nmaps + fake_type1_mapping_count();
+}
+
+static int new_fd(enum fd_kind kind);
+
+int fake_fd_new_(int kind)
+{
+	return new_fd((enum fd_kind)kind);
+}
+
+int fake_fd_kind_(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS ? (int)K.fds[fd] : FD_NONE;
 }
 
 struct fake_census fake_census(void)
@@ -223,7 +240,7 @@ static int f_open(const char *path, int flags)
 		return new_fd(FD_VFIO);
 	if (!strcmp(path, "/dev/vhost-vdpa-0"))
 		return new_fd(FD_VDPA);
-	return -ENOENT;
+	return fake_type1_open(path);
 }
 
 static int f_close(int fd)
@@ -231,6 +248,7 @@ static int f_close(int fd)
 	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
 		return -EBADF;
 	K.fds[fd] = FD_NONE;
+	fake_type1_close(fd);
 	return 0;
 }
 
@@ -852,6 +870,8 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
 		return iommu_ioctl(fd, req, arg);
 	if (K.fds[fd] == FD_VDPA)
 		return vdpa_ioctl(fd, req, arg);
+	if (K.fds[fd] == FD_T1_CONTAINER || K.fds[fd] == FD_T1_GROUP)
+		return fake_type1_ioctl(fd, req, arg);
 	return vfio_ioctl(fd, req, arg);
 }
 
@@ -1047,6 +1067,10 @@ static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size);
 
 static ssize_t f_readlink(const char *path, char *buf, size_t size)
 {
+	ssize_t t1 = fake_type1_readlink(path, buf, size);
+
+	if (t1 != -ENOENT)
+		return t1;
 	if (!strncmp(path, "/proc/self/fd/", 14))
 		return fake_readlink_fd(path, buf, size);
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:04.0/driver")) {
@@ -1066,6 +1090,10 @@ static ssize_t f_readlink(const char *path, char *buf, size_t size)
 
 static int f_list_dir(const char *path, int (*fn)(const char *name, void *data), void *data)
 {
+	int t1 = fake_type1_list_dir(path, fn, data);
+
+	if (t1 != -ENOENT)
+		return t1;
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
 		return fn("vfio0", data);
 	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0")) {
