@@ -342,10 +342,11 @@ static void test_map_attach(void **state)
 	/* the library chooses the IOVA: the lowest free one */
 	assert_ok(ctx, iommufd_ioas_map(ioas, buf + PG, PG, &auto_iova, IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
 	assert_int_equal(auto_iova, 0);
+	/* two pages: the IOVA keeps the vaddr's offset in 8 KiB when it can */
 	assert_ok(ctx, iommufd_ioas_map(ioas, buf + 2 * PG, 2 * PG, &a2, IOMMUFD_MAP_READ));
-	assert_int_equal(a2, PG);
+	assert_int_equal(a2, ((uintptr_t)(buf + 2 * PG) & PG) ? PG : 2 * PG);
 	assert_int_equal(fake_type1_group_maps(7), 3);
-	assert_int_equal(fake_type1_lookup(7, PG + 10), (uintptr_t)buf + 2 * PG + 10);
+	assert_int_equal(fake_type1_lookup(7, a2 + 10), (uintptr_t)buf + 2 * PG + 10);
 	/* outside the ranges, misaligned: the kernel's EINVAL, explained */
 	iova = 0xfee00000;
 	assert_fails(ctx, EINVAL, iommufd_ioas_map(ioas, buf, PG, &iova, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ), "usable IOVA ranges");
@@ -365,7 +366,7 @@ static void test_map_attach(void **state)
 	assert_int_equal(fake_type1_group_maps(7), 4);
 	assert_int_equal(fake_type1_group_maps(8), 4);
 	/* unmap: whole mappings only, from every container */
-	assert_fails(ctx, EDOM, iommufd_ioas_unmap(ioas, PG, PG, NULL), "split");
+	assert_fails(ctx, EDOM, iommufd_ioas_unmap(ioas, a2, PG, NULL), "split");
 	assert_ok(ctx, iommufd_ioas_unmap(ioas, 0x400000, PG, &unmapped));
 	assert_int_equal(unmapped, PG);
 	assert_int_equal(fake_type1_group_maps(7), 3);
