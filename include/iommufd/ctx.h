@@ -18,7 +18,10 @@
  * context, as for any destructor; objects in it hold their own references.
  *
  * @par System calls
- * iommufd_ctx_new(): openat(/dev/iommu, or opts->path). iommufd_ctx_new_from_fd():
+ * iommufd_ctx_new(): openat(/dev/iommu, or opts->path); on the legacy VFIO
+ * backend openat(/dev/vfio/vfio), ioctl(VFIO_GET_API_VERSION,
+ * VFIO_CHECK_EXTENSION, IOMMU_DESTROY of ID 0 to tell iommufd's compat
+ * container) and readlink(/proc/self/fd/N). iommufd_ctx_new_from_fd():
  * ioctl(IOMMU_DESTROY of ID 0, to check the descriptor), fcntl(F_DUPFD_CLOEXEC).
  * iommufd_ctx_unref() (the last one): close. iommufd_ctx_has_feature(): one
  * ioctl of the feature's command, with a size too small to act, on first use
@@ -95,12 +98,20 @@ enum iommufd_backend {
 /**
  * Open /dev/iommu and create a context with one reference.
  *
+ * The backend (iommufd_ctx_opts::backend) is chosen first: the options,
+ * else the environment variable IOMMUFD_BACKEND, else /dev/iommu and, only
+ * where it does not exist, the legacy VFIO backend (IOMMUFD_BACKEND_VFIO_TYPE1).
+ *
  * @param opts options, or NULL for defaults
  * @param[out] ctx the new context; untouched on failure
  * @return 0, or a negative errno (also stored in errno): -ENOENT when the
- *         node does not exist (iommufd not loaded or not built), -EACCES
- *         without permission, -E2BIG for unknown opts fields. There is no
- *         context to explain a failure, so iommufd_last_error() does.
+ *         node does not exist (iommufd not loaded or not built; neither
+ *         /dev/iommu nor /dev/vfio/vfio for the automatic choice), -EACCES
+ *         without permission, -ENODEV on the legacy backend when no IOMMU
+ *         driver offers VFIO type1v2 (vfio_iommu_type1 not loaded), -EINVAL
+ *         for an unknown backend (options or IOMMUFD_BACKEND), -E2BIG for
+ *         unknown opts fields. There is no context to explain a failure, so
+ *         iommufd_last_error() does.
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
@@ -160,7 +171,8 @@ IOMMUFD_API struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
 
 /**
  * The context's /dev/iommu descriptor, for callers who issue their own
- * ioctls. It stays owned by the context.
+ * ioctls. It stays owned by the context. On the legacy VFIO backend it is
+ * a VFIO container the library opened for its checks, attached to nothing.
  * @param ctx the context, or NULL
  * @return the descriptor; -1 for NULL
  * @since 0.1
