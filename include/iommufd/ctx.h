@@ -329,6 +329,45 @@ IOMMUFD_API int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx,
  */
 IOMMUFD_API int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
 
+/**
+ * The ID of the IOAS that the VFIO container API uses on this context
+ * (IOMMU_VFIO_IOAS get): the one a program driving VFIO groups on an
+ * iommufd-provided container (CONFIG_IOMMUFD_VFIO_CONTAINER, or a
+ * /dev/iommu descriptor given to VFIO_GROUP_SET_CONTAINER) maps through.
+ * Make the context with iommufd_ctx_new_from_fd() on that container's
+ * descriptor to share it with the library.
+ * @param ctx the context (iommufd backend)
+ * @param[out] ioas_id the IOAS ID; untouched on failure
+ * @return 0, -ENODEV when there is none yet (no group joined the container
+ *         and none was set; explained, logged at LOG_DEBUG only),
+ *         -EOPNOTSUPP on the legacy VFIO backend or before Linux 6.2, or
+ *         another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_get_vfio_ioas(struct iommufd_ctx *ctx, uint32_t *ioas_id);
+
+/**
+ * Make the VFIO container API on this context use the IOAS @p ioas_id
+ * (IOMMU_VFIO_IOAS set): groups joining the container from then on, and
+ * its VFIO_IOMMU_MAP_DMA / UNMAP_DMA, act on that IOAS.
+ * @param ctx the context (iommufd backend)
+ * @param ioas_id an IOAS of the context
+ * @return 0, -ENOENT when no IOAS has that ID, -EOPNOTSUPP on the legacy
+ *         VFIO backend or before Linux 6.2, or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_set_vfio_ioas(struct iommufd_ctx *ctx, uint32_t ioas_id);
+
+/**
+ * Forget the IOAS of the VFIO container API (IOMMU_VFIO_IOAS clear): the
+ * next group that joins the container gets a new one.
+ * @param ctx the context (iommufd backend)
+ * @return 0, -EOPNOTSUPP on the legacy VFIO backend or before Linux 6.2,
+ *         or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_clear_vfio_ioas(struct iommufd_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -52,6 +52,7 @@ enum {
 #define UAPI_IOMMU_IOAS_MAP UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_MAP_NR)
 #define UAPI_IOMMU_IOAS_UNMAP UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_UNMAP_NR)
 #define UAPI_IOMMU_OPTION UAPI_IOMMUFD_IO(UAPI_IOMMU_OPTION_NR)
+#define UAPI_IOMMU_VFIO_IOAS UAPI_IOMMUFD_IO(UAPI_IOMMU_VFIO_IOAS_NR)
 #define UAPI_IOMMU_GET_HW_INFO UAPI_IOMMUFD_IO(UAPI_IOMMU_GET_HW_INFO_NR)
 #define UAPI_IOMMU_IOAS_MAP_FILE UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_MAP_FILE_NR)
 #define UAPI_IOMMU_IOAS_CHANGE_PROCESS UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_CHANGE_PROCESS_NR)
@@ -495,6 +496,18 @@ struct uapi_vfio_device_detach_iommufd_pt {
 	uint32_t argsz;
 	uint32_t flags;
 	uint32_t pasid;
+};
+
+/* IOMMU_VFIO_IOAS: the IOAS the VFIO container API uses on an iommufd */
+#define UAPI_IOMMU_VFIO_IOAS_GET 0
+#define UAPI_IOMMU_VFIO_IOAS_SET 1
+#define UAPI_IOMMU_VFIO_IOAS_CLEAR 2
+
+struct uapi_iommu_vfio_ioas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint16_t op;
+	uint16_t reserved;
 };
 
 /* ---- VFIO containers and groups (/dev/vfio/vfio, /dev/vfio/N): the

@@ -51,6 +51,7 @@ static struct {
 	} mem[MAX_MEM]; /* real anonymous memory handed out by f_mmap */
 	/* vhost-vdpa: a kernel without the series; per fd ASID attachments */
 	int vdpa_no_iommufd;
+	uint32_t vfio_ioas; /* IOMMU_VFIO_IOAS's IOAS, 0: none */
 	uint32_t vdpa_asid[MAX_FDS][VDPA_NAS];
 } K;
 
@@ -539,6 +540,32 @@ static int k_option(int fd, void *arg)
 	return 0;
 }
 
+static int k_vfio_ioas(int fd, void *arg)
+{
+	struct uapi_iommu_vfio_ioas *c = arg;
+
+	(void)fd;
+	if (c->size < sizeof(*c))
+		return -EINVAL;
+	switch (c->op) {
+	case UAPI_IOMMU_VFIO_IOAS_GET:
+		if (!is_ioas(K.vfio_ioas))
+			return -ENODEV;
+		c->ioas_id = K.vfio_ioas;
+		return 0;
+	case UAPI_IOMMU_VFIO_IOAS_SET:
+		if (!is_ioas(c->ioas_id))
+			return -ENOENT;
+		K.vfio_ioas = c->ioas_id;
+		return 0;
+	case UAPI_IOMMU_VFIO_IOAS_CLEAR:
+		K.vfio_ioas = 0;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 static int k_get_hw_info(int fd, void *arg)
 {
 	struct uapi_iommu_hw_info *c = arg;
@@ -653,6 +680,7 @@ static const struct ioctl_handler iommu_ioctls[] = {
 	{ UAPI_IOMMU_IOAS_IOVA_RANGES, k_ioas_iova_ranges, 0 },
 	{ UAPI_IOMMU_IOAS_ALLOW_IOVAS, k_ioas_allow_iovas, 0 },
 	{ UAPI_IOMMU_OPTION, k_option, 0 },
+	{ UAPI_IOMMU_VFIO_IOAS, k_vfio_ioas, 0 },
 	{ UAPI_IOMMU_GET_HW_INFO, k_get_hw_info, 0 },
 	{ UAPI_IOMMU_IOAS_CHANGE_PROCESS, k_ioas_change_process, 0 },
 	{ UAPI_IOMMU_HWPT_ALLOC, k_hwpt_alloc, 0 },

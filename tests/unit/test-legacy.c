@@ -203,6 +203,43 @@ static void test_refusals(void **state)
 	assert_fake_idle();
 }
 
+/* IOMMU_VFIO_IOAS on an iommufd context; refused on the legacy backend. */
+static void test_vfio_ioas(void **state)
+{
+	struct iommufd_ctx *ctx = NULL, *legacy = legacy_ctx();
+	struct iommufd_ioas *ioas;
+	uint32_t id = 77;
+
+	(void)state;
+	assert_ok(NULL, iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx));
+	assert_true(iommufd_ctx_has_feature(ctx, IOMMUFD_FEATURE_VFIO_IOAS));
+	assert_fails(ctx, ENODEV, iommufd_ctx_get_vfio_ioas(ctx, &id), "no compat IOAS");
+	assert_int_equal(id, 77);
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
+	assert_fails(ctx, ENOENT, iommufd_ctx_set_vfio_ioas(ctx, 999), "no IOAS has that ID");
+	assert_ok(ctx, iommufd_ctx_set_vfio_ioas(ctx, iommufd_ioas_get_id(ioas)));
+	assert_ok(ctx, iommufd_ctx_get_vfio_ioas(ctx, &id));
+	assert_int_equal(id, iommufd_ioas_get_id(ioas));
+	assert_ok(ctx, iommufd_ctx_clear_vfio_ioas(ctx));
+	assert_errno(ENODEV, iommufd_ctx_get_vfio_ioas(ctx, &id));
+	fake_inject(UAPI_IOMMU_VFIO_IOAS, ENOTTY);
+	assert_fails(ctx, EOPNOTSUPP, iommufd_ctx_clear_vfio_ioas(ctx), "Linux 6.2");
+	fake_inject(UAPI_IOMMU_VFIO_IOAS, EFAULT);
+	assert_fails(ctx, EFAULT, iommufd_ctx_set_vfio_ioas(ctx, iommufd_ioas_get_id(ioas)), "IOMMU_VFIO_IOAS set");
+	fake_inject(UAPI_IOMMU_VFIO_IOAS, EFAULT);
+	assert_fails(ctx, EFAULT, iommufd_ctx_get_vfio_ioas(ctx, &id), "IOMMU_VFIO_IOAS get");
+	assert_errno(EINVAL, iommufd_ctx_get_vfio_ioas(NULL, &id));
+	assert_errno(EINVAL, iommufd_ctx_set_vfio_ioas(NULL, 1));
+	assert_errno(EINVAL, iommufd_ctx_clear_vfio_ioas(NULL));
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	assert_fails(legacy, EOPNOTSUPP, iommufd_ctx_get_vfio_ioas(legacy, &id), "legacy VFIO backend");
+	assert_fails(legacy, EOPNOTSUPP, iommufd_ctx_set_vfio_ioas(legacy, 1), "legacy VFIO backend");
+	assert_fails(legacy, EOPNOTSUPP, iommufd_ctx_clear_vfio_ioas(legacy), "legacy VFIO backend");
+	assert_null(iommufd_ctx_unref(legacy));
+	assert_null(iommufd_ctx_unref(ctx));
+	assert_fake_idle();
+}
+
 /* ---- devices through their group ---- */
 
 static void test_open(void **state)
@@ -223,6 +260,13 @@ static void test_open(void **state)
 	assert_ok(ctx, iommufd_device_get_info(dev, &di));
 	assert_ok(ctx, iommufd_device_get_region_info(dev, IOMMUFD_PCI_CONFIG_REGION, &ri));
 	assert_ok(ctx, iommufd_device_reset(dev));
+	{ /* interrupts on the group's device fd */
+		IOMMUFD_OPTS(iommufd_irq_info, irq);
+
+		assert_ok(ctx, iommufd_device_get_irq_info(dev, IOMMUFD_PCI_MSIX_IRQ, &irq));
+		assert_int_equal(irq.count, 16);
+		assert_ok(ctx, iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ));
+	}
 	/* its group mate shares the open group; a sysfs path works too */
 	assert_ok(ctx, iommufd_device_open_sysfs(ctx, "/sys/bus/pci/devices/0000:00:03.1", &tok, &d2));
 	/* a group open in another context of the process */
@@ -583,6 +627,7 @@ int main(void)
 		cmocka_unit_test_setup(test_select, setup),
 		cmocka_unit_test_setup(test_ctx_checks, setup),
 		cmocka_unit_test_setup(test_refusals, setup),
+		cmocka_unit_test_setup(test_vfio_ioas, setup),
 		cmocka_unit_test_setup(test_open, setup),
 		cmocka_unit_test_setup(test_open_errors, setup),
 		cmocka_unit_test_setup(test_map_attach, setup),
