@@ -53,8 +53,11 @@ static int setup(void **state)
 	char addr[32];
 
 	assert_non_null(f);
-	/* vfio_iommu_type1 comes with vfio as a softdep (libkmod honours it) */
-	assert_int_equal(iommufd_host_load_modules(), 0);
+	/* vfio_iommu_type1 comes with vfio as a softdep (libkmod honours it).
+	 * On a kernel without iommufd (6.1) the first module fails to load:
+	 * the rig has loaded vfio already, and a missing type1 shows below. */
+	if (iommufd_host_load_modules() < 0)
+		printf("# iommufd_host_load_modules: %s\n", iommufd_last_error());
 	assert_int_equal(find_pci(0x1234, 0x11e8, addr), 0);
 	f->ctx = legacy_ctx();
 	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
@@ -150,7 +153,7 @@ static void edu_dma_round_trip_and_blocked(void **state)
 static void library_chosen_iovas(void **state)
 {
 	struct fix *f = *state;
-	const struct iommufd_iova_range low = { 0, 0x0fffffff };
+	const struct iommufd_iova_range low = { 0x100000, 0x0fffffff };
 	struct iommufd_iova_range *r = NULL;
 	uint64_t s = 0, d = 0, align = 0;
 	size_t n = 0;
@@ -165,7 +168,7 @@ static void library_chosen_iovas(void **state)
 	assert_ok(f->ctx, iommufd_ioas_allow_iovas(f->ioas, &low, 1));
 	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->src, PG, &s, IOMMUFD_MAP_READ));
 	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->dst, PG, &d, IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
-	assert_true(s != d && s < 0x10000000 && d < 0x10000000);
+	assert_true(s != d && s >= 0x100000 && s < 0x10000000 && d >= 0x100000 && d < 0x10000000);
 	assert_fails(f->ctx, EEXIST, iommufd_ioas_map(f->ioas, f->src, PG, &s, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ),
 		     "overlaps");
 	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
