@@ -300,6 +300,35 @@ static void group_not_viable(void **state)
 	printf("# %s refused: %s\n", addr, iommufd_ctx_last_error(f->ctx));
 }
 
+/* IOMMU_VFIO_IOAS on /dev/iommu: the IOAS the VFIO container API would use. */
+static void vfio_compat_ioas(void **state)
+{
+	struct iommufd_ctx *ctx = NULL;
+	struct iommufd_ioas *ioas;
+	uint32_t id = 0;
+
+	(void)state;
+	if (iommufd_ctx_new(NULL, &ctx) < 0 || iommufd_ctx_get_backend(ctx) != IOMMUFD_BACKEND_IOMMUFD) {
+		printf("# no iommufd: %s\n", ctx ? "the context is on the legacy VFIO backend" : iommufd_last_error());
+		iommufd_ctx_unref(ctx);
+		skip();
+	}
+	if (!iommufd_ctx_has_feature(ctx, IOMMUFD_FEATURE_VFIO_IOAS)) {
+		printf("# the kernel lacks IOMMU_VFIO_IOAS\n");
+		iommufd_ctx_unref(ctx);
+		skip();
+	}
+	assert_fails(ctx, ENODEV, iommufd_ctx_get_vfio_ioas(ctx, &id), "no compat IOAS");
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
+	assert_ok(ctx, iommufd_ctx_set_vfio_ioas(ctx, iommufd_ioas_get_id(ioas)));
+	assert_ok(ctx, iommufd_ctx_get_vfio_ioas(ctx, &id));
+	assert_int_equal(id, iommufd_ioas_get_id(ioas));
+	assert_ok(ctx, iommufd_ctx_clear_vfio_ioas(ctx));
+	assert_errno(ENODEV, iommufd_ctx_get_vfio_ioas(ctx, &id));
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +338,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dma_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_not_viable, setup, teardown),
+		cmocka_unit_test(vfio_compat_ioas),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
