@@ -461,6 +461,10 @@ static int choose_iova(const struct t1_ioas *t, uint64_t len, uint64_t align, ui
 	return 0;
 }
 
+/* Whether this thread's last map failed because a container ran out of
+ * DMA entries (the kernel's ENOSPC), not for want of a free IOVA. */
+static _Thread_local bool t1_out_of_entries;
+
 static int dma_map(struct iommufd_ctx *ctx, int fd, const struct t1_map *m)
 {
 	struct uapi_vfio_iommu_type1_dma_map cmd = {
@@ -588,6 +592,7 @@ static int t1_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, uint6
 
 		while (a < (2u << 20) && a * 2 <= length && !(m.vaddr & a))
 			a *= 2;
+		t1_out_of_entries = false;
 		rc = choose_iova(t, length, a, &m.iova);
 		if (rc == -ENOSPC && a != align)
 			rc = choose_iova(t, length, align, &m.iova);
@@ -595,11 +600,13 @@ static int t1_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, uint6
 			goto out;
 	}
 	rc = 0;
+	t1_out_of_entries = false;
 	for (c = t->conts; c; c = c->next) {
 		rc = dma_map(ctx, c->fd, &m);
 		if (rc < 0)
 			break;
 	}
+	t1_out_of_entries = rc == -ENOSPC;
 	if (rc < 0) {
 		for (undo = t->conts; undo != c; undo = undo->next)
 			dma_unmap(ctx, undo->fd, m.iova, m.len, NULL);
@@ -662,6 +669,14 @@ static int t1_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 out:
 	pthread_mutex_unlock(&t->lock);
 	return rc;
+}
+
+static const char *t1_map_cause(struct iommufd_ioas *ioas, int err)
+{
+	(void)ioas;
+	if (err == ENOSPC && t1_out_of_entries)
+		return "a group's container has no DMA entry left (vfio_iommu_type1's dma_entry_limit, 65535 by default: fewer, larger mappings, or raise the module parameter)";
+	return NULL;
 }
 
 /* The usable ranges: the intersection of every attached container's,
@@ -879,5 +894,6 @@ const struct backend_ops backend_type1 = {
 	.map = t1_map,
 	.unmap = t1_unmap,
 	.iova_ranges = t1_iova_ranges,
+	.map_cause = t1_map_cause,
 	.allow_iovas = t1_allow_iovas,
 };

@@ -86,6 +86,9 @@ struct backend_ops {
 	 * they do not fit. *@alignment (optional): the IOVA alignment. */
 	int (*iova_ranges)(struct iommufd_ioas *ioas, struct iommufd_iova_range *ranges,
 			   uint32_t *count, uint64_t *alignment);
+	/* Optional: the backend's own reading of a map's failure with @err in
+	 * this thread (NULL: the generic one). */
+	const char *(*map_cause)(struct iommufd_ioas *ioas, int err);
 	/* Restrict the IOVAs the backend may choose to @ranges. */
 	int (*allow_iovas)(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
 			   uint32_t count);

@@ -311,7 +311,10 @@ static int map_fail(struct iommufd_ioas *ioas, bool owned, const char *what, int
 		break;
 	case ENOSPC:
 		cause = "no free IOVA hole is large enough";
-		describe_ranges(ioas, extra, sizeof(extra));
+		if (ioas->ctx->backend->map_cause && ioas->ctx->backend->map_cause(ioas, err))
+			cause = ioas->ctx->backend->map_cause(ioas, err);
+		else
+			describe_ranges(ioas, extra, sizeof(extra));
 		break;
 	case ENOMEM:
 		cause = "out of memory, or RLIMIT_MEMLOCK is too low for the pinned pages";
