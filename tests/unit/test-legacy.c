@@ -265,8 +265,13 @@ static void test_open(void **state)
 		IOMMUFD_OPTS(iommufd_irq_info, irq);
 
 		assert_ok(ctx, iommufd_device_get_irq_info(dev, IOMMUFD_PCI_MSIX_IRQ, &irq));
+		int efd = -1;
+
 		assert_int_equal(irq.count, 16);
+		assert_ok(ctx, iommufd_device_irq_eventfds_new(dev, IOMMUFD_PCI_MSIX_IRQ, 1, &efd));
+		assert_int_equal(fake_irq_type(iommufd_device_get_fd(dev)), IOMMUFD_PCI_MSIX_IRQ);
 		assert_ok(ctx, iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ));
+		sys_close(&fake_sys, efd);
 	}
 	/* its group mate shares the open group; a sysfs path works too */
 	assert_ok(ctx, iommufd_device_open_sysfs(ctx, "/sys/bus/pci/devices/0000:00:03.1", &tok, &d2));
