@@ -188,6 +188,17 @@ static int be_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range *
 	return 0;
 }
 
+/* IOVA_RANGES has no side effect and fails with ENOENT unless the ID is an
+ * IOAS of this context; more ranges than fit is an answer too. */
+static int be_ioas_adopt(struct iommufd_ioas *ioas)
+{
+	struct iommufd_iova_range r[1];
+	uint32_t n = 1;
+	int rc = be_iova_ranges(ioas, r, &n, NULL);
+
+	return rc == -EMSGSIZE ? 0 : rc;
+}
+
 static int be_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
 			       uint32_t count)
 {
@@ -208,6 +219,8 @@ const struct backend_ops backend_iommufd = {
 	.has_feature = be_has_feature,
 	.ioas_alloc = be_ioas_alloc,
 	.ioas_destroy = be_ioas_destroy,
+	.ioas_adopt = be_ioas_adopt,
+	.destroy_id = ctx_destroy_id,
 	.map = be_map,
 	.map_file = be_map_file,
 	.copy = be_copy,

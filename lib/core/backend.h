@@ -66,6 +66,15 @@ struct backend_ops {
 	 * stays valid when it fails). */
 	int (*ioas_alloc)(struct iommufd_ioas *ioas, uint32_t flags);
 	int (*ioas_destroy)(struct iommufd_ioas *ioas);
+	/* Take over the kernel's address space ioas->id, made by another
+	 * handle or process (iommufd_ioas_adopt(); the handle as ioas_alloc
+	 * gets it, with the ID set): 0, -ENOENT when the context has no IOAS
+	 * with that ID, or the kernel's -errno. NULL: the backend's IDs are
+	 * its own, not the kernel's, and nothing can be adopted. */
+	int (*ioas_adopt)(struct iommufd_ioas *ioas);
+	/* Destroy any kernel object of the context by its ID
+	 * (iommufd_ctx_destroy_id()). NULL: the backend has no such IDs. */
+	int (*destroy_id)(struct iommufd_ctx *ctx, uint32_t id);
 
 	/* Map @length bytes of user memory at @vaddr (map) or of file @fd
 	 * from @start (map_file); with IOMMUFD_MAP_FIXED_IOVA at *@iova,

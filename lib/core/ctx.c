@@ -288,6 +288,9 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, backend, "iommufd_ctx_new", NULL, NULL);
 	if (rc < 0)
 		return rc;
+	if (OPTS_GET(opts, flags, 0))
+		return error_fail(EINVAL, "iommufd_ctx_new: flags 0x%x are for iommufd_ctx_new_from_fd() only",
+				  OPTS_GET(opts, flags, 0));
 	rc = backend_wanted(opts, &want);
 	if (rc < 0)
 		return rc;
@@ -319,8 +322,14 @@ int iommufd_ctx_new(const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ct
 int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
 			    struct iommufd_ctx **out)
 {
-	const struct iommufd_sys_ops *sys = &iommufd_sys_real;
+	return iommufd_ctx_new_from_fd_with_ops_(fd, opts, &iommufd_sys_real, out);
+}
+
+int iommufd_ctx_new_from_fd_with_ops_(int fd, const struct iommufd_ctx_opts *opts,
+				      const struct iommufd_sys_ops *sys, struct iommufd_ctx **out)
+{
 	struct iommufd_ctx *ctx;
+	uint32_t flags;
 	int nfd, rc;
 
 	if (!out)
@@ -330,18 +339,22 @@ int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
 	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, backend, "iommufd_ctx_new_from_fd", NULL, NULL);
 	if (rc < 0)
 		return rc;
+	flags = OPTS_GET(opts, flags, 0);
+	if (flags & ~IOMMUFD_CTX_TAKE_FD)
+		return error_fail(EINVAL, "iommufd_ctx_new_from_fd: unknown flags 0x%x", flags & ~IOMMUFD_CTX_TAKE_FD);
 	rc = check_is_iommufd(sys, fd);
 	if (rc == -EBADF)
 		return error_fail(EBADF, "iommufd_ctx_new_from_fd: fd %d is not open", fd);
 	if (rc)
 		return error_fail(-rc, "iommufd_ctx_new_from_fd: fd %d is not an iommufd (/dev/iommu): IOMMU_DESTROY on it failed with %s",
 				  fd, strerror(-rc));
-	nfd = sys_dup(sys, fd);
+	nfd = flags & IOMMUFD_CTX_TAKE_FD ? fd : sys_dup(sys, fd);
 	if (nfd < 0)
 		return error_fail(-nfd, "iommufd_ctx_new_from_fd: cannot duplicate fd %d: %s", fd, strerror(-nfd));
 	ctx = ctx_alloc(sys, nfd, &backend_iommufd);
 	if (!ctx) {
-		sys_close(sys, nfd);
+		if (nfd != fd) /* a taken descriptor stays the caller's on failure */
+			sys_close(sys, nfd);
 		return error_fail(ENOMEM, "iommufd_ctx_new_from_fd: out of memory for the context");
 	}
 	*out = ctx;
@@ -399,6 +412,24 @@ int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 	struct uapi_iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
 
 	return sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_DESTROY, &cmd);
+}
+
+int iommufd_ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
+{
+	int rc;
+
+	if (!ctx)
+		return error_ret(-EINVAL);
+	if (!ctx->backend->destroy_id) /* the backend's IDs are not the kernel's */
+		return backend_refuse(ctx, "iommufd_ctx_destroy_id");
+	rc = ctx->backend->destroy_id(ctx, id);
+	if (rc == -ENOENT)
+		return ctx_fail(ctx, ENOENT, "IOMMU_DESTROY %u: no object has that ID in this context", id);
+	if (rc == -EBUSY)
+		return ctx_fail(ctx, EBUSY, "IOMMU_DESTROY %u: still in use (a device attached to it, an object built on it, or a device itself: close the device's descriptor instead)", id);
+	if (rc < 0)
+		return ctx_fail(ctx, -rc, "IOMMU_DESTROY %u: %s (%s)", id, strerror(-rc), error_hint(-rc));
+	return 0;
 }
 
 /* ---- features ---- */

@@ -55,6 +55,10 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 			      const struct iommufd_sys_ops *sys,
 			      struct iommufd_ctx **ctx);
 
+/* iommufd_ctx_new_from_fd() with a given system-call layer (unit tests). */
+int iommufd_ctx_new_from_fd_with_ops_(int fd, const struct iommufd_ctx_opts *opts,
+				      const struct iommufd_sys_ops *sys, struct iommufd_ctx **ctx);
+
 /* Log at a syslog priority, if the context's level lets it through. */
 void ctx_log(struct iommufd_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -6,8 +6,9 @@
  * that make it not viable named), placed in a container of its own
  * (VFIO_GROUP_SET_CONTAINER), and opened by name (VFIO_GROUP_GET_DEVICE_FD).
  * The device fd answers the same calls as a cdev's (info, regions,
- * interrupts, reset: core/device-vfio.c's entries); attach and detach move
- * the group's container onto an IOAS's mappings and off them.
+ * interrupts, reset, device features: core/device-vfio.c's entries);
+ * attach and detach move the group's container onto an IOAS's mappings and
+ * off them.
  *
  * A group can be opened once in the whole system, so the devices of one
  * group share one open group: the process-wide list below, under its lock
@@ -228,6 +229,9 @@ int device_group_open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 	int fd, rc;
 
 	base = base ? base + 1 : sysfs_path;
+	if (OPTS_GET(opts, flags, 0) & IOMMUFD_DEVICE_OPEN_NO_BIND)
+		return ctx_fail(ctx, EOPNOTSUPP, "open %s with IOMMUFD_DEVICE_OPEN_NO_BIND: not available with the legacy VFIO backend (a device opened through its VFIO group is never bound to an iommufd: open it without the flag)",
+				name);
 	if (token) {
 		size_t len = (size_t)snprintf(devname, sizeof(devname), "%s vf_token=", base);
 
@@ -366,6 +370,11 @@ static int group_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t i
 	return device_vfio_ops->set_irqs(dev, flags, index, start, count, data, len);
 }
 
+static int group_feature(struct iommufd_device *dev, uint32_t flags, void *data, size_t len)
+{
+	return device_vfio_ops->feature(dev, flags, data, len);
+}
+
 static const struct device_ops group_ops = {
 	.name = "VFIO group",
 	.refusal = "not available with the legacy VFIO backend (a device opened through its VFIO group has no iommufd device ID, HWPT or PASID attachment)",
@@ -377,4 +386,5 @@ static const struct device_ops group_ops = {
 	.region_info = group_region_info,
 	.irq_info = group_irq_info,
 	.set_irqs = group_set_irqs,
+	.feature = group_feature,
 };

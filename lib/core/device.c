@@ -66,6 +66,39 @@ int iommufd_device_get_fd(const struct iommufd_device *dev)
 	return dev ? dev->fd : -1;
 }
 
+int iommufd_device_bind(struct iommufd_device *dev, const struct iommufd_device_opts *opts)
+{
+	int rc;
+
+	if (!dev)
+		return error_ret(-EINVAL);
+	rc = CTX_OPTS_VALID(dev->ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_bind");
+	if (rc < 0)
+		return rc;
+	if (OPTS_GET(opts, flags, 0) || OPTS_GET(opts, devid, 0) || OPTS_GET(opts, pt_id, 0))
+		return ctx_fail(dev->ctx, EINVAL, "iommufd_device_bind %s: only vf_token is read (flags, devid and pt_id must be 0)",
+				dev->name);
+	if (!dev->ops->bind)
+		return device_refuse(dev, "bind");
+	if (dev->devid)
+		return ctx_fail(dev->ctx, EBUSY, "bind %s: already bound (device ID %u)", dev->name, dev->devid);
+	return error_ret(dev->ops->bind(dev, opts));
+}
+
+/* A device opened with IOMMUFD_DEVICE_OPEN_NO_BIND and not bound yet. Only
+ * a kind that binds (ops->bind) can be unbound: a device of another kind
+ * (a VFIO group's) attaches without an iommufd device ID. */
+static bool is_unbound(const struct iommufd_device *dev)
+{
+	return dev->ops->bind && !dev->devid;
+}
+
+static int unbound(struct iommufd_device *dev, const char *what)
+{
+	return ctx_fail(dev->ctx, EINVAL, "%s %s: the device is not bound (opened with IOMMUFD_DEVICE_OPEN_NO_BIND): call iommufd_device_bind() first",
+			what, dev->name);
+}
+
 /* ---- attach / replace / detach ---- */
 
 /* Options of attach and replace: none are defined yet beyond sz. */
@@ -97,6 +130,8 @@ int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
 		return rc;
 	if (!dev->ops->attach)
 		return device_refuse(dev, "attach");
+	if (is_unbound(dev))
+		return unbound(dev, "attach");
 	return dev->ops->attach(dev, pt_id, false, hwpt_id);
 }
 
@@ -131,6 +166,8 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 		return error_ret(-EINVAL);
 	if (!dev->ops->attach_pasid)
 		return device_refuse(dev, "attach PASID");
+	if (is_unbound(dev))
+		return unbound(dev, "attach PASID of");
 	return dev->ops->attach_pasid(dev, pasid, pt_id, hwpt_id);
 }
 
@@ -208,6 +245,8 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 		return error_ret(-EINVAL);
 	if (!dev->ops->hw_info)
 		return device_refuse(dev, "IOMMU_GET_HW_INFO");
+	if (is_unbound(dev))
+		return unbound(dev, "IOMMU_GET_HW_INFO for");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_hw_info, reserved_, "iommufd_device_get_hw_info");
 	if (rc < 0)
 		return rc;

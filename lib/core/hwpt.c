@@ -134,6 +134,26 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 	return hwpt_alloc(ctx, &cmd, opts, out, "nested");
 }
 
+int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt **out)
+{
+	struct iommufd_hwpt *hwpt;
+	int rc;
+
+	if (!ctx || !out)
+		return error_ret(-EINVAL);
+	rc = backend_check(ctx, IOMMUFD_FEATURE_HWPT_ALLOC, "iommufd_hwpt_adopt");
+	if (rc < 0)
+		return rc;
+	if (!id)
+		return ctx_fail(ctx, ENOENT, "adopt HWPT 0: no object has ID 0");
+	hwpt = calloc(1, sizeof(*hwpt));
+	if (!hwpt)
+		return ctx_fail(ctx, ENOMEM, "adopt HWPT %u: out of memory", id);
+	kobj_init(&hwpt->o, ctx, id);
+	*out = hwpt;
+	return 0;
+}
+
 int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
 {
 	int rc;

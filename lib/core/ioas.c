@@ -51,6 +51,34 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *op
 	return 0;
 }
 
+int iommufd_ioas_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_ioas **out)
+{
+	struct iommufd_ioas *ioas;
+	int rc;
+
+	if (!ctx || !out)
+		return error_ret(-EINVAL);
+	if (!ctx->backend->ioas_adopt) /* the backend's IDs are not the kernel's */
+		return backend_refuse(ctx, "iommufd_ioas_adopt");
+	ioas = calloc(1, sizeof(*ioas));
+	if (!ioas)
+		return ctx_fail(ctx, ENOMEM, "adopt IOAS %u: out of memory", id);
+	ioas->ctx = ctx;
+	ioas->id = id;
+	ioas->adopted = true;
+	atomic_flag_clear(&ioas->lock);
+	rc = ctx->backend->ioas_adopt(ioas);
+	if (rc < 0) {
+		free(ioas);
+		if (rc == -ENOENT)
+			return ctx_fail(ctx, ENOENT, "adopt IOAS %u: the context has no IOAS with that ID (a HWPT, device or other object, or none)", id);
+		return ctx_fail(ctx, -rc, "adopt IOAS %u: IOMMU_IOAS_IOVA_RANGES: %s (%s)", id, strerror(-rc), error_hint(-rc));
+	}
+	iommufd_ctx_ref(ctx);
+	*out = ioas;
+	return 0;
+}
+
 int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 {
 	const struct ioas_owner_ops *owner;
@@ -263,6 +291,8 @@ static void describe_overlap(struct iommufd_ioas *ioas, bool owned, uint64_t iov
 	else if (owned && mine)
 		snprintf(buf, size, "; that mapping was made outside this %s and not through the IOAS handle (a raw ioctl on the same IOAS?)",
 			 mine->name);
+	else if (ioas->adopted)
+		snprintf(buf, size, "; that mapping is not recorded by this handle: the IOAS was adopted (iommufd_ioas_adopt()) and its earlier mappings are known only to the kernel");
 	else
 		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
 }
@@ -480,6 +510,11 @@ static int unmap_fail(struct iommufd_ioas *ioas, int err, const char *who, uint6
 
 	switch (err) {
 	case ENOENT:
+		if (!*who && ioas->adopted) /* the split check knows only this handle's mappings */
+			return ctx_fail_quiet(ioas->ctx, ENOENT,
+					      "IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+					      ": nothing is mapped there, or the range would split a mapping made before the IOAS was adopted (iommufd_ioas_adopt(): those mappings are not recorded, so the library cannot refuse a split of one beforehand; unmap whole mappings)%s",
+					      ioas->id, iova, length, tail);
 		if (!*who) /* an answer callers expect (a redundant unmap on a
 			    * teardown path): explained, logged at debug only */
 			return ctx_fail_quiet(ioas->ctx, ENOENT,

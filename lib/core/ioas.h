@@ -53,6 +53,10 @@ struct iommufd_ioas {
 	const struct ioas_owner_ops *owner; /* under lock; NULL: none */
 	void *owner_data;
 	void *backend_data; /* the backend's (core/backend.h): NULL for iommufd */
+	/* Made by iommufd_ioas_adopt(): the mappings made before (by another
+	 * handle or process) are not in @areas, so the explanations and the
+	 * split check cannot know them and say so. */
+	bool adopted;
 };
 
 /* Make @ops/@data the IOAS's owner: 0, or -EBUSY (one already; nothing

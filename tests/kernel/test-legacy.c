@@ -181,7 +181,7 @@ static void dma_helpers(void **state)
 	struct fix *f = *state;
 	IOMMUFD_OPTS(iommufd_dma_opts, o, .iova_max = 0x0fffffff);
 	struct iommufd_dma *dma;
-	struct iommufd_dma_buf *a, *b;
+	struct iommufd_dma_mem *a, *b;
 	struct iommufd_dma_pool *pool;
 	uint64_t pi = 0, t = 0;
 	uint8_t *pa, *pb;
@@ -189,15 +189,15 @@ static void dma_helpers(void **state)
 
 	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_ok(f->ctx, iommufd_dma_new(f->ioas, &o, &dma));
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(dma, PG, NULL, &a));
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(dma, PG, NULL, &b));
-	pa = iommufd_dma_buf_get_vaddr(a);
-	pb = iommufd_dma_buf_get_vaddr(b);
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(dma, PG, NULL, &a));
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(dma, PG, NULL, &b));
+	pa = iommufd_dma_mem_get_vaddr(a);
+	pb = iommufd_dma_mem_get_vaddr(b);
 	for (unsigned int i = 0; i < XFER; i++)
 		pa[i] = (uint8_t)(i ^ 0x5a);
 	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
-	edu_dma(f->bar, iommufd_dma_buf_get_iova(a), EDU_BUFFER, 0);
-	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_buf_get_iova(b), EDU_TO_RAM);
+	edu_dma(f->bar, iommufd_dma_mem_get_iova(a), EDU_BUFFER, 0);
+	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_mem_get_iova(b), EDU_TO_RAM);
 	assert_memory_equal(pa, pb, XFER);
 	assert_ok(f->ctx, iommufd_dma_pool_new(dma, NULL, &pool));
 	assert_ok(f->ctx, iommufd_dma_pool_alloc(pool, &p, &pi));
@@ -208,8 +208,8 @@ static void dma_helpers(void **state)
 	assert_memory_equal(p, pa, XFER);
 	assert_ok(f->ctx, iommufd_dma_pool_free(pool, p));
 	iommufd_dma_pool_destroy(pool);
-	iommufd_dma_buf_free(a);
-	iommufd_dma_buf_free(b);
+	iommufd_dma_mem_free(a);
+	iommufd_dma_mem_free(b);
 	assert_ok(f->ctx, iommufd_dma_destroy(dma));
 	printf("# legacy VFIO backend: DMA helpers carried edu DMA\n");
 }

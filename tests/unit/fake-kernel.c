@@ -9,6 +9,7 @@
 
 #include "base/uapi.h"
 #include "fake-kernel.h"
+#include "fake-internal.h"
 
 #define MAX_FDS 64
 #define MAX_OBJ 64
@@ -17,9 +18,6 @@
 
 enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD, FD_T1_CONTAINER, FD_T1_GROUP };
 
-_Static_assert(FD_VFIO == FAKE_FD_VFIO && FD_T1_CONTAINER == FAKE_FD_T1_CONTAINER &&
-		       FD_T1_GROUP == FAKE_FD_T1_GROUP,
-	       "tests/unit/fake-type1.c's descriptor kinds");
 
 #define VDPA_NAS 2
 
@@ -74,6 +72,7 @@ void fake_reset(void)
 	K.range_count = 1;
 	fake_dev_reset();
 	fake_type1_reset();
+	fake_feature_reset();
 }
 
 void fake_inject_nth(unsigned long request, int err, int skip)
@@ -189,18 +188,6 @@ int fake_mapping_count(void)
 	return K.nmaps + fake_type1_mapping_count();
 }
 
-static int new_fd(enum fd_kind kind);
-
-int fake_fd_new_(int kind)
-{
-	return new_fd((enum fd_kind)kind);
-}
-
-int fake_fd_kind_(int fd)
-{
-	return fd >= 0 && fd < MAX_FDS ? (int)K.fds[fd] : FD_NONE;
-}
-
 struct fake_census fake_census(void)
 {
 	return (struct fake_census){
@@ -226,6 +213,41 @@ static int new_fd(enum fd_kind kind)
 			return i;
 		}
 	return -EMFILE;
+}
+
+/* For the models in other files (fake-internal.h). */
+int fake_internal_new_fd(int kind)
+{
+	switch (kind) {
+	case FAKE_FD_MEMFD: return new_fd(FD_MEMFD);
+	case FAKE_FD_EVENTFD: return new_fd(FD_EVENTFD);
+	case FAKE_FD_VFIO: return new_fd(FD_VFIO);
+	case FAKE_FD_T1_CONTAINER: return new_fd(FD_T1_CONTAINER);
+	case FAKE_FD_T1_GROUP: return new_fd(FD_T1_GROUP);
+	default: return new_fd(FD_EVENT);
+	}
+}
+
+int fake_internal_fd_kind(int fd)
+{
+	if (fd < 0 || fd >= MAX_FDS)
+		return FAKE_FD_NONE;
+	switch (K.fds[fd]) {
+	case FD_NONE: return FAKE_FD_NONE;
+	case FD_VFIO: return FAKE_FD_VFIO;
+	case FD_MEMFD: return FAKE_FD_MEMFD;
+	case FD_EVENTFD: return FAKE_FD_EVENTFD;
+	case FD_EVENT: return FAKE_FD_EVENT;
+	case FD_T1_CONTAINER: return FAKE_FD_T1_CONTAINER;
+	case FD_T1_GROUP: return FAKE_FD_T1_GROUP;
+	default: return FAKE_FD_OTHER;
+	}
+}
+
+void fake_internal_memfd_size(int fd, uint64_t size)
+{
+	if (fd >= 0 && fd < MAX_FDS)
+		K.memfd_size[fd] = size;
 }
 
 static int f_open(const char *path, int flags)
@@ -265,6 +287,10 @@ static int f_dup(int fd)
 		return -EBADF;
 	rc = new_fd(K.fds[fd]);
 	dup_identity(fd, rc);
+	if (rc >= 0) { /* one open file: a device's binding and attachment are shared */
+		K.bound[rc] = K.bound[fd];
+		K.attached[rc] = K.attached[fd];
+	}
 	return rc;
 }
 
@@ -789,6 +815,8 @@ static const struct ioctl_handler vfio_ioctls[] = {
 	{ UAPI_VFIO_DEVICE_SET_IRQS, v_set_irqs, 0 },
 	{ UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, v_hot_reset_info, 0 },
 	{ UAPI_VFIO_DEVICE_PCI_HOT_RESET, v_hot_reset, 0 },
+	{ UAPI_VFIO_DEVICE_FEATURE, fake_feature_ioctl, 0 },
+	{ UAPI_VFIO_MIG_GET_PRECOPY_INFO, fake_precopy_ioctl, 0 },
 };
 
 static int vfio_ioctl(int fd, unsigned long req, void *arg)

@@ -141,9 +141,6 @@ void fake_hot_reset_set(const struct fake_reset_dev *devs, int n, int group_form
  * ranges [0, 0xfedfffff] and [0xfef00000, 2^48 - 1] and 65535 DMA entries,
  * unless configured otherwise below (fake_reset() restores these).
  */
-#define FAKE_FD_VFIO 2
-#define FAKE_FD_T1_CONTAINER 7
-#define FAKE_FD_T1_GROUP 8
 struct fake_type1_config {
 	int api_version;        /* VFIO_GET_API_VERSION's answer (0) */
 	int no_type1v2;         /* CHECK_EXTENSION(TYPE1v2) says 0 */
@@ -168,17 +165,30 @@ int fake_type1_group_enabled(unsigned int num);
 int fake_type1_group_open(unsigned int num);
 /* The vaddr mapped at @iova in group @num's container (0: none). */
 uint64_t fake_type1_lookup(unsigned int num, uint64_t iova);
-/* For fake-kernel.c. */
-void fake_type1_reset(void);
-int fake_type1_open(const char *path);
-void fake_type1_close(int fd);
-int fake_type1_ioctl(int fd, unsigned long req, void *arg);
-ssize_t fake_type1_readlink(const char *path, char *buf, size_t size);
-int fake_type1_list_dir(const char *path, int (*fn)(const char *name, void *data), void *data);
-int fake_type1_mapping_count(void);
-/* For fake-type1.c: a descriptor of a kind (FAKE_FD_*), the kind of one. */
-int fake_fd_new_(int kind);
-int fake_fd_kind_(int fd);
+
+/* ---- VFIO device features (fake-feature.c) ---- */
+/* Bit n: the device has feature n. The default is what vfio-pci gives
+ * every PCI function of a kernel with dma-buf export: low power (3, 4, 5)
+ * and DMA_BUF (11). */
+#define FAKE_FEATURES_VFIO_PCI ((1u << 3) | (1u << 4) | (1u << 5) | (1u << 11))
+/* Migration (1, 2, 9, 12) and DMA logging (6, 7, 8), as mtty has them. */
+#define FAKE_FEATURES_MIGRATION ((1u << 1) | (1u << 2) | (1u << 9) | (1u << 12))
+#define FAKE_FEATURES_DMA_LOG ((1u << 6) | (1u << 7) | (1u << 8))
+/* Every VFIO descriptor's features and migration flags (VFIO_MIGRATION_*). */
+void fake_feature_config(uint32_t features, uint32_t mig_flags);
+/* The migration arcs SET so far (from, to), the count returned. */
+#define FAKE_MIG_HISTORY 32
+struct fake_mig_arc {
+	uint32_t from, to;
+};
+int fake_mig_history(struct fake_mig_arc *arcs, int max);
+/* Put device descriptor @fd in a migration state (default RUNNING). */
+void fake_mig_set_state(int fd, uint32_t state);
+/* Ranges the last DMA logging start gave; the low power state of @fd (0
+ * off, 1 on, 2 with wakeup); the VF token last set. */
+uint32_t fake_dma_log_ranges(void);
+int fake_low_power(int fd);
+const uint8_t *fake_vf_token(void);
 
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/uapi.h"
+#include "fake-internal.h"
 #include "fake-kernel.h"
 
 #define T1_FDS 64
@@ -186,7 +187,7 @@ int fake_type1_open(const char *path)
 			return -ENOENT;
 		for (int i = 0; i < T1_CONTAINERS; i++)
 			if (!F.c[i].used) {
-				fd = fake_fd_new_(FAKE_FD_T1_CONTAINER);
+				fd = fake_internal_new_fd(FAKE_FD_T1_CONTAINER);
 				if (fd < 0)
 					return fd;
 				memset(&F.c[i], 0, sizeof(F.c[i]));
@@ -202,7 +203,7 @@ int fake_type1_open(const char *path)
 		return -ENOENT;
 	if (g->fd >= 0 || g->devices)
 		return -EBUSY;
-	fd = fake_fd_new_(FAKE_FD_T1_GROUP);
+	fd = fake_internal_new_fd(FAKE_FD_T1_GROUP);
 	if (fd >= 0)
 		g->fd = fd;
 	return fd;
@@ -459,7 +460,7 @@ static int group_ioctl(struct t1_group *g, unsigned long req, void *arg)
 			*sp = '\0';
 		if (group_of_member(name) != g)
 			return -ENODEV;
-		fd = fake_fd_new_(FAKE_FD_VFIO);
+		fd = fake_internal_new_fd(FAKE_FD_VFIO);
 		if (fd < 0)
 			return fd;
 		F.dev_group[fd] = (int)(g - F.g) + 1;

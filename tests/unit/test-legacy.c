@@ -5,7 +5,8 @@
  * groups (tests/unit/fake-type1.c): backend selection, the refusals, group
  * viability, attach replaying an IOAS's mappings into a group's container,
  * IOVAs chosen by the library, unmap rules, the IOMMU info capability chain,
- * the DMA helpers unchanged, and every kernel call failing with the errnos
+ * the DMA helpers unchanged, device features on a group's device fd and the
+ * refusal of adoption by ID, and every kernel call failing with the errnos
  * the kernel documents, explained, rolled back, nothing leaked.
  */
 #define _GNU_SOURCE
@@ -201,6 +202,63 @@ static void test_refusals(void **state)
 	assert_ok(ctx, iommufd_ioas_destroy(b));
 	assert_ok(ctx, iommufd_ioas_destroy(ioas));
 	assert_null(iommufd_ctx_unref(ctx));
+	assert_fake_idle();
+}
+
+/* The calls of device features, migration, dma-buf and adoption: the
+ * features are VFIO device ioctls and work on a group's device fd; what
+ * needs the kernel's IDs or an iommufd binding is refused, nothing issued. */
+static void test_feature_calls(void **state)
+{
+	struct iommufd_ctx *ctx = legacy_ctx();
+	struct iommufd_ioas *ioas, *adopted = NULL;
+	struct iommufd_hwpt *hwpt = NULL;
+	struct iommufd_device *dev, *d2 = NULL;
+	IOMMUFD_OPTS(iommufd_device_opts, nobind, .flags = IOMMUFD_DEVICE_OPEN_NO_BIND);
+	IOMMUFD_OPTS(iommufd_device_opts, adopt, .flags = IOMMUFD_DEVICE_OPEN_ADOPT, .devid = 1);
+	uint64_t iova = 0x100000;
+	uint32_t flags = 0;
+	struct fake_census before;
+	void *buf = pages(1);
+
+	(void)state;
+	fake_feature_config(FAKE_FEATURES_VFIO_PCI | FAKE_FEATURES_MIGRATION,
+			    IOMMUFD_MIG_STOP_COPY | IOMMUFD_MIG_P2P);
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
+	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev));
+	/* VFIO_DEVICE_FEATURE on the group's device fd */
+	assert_ok(ctx, iommufd_device_probe_feature(dev, IOMMUFD_DEVICE_FEATURE_MIGRATION, IOMMUFD_DEVICE_FEATURE_GET));
+	assert_ok(ctx, iommufd_device_get_migration_flags(dev, &flags));
+	assert_int_equal(flags, IOMMUFD_MIG_STOP_COPY | IOMMUFD_MIG_P2P);
+	assert_ok(ctx, iommufd_device_low_power_enter(dev, -1));
+	assert_int_equal(fake_low_power(iommufd_device_get_fd(dev)), 1);
+	assert_ok(ctx, iommufd_device_low_power_exit(dev));
+	assert_int_equal(fake_low_power(iommufd_device_get_fd(dev)), 0);
+	/* a group device has no iommufd binding to wait for: it attaches */
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
+	assert_ok(ctx, iommufd_ioas_map(ioas, buf, PG, &iova, IOMMUFD_MAP_READ));
+	assert_int_equal(fake_type1_lookup(7, iova), (uintptr_t)buf);
+	/* the refusals: nothing issued, nothing made */
+	before = fake_census();
+	assert_fails(ctx, EOPNOTSUPP, iommufd_ioas_adopt(ctx, iommufd_ioas_get_id(ioas), &adopted), "legacy VFIO backend");
+	assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_adopt(ctx, 5, &hwpt), "legacy VFIO backend");
+	assert_fails(ctx, EOPNOTSUPP, iommufd_ctx_destroy_id(ctx, iommufd_ioas_get_id(ioas)), "legacy VFIO backend");
+	assert_fails(ctx, EOPNOTSUPP, iommufd_ioas_map_dmabuf(ioas, dev, 0, 0, PG, &iova, IOMMUFD_MAP_READ),
+		     "legacy VFIO backend");
+	assert_fails(ctx, EOPNOTSUPP, iommufd_device_bind(dev, NULL), "legacy VFIO backend");
+	assert_fails(ctx, EOPNOTSUPP, iommufd_device_open_pci(ctx, "00:03.1", &nobind, &d2), "legacy VFIO backend");
+	assert_fails(ctx, EOPNOTSUPP, iommufd_device_open_fd(ctx, iommufd_device_get_fd(dev), &adopt, &d2),
+		     "legacy VFIO backend");
+	assert_null(adopted);
+	assert_null(hwpt);
+	assert_null(d2);
+	assert_int_equal(fake_type1_lookup(7, iova), (uintptr_t)buf);
+	assert_no_leak(before);
+	assert_ok(ctx, iommufd_ioas_unmap(ioas, iova, PG, NULL));
+	iommufd_device_close(dev);
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	assert_null(iommufd_ctx_unref(ctx));
+	munmap(buf, PG);
 	assert_fake_idle();
 }
 
@@ -600,7 +658,7 @@ static void test_dma_helpers(void **state)
 	struct iommufd_ioas *ioas;
 	struct iommufd_device *dev;
 	struct iommufd_dma *dma = NULL;
-	struct iommufd_dma_buf *b = NULL;
+	struct iommufd_dma_mem *b = NULL;
 	struct iommufd_dma_pool *pool = NULL;
 	void *p = NULL;
 	uint64_t iova = 0, piova = 0, t = 0;
@@ -610,17 +668,17 @@ static void test_dma_helpers(void **state)
 	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev));
 	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL));
 	assert_ok(ctx, iommufd_dma_new(ioas, NULL, &dma));
-	assert_ok(ctx, iommufd_dma_buf_alloc(dma, PG, NULL, &b));
-	iova = iommufd_dma_buf_get_iova(b);
-	assert_int_equal(fake_type1_lookup(7, iova), (uintptr_t)iommufd_dma_buf_get_vaddr(b));
-	assert_ok(ctx, iommufd_dma_translate(dma, iommufd_dma_buf_get_vaddr(b), &t, NULL));
+	assert_ok(ctx, iommufd_dma_mem_alloc(dma, PG, NULL, &b));
+	iova = iommufd_dma_mem_get_iova(b);
+	assert_int_equal(fake_type1_lookup(7, iova), (uintptr_t)iommufd_dma_mem_get_vaddr(b));
+	assert_ok(ctx, iommufd_dma_translate(dma, iommufd_dma_mem_get_vaddr(b), &t, NULL));
 	assert_int_equal(t, iova);
 	assert_ok(ctx, iommufd_dma_pool_new(dma, NULL, &pool));
 	assert_ok(ctx, iommufd_dma_pool_alloc(pool, &p, &piova));
 	assert_int_equal(fake_type1_lookup(7, piova), (uintptr_t)p);
 	iommufd_dma_pool_free(pool, p);
 	iommufd_dma_pool_destroy(pool);
-	iommufd_dma_buf_free(b);
+	iommufd_dma_mem_free(b);
 	assert_int_equal(fake_type1_group_maps(7), 0);
 	iommufd_dma_destroy(dma);
 	iommufd_device_close(dev);
@@ -706,6 +764,7 @@ int main(void)
 		cmocka_unit_test_setup(test_select, setup),
 		cmocka_unit_test_setup(test_ctx_checks, setup),
 		cmocka_unit_test_setup(test_refusals, setup),
+		cmocka_unit_test_setup(test_feature_calls, setup),
 		cmocka_unit_test_setup(test_vfio_ioas, setup),
 		cmocka_unit_test_setup(test_open, setup),
 		cmocka_unit_test_setup(test_open_errors, setup),
