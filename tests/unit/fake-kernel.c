@@ -15,7 +15,7 @@
 #define MAX_MAPS 4096
 #define MAX_MEM 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD, FD_PAGEMAP };
 
 #define VDPA_NAS 2
 
@@ -68,6 +68,7 @@ void fake_reset(void)
 	K.next_id = 1;
 	K.range_count = 1;
 	fake_dev_reset();
+	fake_noiommu_reset();
 }
 
 void fake_inject_nth(unsigned long request, int err, int skip)
@@ -221,6 +222,13 @@ static int f_open(const char *path, int flags)
 		return new_fd(FD_IOMMU);
 	if (!strcmp(path, "/dev/vfio/devices/vfio0"))
 		return new_fd(FD_VFIO);
+	if (!strcmp(path, "/dev/vfio/devices/noiommu-vfio0")) {
+		rc = new_fd(FD_VFIO);
+		fake_noiommu_opened(rc, 1);
+		return rc;
+	}
+	if (!strcmp(path, "/proc/self/pagemap"))
+		return new_fd(FD_PAGEMAP);
 	if (!strcmp(path, "/dev/vhost-vdpa-0"))
 		return new_fd(FD_VDPA);
 	return -ENOENT;
@@ -231,6 +239,7 @@ static int f_close(int fd)
 	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
 		return -EBADF;
 	K.fds[fd] = FD_NONE;
+	fake_noiommu_opened(fd, 0);
 	return 0;
 }
 
@@ -646,7 +655,29 @@ static const struct ioctl_handler iommu_ioctls[] = {
 	{ UAPI_IOMMU_VDEVICE_ALLOC, k_vdevice_alloc, 0 },
 	{ UAPI_IOMMU_VEVENTQ_ALLOC, k_veventq_alloc, 0 },
 	{ UAPI_IOMMU_HW_QUEUE_ALLOC, k_hw_queue_alloc, 0 },
+	{ UAPI_IOMMU_IOAS_NOIOMMU_GET_PA, fake_noiommu_get_pa, 0 },
 };
+
+int fake_injected_(unsigned long req)
+{
+	return injected(req);
+}
+
+int fake_iova_mapped(uint32_t ioas, uint64_t iova, uint64_t *start, uint64_t *len)
+{
+	for (int i = 0; i < K.nmaps; i++)
+		if (K.maps[i].ioas == ioas && iova >= K.maps[i].iova && iova - K.maps[i].iova < K.maps[i].len) {
+			*start = K.maps[i].iova;
+			*len = K.maps[i].len;
+			return 1;
+		}
+	return 0;
+}
+
+uint32_t fake_fd_attached(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_VFIO ? K.attached[fd] : 0;
+}
 
 /* An ioctl number of iommufd's range (';', 0x80 to 0x95). */
 static int iommufd_range(unsigned long req)
@@ -658,6 +689,9 @@ static int iommu_ioctl(int fd, unsigned long req, void *arg)
 {
 	const struct ioctl_handler *h;
 
+	/* a kernel without CONFIG_IOMMUFD_NOIOMMU does not know the number */
+	if (req == UAPI_IOMMU_IOAS_NOIOMMU_GET_PA && fake_noiommu_absent())
+		return -ENOTTY;
 	/* like the kernel: a struct shorter than its first layout is EINVAL */
 	if (iommufd_range(req) && *(uint32_t *)arg < 8)
 		return -EINVAL;
@@ -862,6 +896,8 @@ static ssize_t f_pread(int fd, void *buf, size_t len, off_t off)
 	(void)off;
 	if (rc)
 		return rc;
+	if (fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_PAGEMAP)
+		return fake_noiommu_pagemap(buf, len, off);
 	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_VFIO)
 		return -EBADF;
 	memset(buf, 0xab, len);
@@ -1068,6 +1104,8 @@ static int f_list_dir(const char *path, int (*fn)(const char *name, void *data),
 {
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
 		return fn("vfio0", data);
+	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:07.0/vfio-dev"))
+		return fn("noiommu-vfio0", data);
 	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0")) {
 		int rc = fn("driver", data);
 
@@ -1081,7 +1119,8 @@ static int f_list_dir(const char *path, int (*fn)(const char *name, void *data),
 		return rc ? rc : fn("vdpa0", data);
 	}
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0") ||
-	    !strcmp(path, "/sys/bus/pci/devices/0000:00:04.0"))
+	    !strcmp(path, "/sys/bus/pci/devices/0000:00:04.0") ||
+	    !strcmp(path, "/sys/bus/pci/devices/0000:00:07.0"))
 		return fn("vendor", data);
 	return -ENOENT;
 }
@@ -1104,6 +1143,8 @@ const struct iommufd_sys_ops fake_sys = {
 	.memfd_create = f_memfd_create,
 	.ftruncate = f_ftruncate,
 	.madvise = f_madvise,
+	.mlock = fake_noiommu_mlock,
+	.munlock = fake_noiommu_munlock,
 	.eventfd = f_eventfd,
 };
 
