@@ -528,7 +528,7 @@ int ioas_get_pa_owned(struct iommufd_ioas *ioas, uint64_t iova, uint64_t *length
 	}
 	switch (-rc) {
 	case EPERM: cause = "the kernel gives physical addresses only to a process with CAP_SYS_RAWIO"; break;
-	case EOPNOTSUPP: cause = "no noiommu device is attached to this IOAS (attach the device before mapping DMA memory), or the IOAS is backed by a real IOMMU"; break;
+	case EOPNOTSUPP: cause = "no noiommu device is attached to this IOAS (attach the device before mapping DMA memory), the IOAS is backed by a real IOMMU, or the kernel lacks CONFIG_IOMMUFD_NOIOMMU"; break;
 	case ENOENT: cause = "the IOVA is not mapped in this IOAS"; break;
 	case ENOTTY: cause = "this kernel has no IOMMU_IOAS_NOIOMMU_GET_PA (7.3 with CONFIG_IOMMUFD_NOIOMMU)"; break;
 	case EINVAL: cause = "the mapping's memory was revoked (a dma-buf), or the length is 0"; break;
