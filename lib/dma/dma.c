@@ -193,6 +193,11 @@ int iommufd_dma_destroy(struct iommufd_dma *dma)
 	return 0;
 }
 
+bool iommufd_dma_is_noiommu(const struct iommufd_dma *dma)
+{
+	return dma && dma->noiommu;
+}
+
 int iommufd_dma_refresh_ranges(struct iommufd_dma *dma)
 {
 	int rc;

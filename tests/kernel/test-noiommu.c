@@ -75,6 +75,7 @@ static void need_noiommu(struct fix *f)
 	}
 	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_ok(f->ctx, iommufd_dma_new(f->ioas, NULL, &f->dma));
+	assert_true(iommufd_dma_is_noiommu(f->dma));
 }
 
 /* The physical address of @p from /proc/self/pagemap (root: CAP_SYS_ADMIN). */

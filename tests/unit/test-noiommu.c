@@ -102,6 +102,8 @@ static void dma_is_physical_get_pa(void **state)
 
 	(void)state;
 	assert_true(iommufd_ctx_has_feature(e->ctx, IOMMUFD_FEATURE_NOIOMMU_GET_PA));
+	assert_true(iommufd_dma_is_noiommu(e->dma));
+	assert_false(iommufd_dma_is_noiommu(NULL));
 	assert_int_equal(iommufd_dma_map(e->dma, e->mem, 4 * PG, &iova, RW), 0);
 	/* the IOAS maps at IOVA = vaddr; the caller gets the physical address */
 	assert_int_equal(iova, FAKE_PA_BASE + (uintptr_t)e->mem);
@@ -266,6 +268,7 @@ static void mapping_without_noiommu_device(void **state)
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &ctx), 0);
 	assert_int_equal(iommufd_ioas_new(ctx, NULL, &ioas), 0);
 	assert_int_equal(iommufd_dma_new(ioas, NULL, &dma), 0);
+	assert_false(iommufd_dma_is_noiommu(dma));
 	assert_int_equal(iommufd_dma_map(dma, mem, PG, &iova, RW), 0);
 	assert_int_equal(iova, 0x100000); /* an IOVA from the allocator, not a PA */
 	assert_int_equal(iommufd_dma_destroy(dma), 0);
