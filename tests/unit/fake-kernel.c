@@ -255,6 +255,8 @@ static int f_dup(int fd)
 		return -EBADF;
 	rc = new_fd(K.fds[fd]);
 	dup_identity(fd, rc);
+	if (rc >= 0)
+		fake_noiommu_opened(rc, fake_noiommu_is(fd));
 	return rc;
 }
 
@@ -1266,7 +1268,7 @@ static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size)
 	switch (K.fds[fd]) {
 	case FD_EVENTFD: t = "anon_inode:[eventfd]"; break;
 	case FD_IOMMU: t = "/dev/iommu"; break;
-	case FD_VFIO: t = "/dev/vfio/devices/vfio0"; break;
+	case FD_VFIO: t = fake_noiommu_is(fd) ? "/dev/vfio/devices/noiommu-vfio0" : "/dev/vfio/devices/vfio0"; break;
 	case FD_MEMFD: t = "/memfd:fake (deleted)"; break;
 	default: t = "anon_inode:[fake]"; break;
 	}

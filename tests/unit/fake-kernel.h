@@ -97,6 +97,7 @@ long fake_noiommu_locked(void);
 /* Internal to the fake: fake-kernel.c <-> fake-noiommu.c. */
 void fake_noiommu_reset(void);
 void fake_noiommu_opened(int fd, int noiommu);
+int fake_noiommu_is(int fd);
 int fake_noiommu_get_pa(int fd, void *arg);
 int fake_noiommu_absent(void);
 ssize_t fake_noiommu_pagemap(void *buf, size_t len, off_t off);

@@ -44,6 +44,11 @@ void fake_noiommu_opened(int fd, int noiommu)
 		N.noiommu_fd[fd] = noiommu;
 }
 
+int fake_noiommu_is(int fd)
+{
+	return fd >= 0 && fd < 64 && N.noiommu_fd[fd];
+}
+
 static uint64_t pa_of(uint64_t x)
 {
 	return FAKE_PA_BASE + (N.scattered ? 2 * (x & ~(PG - 1)) + (x & (PG - 1)) : x);

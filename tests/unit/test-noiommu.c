@@ -85,6 +85,16 @@ static void open_noiommu_device(void **state)
 	assert_int_equal(iommufd_device_open_cdev(ctx, "/dev/vfio/devices/noiommu-vfio0", NULL, &dev), 0);
 	assert_true(iommufd_device_is_noiommu(dev));
 	iommufd_device_close(dev);
+	/* a descriptor the caller opened: its node's name tells */
+	{
+		int fd = fake_sys.open("/dev/vfio/devices/noiommu-vfio0", 2);
+
+		assert_true(fd >= 0);
+		assert_int_equal(iommufd_device_open_fd(ctx, fd, NULL, &dev), 0);
+		assert_true(iommufd_device_is_noiommu(dev));
+		iommufd_device_close(dev);
+		fake_sys.close(fd);
+	}
 	/* opening needs CAP_SYS_RAWIO: the explanation says so */
 	fake_inject(FAKE_OP_OPEN, EPERM);
 	dev = (void *)SENT;
