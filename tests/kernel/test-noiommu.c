@@ -121,25 +121,25 @@ static void device_facts(void **state)
 static void iova_is_physical(void **state)
 {
 	struct fix *f = *state;
-	struct iommufd_dma_buf *b, *h;
+	struct iommufd_dma_mem *b, *h;
 	uint64_t out;
 	uint8_t *p;
 
 	need_noiommu(f);
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &b));
-	p = iommufd_dma_buf_get_vaddr(b);
-	assert_int_equal(iommufd_dma_buf_get_iova(b), pagemap_pa(p));
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, PG, NULL, &b));
+	p = iommufd_dma_mem_get_vaddr(b);
+	assert_int_equal(iommufd_dma_mem_get_iova(b), pagemap_pa(p));
 	assert_ok(f->ctx, iommufd_dma_translate(f->dma, p + 100, &out, NULL));
 	assert_int_equal(out, pagemap_pa(p) + 100);
 	/* a hugepage buffer is one contiguous extent */
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, 2u << 20, NULL, &h));
-	p = iommufd_dma_buf_get_vaddr(h);
-	assert_int_equal(iommufd_dma_buf_get_iova(h), pagemap_pa(p));
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, 2u << 20, NULL, &h));
+	p = iommufd_dma_mem_get_vaddr(h);
+	assert_int_equal(iommufd_dma_mem_get_iova(h), pagemap_pa(p));
 	assert_ok(f->ctx, iommufd_dma_translate(f->dma, p + (1u << 20) + 8, &out, NULL));
-	assert_int_equal(out, iommufd_dma_buf_get_iova(h) + (1u << 20) + 8);
+	assert_int_equal(out, iommufd_dma_mem_get_iova(h) + (1u << 20) + 8);
 	assert_int_equal(out, pagemap_pa(p + (1u << 20) + 8));
-	assert_ok(f->ctx, iommufd_dma_buf_free(h));
-	assert_ok(f->ctx, iommufd_dma_buf_free(b));
+	assert_ok(f->ctx, iommufd_dma_mem_free(h));
+	assert_ok(f->ctx, iommufd_dma_mem_free(b));
 	/* the caller's memory: mapped, translated, unmapped */
 	p = alloc_pages(4 * PG);
 	assert_ok(f->ctx, iommufd_dma_map(f->dma, p, PG, &out, IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
@@ -151,7 +151,7 @@ static void iova_is_physical(void **state)
 static void edu_dma_lands(void **state)
 {
 	struct fix *f = *state;
-	struct iommufd_dma_buf *all[SCAN], *low[2] = { NULL, NULL };
+	struct iommufd_dma_mem *all[SCAN], *low[2] = { NULL, NULL };
 	int n = 0, nlow = 0;
 	uint8_t *src, *dst;
 
@@ -159,29 +159,29 @@ static void edu_dma_lands(void **state)
 	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
 	/* edu reaches only the first 256 MiB: take two buffers that are there */
 	while (n < SCAN && nlow < 2) {
-		assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &all[n]));
-		if (iommufd_dma_buf_get_iova(all[n]) + PG <= EDU_LIMIT)
+		assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, PG, NULL, &all[n]));
+		if (iommufd_dma_mem_get_iova(all[n]) + PG <= EDU_LIMIT)
 			low[nlow++] = all[n];
 		n++;
 	}
 	if (nlow < 2) {
 		for (int i = 0; i < n; i++)
-			assert_ok(f->ctx, iommufd_dma_buf_free(all[i]));
+			assert_ok(f->ctx, iommufd_dma_mem_free(all[i]));
 		fail_msg("no two of %d 4 KiB buffers below 256 MiB, which edu can address (1 GiB guest)", n);
 	}
-	src = iommufd_dma_buf_get_vaddr(low[0]);
-	dst = iommufd_dma_buf_get_vaddr(low[1]);
+	src = iommufd_dma_mem_get_vaddr(low[0]);
+	dst = iommufd_dma_mem_get_vaddr(low[1]);
 	for (unsigned i = 0; i < XFER; i++)
 		src[i] = (uint8_t)(i * 7 + 3);
 	memset(dst, 0, XFER);
-	edu_dma(f->bar, iommufd_dma_buf_get_iova(low[0]), EDU_BUFFER, 0);
-	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_buf_get_iova(low[1]), EDU_TO_RAM);
+	edu_dma(f->bar, iommufd_dma_mem_get_iova(low[0]), EDU_BUFFER, 0);
+	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_mem_get_iova(low[1]), EDU_TO_RAM);
 	assert_memory_equal(dst, src, XFER);
 	print_message("edu DMA: 0x%llx -> 0x%llx (physical) landed after %d buffers\n",
-		      (unsigned long long)iommufd_dma_buf_get_iova(low[0]),
-		      (unsigned long long)iommufd_dma_buf_get_iova(low[1]), n);
+		      (unsigned long long)iommufd_dma_mem_get_iova(low[0]),
+		      (unsigned long long)iommufd_dma_mem_get_iova(low[1]), n);
 	for (int i = 0; i < n; i++)
-		assert_ok(f->ctx, iommufd_dma_buf_free(all[i]));
+		assert_ok(f->ctx, iommufd_dma_mem_free(all[i]));
 }
 
 static void map_needs_attach(void **state)

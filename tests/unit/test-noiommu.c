@@ -135,15 +135,15 @@ static void dma_is_physical_get_pa(void **state)
 static void dma_buffer_physical(void **state)
 {
 	struct env *e = env_new(1, 0, 1, 0);
-	struct iommufd_dma_buf *b;
+	struct iommufd_dma_mem *b;
 	uint64_t out = SENT;
 
 	(void)state;
-	assert_int_equal(iommufd_dma_buf_alloc(e->dma, PG, NULL, &b), 0);
-	assert_int_equal(iommufd_dma_buf_get_iova(b), FAKE_PA_BASE + (uintptr_t)iommufd_dma_buf_get_vaddr(b));
-	assert_int_equal(iommufd_dma_translate(e->dma, iommufd_dma_buf_get_vaddr(b), &out, NULL), 0);
-	assert_int_equal(out, iommufd_dma_buf_get_iova(b));
-	assert_int_equal(iommufd_dma_buf_free(b), 0);
+	assert_int_equal(iommufd_dma_mem_alloc(e->dma, PG, NULL, &b), 0);
+	assert_int_equal(iommufd_dma_mem_get_iova(b), FAKE_PA_BASE + (uintptr_t)iommufd_dma_mem_get_vaddr(b));
+	assert_int_equal(iommufd_dma_translate(e->dma, iommufd_dma_mem_get_vaddr(b), &out, NULL), 0);
+	assert_int_equal(out, iommufd_dma_mem_get_iova(b));
+	assert_int_equal(iommufd_dma_mem_free(b), 0);
 	env_free(e);
 }
 
