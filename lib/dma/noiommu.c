@@ -138,7 +138,6 @@ int noiommu_map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint6
 		return ctx_fail(dma->ctx, -rc, "noiommu DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
 				": the IOAS range at the virtual address is %s; nothing was mapped", va, len,
 				rc == -EEXIST ? "taken" : rc == -ENOMEM ? "beyond memory for the allocator" : "outside its usable ranges (or iova_min/iova_max)");
-	/* ERANGE is the allocator's "outside the ranges" */
 	if (!dma->noiommu_get_pa) {
 		rc = sys_mlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
 		if (rc < 0) {
