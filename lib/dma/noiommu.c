@@ -135,7 +135,7 @@ int noiommu_map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint6
 				va, flags & IOMMUFD_DMA_IDENTITY ? "IOMMUFD_DMA_IDENTITY" : "IOMMUFD_MAP_FIXED_IOVA");
 	rc = iova_alloc_reserve(&dma->alloc, va, len);
 	if (rc < 0)
-		return ctx_fail(dma->ctx, -rc, "noiommu DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
+		return ctx_fail(dma->ctx, rc == -ERANGE ? EINVAL : -rc, "noiommu DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
 				": the IOAS range at the virtual address is %s; nothing was mapped", va, len,
 				rc == -EEXIST ? "taken" : rc == -ENOMEM ? "beyond memory for the allocator" : "outside its usable ranges (or iova_min/iova_max)");
 	if (!dma->noiommu_get_pa) {

@@ -204,6 +204,12 @@ static void refused_in_noiommu_mode(void **state)
 	assert_fails(e->ctx, EOPNOTSUPP, iommufd_dma_iova_alloc(e->dma, PG, 0, &iova), "noiommu mode");
 	assert_fails(e->ctx, EOPNOTSUPP, iommufd_dma_iova_reserve(e->dma, 0x200000, PG), "noiommu mode");
 	assert_int_equal(fake_mapping_count(), 0);
+	/* the IOAS maps at IOVA = vaddr: a vaddr outside its ranges is refused */
+	fake_set_range_count(1); /* [0, 4 GiB) */
+	assert_int_equal(iommufd_dma_refresh_ranges(e->dma), 0);
+	if ((uintptr_t)e->mem > 0xffffffffu)
+		assert_fails(e->ctx, EINVAL, iommufd_dma_map(e->dma, e->mem, PG, &iova, RW), "outside its usable ranges");
+	assert_int_equal(iova, 0x200000);
 	env_free(e);
 }
 
