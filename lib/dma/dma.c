@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/opts.h"
+#include "base/sys.h"
 #include "core/ctx.h"
 #include "core/ioas.h"
 #include "dma/dma.h"
@@ -167,6 +168,8 @@ static int unmap_one(uint64_t va, uint64_t iova, uint64_t len, void *data)
 		iova = va;
 	ioas_unmap_owned(dma->ioas, va, iova, len,
 			 "; the DMA context is destroyed all the same, and that range stays mapped");
+	if (dma->noiommu && !dma->noiommu_get_pa) /* the pagemap route mlock()ed it */
+		sys_munlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
 	return 0;
 }
 

@@ -243,6 +243,9 @@ static void pagemap_route(void **state)
 	assert_int_equal(out, iova + 2 * PG);
 	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
 	assert_int_equal(fake_noiommu_locked(), 0);
+	/* left mapped: destroy unmaps and munlocks it (env_free checks) */
+	assert_int_equal(iommufd_dma_map(e->dma, e->mem, 2 * PG, &iova, RW), 0);
+	assert_int_equal(fake_noiommu_locked(), 2 * PG);
 	env_free(e);
 }
 
