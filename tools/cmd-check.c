@@ -163,6 +163,14 @@ static void print_text(const struct iommufd_diag *d, const char *addr, const str
 			line(of_severity(f->severity), f->subject, f->message, f->fix);
 		}
 	}
+	/* said even with -q: nothing protects memory from this device */
+	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
+		const struct iommufd_diag_finding *f = iommufd_diag_get(d, i);
+
+		if (f && f->code == IOMMUFD_DIAG_NOIOMMU)
+			fprintf(cli.out, "WARNING: DMA IS UNPROTECTED: %s is a VFIO no-IOMMU device; "
+				"a bug or a hostile device can overwrite any memory of this host\n", f->subject);
+	}
 	if (!quiet)
 		fprintf(cli.out, "%s\n", iommufd_diag_ok(d) ? "ready" : "not ready");
 }

@@ -233,6 +233,21 @@ IOMMUFD_API uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
 IOMMUFD_API int iommufd_device_get_fd(const struct iommufd_device *dev);
 
 /**
+ * Whether the device was opened in VFIO's no-IOMMU mode (its cdev is
+ * /dev/vfio/devices/noiommu-vfioN: the host has no IOMMU for it and vfio
+ * was loaded with enable_unsafe_noiommu_mode=1). Such a device is bound and
+ * attached to an IOAS like any other, but nothing translates or checks its
+ * DMA: it reaches any physical address, the kernel's memory included, and
+ * the addresses it must be given are physical ones. The DMA helpers
+ * (dma.h) switch to physical addresses for a context whose IOAS is used by
+ * such devices; opening one needs CAP_SYS_RAWIO and taints the kernel.
+ * @param dev the device, or NULL
+ * @return true for a no-IOMMU device; false otherwise and for NULL
+ * @since 0.1
+ */
+IOMMUFD_API bool iommufd_device_is_noiommu(const struct iommufd_device *dev);
+
+/**
  * Options of iommufd_device_attach() and iommufd_device_replace(). Declare
  * with IOMMUFD_OPTS(); NULL means all defaults.
  * @since 0.1

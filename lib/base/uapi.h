@@ -65,6 +65,7 @@ enum {
 #define UAPI_IOMMU_VDEVICE_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_VDEVICE_ALLOC_NR)
 #define UAPI_IOMMU_VEVENTQ_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_VEVENTQ_ALLOC_NR)
 #define UAPI_IOMMU_HW_QUEUE_ALLOC UAPI_IOMMUFD_IO(UAPI_IOMMU_HW_QUEUE_ALLOC_NR)
+#define UAPI_IOMMU_IOAS_NOIOMMU_GET_PA UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_NOIOMMU_GET_PA_NR)
 
 struct uapi_iommu_destroy {
 	uint32_t size;
@@ -121,6 +122,19 @@ struct uapi_iommu_ioas_map_file {
 	UAPI_ALIGNED_U64 start;
 	UAPI_ALIGNED_U64 length;
 	UAPI_ALIGNED_U64 iova;
+};
+
+/* IOMMU_IOAS_NOIOMMU_GET_PA (7.3, CONFIG_IOMMUFD_NOIOMMU): the physical
+ * address behind a mapped IOVA of an IOAS that a noiommu device is attached
+ * to; length in: the most to report, out: the physically contiguous bytes. */
+struct uapi_iommu_ioas_noiommu_get_pa {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 length;
+	UAPI_ALIGNED_U64 out_phys;
 };
 
 struct uapi_iommu_ioas_copy {

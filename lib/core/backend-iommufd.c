@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
  * The iommufd backend (core/backend.h): IOAS alloc, map, map_file, copy,
- * unmap, IOVA ranges and allowed IOVAs as /dev/iommu's ioctls on the
+ * unmap, IOVA ranges, allowed IOVAs and noiommu physical addresses as /dev/iommu's ioctls on the
  * context's descriptor, and feature probes by ioctl presence. core/ioas.c
  * owns the handles and explains the failures.
  */
@@ -212,6 +212,24 @@ static int be_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iova_r
 	return sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
 }
 
+static int be_get_pa(struct iommufd_ioas *ioas, uint64_t iova, uint64_t *length, uint64_t *pa)
+{
+	struct uapi_iommu_ioas_noiommu_get_pa cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas->id,
+		.iova = iova,
+		.length = *length,
+	};
+	int rc;
+
+	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_NOIOMMU_GET_PA, &cmd);
+	if (rc < 0)
+		return rc;
+	*length = cmd.length;
+	*pa = cmd.out_phys;
+	return 0;
+}
+
 const struct backend_ops backend_iommufd = {
 	.name = "iommufd",
 	.id = IOMMUFD_BACKEND_IOMMUFD,
@@ -227,4 +245,5 @@ const struct backend_ops backend_iommufd = {
 	.unmap = be_unmap,
 	.iova_ranges = be_iova_ranges,
 	.allow_iovas = be_allow_iovas,
+	.get_pa = be_get_pa,
 };

@@ -101,6 +101,10 @@ struct backend_ops {
 	/* Restrict the IOVAs the backend may choose to @ranges. */
 	int (*allow_iovas)(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
 			   uint32_t count);
+	/* noiommu: the physical address *@pa behind the mapped @iova and, in
+	 * *@length (in: at most that, not 0), how many bytes from there are
+	 * physically contiguous. NULL where the backend cannot say. */
+	int (*get_pa)(struct iommufd_ioas *ioas, uint64_t iova, uint64_t *length, uint64_t *pa);
 };
 
 /* The backends (one file each). */

@@ -48,6 +48,10 @@ struct iommufd_ctx {
 	/* Bumped by every attach, replace and detach: IOVA ranges may have
 	 * changed (lib/dma reads them again). */
 	atomic_uint ranges_gen;
+
+	/* Devices of this context open in VFIO no-IOMMU mode (core/device.c):
+	 * lib/dma translates to physical addresses when there are any. */
+	atomic_int noiommu_devices;
 };
 
 /* Create a context with a given system-call layer (unit tests). */

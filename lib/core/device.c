@@ -32,6 +32,16 @@ void device_init(struct iommufd_device *dev, const struct device_ops *ops,
 	pthread_mutex_init(&dev->lock, NULL);
 }
 
+void device_set_noiommu(struct iommufd_device *dev)
+{
+	if (dev->noiommu)
+		return;
+	dev->noiommu = true;
+	atomic_fetch_add(&dev->ctx->noiommu_devices, 1);
+	ctx_log(dev->ctx, LOG_WARNING, "%s is a VFIO no-IOMMU device: its DMA is not translated or checked "
+		"(it reaches all physical memory); the DMA helpers use physical addresses", dev->name);
+}
+
 int device_refuse(struct iommufd_device *dev, const char *call)
 {
 	if (dev->ops->refusal)
@@ -50,10 +60,17 @@ void iommufd_device_close(struct iommufd_device *dev)
 	region_cache_free(dev);
 	if (dev->pt_id) /* closing detaches */
 		atomic_fetch_add(&dev->ctx->ranges_gen, 1);
+	if (dev->noiommu)
+		atomic_fetch_sub(&dev->ctx->noiommu_devices, 1);
 	sys_close(dev->ctx->sys, dev->fd);
 	pthread_mutex_destroy(&dev->lock);
 	iommufd_ctx_unref(dev->ctx);
 	free(dev);
+}
+
+bool iommufd_device_is_noiommu(const struct iommufd_device *dev)
+{
+	return dev && dev->noiommu;
 }
 
 uint32_t iommufd_device_get_id(const struct iommufd_device *dev)

@@ -562,6 +562,32 @@ int ioas_unmap_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint
 	return unmap_fail(ioas, -rc, who, iova, len, tail);
 }
 
+int ioas_get_pa_owned(struct iommufd_ioas *ioas, uint64_t iova, uint64_t *length, uint64_t *pa)
+{
+	uint64_t len = *length, out = 0;
+	const char *cause;
+	int rc;
+
+	if (!ioas->ctx->backend->get_pa)
+		return backend_refuse(ioas->ctx, "IOMMU_IOAS_NOIOMMU_GET_PA");
+	rc = ioas->ctx->backend->get_pa(ioas, iova, &len, &out);
+	if (rc == 0) {
+		*length = len;
+		*pa = out;
+		return 0;
+	}
+	switch (-rc) {
+	case EPERM: cause = "the kernel gives physical addresses only to a process with CAP_SYS_RAWIO"; break;
+	case EOPNOTSUPP: cause = "no noiommu device is attached to this IOAS (attach the device before mapping DMA memory), the IOAS is backed by a real IOMMU, or the kernel lacks CONFIG_IOMMUFD_NOIOMMU"; break;
+	case ENOENT: cause = "the IOVA is not mapped in this IOAS"; break;
+	case ENOTTY: cause = "this kernel has no IOMMU_IOAS_NOIOMMU_GET_PA (7.3 with CONFIG_IOMMUFD_NOIOMMU)"; break;
+	case EINVAL: cause = "the mapping's memory was revoked (a dma-buf), or the length is 0"; break;
+	default: cause = error_hint(-rc);
+	}
+	return ctx_fail(ioas->ctx, -rc, "IOMMU_IOAS_NOIOMMU_GET_PA IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64 ": %s (%s)",
+			ioas->id, iova, *length, strerror(-rc), cause);
+}
+
 static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
 {
 	/* iova 0 with length U64_MAX is the kernel's "everything". */

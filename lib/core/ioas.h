@@ -79,6 +79,11 @@ int ioas_map_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64
 int ioas_unmap_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64_t len,
 		     const char *tail);
 
+/* For the owner, noiommu: IOMMU_IOAS_NOIOMMU_GET_PA. *@pa is the physical
+ * address of the mapped @iova, *@length (in: the most wanted, not 0) the
+ * physically contiguous bytes from there. 0, or explained and -errno. */
+int ioas_get_pa_owned(struct iommufd_ioas *ioas, uint64_t iova, uint64_t *length, uint64_t *pa);
+
 /* Write "@prefix [a, b] [c, d]..." (or "@prefix none") into @buf. */
 void ioas_format_ranges(char *buf, size_t size, const char *prefix,
 			const struct iommufd_iova_range *r, size_t n);

@@ -133,6 +133,17 @@ int main(void)
 	SAME("IOMMU_IOAS_UNMAP", UAPI_IOMMU_IOAS_UNMAP, IOMMU_IOAS_UNMAP);
 	end();
 
+	begin("iommu_ioas_noiommu_get_pa");
+	SIZE(uapi_iommu_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa);
+	FIELD(uapi_iommu_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa, flags, flags);
+	FIELD(uapi_iommu_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa, ioas_id, ioas_id);
+	FIELD(uapi_iommu_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa, reserved, __reserved);
+	FIELD(uapi_iommu_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa, iova, iova);
+	FIELD(uapi_iommu_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa, length, length);
+	FIELD(uapi_iommu_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa, out_phys, out_phys);
+	SAME("IOMMU_IOAS_NOIOMMU_GET_PA", UAPI_IOMMU_IOAS_NOIOMMU_GET_PA, IOMMU_IOAS_NOIOMMU_GET_PA);
+	end();
+
 	begin("iommu_option");
 	SIZE(uapi_iommu_option, iommu_option);
 	FIELD(uapi_iommu_option, iommu_option, option_id, option_id);

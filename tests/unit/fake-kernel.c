@@ -17,7 +17,7 @@
 #define MAX_MAPS 4096
 #define MAX_MEM 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD, FD_T1_CONTAINER, FD_T1_GROUP };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD, FD_T1_CONTAINER, FD_T1_GROUP, FD_PAGEMAP };
 
 
 #define VDPA_NAS 2
@@ -77,6 +77,7 @@ void fake_reset(void)
 	fake_dev_reset();
 	fake_type1_reset();
 	fake_feature_reset();
+	fake_noiommu_reset();
 }
 
 void fake_inject_nth(unsigned long request, int err, int skip)
@@ -331,6 +332,13 @@ static int f_open(const char *path, int flags)
 		return new_fd(FD_IOMMU);
 	if (!strcmp(path, "/dev/vfio/devices/vfio0"))
 		return new_fd(FD_VFIO);
+	if (!strcmp(path, "/dev/vfio/devices/noiommu-vfio0")) {
+		rc = new_fd(FD_VFIO);
+		fake_noiommu_opened(rc, 1);
+		return rc;
+	}
+	if (!strcmp(path, "/proc/self/pagemap"))
+		return new_fd(FD_PAGEMAP);
 	if (!strcmp(path, "/dev/vhost-vdpa-0"))
 		return new_fd(FD_VDPA);
 	return fake_type1_open(path);
@@ -342,6 +350,7 @@ static int f_close(int fd)
 		return -EBADF;
 	K.fds[fd] = FD_NONE;
 	fake_type1_close(fd);
+	fake_noiommu_opened(fd, 0);
 	return 0;
 }
 
@@ -360,6 +369,7 @@ static int f_dup(int fd)
 	if (rc >= 0) { /* one open file: a device's binding and attachment are shared */
 		K.bound[rc] = K.bound[fd];
 		K.attached[rc] = K.attached[fd];
+		fake_noiommu_opened(rc, fake_noiommu_is(fd));
 	}
 	return rc;
 }
@@ -798,7 +808,29 @@ static const struct ioctl_handler iommu_ioctls[] = {
 	{ UAPI_IOMMU_VDEVICE_ALLOC, k_vdevice_alloc, 0 },
 	{ UAPI_IOMMU_VEVENTQ_ALLOC, k_veventq_alloc, 0 },
 	{ UAPI_IOMMU_HW_QUEUE_ALLOC, k_hw_queue_alloc, 0 },
+	{ UAPI_IOMMU_IOAS_NOIOMMU_GET_PA, fake_noiommu_get_pa, 0 },
 };
+
+int fake_injected_(unsigned long req)
+{
+	return injected(req);
+}
+
+int fake_iova_mapped(uint32_t ioas, uint64_t iova, uint64_t *start, uint64_t *len)
+{
+	for (int i = 0; i < K.nmaps; i++)
+		if (K.maps[i].ioas == ioas && iova >= K.maps[i].iova && iova - K.maps[i].iova < K.maps[i].len) {
+			*start = K.maps[i].iova;
+			*len = K.maps[i].len;
+			return 1;
+		}
+	return 0;
+}
+
+uint32_t fake_fd_attached(int fd)
+{
+	return fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_VFIO ? K.attached[fd] : 0;
+}
 
 /* An ioctl number of iommufd's range (';', 0x80 to 0x95). */
 static int iommufd_range(unsigned long req)
@@ -810,6 +842,9 @@ static int iommu_ioctl(int fd, unsigned long req, void *arg)
 {
 	const struct ioctl_handler *h;
 
+	/* a kernel without CONFIG_IOMMUFD_NOIOMMU does not know the number */
+	if (req == UAPI_IOMMU_IOAS_NOIOMMU_GET_PA && fake_noiommu_absent())
+		return -ENOTTY;
 	/* like the kernel: a struct shorter than its first layout is EINVAL */
 	if (iommufd_range(req) && *(uint32_t *)arg < 8)
 		return -EINVAL;
@@ -1018,6 +1053,8 @@ static ssize_t f_pread(int fd, void *buf, size_t len, off_t off)
 	(void)off;
 	if (rc)
 		return rc;
+	if (fd >= 0 && fd < MAX_FDS && K.fds[fd] == FD_PAGEMAP)
+		return fake_noiommu_pagemap(buf, len, off);
 	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] != FD_VFIO)
 		return -EBADF;
 	memset(buf, 0xab, len);
@@ -1241,6 +1278,8 @@ static int f_list_dir(const char *path, int (*fn)(const char *name, void *data),
 		return t1;
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
 		return fn("vfio0", data);
+	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:07.0/vfio-dev"))
+		return fn("noiommu-vfio0", data);
 	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0")) {
 		int rc = fn("driver", data);
 
@@ -1254,7 +1293,8 @@ static int f_list_dir(const char *path, int (*fn)(const char *name, void *data),
 		return rc ? rc : fn("vdpa0", data);
 	}
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0") ||
-	    !strcmp(path, "/sys/bus/pci/devices/0000:00:04.0"))
+	    !strcmp(path, "/sys/bus/pci/devices/0000:00:04.0") ||
+	    !strcmp(path, "/sys/bus/pci/devices/0000:00:07.0"))
 		return fn("vendor", data);
 	return -ENOENT;
 }
@@ -1277,6 +1317,8 @@ const struct iommufd_sys_ops fake_sys = {
 	.memfd_create = f_memfd_create,
 	.ftruncate = f_ftruncate,
 	.madvise = f_madvise,
+	.mlock = fake_noiommu_mlock,
+	.munlock = fake_noiommu_munlock,
 	.eventfd = f_eventfd,
 };
 
@@ -1398,7 +1440,7 @@ static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size)
 	switch (K.fds[fd]) {
 	case FD_EVENTFD: t = "anon_inode:[eventfd]"; break;
 	case FD_IOMMU: t = "/dev/iommu"; break;
-	case FD_VFIO: t = "/dev/vfio/devices/vfio0"; break;
+	case FD_VFIO: t = fake_noiommu_is(fd) ? "/dev/vfio/devices/noiommu-vfio0" : "/dev/vfio/devices/vfio0"; break;
 	case FD_MEMFD: t = "/memfd:fake (deleted)"; break;
 	default: t = "anon_inode:[fake]"; break;
 	}

@@ -104,6 +104,31 @@ int fake_mem_count(void);
 /* Unmap that memory (after a test made the library's munmap fail). */
 void fake_release_mem(void);
 
+/* ---- VFIO no-IOMMU (fake-noiommu.c) ----
+ * 0000:00:07.0's cdev is /dev/vfio/devices/noiommu-vfio0; opening it makes a
+ * no-IOMMU device. GET_PA answers for IOASes such a device is attached to
+ * (else EOPNOTSUPP, as 7.3 does without a noiommu storage domain). */
+#define FAKE_PA_BASE 0x100000000000ull
+#define FAKE_OP_MLOCK 0x1000dul
+/* The kernel has IOMMU_IOAS_NOIOMMU_GET_PA (default 1); physical pages are
+ * scattered, not contiguous (default 0); /proc/self/pagemap shows frames
+ * (CAP_SYS_ADMIN, default 1). fake_reset() restores the defaults. */
+void fake_noiommu_set(int get_pa, int scattered, int cap_sys_admin);
+/* Bytes mlock()ed and not yet munlock()ed. */
+long fake_noiommu_locked(void);
+/* Internal to the fake: fake-kernel.c <-> fake-noiommu.c. */
+void fake_noiommu_reset(void);
+void fake_noiommu_opened(int fd, int noiommu);
+int fake_noiommu_is(int fd);
+int fake_noiommu_get_pa(int fd, void *arg);
+int fake_noiommu_absent(void);
+ssize_t fake_noiommu_pagemap(void *buf, size_t len, off_t off);
+int fake_noiommu_mlock(const void *addr, size_t len);
+int fake_noiommu_munlock(const void *addr, size_t len);
+int fake_injected_(unsigned long req);
+int fake_iova_mapped(uint32_t ioas, uint64_t iova, uint64_t *start, uint64_t *len);
+uint32_t fake_fd_attached(int fd);
+
 /* ---- device interrupts, region capabilities, hot reset, eventfds ---- */
 #define FAKE_OP_EVENTFD 0x1000cul
 /* A fake eventfd as a caller would own (sys ops' eventfd makes them too);
