@@ -40,7 +40,42 @@
  * translations are then async-signal-safe, including one that interrupts
  * another translation of the same thread.
  *
- * @par System calls
+ * @par No-IOMMU devices (noiommu mode)
+ * A context created while its ctx has a device open in VFIO's no-IOMMU mode
+ * (iommufd_device_is_noiommu(); DPDK-style drivers on clouds without a
+ * vIOMMU) works in noiommu mode, for its whole life
+ * (iommufd_dma_is_noiommu()): nothing translates the device's DMA, so the
+ * "IOVA" that maps, buffers, pools and translations hand out is the
+ * physical address of the memory, and translations return physical
+ * addresses at the same cost. What the library guarantees there:
+ * - Pinning: every mapping is also made in the IOAS (at an IOVA equal to
+ *   its virtual address). With a no-IOMMU device attached to the IOAS the
+ *   kernel (7.3, CONFIG_IOMMUFD_NOIOMMU) keeps the pages pinned in its
+ *   software page table, as it does for an IOMMU, until the unmap, and
+ *   IOMMU_IOAS_NOIOMMU_GET_PA gives their physical address (it needs
+ *   CAP_SYS_RAWIO, as opening the device does). So: attach the device
+ *   before mapping (a map into an IOAS with no such device attached fails
+ *   with -EOPNOTSUPP), and keep it attached while mappings exist (detached,
+ *   the pages are no longer pinned for it). Where the kernel lacks
+ *   IOMMU_IOAS_NOIOMMU_GET_PA, the physical address comes from
+ *   /proc/self/pagemap, which shows page frames only to CAP_SYS_ADMIN
+ *   (without it the map fails with -EPERM, not with a wrong address), and
+ *   the library mlock()s each mapping (RLIMIT_MEMLOCK applies), which keeps
+ *   it resident; there, use hugetlbfs memory (buffers of 2 MiB are) for
+ *   memory that must not move.
+ * - Contiguity: a mapping is one physically contiguous extent, since the
+ *   device gets one address for it. A map whose memory is not contiguous
+ *   fails with -EINVAL, saying how many bytes from the start are: one page
+ *   always is, a 2 MiB hugetlb buffer (and a pool's default 2 MiB chunk) is;
+ *   larger or transparent-hugepage buffers may not be.
+ * - Refused: IOMMUFD_MAP_FIXED_IOVA and IOMMUFD_DMA_IDENTITY (-EINVAL),
+ *   iommufd_dma_iova_alloc() and iommufd_dma_iova_reserve() (-EOPNOTSUPP):
+ *   physical addresses are not chosen. iova_min and iova_max bound the IOAS
+ *   side (virtual addresses), not the physical ones: a device that
+ *   addresses fewer bits must check what it gets.
+ * - Nothing isolates such a device: a wrong address, or a hostile device,
+ *   overwrites any memory of the host. iommufd check says so.
+ *
  * All ioctls on the context's descriptor. iommufd_dma_new() and
  * iommufd_dma_refresh_ranges(): IOMMU_IOAS_IOVA_RANGES. Maps, IOVA
  * allocations and buffer allocations re-read the ranges the same way after
@@ -141,6 +176,16 @@ IOMMUFD_API int iommufd_dma_destroy(struct iommufd_dma *dma);
  * @since 0.1
  */
 IOMMUFD_API int iommufd_dma_refresh_ranges(struct iommufd_dma *dma);
+
+/**
+ * Whether the context is in noiommu mode: its IOVAs are physical addresses
+ * (see "No-IOMMU devices" above). Decided by iommufd_dma_new(): a device of
+ * the IOAS's ctx was open in VFIO no-IOMMU mode.
+ * @param dma the context, or NULL
+ * @return true in noiommu mode; false otherwise and for NULL
+ * @since 0.1
+ */
+IOMMUFD_API bool iommufd_dma_is_noiommu(const struct iommufd_dma *dma);
 
 /**
  * Allocate @p len bytes of IOVA space, without mapping anything (for

@@ -163,6 +163,16 @@ static int real_madvise(void *addr, size_t len, int advice)
 	return madvise(addr, len, advice) < 0 ? neg_errno() : 0;
 }
 
+static int real_mlock(const void *addr, size_t len)
+{
+	return mlock(addr, len) < 0 ? neg_errno() : 0;
+}
+
+static int real_munlock(const void *addr, size_t len)
+{
+	return munlock(addr, len) < 0 ? neg_errno() : 0;
+}
+
 static ssize_t real_send(int fd, const void *buf, size_t len)
 {
 	ssize_t n = send(fd, buf, len, 0);
@@ -203,6 +213,8 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.memfd_create = real_memfd_create,
 	.ftruncate = real_ftruncate,
 	.madvise = real_madvise,
+	.mlock = real_mlock,
+	.munlock = real_munlock,
 	.socket = real_socket,
 	.send = real_send,
 	.recv = real_recv,
@@ -287,6 +299,16 @@ int sys_ftruncate(const struct iommufd_sys_ops *sys, int fd, off_t len)
 int sys_madvise(const struct iommufd_sys_ops *sys, void *addr, size_t len, int advice)
 {
 	return sys->madvise(addr, len, advice);
+}
+
+int sys_mlock(const struct iommufd_sys_ops *sys, const void *addr, size_t len)
+{
+	return sys->mlock ? sys->mlock(addr, len) : -ENOSYS;
+}
+
+int sys_munlock(const struct iommufd_sys_ops *sys, const void *addr, size_t len)
+{
+	return sys->munlock ? sys->munlock(addr, len) : -ENOSYS;
 }
 
 int sys_membarrier_register(void)

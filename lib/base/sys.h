@@ -35,6 +35,9 @@ struct iommufd_sys_ops {
 	int (*memfd_create)(const char *name, unsigned int flags);
 	int (*ftruncate)(int fd, off_t len);
 	int (*madvise)(void *addr, size_t len, int advice);
+	/* Optional (NULL: -ENOSYS): lock pages in memory, noiommu DMA. */
+	int (*mlock)(const void *addr, size_t len);
+	int (*munlock)(const void *addr, size_t len);
 	/* Sockets (netlink queries): a close-on-exec socket, send, receive.
 	 * recv stores the sender's netlink port ID (sockaddr_nl.nl_pid; 0 is
 	 * the kernel, UINT32_MAX when the address is not a netlink one). */
@@ -65,6 +68,8 @@ int sys_list_dir(const struct iommufd_sys_ops *sys, const char *path,
 int sys_memfd_create(const struct iommufd_sys_ops *sys, const char *name, unsigned int flags);
 int sys_ftruncate(const struct iommufd_sys_ops *sys, int fd, off_t len);
 int sys_madvise(const struct iommufd_sys_ops *sys, void *addr, size_t len, int advice);
+int sys_mlock(const struct iommufd_sys_ops *sys, const void *addr, size_t len);
+int sys_munlock(const struct iommufd_sys_ops *sys, const void *addr, size_t len);
 /* Process-wide membarrier(2) for lib/dma/epoch.c (no per-ctx table: a fake
  * cannot stand in for a memory barrier): register for the private expedited
  * command, then issue it. 0 or -errno. */

@@ -22,8 +22,10 @@ struct iommufd_ctx {
 	atomic_int refcount;
 	int fd;
 	const struct iommufd_sys_ops *sys;
-	/* The IOMMU backend (core/backend.h), chosen at creation. */
+	/* The IOMMU backend (core/backend.h), chosen at creation, and what it
+	 * keeps per context (NULL for iommufd). */
 	const struct backend_ops *backend;
+	void *backend_data;
 
 	/* Never reused by another context in this process: keys the calling
 	 * thread's explanations (ctx.c), so a context allocated at the address
@@ -46,6 +48,10 @@ struct iommufd_ctx {
 	/* Bumped by every attach, replace and detach: IOVA ranges may have
 	 * changed (lib/dma reads them again). */
 	atomic_uint ranges_gen;
+
+	/* Devices of this context open in VFIO no-IOMMU mode (core/device.c):
+	 * lib/dma translates to physical addresses when there are any. */
+	atomic_int noiommu_devices;
 };
 
 /* Create a context with a given system-call layer (unit tests). */

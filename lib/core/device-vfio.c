@@ -24,6 +24,7 @@
 #include "base/sys.h"
 #include "base/uapi.h"
 #include "base/uuid.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/device.h"
 #include "core/info-caps.h"
@@ -33,6 +34,18 @@
 #define VFIO_CDEV_DIR "/dev/vfio/devices"
 
 static const struct device_ops vfio_ops;
+
+#define NOIOMMU_PREFIX "noiommu-"
+
+/* Whether @path names a no-IOMMU cdev (".../noiommu-vfioN"): vfio names the
+ * cdev so when the device has no IOMMU and enable_unsafe_noiommu_mode=1. */
+static bool noiommu_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return !strncmp(base, NOIOMMU_PREFIX, strlen(NOIOMMU_PREFIX));
+}
 
 /* The uAPI's first-release size of the bind struct (without the token). */
 #define BIND_MINSZ offsetof(struct uapi_vfio_device_bind_iommufd, token_uuid_ptr)
@@ -96,12 +109,14 @@ static int do_bind(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_
 
 /* A handle on @fd: bound now, or (NO_BIND) later, or (ADOPT) already. */
 static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts,
-		   const char *name, struct iommufd_device **out)
+		   const char *name, bool noiommu, struct iommufd_device **out)
 {
 	uint32_t flags = OPTS_GET(opts, flags, 0), devid = 0;
 	struct iommufd_device *dev;
 	int rc;
 
+	if (ctx->backend->cdev_refusal)
+		return ctx_fail(ctx, EOPNOTSUPP, "bind %s: %s", name, ctx->backend->cdev_refusal);
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return ctx_fail(ctx, ENOMEM, "bind %s: out of memory", name);
@@ -115,6 +130,8 @@ static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_
 		}
 	}
 	device_init(dev, &vfio_ops, ctx, fd, devid, name);
+	if (noiommu)
+		device_set_noiommu(dev);
 	if (flags & IOMMUFD_DEVICE_OPEN_ADOPT)
 		dev->pt_id = OPTS_GET(opts, pt_id, 0);
 	*out = dev;
@@ -139,6 +156,8 @@ static int open_cdev(struct iommufd_ctx *ctx, const char *path,
 			return ctx_fail(ctx, ENOENT, "open %s: no such VFIO device node (is the device bound to vfio-pci, and the kernel built with CONFIG_VFIO_DEVICE_CDEV?)", path);
 		case EACCES:
 		case EPERM:
+			if (noiommu_path(path))
+				return ctx_fail(ctx, -fd, "open %s: permission denied (a VFIO no-IOMMU device opens only with CAP_SYS_RAWIO, since its DMA reaches all memory)", path);
 			return ctx_fail(ctx, -fd, "open %s: permission denied (run as root, or give this user the node, e.g. with a udev rule)", path);
 		case EBUSY:
 			return ctx_fail(ctx, EBUSY, "open %s: the device is already open, or used through its VFIO group", path);
@@ -146,7 +165,7 @@ static int open_cdev(struct iommufd_ctx *ctx, const char *path,
 			return ctx_fail(ctx, -fd, "open %s: %s", path, strerror(-fd));
 		}
 	}
-	rc = bind_fd(ctx, fd, opts, name, out);
+	rc = bind_fd(ctx, fd, opts, name, noiommu_path(path), out);
 	if (rc < 0)
 		sys_close(ctx->sys, fd);
 	return error_ret(rc);
@@ -177,14 +196,16 @@ struct find_vfio {
 static int match_vfio(const char *name, void *data)
 {
 	struct find_vfio *f = data;
-	const char *p;
+	const char *full = name, *p;
 
+	if (!strncmp(name, NOIOMMU_PREFIX, strlen(NOIOMMU_PREFIX)))
+		name += strlen(NOIOMMU_PREFIX);
 	if (strncmp(name, "vfio", 4) || !name[4])
 		return 0;
 	for (p = name + 4; *p; p++)
 		if (*p < '0' || *p > '9')
 			return 0;
-	snprintf(f->name, sizeof(f->name), "%s", name);
+	snprintf(f->name, sizeof(f->name), "%s", full);
 	return 1;
 }
 
@@ -198,6 +219,8 @@ static int open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 	ssize_t n;
 	int rc;
 
+	if (ctx->backend->open_sysfs) /* the backend reaches devices its own way */
+		return ctx->backend->open_sysfs(ctx, sysfs_path, opts, name, out);
 	snprintf(path, sizeof(path), "%s/vfio-dev", sysfs_path);
 	rc = sys_list_dir(ctx->sys, path, match_vfio, &f);
 	if (rc <= 0) {
@@ -295,8 +318,10 @@ int iommufd_device_open_mdev(struct iommufd_ctx *ctx, const char *uuid_in,
 int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts,
 			   struct iommufd_device **out)
 {
-	char name[32];
+	char name[32], link[64], target[256];
 	int nfd, rc, take;
+	bool noiommu;
+	ssize_t n;
 
 	if (!ctx)
 		return error_null(__func__, "ctx");
@@ -315,7 +340,13 @@ int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd
 	if (nfd < 0)
 		return ctx_fail(ctx, -nfd, "open device fd %d: dup: %s", fd, strerror(-nfd));
 	snprintf(name, sizeof(name), "fd %d", fd);
-	rc = bind_fd(ctx, nfd, opts, name, out);
+	/* the node it was opened from tells a no-IOMMU cdev */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = sys_readlink(ctx->sys, link, target, sizeof(target) - 1);
+	if (n > 0)
+		target[n] = '\0';
+	noiommu = n > 0 && noiommu_path(target);
+	rc = bind_fd(ctx, nfd, opts, name, noiommu, out);
 	if (rc < 0 && !take) /* a taken descriptor stays the caller's on failure */
 		sys_close(ctx->sys, nfd);
 	return error_ret(rc);
@@ -802,3 +833,7 @@ static const struct device_ops vfio_ops = {
 	.feature = vfio_feature,
 	.bind = vfio_bind,
 };
+
+/* The device-fd calls (info, regions, interrupts, reset), for the kinds
+ * that share them (core/device-group.c). */
+const struct device_ops *const device_vfio_ops = &vfio_ops;

@@ -32,6 +32,16 @@ void device_init(struct iommufd_device *dev, const struct device_ops *ops,
 	pthread_mutex_init(&dev->lock, NULL);
 }
 
+void device_set_noiommu(struct iommufd_device *dev)
+{
+	if (dev->noiommu)
+		return;
+	dev->noiommu = true;
+	atomic_fetch_add(&dev->ctx->noiommu_devices, 1);
+	ctx_log(dev->ctx, LOG_WARNING, "%s is a VFIO no-IOMMU device: its DMA is not translated or checked "
+		"(it reaches all physical memory); the DMA helpers use physical addresses", dev->name);
+}
+
 int device_refuse(struct iommufd_device *dev, const char *call)
 {
 	if (dev->ops->refusal)
@@ -50,10 +60,17 @@ void iommufd_device_close(struct iommufd_device *dev)
 	region_cache_free(dev);
 	if (dev->pt_id) /* closing detaches */
 		atomic_fetch_add(&dev->ctx->ranges_gen, 1);
+	if (dev->noiommu)
+		atomic_fetch_sub(&dev->ctx->noiommu_devices, 1);
 	sys_close(dev->ctx->sys, dev->fd);
 	pthread_mutex_destroy(&dev->lock);
 	iommufd_ctx_unref(dev->ctx);
 	free(dev);
+}
+
+bool iommufd_device_is_noiommu(const struct iommufd_device *dev)
+{
+	return dev && dev->noiommu;
 }
 
 uint32_t iommufd_device_get_id(const struct iommufd_device *dev)
@@ -85,7 +102,14 @@ int iommufd_device_bind(struct iommufd_device *dev, const struct iommufd_device_
 	return error_ret(dev->ops->bind(dev, opts));
 }
 
-/* A device opened with IOMMUFD_DEVICE_OPEN_NO_BIND and not bound yet. */
+/* A device opened with IOMMUFD_DEVICE_OPEN_NO_BIND and not bound yet. Only
+ * a kind that binds (ops->bind) can be unbound: a device of another kind
+ * (a VFIO group's) attaches without an iommufd device ID. */
+static bool is_unbound(const struct iommufd_device *dev)
+{
+	return dev->ops->bind && !dev->devid;
+}
+
 static int unbound(struct iommufd_device *dev, const char *what)
 {
 	return ctx_fail(dev->ctx, EINVAL, "%s %s: the device is not bound (opened with IOMMUFD_DEVICE_OPEN_NO_BIND): call iommufd_device_bind() first",
@@ -123,7 +147,7 @@ int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
 		return rc;
 	if (!dev->ops->attach)
 		return device_refuse(dev, "attach");
-	if (!dev->devid)
+	if (is_unbound(dev))
 		return unbound(dev, "attach");
 	return dev->ops->attach(dev, pt_id, false, hwpt_id);
 }
@@ -159,7 +183,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 		return error_null(__func__, "dev");
 	if (!dev->ops->attach_pasid)
 		return device_refuse(dev, "attach PASID");
-	if (!dev->devid)
+	if (is_unbound(dev))
 		return unbound(dev, "attach PASID of");
 	return dev->ops->attach_pasid(dev, pasid, pt_id, hwpt_id);
 }
@@ -240,7 +264,7 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->hw_info)
 		return device_refuse(dev, "IOMMU_GET_HW_INFO");
-	if (!dev->devid)
+	if (is_unbound(dev))
 		return unbound(dev, "IOMMU_GET_HW_INFO for");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_hw_info, reserved_, "iommufd_device_get_hw_info");
 	if (rc < 0)

@@ -109,6 +109,7 @@ struct iommufd_device {
 	uint32_t devid;
 	uint32_t pt_id; /* the device's own attachment (vDPA: ASID 0's); 0 when detached */
 	char name[64];  /* for messages: the cdev, PCI address or vDPA name */
+	bool noiommu;   /* VFIO no-IOMMU mode: counted in ctx->noiommu_devices */
 	/* Guards the interrupt routing and the region cache, which the calls
 	 * that may run concurrently on one handle share. */
 	pthread_mutex_t lock;
@@ -131,6 +132,12 @@ void region_cache_free(struct iommufd_device *dev);
  * takes a reference on @ctx; @fd then belongs to the handle. */
 void device_init(struct iommufd_device *dev, const struct device_ops *ops,
 		 struct iommufd_ctx *ctx, int fd, uint32_t devid, const char *name);
+
+/* The VFIO cdev kind's table (core/device-vfio.c), whose device-fd entries
+ * other VFIO kinds call. */
+extern const struct device_ops *const device_vfio_ops;
+/* Mark @dev as a no-IOMMU device (counted by the context until close). */
+void device_set_noiommu(struct iommufd_device *dev);
 
 /* Refuse @call (an ioctl or call name) on @dev: -EOPNOTSUPP, with the
  * kind's reason in the explanation. */

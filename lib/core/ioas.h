@@ -52,6 +52,7 @@ struct iommufd_ioas {
 	struct iova_tree areas;
 	const struct ioas_owner_ops *owner; /* under lock; NULL: none */
 	void *owner_data;
+	void *backend_data; /* the backend's (core/backend.h): NULL for iommufd */
 	/* Made by iommufd_ioas_adopt(): the mappings made before (by another
 	 * handle or process) are not in @areas, so the explanations and the
 	 * split check cannot know them and say so. */
@@ -77,6 +78,11 @@ int ioas_map_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64
  * -errno. */
 int ioas_unmap_owned(struct iommufd_ioas *ioas, uint64_t va, uint64_t iova, uint64_t len,
 		     const char *tail);
+
+/* For the owner, noiommu: IOMMU_IOAS_NOIOMMU_GET_PA. *@pa is the physical
+ * address of the mapped @iova, *@length (in: the most wanted, not 0) the
+ * physically contiguous bytes from there. 0, or explained and -errno. */
+int ioas_get_pa_owned(struct iommufd_ioas *ioas, uint64_t iova, uint64_t *length, uint64_t *pa);
 
 /* Write "@prefix [a, b] [c, d]..." (or "@prefix none") into @buf. */
 void ioas_format_ranges(char *buf, size_t size, const char *prefix,

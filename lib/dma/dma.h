@@ -18,6 +18,7 @@
 #define IOMMUFD_DMA_DMA_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <iommufd/dma.h>
@@ -44,6 +45,10 @@ struct iommufd_dma {
 	uint64_t page;
 	unsigned int ranges_gen;
 	long users; /* live buffers and pools */
+	/* noiommu mode (dma/noiommu.c): IOVAs are physical addresses, the
+	 * IOAS maps at IOVA = vaddr; get_pa: through IOMMU_IOAS_NOIOMMU_GET_PA
+	 * (else /proc/self/pagemap). Fixed at iommufd_dma_new(). */
+	bool noiommu, noiommu_get_pa;
 };
 
 /* Read the usable IOVA ranges again if an attach, replace or detach on the

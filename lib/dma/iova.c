@@ -14,6 +14,7 @@
 #include "core/ioas.h"
 #include "dma/dma.h"
 #include "dma/iova.h"
+#include "dma/noiommu.h"
 
 /* " usable: [a, b] ..." for messages. */
 static void describe_usable(struct iommufd_dma *dma, char *buf, size_t size)
@@ -54,6 +55,8 @@ int iommufd_dma_iova_alloc(struct iommufd_dma *dma, uint64_t len, uint64_t align
 		return error_null(__func__, "dma");
 	if (!iova)
 		return ctx_fail_null(dma->ctx, __func__, "iova");
+	if (dma->noiommu)
+		return noiommu_refuse(dma, "iommufd_dma_iova_alloc()");
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
 	if (rc < 0)
@@ -110,6 +113,8 @@ int iommufd_dma_iova_reserve(struct iommufd_dma *dma, uint64_t iova, uint64_t le
 
 	if (!dma)
 		return error_null(__func__, "dma");
+	if (dma->noiommu)
+		return noiommu_refuse(dma, "iommufd_dma_iova_reserve()");
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
 	if (rc == 0)

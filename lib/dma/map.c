@@ -15,6 +15,7 @@
 #include "dma/dma.h"
 #include "dma/iova.h"
 #include "dma/map.h"
+#include "dma/noiommu.h"
 
 #define RECLAIM_AT 64 /* retired nodes before a reclaim pass */
 #define MAP_FLAGS (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE | IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_DMA_IDENTITY)
@@ -83,6 +84,8 @@ int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t 
 				": overlaps the mapping of vaddr 0x%" PRIx64 " length 0x%" PRIx64 " at iova 0x%" PRIx64
 				" (a virtual address has one translation); nothing was mapped",
 				va, len, k, l, v);
+	if (dma->noiommu)
+		return noiommu_map_locked(dma, va, len, iova_io, flags);
 	if (flags & (IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_DMA_IDENTITY)) {
 		const char *what = flags & IOMMUFD_DMA_IDENTITY ? "DMA identity map" : "DMA map at fixed";
 
@@ -163,6 +166,8 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 		return ctx_fail_quiet(dma->ctx, ENOENT, "DMA unmap vaddr 0x%" PRIx64
 				      ": no mapping of this DMA context starts there", va);
 	}
+	if (dma->noiommu)
+		return noiommu_unmap_locked(dma, va, iova, len);
 	rc = xtree_prepare_remove(&dma->by_va, &tva, va);
 	if (rc < 0)
 		goto nomem;

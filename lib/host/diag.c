@@ -138,8 +138,12 @@ static void decide_device(const struct diag_facts *f, struct iommufd_diag *d)
 	}
 	if (dev->noiommu)
 		add(d, IOMMUFD_DIAG_NOIOMMU, IOMMUFD_DIAG_ERROR, f->addr,
-		    "use a host with an active IOMMU; no-IOMMU mode gives no DMA isolation and no /dev/iommu domains",
-		    "%s is in a VFIO no-IOMMU group (group %d)", f->addr, dev->iommu_group);
+		    "use a host with an active IOMMU (on a cloud VM: an instance type with a vIOMMU); "
+		    "no-IOMMU mode is only for a trusted device on a host that accepts the risk",
+		    "%s is in VFIO no-IOMMU mode (group %d): its DMA is UNPROTECTED, nothing translates or "
+		    "checks it, the device can read and write all physical memory (the kernel's too); "
+		    "opening it needs CAP_SYS_RAWIO and taints the kernel, and the DMA helpers give it physical addresses",
+		    f->addr, dev->iommu_group);
 	if (*f->blocker) {
 		snprintf(fix, sizeof(fix), "bind %s to vfio-pci as well (iommufd bind %s), or unbind it from %s",
 			 f->blocker, f->blocker, f->blocker_driver);

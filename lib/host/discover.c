@@ -76,7 +76,8 @@ static int cmp_str(const void *a, const void *b)
 
 static int first_vfio(const char *name, void *data)
 {
-	if (strncmp(name, "vfio", 4))
+	/* noiommu-vfioN: the cdev of a VFIO no-IOMMU device (7.3) */
+	if (strncmp(name, "vfio", 4) && strncmp(name, "noiommu-vfio", 12))
 		return 0;
 	snprintf(data, 32, "%s", name);
 	return 1;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <iommufd/iommufd.h>
 
@@ -103,6 +104,31 @@ int fake_mem_count(void);
 /* Unmap that memory (after a test made the library's munmap fail). */
 void fake_release_mem(void);
 
+/* ---- VFIO no-IOMMU (fake-noiommu.c) ----
+ * 0000:00:07.0's cdev is /dev/vfio/devices/noiommu-vfio0; opening it makes a
+ * no-IOMMU device. GET_PA answers for IOASes such a device is attached to
+ * (else EOPNOTSUPP, as 7.3 does without a noiommu storage domain). */
+#define FAKE_PA_BASE 0x100000000000ull
+#define FAKE_OP_MLOCK 0x1000dul
+/* The kernel has IOMMU_IOAS_NOIOMMU_GET_PA (default 1); physical pages are
+ * scattered, not contiguous (default 0); /proc/self/pagemap shows frames
+ * (CAP_SYS_ADMIN, default 1). fake_reset() restores the defaults. */
+void fake_noiommu_set(int get_pa, int scattered, int cap_sys_admin);
+/* Bytes mlock()ed and not yet munlock()ed. */
+long fake_noiommu_locked(void);
+/* Internal to the fake: fake-kernel.c <-> fake-noiommu.c. */
+void fake_noiommu_reset(void);
+void fake_noiommu_opened(int fd, int noiommu);
+int fake_noiommu_is(int fd);
+int fake_noiommu_get_pa(int fd, void *arg);
+int fake_noiommu_absent(void);
+ssize_t fake_noiommu_pagemap(void *buf, size_t len, off_t off);
+int fake_noiommu_mlock(const void *addr, size_t len);
+int fake_noiommu_munlock(const void *addr, size_t len);
+int fake_injected_(unsigned long req);
+int fake_iova_mapped(uint32_t ioas, uint64_t iova, uint64_t *start, uint64_t *len);
+uint32_t fake_fd_attached(int fd);
+
 /* ---- device interrupts, region capabilities, hot reset, eventfds ---- */
 #define FAKE_OP_EVENTFD 0x1000cul
 /* A fake eventfd as a caller would own (sys ops' eventfd makes them too);
@@ -148,6 +174,43 @@ struct fake_reset_dev {
 };
 /* n 0: no bus or slot reset (ENODEV); group_form: answer without DEV_ID. */
 void fake_hot_reset_set(const struct fake_reset_dev *devs, int n, int group_form);
+
+/* ---- the legacy VFIO backend: containers and groups (fake-type1.c) ----
+ *
+ * /dev/vfio/vfio opens a container. IOMMU groups (/dev/vfio/N, sysfs
+ * /sys/bus/pci/devices/ADDR/iommu_group, /sys/kernel/iommu_groups/N/devices):
+ * group 7 holds 0000:00:03.0 and 0000:00:03.1 (both unbound, viable);
+ * group 8 holds 0000:00:06.0 (viable); group 9 holds 0000:00:0a.0 (vfio-pci)
+ * and 0000:00:0a.1 (nvme), so it is not viable. A group's device fds are
+ * the fake's VFIO device fds (regions, interrupts, reset work on them).
+ * Containers answer with type1v2, 4 KiB | 2 MiB | 1 GiB pages, the IOVA
+ * ranges [0, 0xfedfffff] and [0xfef00000, 2^48 - 1] and 65535 DMA entries,
+ * unless configured otherwise below (fake_reset() restores these).
+ */
+struct fake_type1_config {
+	int api_version;        /* VFIO_GET_API_VERSION's answer (0) */
+	int no_type1v2;         /* CHECK_EXTENSION(TYPE1v2) says 0 */
+	int no_node;            /* /dev/vfio/vfio does not exist */
+	int compat;             /* iommufd's emulation: IOMMU_DESTROY of 0 is ENOENT */
+	int no_caps;            /* GET_INFO without a capability chain (no IOVA ranges) */
+	int migration;          /* GET_INFO has the migration (dirty logging) capability */
+	uint64_t pgsizes;       /* iova_pgsizes */
+	uint32_t dma_avail;     /* DMA entries left in a new container */
+	uint64_t ranges[4][2];  /* {start, end}; nranges of them */
+	uint32_t nranges;
+	const uint8_t *chain;   /* a raw capability chain instead of the built one */
+	size_t chain_len;
+};
+/* The configuration in force (change it after fake_reset()). */
+struct fake_type1_config *fake_type1_config(void);
+/* Mappings in the container group @num is in (-1: not in one). */
+int fake_type1_group_maps(unsigned int num);
+/* Whether group @num is in a container with its IOMMU set; whether the
+ * group is open. */
+int fake_type1_group_enabled(unsigned int num);
+int fake_type1_group_open(unsigned int num);
+/* The vaddr mapped at @iova in group @num's container (0: none). */
+uint64_t fake_type1_lookup(unsigned int num, uint64_t iova);
 
 /* ---- VFIO device features (fake-feature.c) ---- */
 /* Bit n: the device has feature n. The default is what vfio-pci gives

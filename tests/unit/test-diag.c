@@ -140,6 +140,7 @@ static void decisions(void **state)
 	f = good(&dev);
 	dev.noiommu = true;
 	decide(&f, WANT(IOMMUFD_DIAG_NOIOMMU), false, "no-IOMMU");
+	decide(&f, WANT(IOMMUFD_DIAG_NOIOMMU), false, "DMA is UNPROTECTED");
 
 	f = good(&dev);
 	dev.driver = "nvme";

@@ -2,12 +2,26 @@
 # Helpers for /rig/job in the guest (sourced by /init). Results go to fd 3
 # (ttyS1) framed by "@@rig" lines that tests/vm/rig parses on the host.
 
-# Load the VFIO and iommufd modules (the kernel's list: 6.1 has no iommufd)
-# with kmod's modprobe (it honours softdeps, busybox's does not).
+# rig_load_modules [noiommu] MODULE...: load the kernel's modules (its source
+# file's list: 6.1 has no iommufd) with kmod's modprobe (it honours softdeps,
+# busybox's does not). With noiommu first: vfio in its unsafe no-IOMMU mode
+# (the noiommu boot, tests/vm/rig --noiommu), before vfio-pci binds.
 rig_load_modules() {
+	mode=""
+	if [ "${1:-}" = noiommu ]; then
+		mode=noiommu
+		shift
+	fi
 	for m in "$@"; do
-		/sbin/modprobe "$m" || { echo "@@rig error modprobe $m failed" >&3; return 1; }
+		args=""
+		[ "$m" = vfio ] && [ "$mode" = noiommu ] && args="enable_unsafe_noiommu_mode=1"
+		/sbin/modprobe "$m" $args || { echo "@@rig error modprobe $m $args failed" >&3; return 1; }
 	done
+	if [ "$mode" = noiommu ] &&
+		[ "$(cat /sys/module/vfio/parameters/enable_unsafe_noiommu_mode 2>/dev/null)" != Y ]; then
+		echo "@@rig error vfio is not in no-IOMMU mode (a kernel without CONFIG_VFIO_NOIOMMU?)" >&3
+		return 1
+	fi
 }
 
 # Bind the PCI device at this address to vfio-pci.
