@@ -22,6 +22,7 @@
 #include <iommufd/discover.h>
 #include <iommufd/setup.h>
 #include <iommufd/diag.h>
+#include <iommufd/passfd.h>
 #include <iommufd/dma.h>
 
 #endif
