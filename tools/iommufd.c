@@ -12,6 +12,8 @@
 
 #include <iommufd/iommufd.h>
 
+#include "passfd-tool.h" /* cmd_exec, cmd_serve */
+
 /* The usage of every command, from the command table (at the end). */
 static void print_usage(FILE *f);
 
@@ -502,6 +504,8 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "[<pci-address>] [--memlock <bytes>[K|M|G]]", 0, -1 },
 	{ "features", cmd_features, "", 0, 0 },
 	{ "mdev", cmd_mdev, "list [--json] | create <parent> <type> [<uuid>] | remove <uuid>", 1, 3 },
+	{ "exec", cmd_exec, "[--device <pci-address>]... [--user <user>] [--memlock <bytes>[K|M|G]] [--rlimit-mode user|process] [--connect <socket>] -- <program> [<args>...]", 1, -1 },
+	{ "serve", cmd_serve, "--socket <path> --device <pci-address>... --allow-uid <uid>... [--allow-gid <gid>]... [--rlimit-mode user|process] [--once]", 1, -1 },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
