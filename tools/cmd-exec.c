@@ -86,12 +86,15 @@ static long long exec_cap_eff(void)
  * user's), so the program runs with none. Until then the command can become
  * root again to undo its work when the exec fails.
  */
+static bool exec_dropped; /* some identity changed: exec_regain() has work */
+
 static int exec_drop(const struct exec_user *u)
 {
 	long long eff;
 
 	if (setgroups((size_t)u->ngroups, u->groups) < 0)
 		return px_fail("setgroups for %s: %s", u->name, strerror(errno));
+	exec_dropped = true;
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return px_fail("setresgid(%u): %s", (unsigned int)u->gid, strerror(errno));
 	if (setresuid(u->uid, u->uid, 0) < 0)
@@ -104,6 +107,9 @@ static int exec_drop(const struct exec_user *u)
 
 static void exec_regain(void)
 {
+	if (!exec_dropped)
+		return;
+	exec_dropped = false;
 	/* the saved uid is 0: the effective set comes back from the permitted one */
 	if (setresuid(0, 0, 0) < 0 || setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
 		px_fail("becoming root again to undo: %s", strerror(errno));
@@ -191,6 +197,7 @@ int cmd_exec(int argc, char **argv)
 	char **words;
 
 	memset(&prep, 0, sizeof(prep));
+	exec_dropped = false;
 	while ((c = getopt_long(argc, argv, "+d:u:m:r:c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -229,13 +236,19 @@ int cmd_exec(int argc, char **argv)
 	/* everything that can be checked before the host changes */
 	for (size_t i = 0; i < prep.n; i++)
 		px_canonical_arg(prep.dev[i].arg, names[i]);
-	rc = px_subst_check(words, names, prep.n);
-	if (rc)
-		return rc;
+	if (prep.n || !connect_path) {
+		rc = px_subst_check(words, names, prep.n);
+		if (rc)
+			return rc;
+	}
 	if (user_arg && (rc = exec_user_lookup(user_arg, &user)))
 		return rc;
 	if (connect_path) {
 		rc = exec_connect(connect_path, &prep, &m);
+		if (rc)
+			return rc;
+		/* without --device: what the helper gave decides */
+		rc = px_subst_check(words, m.name, m.n);
 		if (rc)
 			return rc;
 	} else {

@@ -203,7 +203,7 @@ static void px_canon(const char *in, size_t len, char out[64])
 		buf[i] = (char)tolower((unsigned char)in[i]);
 	buf[n] = '\0';
 	if (n == 7 && buf[2] == ':' && buf[5] == '.')
-		snprintf(out, 64, "0000:%s", buf);
+		snprintf(out, 64, "0000:%.7s", buf);
 	else
 		snprintf(out, 64, "%s", buf);
 }

@@ -70,7 +70,7 @@ static void close_all(const int *fds, size_t n)
  * Receive and check one message. On success the caller owns fds[0..*nfds);
  * on failure every descriptor that arrived is closed.
  */
-static int recv_msg(int sock, struct passfd_msg *m, int *fds, size_t *nfds, const char *call)
+static int recv_msg(int sock, struct passfd_msg *m, int *fds, size_t *nfds, int flags, const char *call)
 {
 	union {
 		char buf[CMSG_ROOM];
@@ -87,7 +87,7 @@ static int recv_msg(int sock, struct passfd_msg *m, int *fds, size_t *nfds, cons
 	int rc;
 
 	memset(&ctl, 0, sizeof(ctl));
-	n = sys_recvmsg(sys_host, sock, &mh, 0);
+	n = sys_recvmsg(sys_host, sock, &mh, flags);
 	if (n < 0)
 		return error_fail((int)-n, "%s: recvmsg on socket %d: %s", call, sock, strerror((int)-n));
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
@@ -149,7 +149,7 @@ int iommufd_passfd_send(int sock, const struct iommufd_passfd_set *set)
 }
 
 /* The received reply as a set; a refusal as its errno and reason. */
-static int recv_set(int sock, struct iommufd_passfd_set **out, const char *call)
+static int recv_set(int sock, struct iommufd_passfd_set **out, int flags, const char *call)
 {
 	struct passfd_msg *m = malloc(sizeof(*m));
 	struct iommufd_passfd_set *set;
@@ -159,7 +159,7 @@ static int recv_set(int sock, struct iommufd_passfd_set **out, const char *call)
 
 	if (!m)
 		return error_fail(ENOMEM, "%s: out of memory", call);
-	rc = recv_msg(sock, m, fds, &nfds, call);
+	rc = recv_msg(sock, m, fds, &nfds, flags, call);
 	if (rc < 0)
 		goto out;
 	if (m->type == PASSFD_REFUSAL) {
@@ -190,7 +190,7 @@ int iommufd_passfd_recv(int sock, struct iommufd_passfd_set **set)
 {
 	if (!set)
 		return error_fail(EINVAL, "iommufd_passfd_recv: set is NULL");
-	return recv_set(sock, set, "iommufd_passfd_recv");
+	return recv_set(sock, set, 0, "iommufd_passfd_recv");
 }
 
 int iommufd_passfd_request(int sock, const struct iommufd_passfd_set *want, struct iommufd_passfd_set **set)
@@ -203,9 +203,21 @@ int iommufd_passfd_request(int sock, const struct iommufd_passfd_set *want, stru
 		return error_fail(EINVAL, "iommufd_passfd_request: set is NULL");
 	len = passfd_encode(buf, PASSFD_REQUEST, want, 0, NULL);
 	rc = send_msg(sock, buf, len, NULL, "iommufd_passfd_request");
+	if (rc == -EPIPE || rc == -ECONNRESET) {
+		/* a helper that refuses the peer answers before it reads and
+		 * hangs up: its refusal may be waiting (never wait for one) */
+		char sent[512];
+		int rrc;
+
+		snprintf(sent, sizeof(sent), "%s", iommufd_last_error());
+		rrc = recv_set(sock, set, MSG_DONTWAIT, "iommufd_passfd_request");
+		if (rrc != -ECONNRESET && rrc != -EAGAIN && rrc != -EWOULDBLOCK)
+			return rrc;
+		return error_fail(-rc, "%s", sent);
+	}
 	if (rc < 0)
 		return rc;
-	return recv_set(sock, set, "iommufd_passfd_request");
+	return recv_set(sock, set, 0, "iommufd_passfd_request");
 }
 
 /* ---- the helper's side ---- */
@@ -302,7 +314,7 @@ int iommufd_passfd_serve(int conn, const struct iommufd_passfd_set *offer,
 	m = malloc(sizeof(*m));
 	if (!m)
 		return error_fail(ENOMEM, "iommufd_passfd_serve: out of memory");
-	rc = recv_msg(conn, m, fds, &nfds, "iommufd_passfd_serve");
+	rc = recv_msg(conn, m, fds, &nfds, 0, "iommufd_passfd_serve");
 	if (rc < 0) {
 		rc = refuse(conn, &p, rc == -ECONNRESET ? ECONNRESET : EPROTO, "bad request: %s",
 			    iommufd_last_error());

@@ -569,13 +569,14 @@ static void test_bad_input(void **state)
 			 (char *)"no-such-user", (char *)"--", (char *)"/bin/true", NULL };
 	char *noexec[] = { (char *)tool_bin(), (char *)"exec", (char *)"--device", (char *)TESTDEV, (char *)"--user",
 			   (char *)"nobody", (char *)"--", (char *)"/nonexistent/vmm", NULL };
-	char drv[64];
+	char drv[64], nvme_was[64];
 	int fd;
 
 	(void)state;
 	expect_refusal(unknown, "no PCI device 0000:00:1f.7", "an unknown device");
 	/* 05.1 on nvme keeps VFIO from the group */
 	driver_of(GROUP_NVME, drv, sizeof(drv));
+	snprintf(nvme_was, sizeof(nvme_was), "%s", drv);
 	if (strcmp(drv, "nvme")) {
 		if (*drv)
 			assert_ok(NULL, iommufd_pci_unbind_vfio(GROUP_NVME, "nvme"));
@@ -593,6 +594,17 @@ static void test_bad_input(void **state)
 	expect_refusal(user, "--user no-such-user: no such user", "a user that does not exist");
 	/* this one binds the pci-testdev first: the failed exec gives it back */
 	expect_refusal(noexec, "cannot execute /nonexistent/vmm", "a program that cannot be executed");
+	/* 05.1 back where it was */
+	if (!strcmp(nvme_was, "vfio-pci")) {
+		assert_ok(NULL, iommufd_pci_bind_vfio(GROUP_NVME, NULL, 0));
+	} else if (!*nvme_was) {
+		fd = open("/sys/bus/pci/drivers/nvme/unbind", O_WRONLY | O_CLOEXEC);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, GROUP_NVME, strlen(GROUP_NVME)), (ssize_t)strlen(GROUP_NVME));
+		close(fd);
+	}
+	driver_of(GROUP_NVME, drv, sizeof(drv));
+	assert_string_equal(drv, nvme_was);
 }
 
 /* What the program gets: uid, groups, no capabilities, the descriptors and their names. */

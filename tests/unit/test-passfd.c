@@ -392,6 +392,21 @@ static void test_serve(void **state)
 	assert_int_equal(h.rc, -EACCES);
 	assert_non_null(strstr(why, "are not allowed"));
 	assert_non_null(strstr(h.log, "4:peer pid "));
+	/* the helper refuses and hangs up before the request is sent: the
+	 * client still hears why, not a broken pipe */
+	{
+		int sv[2];
+
+		pair(sv);
+		assert_fails(NULL, EACCES, iommufd_passfd_serve(sv[0], offer, &h.opts), "are not allowed");
+		close(sv[0]);
+		got = NULL;
+		assert_fails(NULL, EACCES, iommufd_passfd_request(sv[1], NULL, &got), "refused by the helper: uid");
+		assert_null(got);
+		/* and when nothing is waiting, the send's own error */
+		assert_fails(NULL, EPIPE, iommufd_passfd_request(sv[1], NULL, &got), "sendmsg");
+		close(sv[1]);
+	}
 	{
 		gid_t g = getgid();
 
