@@ -88,6 +88,16 @@ static int recv_msg(int sock, struct passfd_msg *m, int *fds, size_t *nfds, int 
 
 	memset(&ctl, 0, sizeof(ctl));
 	n = sys_recvmsg(sys_host, sock, &mh, flags);
+	if (n == -ECONNRESET) {
+		/* a peer that closed with our message unread resets the
+		 * connection, and the first receive reports only that: what it
+		 * sent before (a helper's refusal) is still there */
+		mh.msg_controllen = sizeof(ctl.buf);
+		mh.msg_flags = 0;
+		n = sys_recvmsg(sys_host, sock, &mh, flags | MSG_DONTWAIT);
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
+			n = -ECONNRESET;
+	}
 	if (n < 0)
 		return error_fail((int)-n, "%s: recvmsg on socket %d: %s", call, sock, strerror((int)-n));
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {

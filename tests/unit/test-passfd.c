@@ -497,7 +497,7 @@ static void test_serve_hostile(void **state)
 /* ---- the seam failing ---- */
 
 static struct iommufd_sys_ops failing;
-static int fail_sendmsg, fail_recvmsg, fail_getsockopt, short_send, fake_ctrunc;
+static int fail_sendmsg, fail_recvmsg, fail_getsockopt, short_send, fake_ctrunc, reset_once;
 
 static ssize_t f_sendmsg(int fd, const struct msghdr *m, int flags)
 {
@@ -517,6 +517,10 @@ static ssize_t f_recvmsg(int fd, struct msghdr *m, int flags)
 
 	if (fail_recvmsg)
 		return -fail_recvmsg;
+	if (reset_once) {
+		reset_once = 0;
+		return -ECONNRESET; /* as after a peer closed with our message unread */
+	}
 	n = iommufd_sys_real.recvmsg(fd, m, flags);
 	if (n >= 0 && fake_ctrunc)
 		m->msg_flags |= MSG_CTRUNC;
@@ -560,6 +564,14 @@ static void test_seam(void **state)
 	fake_ctrunc = 1;
 	assert_fails(NULL, EPROTO, iommufd_passfd_recv(sv[1], &r), "MSG_CTRUNC");
 	fake_ctrunc = 0;
+	assert_int_equal(open_fds(), before);
+	/* a reset reported first, the message behind it still read; none behind: the reset */
+	assert_ok(NULL, iommufd_passfd_send(sv[0], s));
+	reset_once = 1;
+	assert_ok(NULL, iommufd_passfd_recv(sv[1], &r));
+	r = iommufd_passfd_set_free(r);
+	reset_once = 1;
+	assert_fails(NULL, ECONNRESET, iommufd_passfd_recv(sv[1], &r), "recvmsg");
 	assert_int_equal(open_fds(), before);
 	fail_getsockopt = ENOTSOCK;
 	uid_self = getuid();
