@@ -133,9 +133,10 @@ clang_tiers() {
 
 # ---- valgrind over the unit suite ----
 # Tests valgrind does not run, and why:
-#   cli-args  a shell script: valgrind would check the shell; the same
-#             cases run below with the iommufd command under valgrind
-valgrind_skip=(cli-args)
+#   cli-args, cli-json, cli-completion, cli-man  scripts (sh, python,
+#             bash): valgrind would check the interpreter; cli-args and
+#             cli-json run below with the iommufd command under valgrind
+valgrind_skip=(cli-args cli-json cli-completion cli-man)
 valgrind_tier() {
 	local dir=build rc tests=() t p f vp=0 vf=0 vs=0 wrapper
 	# shellcheck disable=SC2054 # the commas are valgrind's
@@ -162,12 +163,12 @@ valgrind_tier() {
 	rc=$?
 	read -r vp vf vs < <(ht_count "$dir/meson-logs/testlog-valgrind.json")
 	[ $rc = 0 ] || grep -E '^not ok|FAIL|==[0-9]+== .*(lost|Invalid|uninitialised)' "$dir.valgrind.log" | head -n 20
-	# cli-args with the command under valgrind
+	# cli-args and cli-json with the command under valgrind
 	wrapper=$(mktemp)
 	printf '#!/bin/sh\nexec %s "%s/tools/iommufd" "$@"\n' "${vg[*]}" "$(cd "$dir" && pwd)" >"$wrapper"
 	chmod +x "$wrapper"
-	read -r p f _ < <(sh tests/tools/cli-args.sh "$wrapper" 2>&1 | tee "$dir.valgrind-cli.log" |
-		awk '/^ok /{p++} /^not ok /{f++} END {print p+0, f+0, 0}')
+	read -r p f _ < <({ sh tests/tools/cli-args.sh "$wrapper"; python3 tests/tools/cli-json.py "$wrapper"; } 2>&1 |
+		tee "$dir.valgrind-cli.log" | awk '/^ok /{p++} /^not ok /{f++} END {print p+0, f+0, 0}')
 	rm -f "$wrapper"
 	[ "$f" = 0 ] || grep '^not ok' "$dir.valgrind-cli.log" | head -n 10
 	ht_note "unit-valgrind: $((vp + p)) passed, $((vf + f)) failed under memcheck"

@@ -25,9 +25,6 @@
 
 #include "passfd-tool.h"
 
-#define EXEC_USAGE "iommufd exec [--device <pci-address>]... [--user <user>] [--memlock <bytes>[K|M|G]] " \
-	"[--rlimit-mode user|process] [--connect <socket>] -- <program> [<args>...]"
-
 struct exec_user {
 	bool set;
 	uid_t uid;
@@ -198,40 +195,37 @@ int cmd_exec(int argc, char **argv)
 
 	memset(&prep, 0, sizeof(prep));
 	exec_dropped = false;
-	while ((c = getopt_long(argc, argv, "+d:u:m:r:c:", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "+:d:u:m:r:c:", opts)) != -1) {
 		switch (c) {
 		case 'd':
 			if (prep.n == PX_MAX_DEVICES)
-				return px_fail("at most %d devices", PX_MAX_DEVICES);
+				return cli_usage("at most %d devices", PX_MAX_DEVICES);
 			prep.dev[prep.n++].arg = optarg;
 			break;
 		case 'u':
 			user_arg = optarg;
 			break;
 		case 'm':
-			if (px_parse_size(optarg, &memlock) < 0)
-				return px_fail("--memlock: '%s' is not a size (e.g. 4G)", optarg);
+			if (cli_parse_size(optarg, &memlock) < 0)
+				return cli_usage("--memlock: '%s' is not a size (e.g. 4G)", optarg);
 			have_memlock = true;
 			break;
 		case 'r':
 			mode = px_parse_rlimit_mode(optarg);
 			if (mode < 0)
-				return px_fail("--rlimit-mode: '%s' is neither user nor process", optarg);
+				return cli_usage("--rlimit-mode: '%s' is neither user nor process", optarg);
 			break;
 		case 'c':
 			connect_path = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: " EXEC_USAGE "\n");
-			return 2;
+			return CLI_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "usage: " EXEC_USAGE "\n");
-		return 2;
-	}
+	if (optind >= argc)
+		return cli_usage("no program to run (-- PROGRAM [ARG]...)");
 	if (connect_path && mode >= 0)
-		return px_fail("--rlimit-mode is the helper's to set with --connect (iommufd serve --rlimit-mode)");
+		return cli_usage("--rlimit-mode is the helper's to set with --connect (iommufd serve --rlimit-mode)");
 	words = argv + optind;
 	/* everything that can be checked before the host changes */
 	for (size_t i = 0; i < prep.n; i++)

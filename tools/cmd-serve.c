@@ -25,9 +25,6 @@
 
 #include "passfd-tool.h"
 
-#define SERVE_USAGE "iommufd serve --socket <path> --device <pci-address>... --allow-uid <uid>... " \
-	"[--allow-gid <gid>]... [--rlimit-mode user|process] [--once]"
-
 static volatile sig_atomic_t serve_stop;
 
 static void serve_on_signal(int sig)
@@ -39,7 +36,7 @@ static void serve_on_signal(int sig)
 static void serve_log(int priority, const char *msg, void *userdata)
 {
 	(void)userdata;
-	fprintf(stderr, "iommufd serve: %s%s\n", priority <= LOG_WARNING ? "refusal: " : "", msg);
+	fprintf(cli.err, "iommufd serve: %s%s\n", priority <= LOG_WARNING ? "refusal: " : "", msg);
 }
 
 /* A uid or gid by number or name; -1 when neither. */
@@ -117,14 +114,14 @@ int cmd_serve(int argc, char **argv)
 	long id;
 
 	memset(&prep, 0, sizeof(prep));
-	while ((c = getopt_long(argc, argv, "s:d:u:g:r:o", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, ":s:d:u:g:r:o", opts)) != -1) {
 		switch (c) {
 		case 's':
 			path = optarg;
 			break;
 		case 'd':
 			if (prep.n == PX_MAX_DEVICES)
-				return px_fail("at most %d devices", PX_MAX_DEVICES);
+				return cli_usage("at most %d devices", PX_MAX_DEVICES);
 			prep.dev[prep.n++].arg = optarg;
 			break;
 		case 'u':
@@ -134,7 +131,7 @@ int cmd_serve(int argc, char **argv)
 				return px_fail("--allow-%s %s: no such %s", c == 'g' ? "gid" : "uid", optarg,
 					       c == 'g' ? "group" : "user");
 			if ((c == 'u' ? sopts.n_allow_uids : sopts.n_allow_gids) == 16)
-				return px_fail("at most 16 --allow-%s", c == 'g' ? "gid" : "uid");
+				return cli_usage("at most 16 --allow-%s", c == 'g' ? "gid" : "uid");
 			if (c == 'u')
 				uids[sopts.n_allow_uids++] = (uid_t)id;
 			else
@@ -143,20 +140,23 @@ int cmd_serve(int argc, char **argv)
 		case 'r':
 			mode = px_parse_rlimit_mode(optarg);
 			if (mode < 0)
-				return px_fail("--rlimit-mode: '%s' is neither user nor process", optarg);
+				return cli_usage("--rlimit-mode: '%s' is neither user nor process", optarg);
 			break;
 		case 'o':
 			once = true;
 			break;
 		default:
-			fprintf(stderr, "usage: " SERVE_USAGE "\n");
-			return 2;
+			return CLI_USAGE;
 		}
 	}
-	if (optind != argc || !path || !prep.n || (!sopts.n_allow_uids && !sopts.n_allow_gids)) {
-		fprintf(stderr, "usage: " SERVE_USAGE "\n");
-		return 2;
-	}
+	if (optind != argc)
+		return cli_usage("unexpected word '%s'", argv[optind]);
+	if (!path)
+		return cli_usage("--socket PATH is needed");
+	if (!prep.n)
+		return cli_usage("at least one --device is needed");
+	if (!sopts.n_allow_uids && !sopts.n_allow_gids)
+		return cli_usage("at least one --allow-uid or --allow-gid is needed");
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return px_fail("--socket %s: a socket path is at most %zu bytes", path, sizeof(sa.sun_path) - 1);
 	/* never remove anything but a stale socket */
@@ -182,7 +182,8 @@ int cmd_serve(int argc, char **argv)
 	sigaction(SIGINT, &act, NULL);
 	sigaction(SIGTERM, &act, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	fprintf(stderr, "iommufd serve: listening on %s for %zu device%s\n", path, prep.n, prep.n == 1 ? "" : "s");
+	fflush(cli.out);
+	fprintf(cli.err, "iommufd serve: listening on %s for %zu device%s\n", path, prep.n, prep.n == 1 ? "" : "s");
 	rc = 0;
 	while (!serve_stop) {
 		struct timeval tv = { .tv_sec = 5 };
@@ -220,7 +221,7 @@ out:
 	if (served && rc == 0) {
 		for (size_t i = 0; i < prep.n; i++)
 			if (prep.dev[i].bound)
-				fprintf(stderr, "iommufd serve: %s stays on vfio-pci (it was on %s): iommufd unbind %s %s%s\n",
+				fprintf(cli.err, "iommufd serve: %s stays on vfio-pci (it was on %s): iommufd unbind %s %s%s\n",
 					prep.dev[i].addr, *prep.dev[i].prev ? prep.dev[i].prev : "no driver",
 					prep.dev[i].addr, *prep.dev[i].prev ? "--driver " : "--none", prep.dev[i].prev);
 	} else {

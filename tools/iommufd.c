@@ -1,546 +1,287 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-/* iommufd: list, prepare and check devices for /dev/iommu. See iommufd(1). */
+/*
+ * iommufd: list, prepare and check devices for /dev/iommu. See iommufd(1).
+ * This file: the command table, the global options, help and the ways a
+ * command ends; the commands are in cmd-*.c.
+ */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <iommufd/iommufd.h>
 
-#include "passfd-tool.h" /* cmd_exec, cmd_serve */
+#include "cli.h"
 
-/* The usage of every command, from the command table (at the end). */
-static void print_usage(FILE *f);
+struct cli cli;
 
-/* One line on stderr, then the exit status. */
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
+const struct command cli_commands[] = {
+	{ "list", cmd_list, "[--vfio | --vdpa [--probe]]",
+	  "list PCI devices (or vDPA devices) with their IOMMU group and VFIO node",
+	  "  --vfio      only devices bound to VFIO with a device node (/dev/vfio/devices/vfioN)\n"
+	  "  --vdpa      vDPA devices instead of PCI devices\n"
+	  "  --probe     with --vdpa: open each idle vhost-vdpa node to read its address\n"
+	  "              spaces, groups and iommufd support; OPENING RESETS THE DEVICE\n"
+	  "  --json      the same as the global -j\n"
+	  "Names come from the udev hardware database (hwdb) when it is installed.\n" },
+	{ "info", cmd_info, "ADDRESS [--probe]",
+	  "show one PCI device; with --probe, what its IOMMU reports",
+	  "  ADDRESS     a PCI address, [dddd:]bb:dd.f as lspci -D prints it\n"
+	  "  --probe     open the device's VFIO node, bind it to a new iommufd and attach\n"
+	  "              it to an I/O address space, to show the IOMMU's type, PASID\n"
+	  "              width, capabilities and usable IOVA ranges; BINDING RESETS THE\n"
+	  "              DEVICE. Without --probe nothing is opened.\n" },
+	{ "bind", cmd_bind, "ADDRESS",
+	  "bind a PCI device to vfio-pci",
+	  "  ADDRESS     a PCI address; vfio_pci is loaded if needed. Refused while\n"
+	  "              another device of the IOMMU group is on a host driver.\n" },
+	{ "unbind", cmd_unbind, "ADDRESS [--driver NAME | --none]",
+	  "take a PCI device from vfio-pci",
+	  "  ADDRESS     a PCI address\n"
+	  "  --driver NAME  bind it to NAME afterwards (its module is loaded if needed)\n"
+	  "  --none      leave it without a driver\n"
+	  "By default the kernel chooses the driver.\n" },
+	{ "check", cmd_check, "[ADDRESS] [--memlock SIZE] [-q]",
+	  "check that the host (and a device) can use /dev/iommu: PASS, WARN or FAIL per check",
+	  "  ADDRESS     also check this PCI device\n"
+	  "  --memlock SIZE  check that RLIMIT_MEMLOCK allows pinning SIZE bytes (K, M or G:\n"
+	  "              powers of 1024)\n"
+	  "  -q, --quiet print failures only\n"
+	  "Exit status: 0 ready, 1 not ready (a FAIL), 2 bad usage, 3 could not check.\n" },
+	{ "features", cmd_features, "",
+	  "which parts of the iommufd uAPI the running kernel supports",
+	  "Opens /dev/iommu and probes each feature without side effects.\n" },
+	{ "version", cmd_version, "",
+	  "the library's version, its IOMMU backend and the kernel's features",
+	  "The backend and features need /dev/iommu; without it they are shown as unknown.\n" },
+	{ "mdev", cmd_mdev, "list | create PARENT TYPE [UUID] | remove UUID",
+	  "list, create and remove mediated devices",
+	  "  list        the mdev types of every parent and the existing instances\n"
+	  "  create PARENT TYPE [UUID]  create an instance (a new UUID unless given)\n"
+	  "  remove UUID remove an instance\n" },
+	{ "exec", cmd_exec, "[--device ADDRESS]... [--user USER] [--memlock SIZE] [--rlimit-mode user|process] [--connect SOCKET] -- PROGRAM [ARG]...",
+	  "run a program (a VMM) unprivileged on /dev/iommu and device descriptors opened as root",
+	  "  --device ADDRESS  bind this PCI device to vfio-pci (group checked) and pass its\n"
+	  "              VFIO node, unbound; in PROGRAM's words {dev:ADDRESS} is its number\n"
+	  "  --user USER run PROGRAM as USER (its groups; no capabilities left)\n"
+	  "  --memlock SIZE  RLIMIT_MEMLOCK for PROGRAM (K, M or G: powers of 1024)\n"
+	  "  --rlimit-mode user|process  how the new iommufd charges pinned memory\n"
+	  "  --connect SOCKET  take the descriptors from an `iommufd serve` helper instead\n"
+	  "{iommufd} is the iommufd's number; IOMMUFD_FD and IOMMUFD_DEVICES (ADDRESS=N,...)\n"
+	  "say the same. A failure before PROGRAM runs leaves the devices where they were.\n" },
+	{ "serve", cmd_serve, "--socket PATH --device ADDRESS... --allow-uid UID... [--allow-gid GID]... [--rlimit-mode user|process] [--once]",
+	  "hand a new iommufd and the devices' descriptors to allowed clients of a UNIX socket",
+	  "  --socket PATH  the SOCK_SEQPACKET socket to listen on\n"
+	  "  --device ADDRESS  a PCI device to serve (bound to vfio-pci as exec does)\n"
+	  "  --allow-uid UID, --allow-gid GID  the clients served (SO_PEERCRED)\n"
+	  "  --rlimit-mode user|process  how each new iommufd charges pinned memory\n"
+	  "  --once      stop after the first client served\n"
+	  "Every refusal is printed with its reason; clients use iommufd exec --connect.\n" },
+	{ "help", cmd_help, "[COMMAND]",
+	  "this list, or the help of one command",
+	  "  COMMAND     the command to explain (the same as iommufd COMMAND --help)\n" },
+};
+
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+__attribute__((format(printf, 1, 0)))
+static void vreport(const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* one line, whatever the message holds */
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	fprintf(cli.err, "iommufd: %s\n", msg);
+	if (cli.json) {
+		struct json *j = cli_json();
+
+		json_object_begin(j);
+		json_kstr(j, "error", msg);
+		json_object_end(j);
+		json_finish(j);
+	}
+}
+
+int cli_usage(const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cli.cmd)
+		cli_fail_status(CLI_USAGE, "%s: %s (try 'iommufd %s --help')", cli.cmd, msg, cli.cmd);
+	else
+		cli_fail_status(CLI_USAGE, "%s (try 'iommufd help')", msg);
+	return CLI_USAGE;
+}
+
+int cli_fail_status(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("iommufd: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
+	return status;
 }
 
-static void json_str(const char *s)
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
-	if (!s) {
-		fputs("null", stdout);
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (c == '?') {
+		size_t len = strcspn(word, "="), matches = 0;
+
+		for (const struct option *o = longopts; o && o->name; o++)
+			matches += !strncmp(word, "--", 2) && len > 2 && !strncmp(o->name, word + 2, len - 2);
+		if (optopt)
+			cli_usage("unknown option '-%c'", optopt);
+		else if (matches > 1)
+			cli_usage("option '%.*s' is ambiguous", (int)len, word);
+		else
+			cli_usage("unknown option '%s'", word);
+	} else if (c == ':') {
+		if (optopt && strncmp(word, "--", 2))
+			cli_usage("option '-%c' needs an argument", optopt);
+		else
+			cli_usage("option '%s' needs an argument", word);
+		c = '?';
+	}
+	return c;
+}
+
+struct json *cli_json(void)
+{
+	json_init(&cli.j, cli.out, cli.pretty);
+	return &cli.j;
+}
+
+const struct command *cli_find_command(const char *name)
+{
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (!strcmp(cli_commands[i].name, name))
+			return &cli_commands[i];
+	return NULL;
+}
+
+static void help_json(const struct command *c)
+{
+	struct json *j = &cli.j;
+
+	json_object_begin(j);
+	json_kstr(j, "name", c->name);
+	json_kstr(j, "synopsis", c->synopsis);
+	json_kstr(j, "summary", c->summary);
+	json_kstr(j, "help", c->help);
+	json_object_end(j);
+}
+
+void cli_print_help(FILE *f, const struct command *c)
+{
+	if (cli.json) {
+		cli_json();
+		if (c) {
+			help_json(c);
+		} else {
+			json_object_begin(&cli.j);
+			json_key(&cli.j, "commands");
+			json_array_begin(&cli.j);
+			for (size_t i = 0; i < cli_ncommands; i++)
+				help_json(&cli_commands[i]);
+			json_array_end(&cli.j);
+			json_object_end(&cli.j);
+		}
+		json_finish(&cli.j);
 		return;
 	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
+	if (c) {
+		fprintf(f, "usage: iommufd %s%s%s\n\n%s.\n\n%s", c->name, *c->synopsis ? " " : "", c->synopsis,
+			c->summary, c->help);
+		return;
 	}
-	putchar('"');
+	fputs("usage: iommufd [-j] [-p] COMMAND [ARGUMENTS]\n"
+	      "       iommufd help [COMMAND] | COMMAND --help | -V\n\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < cli_ncommands; i++)
+		fprintf(f, "  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+	fputs("\nGlobal options (before the command):\n"
+	      "  -j, --json     JSON output, one document on standard output\n"
+	      "  -p, --pretty   indented JSON (implies --json)\n"
+	      "  -V, --version  the library's version\n"
+	      "  -h, --help     this help\n\n"
+	      "Exit status: 0 success, 1 failure (check: not ready), 2 bad usage,\n"
+	      "3 check could not check. See iommufd(1).\n", f);
 }
 
-static void list_json(const struct iommufd_pci_info *d, bool first)
+int cmd_help(int argc, char **argv)
 {
-	printf("%s\n  {\"address\": ", first ? "" : ",");
-	json_str(d->addr);
-	printf(", \"vendor\": \"%04x\", \"device\": \"%04x\", \"class\": \"%06x\", \"driver\": ",
-	       d->vendor, d->device, d->class_code);
-	json_str(d->driver);
-	printf(", \"iommu_group\": %d, \"noiommu\": %s, \"numa_node\": %d, \"group_members\": [",
-	       d->iommu_group, d->noiommu ? "true" : "false", d->numa_node);
-	for (size_t i = 0; i < d->group_size; i++) {
-		if (i)
-			fputs(", ", stdout);
-		json_str(d->group_members[i]);
+	const struct command *c = NULL;
+
+	if (argc > 2)
+		return cli_usage("expected at most one command, got %d words", argc - 1);
+	if (argc == 2 && !(c = cli_find_command(argv[1])))
+		return cli_usage("unknown command '%s'", argv[1]);
+	cli_print_help(cli.out, c);
+	return CLI_OK;
+}
+
+/* Whether the words after the command ask for its help (up to "--"). */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return false;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
 	}
-	fputs("], \"vfio_cdev\": ", stdout);
-	json_str(d->vfio_cdev);
-	fputs(", \"vfio_group\": ", stdout);
-	json_str(d->vfio_group);
-	putchar('}');
+	return false;
 }
 
-static void vdpa_json(const struct iommufd_vdpa_info *d, bool first)
-{
-	printf("%s\n  {\"name\": ", first ? "" : ",");
-	json_str(d->name);
-	fputs(", \"mgmtdev\": ", stdout);
-	json_str(d->mgmtdev);
-	fputs(", \"driver\": ", stdout);
-	json_str(d->driver);
-	fputs(", \"chardev\": ", stdout);
-	json_str(d->chardev);
-	printf(", \"virtio_id\": %u, \"asids\": %u, \"groups\": %u, \"iommufd\": %s}",
-	       d->virtio_id, d->num_asids, d->num_groups,
-	       d->iommufd < 0 ? "null" : d->iommufd ? "true" : "false");
-}
-
-/* vDPA devices: their management device, ASID count and iommufd support. */
-static int list_vdpa(bool json)
-{
-	IOMMUFD_OPTS(iommufd_vdpa_filter, filter, .probe = true);
-	const struct iommufd_vdpa_info *d;
-	struct iommufd_vdpa_enum *e;
-	bool first = true;
-
-	if (iommufd_vdpa_enum_new(&filter, &e) < 0)
-		return fail("%s", iommufd_last_error());
-	if (json)
-		putchar('[');
-	else
-		printf("%-10s  %-20s  %-12s  %-18s  %5s  %6s  %-7s\n", "NAME", "MGMTDEV", "DRIVER",
-		       "CHARDEV", "ASIDS", "GROUPS", "IOMMUFD");
-	for (d = iommufd_vdpa_enum_first(e); d; d = iommufd_vdpa_enum_next(e)) {
-		char asids[16], groups[16];
-
-		if (json) {
-			vdpa_json(d, first);
-			first = false;
-			continue;
-		}
-		snprintf(asids, sizeof(asids), d->num_asids ? "%u" : "-", d->num_asids);
-		snprintf(groups, sizeof(groups), d->num_groups ? "%u" : "-", d->num_groups);
-		printf("%-10s  %-20s  %-12s  %-18s  %5s  %6s  %-7s\n", d->name,
-		       d->mgmtdev ? d->mgmtdev : "-", d->driver ? d->driver : "-",
-		       d->chardev ? d->chardev : "-", asids, groups,
-		       d->probe_error == -EBUSY ? "in use" : d->iommufd < 0 ? "-" : d->iommufd ? "yes" : "no");
-	}
-	if (json)
-		puts("\n]");
-	iommufd_vdpa_enum_free(e);
-	return 0;
-}
-
-static int cmd_list(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "vfio", no_argument, NULL, 'v' },
-		{ "vdpa", no_argument, NULL, 'd' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	IOMMUFD_OPTS(iommufd_pci_filter, filter);
-	const struct iommufd_pci_info *d;
-	struct iommufd_pci_enum *e;
-	bool json = false, first = true, vdpa = false;
-	int c;
+	const struct command *c;
+	FILE *out = cli.out ? cli.out : stdout, *err = cli.err ? cli.err : stderr;
+	int opt;
 
-	while ((c = getopt_long(argc, argv, "jvd", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'v')
-			filter.vfio_only = true;
-		else if (c == 'd')
-			vdpa = true;
-		else
-			return print_usage(stderr), 2;
-	}
-	if (optind != argc || (vdpa && filter.vfio_only))
-		return print_usage(stderr), 2;
-	if (vdpa)
-		return list_vdpa(json);
-	if (iommufd_pci_enum_new(&filter, &e) < 0)
-		return fail("%s", iommufd_last_error());
-	if (json)
-		putchar('[');
-	else
-		printf("%-12s  %-9s  %-6s  %-12s  %5s  %-24s\n", "ADDRESS", "ID", "CLASS", "DRIVER", "GROUP", "VFIO CDEV");
-	for (d = iommufd_pci_enum_first(e); d; d = iommufd_pci_enum_next(e)) {
-		char group[16];
-
-		if (json) {
-			list_json(d, first);
-			first = false;
-			continue;
-		}
-		if (d->iommu_group < 0)
-			snprintf(group, sizeof(group), "-");
-		else
-			snprintf(group, sizeof(group), "%d%s", d->iommu_group, d->noiommu ? "!" : "");
-		printf("%-12s  %04x:%04x  %06x  %-12s  %5s  %-24s\n", d->addr, d->vendor, d->device,
-		       d->class_code, d->driver ? d->driver : "-", group,
-		       d->vfio_cdev ? d->vfio_cdev : d->vfio_cdev_missing ? "(no cdev support)" : "-");
-	}
-	if (json)
-		puts("\n]");
-	iommufd_pci_enum_free(e);
-	return 0;
-}
-
-/* The one device at addr, or an exit status. */
-static int find_one(const char *addr, struct iommufd_pci_enum **e, const struct iommufd_pci_info **d)
-{
-	IOMMUFD_OPTS(iommufd_pci_filter, filter, .addr = addr);
-
-	if (iommufd_pci_enum_new(&filter, e) < 0)
-		return fail("%s", iommufd_last_error());
-	*d = iommufd_pci_enum_first(*e);
-	if (!*d) {
-		*e = iommufd_pci_enum_free(*e);
-		return fail("no PCI device %s", addr);
-	}
-	return 0;
-}
-
-static const char *hw_type_name(uint32_t type)
-{
-	switch (type) {
-	case IOMMUFD_HW_INFO_INTEL_VTD: return "Intel VT-d";
-	case IOMMUFD_HW_INFO_ARM_SMMUV3: return "ARM SMMUv3";
-	case IOMMUFD_HW_INFO_AMD: return "AMD IOMMU";
-	case IOMMUFD_HW_INFO_SELFTEST: return "selftest mock";
-	default: return "none";
-	}
-}
-
-static void print_hw(const struct iommufd_hw_info *hw)
-{
-	printf("iommu:       %s (type %u)\n", hw_type_name(hw->type), hw->type);
-	printf("pasid bits:  %u\n", hw->max_pasid_log2);
-	printf("capabilities:%s%s%s%s%s\n", hw->capabilities ? "" : " none",
-	       hw->capabilities & IOMMUFD_HW_CAP_DIRTY_TRACKING ? " dirty-tracking" : "",
-	       hw->capabilities & IOMMUFD_HW_CAP_PASID_EXEC ? " pasid-exec" : "",
-	       hw->capabilities & IOMMUFD_HW_CAP_PASID_PRIV ? " pasid-priv" : "",
-	       hw->capabilities & IOMMUFD_HW_CAP_ATS_NOT_SUPPORTED ? " no-ats" : "");
-	if (hw->type == IOMMUFD_HW_INFO_INTEL_VTD)
-		printf("vtd:         cap 0x%016" PRIx64 " ecap 0x%016" PRIx64 "\n", hw->u.vtd.cap_reg,
-		       hw->u.vtd.ecap_reg);
-}
-
-static int cmd_info(int argc, char **argv)
-{
-	const char *addr = argv[1];
-	IOMMUFD_OPTS(iommufd_hw_info, hw);
-	const struct iommufd_pci_info *d;
-	struct iommufd_pci_enum *e;
-	struct iommufd_ctx *ctx = NULL;
-	struct iommufd_ioas *ioas = NULL;
-	struct iommufd_device *dev = NULL;
-	struct iommufd_iova_range *r = NULL;
-	size_t n = 0;
-	uint64_t align = 0;
-	int rc;
-
-	rc = find_one(addr, &e, &d);
-	if (rc)
-		return rc;
-	printf("address:     %s\nid:          %04x:%04x (subsystem %04x:%04x)\nclass:       %06x\n",
-	       d->addr, d->vendor, d->device, d->subsystem_vendor, d->subsystem_device, d->class_code);
-	printf("driver:      %s\nnuma node:   %d\n", d->driver ? d->driver : "none", d->numa_node);
-	if (d->iommu_group >= 0) {
-		printf("iommu group: %d%s (", d->iommu_group, d->noiommu ? ", no-IOMMU" : "");
-		for (size_t i = 0; i < d->group_size; i++)
-			printf("%s%s", i ? " " : "", d->group_members[i]);
-		puts(")");
-	} else {
-		puts("iommu group: none");
-	}
-	printf("vfio cdev:   %s\n", d->vfio_cdev ? d->vfio_cdev : "none");
-	if (!d->vfio_cdev) {
-		rc = fail("%s has no VFIO cdev: bind it first (iommufd bind %s)", d->addr, d->addr);
-		goto out;
-	}
-	if (iommufd_ctx_new(NULL, &ctx) < 0) {
-		rc = fail("%s", iommufd_last_error());
-		goto out;
-	}
-	if (iommufd_device_open_cdev(ctx, d->vfio_cdev, NULL, &dev) < 0 ||
-	    iommufd_device_get_hw_info(dev, &hw) < 0 || iommufd_ioas_new(ctx, NULL, &ioas) < 0 ||
-	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL) < 0 ||
-	    iommufd_ioas_get_iova_ranges(ioas, &r, &n, &align) < 0) {
-		rc = fail("%s", iommufd_ctx_last_error(ctx));
-		goto out;
-	}
-	print_hw(&hw);
-	printf("iova align:  0x%" PRIx64 "\niova ranges:", align);
-	for (size_t i = 0; i < n; i++)
-		printf(" [0x%" PRIx64 ", 0x%" PRIx64 "]", r[i].start, r[i].last);
-	putchar('\n');
-	free(r);
-	rc = 0;
-out:
-	iommufd_device_close(dev);
-	if (ioas)
-		iommufd_ioas_destroy(ioas);
-	iommufd_ctx_unref(ctx);
-	iommufd_pci_enum_free(e);
-	return rc;
-}
-
-static int cmd_bind(int argc, char **argv)
-{
-	const char *addr = argv[1];
-	char prev[64];
-
-	if (iommufd_pci_bind_vfio(addr, prev, sizeof(prev)) < 0)
-		return fail("%s", iommufd_last_error());
-	printf("%s: %s -> vfio-pci\n", addr, *prev ? prev : "(no driver)");
-	return 0;
-}
-
-static int cmd_unbind(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "driver", required_argument, NULL, 'd' },
-		{ "none", no_argument, NULL, 'n' },
-		{ 0 },
-	};
-	const char *driver = NULL;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "d:n", opts, NULL)) != -1) {
-		if (c == 'd')
-			driver = optarg;
-		else if (c == 'n')
-			driver = "";
-		else
-			return print_usage(stderr), 2;
-	}
-	if (optind + 1 != argc)
-		return print_usage(stderr), 2;
-	if (iommufd_pci_unbind_vfio(argv[optind], driver) < 0)
-		return fail("%s", iommufd_last_error());
-	printf("%s: vfio-pci -> %s\n", argv[optind], !driver ? "(kernel's choice)" : *driver ? driver : "(no driver)");
-	return 0;
-}
-
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned int shift = 0;
-
-	/* strtoull() takes "-2" as 2^64 - 2: a size has no sign */
-	if (strchr(s, '-'))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10; end++; break;
-	default: break;
-	}
-	if (*end || v > UINT64_MAX >> shift)
-		return -1; /* trailing text, or more than 64 bits */
-	v <<= shift;
-	*out = v;
-	return 0;
-}
-
-static int cmd_check(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "memlock", required_argument, NULL, 'm' },
-		{ 0 },
-	};
-	static const char *const sev[] = { "info", "WARN", "ERROR" };
-	IOMMUFD_OPTS(iommufd_diag_opts, dopts);
-	struct iommufd_diag *d;
-	const char *addr = NULL;
-	int c;
-	bool ok;
-
-	while ((c = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (c == 'm' && parse_size(optarg, &dopts.memlock_bytes) == 0)
-			continue;
-		if (c == 'm')
-			return fail("--memlock: '%s' is not a size (e.g. 4G)", optarg);
-		return print_usage(stderr), 2;
-	}
-	if (optind < argc)
-		addr = argv[optind++];
-	if (optind != argc)
-		return print_usage(stderr), 2;
-	if (iommufd_diag_run(addr, &dopts, &d) < 0)
-		return fail("%s", iommufd_last_error());
-	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
-		const struct iommufd_diag_finding *f = iommufd_diag_get(d, i);
-
-		printf("%-5s %s: %s\n", sev[f->severity], f->subject, f->message);
-		if (*f->fix)
-			printf("      fix: %s\n", f->fix);
-	}
-	ok = iommufd_diag_ok(d);
-	printf("%s\n", ok ? "ready" : "not ready");
-	iommufd_diag_free(d);
-	return ok ? 0 : 1;
-}
-
-static int cmd_features(int argc, char **argv)
-{
-	struct iommufd_ctx *ctx;
-
-	if (iommufd_ctx_new(NULL, &ctx) < 0)
-		return fail("%s", iommufd_last_error());
-	for (int f = 0; f < IOMMUFD_FEATURE_COUNT; f++)
-		printf("%-20s %s\n", iommufd_feature_name((enum iommufd_feature)f),
-		       iommufd_ctx_has_feature(ctx, (enum iommufd_feature)f) ? "yes" : "no");
-	iommufd_ctx_unref(ctx);
-	return 0;
-}
-
-static int mdev_list(bool json)
-{
-	struct iommufd_mdev_enum *e;
-	size_t nt, nm;
-
-	if (iommufd_mdev_enum_new(&e) < 0)
-		return fail("%s", iommufd_last_error());
-	nt = iommufd_mdev_enum_type_count(e);
-	nm = iommufd_mdev_enum_count(e);
-	if (json) {
-		printf("{\"types\": [");
-		for (size_t i = 0; i < nt; i++) {
-			const struct iommufd_mdev_type *t = iommufd_mdev_enum_type(e, i);
-
-			printf("%s\n  {\"parent\": ", i ? "," : "");
-			json_str(t->parent);
-			printf(", \"type\": ");
-			json_str(t->id);
-			printf(", \"name\": ");
-			json_str(t->name);
-			printf(", \"device_api\": ");
-			json_str(t->device_api);
-			if (t->available >= 0)
-				printf(", \"available\": %d}", t->available);
-			else
-				printf(", \"available\": null}");
-		}
-		printf("%s], \"instances\": [", nt ? "\n" : "");
-		for (size_t i = 0; i < nm; i++) {
-			const struct iommufd_mdev *m = iommufd_mdev_enum_get(e, i);
-
-			printf("%s\n  {\"uuid\": ", i ? "," : "");
-			json_str(m->uuid);
-			printf(", \"parent\": ");
-			json_str(m->parent);
-			printf(", \"type\": ");
-			json_str(m->type);
-			printf(", \"vfio_cdev\": ");
-			json_str(m->vfio_cdev);
-			putchar('}');
-		}
-		printf("%s]}\n", nm ? "\n" : "");
-	} else {
-		printf("%-16s  %-16s  %9s  %-10s  %s\n", "PARENT", "TYPE", "AVAILABLE", "API", "NAME");
-		for (size_t i = 0; i < nt; i++) {
-			const struct iommufd_mdev_type *t = iommufd_mdev_enum_type(e, i);
-			char avail[16] = "-";
-
-			if (t->available >= 0)
-				snprintf(avail, sizeof(avail), "%d", t->available);
-			printf("%-16s  %-16s  %9s  %-10s  %s\n", t->parent, t->id, avail, t->device_api,
-			       t->name ? t->name : "");
-		}
-		if (nm)
-			printf("\n%-36s  %-16s  %-16s  %s\n", "UUID", "PARENT", "TYPE", "VFIO CDEV");
-		for (size_t i = 0; i < nm; i++) {
-			const struct iommufd_mdev *m = iommufd_mdev_enum_get(e, i);
-
-			printf("%-36s  %-16s  %-16s  %s\n", m->uuid, m->parent, m->type,
-			       m->vfio_cdev ? m->vfio_cdev : "-");
+	memset(&cli, 0, sizeof(cli));
+	cli.out = out;
+	cli.err = err;
+	opterr = 0;
+	/* '+': the global options end at the command's name */
+	while ((opt = cli_getopt(argc, argv, "+:jpVh", opts)) != -1) {
+		switch (opt) {
+		case 'j': cli.json = true; break;
+		case 'p': cli.json = cli.pretty = true; break;
+		case 'V': return cli_print_version(true);
+		case 'h': cli_print_help(cli.out, NULL); return CLI_OK;
+		default: return CLI_USAGE;
 		}
 	}
-	iommufd_mdev_enum_free(e);
-	return 0;
-}
-
-/* iommufd mdev list [--json] | create <parent> <type> [<uuid>] | remove <uuid> */
-static int cmd_mdev(int argc, char **argv)
-{
-	const char *sub = argc > 1 ? argv[1] : "";
-	char uuid[37];
-
-	if (!strcmp(sub, "list")) {
-		if (argc == 2)
-			return mdev_list(false);
-		if (argc == 3 && (!strcmp(argv[2], "--json") || !strcmp(argv[2], "-j")))
-			return mdev_list(true);
-	} else if (!strcmp(sub, "create") && (argc == 4 || argc == 5)) {
-		if (iommufd_mdev_create(argv[2], argv[3], argc == 5 ? argv[4] : NULL, uuid) < 0)
-			return fail("%s", iommufd_last_error());
-		printf("%s\n", uuid);
-		return 0;
-	} else if (!strcmp(sub, "remove") && argc == 3) {
-		if (iommufd_mdev_remove(argv[2]) < 0)
-			return fail("%s", iommufd_last_error());
-		return 0;
+	if (optind >= argc)
+		return cli_usage("no command given");
+	c = cli_find_command(argv[optind]);
+	if (!c)
+		return cli_usage("unknown command '%s'", argv[optind]);
+	argc -= optind;
+	argv += optind;
+	cli.cmd = c->name;
+	if (wants_help(argc, argv)) {
+		cli_print_help(cli.out, c);
+		return CLI_OK;
 	}
-	fprintf(stderr, "iommufd: mdev: expected list [--json], create <parent> <type> [<uuid>], or remove <uuid>\n");
-	return 2;
-}
-
-/*
- * The commands. A handler gets the words from the command's name on
- * (argv[0] is the name, for getopt's messages); the table checks the number
- * of words after the name when the handler does not parse them itself.
- */
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *usage;  /* what follows the name in the usage, or "" */
-	int min_args;       /* words after the name: at least */
-	int max_args;       /* at most; -1: the handler checks */
-};
-
-static const struct command commands[] = {
-	{ "list", cmd_list, "[--json] [--vfio | --vdpa]", 0, -1 },
-	{ "info", cmd_info, "<pci-address>", 1, 1 },
-	{ "bind", cmd_bind, "<pci-address>", 1, 1 },
-	{ "unbind", cmd_unbind, "<pci-address> [--driver <name> | --none]", 0, -1 },
-	{ "check", cmd_check, "[<pci-address>] [--memlock <bytes>[K|M|G]]", 0, -1 },
-	{ "features", cmd_features, "", 0, 0 },
-	{ "mdev", cmd_mdev, "list [--json] | create <parent> <type> [<uuid>] | remove <uuid>", 1, 3 },
-	{ "exec", cmd_exec, "[--device <pci-address>]... [--user <user>] [--memlock <bytes>[K|M|G]] [--rlimit-mode user|process] [--connect <socket>] -- <program> [<args>...]", 1, -1 },
-	{ "serve", cmd_serve, "--socket <path> --device <pci-address>... --allow-uid <uid>... [--allow-gid <gid>]... [--rlimit-mode user|process] [--once]", 1, -1 },
-};
-
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-static void print_usage(FILE *f)
-{
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "%s iommufd %s%s%s\n", i ? "      " : "usage:", commands[i].name,
-			commands[i].usage[0] ? " " : "", commands[i].usage);
-}
-
-int main(int argc, char **argv)
-{
-	const char *name = argc > 1 ? argv[1] : NULL;
-
-	if (!name || !strcmp(name, "-h") || !strcmp(name, "--help")) {
-		print_usage(name ? stdout : stderr);
-		return name ? 0 : 2;
-	}
-	if (!strcmp(name, "--version")) {
-		/* the library that runs, not the headers this was built with */
-		printf("iommufd %s\n", iommufd_version());
-		return 0;
-	}
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		const struct command *c = &commands[i];
-		int words = argc - 2;
-
-		if (strcmp(name, c->name))
-			continue;
-		if (words < c->min_args || (c->max_args >= 0 && words > c->max_args))
-			return print_usage(stderr), 2;
-		return c->run(argc - 1, argv + 1);
-	}
-	fprintf(stderr, "iommufd: unknown command '%s'\n", name);
-	print_usage(stderr);
-	return 2;
+	optind = 0; /* the command's getopt starts afresh at argv[1] */
+	return c->run(argc, argv);
 }

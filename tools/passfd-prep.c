@@ -14,42 +14,6 @@
 
 #include "passfd-tool.h"
 
-int px_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("iommufd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-int px_parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	unsigned int shift = 0;
-	char *end;
-
-	if (strchr(s, '-'))
-		return -1; /* strtoull() would take "-2" as 2^64 - 2 */
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'G': case 'g': shift += 10; /* fall through */
-	case 'M': case 'm': shift += 10; /* fall through */
-	case 'K': case 'k': shift += 10; end++; break;
-	default: break;
-	}
-	if (*end || v > UINT64_MAX >> shift)
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
 int px_parse_rlimit_mode(const char *s)
 {
 	if (!strcmp(s, "user"))

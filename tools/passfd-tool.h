@@ -7,10 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The entry functions of the commands (one line each in tools/iommufd.c's table). */
-int cmd_exec(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-
 #define PX_MAX_DEVICES 32
 
 /* One device the command prepares. */
@@ -27,11 +23,10 @@ struct px_prep {
 	struct px_dev dev[PX_MAX_DEVICES];
 };
 
-/* One line "iommufd: ..." on stderr; returns 1 (the exit status). */
-int px_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include "cli.h"
 
-/* A size "N[K|M|G]" (no sign, no wrap): 0, or -1. */
-int px_parse_size(const char *s, uint64_t *out);
+/* One line "iommufd: ..." on stderr (and the JSON error under -j); returns 1. */
+#define px_fail(...) cli_fail(__VA_ARGS__)
 
 /* "user" -> 0, "process" -> 1, else -1. */
 int px_parse_rlimit_mode(const char *s);

@@ -110,6 +110,16 @@ IOMMUFD_API struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
 IOMMUFD_API int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
 
 /**
+ * The name of the IOMMU backend the context issues its kernel calls to:
+ * "iommufd" for /dev/iommu (today the only one). For messages and for
+ * `iommufd version`; the set of names may grow.
+ * @param ctx the context, or NULL
+ * @return a static string; NULL for NULL
+ * @since 0.1
+ */
+IOMMUFD_API const char *iommufd_ctx_get_backend_name(const struct iommufd_ctx *ctx);
+
+/**
  * Log callback: @p priority is a syslog priority (LOG_ERR ... LOG_DEBUG).
  * @since 0.1
  */

@@ -284,6 +284,11 @@ int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx)
 	return ctx ? ctx->fd : -1;
 }
 
+const char *iommufd_ctx_get_backend_name(const struct iommufd_ctx *ctx)
+{
+	return ctx ? ctx->backend->name : NULL;
+}
+
 void iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn, void *userdata)
 {
 	int silent = -1;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
 /*
- * The iommufd command's argument handling (tools/iommufd.c, its main()
- * called as a function) on any argument vector: the input is the words,
- * NUL-separated. The library is replaced by stubs that fail (nothing
- * touches the host: no sysfs write, no module load) and record what the
- * command asked for. Checked: the exit status is one the man page lists
- * (0, 1 or 2); a command that reached the library passed on exactly the
- * words it was given; --memlock reaches the diagnosis only as the number
- * written (K, M and G multiply by 1024 each), never wrapped around or
- * negated. Output goes to /dev/null.
+ * The iommufd command's argument handling (tools/, cli_main() called
+ * as a function) on any argument vector: the input is the words,
+ * NUL-separated. The library and libudev's hwdb are replaced by stubs that
+ * fail (nothing touches the host: no sysfs write, no module load) and
+ * record what the command asked for. Checked: the exit status is one the
+ * man page lists (0, 1, 2 or 3); a command that reached the library passed
+ * on exactly the words it was given; --memlock reaches the diagnosis only
+ * as the number written (K, M and G multiply by 1024 each), never wrapped
+ * around or negated. Output goes to /dev/null.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,9 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libudev.h>
 
 #include <iommufd/iommufd.h>
 
+#include "cli.h"
 #include "fuzz.h"
 
 static FILE *cli_out, *cli_err;
@@ -30,24 +32,6 @@ static struct {
 	uint64_t memlock;
 	const char *addr;
 } seen;
-
-#undef stdout
-#undef stderr
-#define stdout cli_out
-#define stderr cli_err
-#define printf(...) fprintf(cli_out, __VA_ARGS__)
-#define main iommufd_cli_main
-int iommufd_cli_main(int argc, char **argv);
-#include "../../tools/iommufd.c"
-#include "../../tools/passfd-prep.c"
-#include "../../tools/cmd-exec.c"
-#include "../../tools/cmd-serve.c"
-#undef main
-#undef printf
-#undef stdout
-#undef stderr
-#define stdout stdout
-#define stderr stderr /* the harness's messages are seen */
 
 /* ---- the library, as stubs ---- */
 
@@ -71,6 +55,12 @@ int iommufd_ctx_new(const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ct
 {
 	(void)opts, (void)ctx;
 	return -ENOENT;
+}
+
+const char *iommufd_ctx_get_backend_name(const struct iommufd_ctx *ctx)
+{
+	FZ_CHECK(ctx == NULL, "backend of a context the stubs never made");
+	return NULL;
 }
 
 struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
@@ -287,6 +277,57 @@ int iommufd_mdev_remove(const char *uuid)
 	return -ENOENT;
 }
 
+/* ---- libudev's hardware database (tools/pci-names.c), absent ---- */
+
+struct udev *udev_new(void)
+{
+	return NULL;
+}
+
+struct udev *udev_unref(struct udev *udev)
+{
+	FZ_CHECK(udev == NULL, "unref of a udev the stubs never made");
+	return NULL;
+}
+
+struct udev_hwdb *udev_hwdb_new(struct udev *udev)
+{
+	FZ_CHECK(udev == NULL, "hwdb of a udev the stubs never made");
+	return NULL;
+}
+
+struct udev_hwdb *udev_hwdb_unref(struct udev_hwdb *hwdb)
+{
+	FZ_CHECK(hwdb == NULL, "unref of a hwdb the stubs never made");
+	return NULL;
+}
+
+struct udev_list_entry *udev_hwdb_get_properties_list_entry(struct udev_hwdb *hwdb, const char *modalias,
+							    unsigned int flags)
+{
+	(void)modalias, (void)flags;
+	FZ_CHECK(hwdb == NULL, "lookup in a hwdb the stubs never made");
+	return NULL;
+}
+
+struct udev_list_entry *udev_list_entry_get_next(struct udev_list_entry *e)
+{
+	(void)e;
+	return NULL;
+}
+
+const char *udev_list_entry_get_name(struct udev_list_entry *e)
+{
+	(void)e;
+	return NULL;
+}
+
+const char *udev_list_entry_get_value(struct udev_list_entry *e)
+{
+	(void)e;
+	return NULL;
+}
+
 /* exec and serve (tools/cmd-exec.c, tools/cmd-serve.c): host preparation
  * fails first, so nothing binds, opens /dev/iommu, drops privileges, execs
  * or listens; --connect stops at its first set, before any socket */
@@ -395,7 +436,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char buf[512], *argv[MAX_WORDS + 2], *memlock = NULL;
 	int argc = 1, rc;
 	uint64_t want = 0;
-	bool is_check, copy_ok = true;
+	bool is_check = false, copy_ok = true;
 	char *copy[MAX_WORDS + 2];
 
 	if (size >= sizeof(buf))
@@ -420,8 +461,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&seen, 0, sizeof(seen));
 	optind = 0; /* getopt starts afresh */
 	opterr = 0;
-	rc = iommufd_cli_main(argc, argv);
-	FZ_CHECK(rc == 0 || rc == 1 || rc == 2, "exit status %d", rc);
+	cli.out = cli_out;
+	cli.err = cli_err;
+	rc = cli_main(argc, argv);
+	FZ_CHECK(rc >= 0 && rc <= 3, "exit status %d", rc);
 	/* words the library saw are the caller's own, unchanged */
 	if (seen.addr) {
 		copy_ok = false;
@@ -430,13 +473,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				copy_ok = true;
 		FZ_CHECK(copy_ok, "an address that is none of the words given");
 	}
-	is_check = argc > 1 && !strcmp(copy[1], "check");
+	/* the command is the first word that is not a global option */
+	for (int i = 1; i < argc; i++) {
+		if (copy[i][0] == '-' && copy[i][1])
+			continue;
+		is_check = !strcmp(copy[i], "check");
+		break;
+	}
 	if (!seen.diag)
 		return 0;
 	FZ_CHECK(is_check, "a diagnosis without the check command");
 	/* getopt takes abbreviations, permutes and joins (-m4G, --mem=4G):
 	 * rather than redo its work, the limit must be what one of the words
-	 * (or what follows its '=' or "-m") means as a size */
+	 * (or what follows its '=', or the m of a cluster of short options such as -qm4G) means as a size */
 	if (seen.memlock == 0)
 		return 0;
 	for (int i = 2; i < argc; i++) {
@@ -444,7 +493,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if ((ref_size(w, &want) && want == seen.memlock) ||
 		    (eq && ref_size(eq + 1, &want) && want == seen.memlock) ||
-		    (!strncmp(w, "-m", 2) && ref_size(w + 2, &want) && want == seen.memlock))
+		    (w[0] == '-' && w[1] != '-' && strchr(w, 'm') && ref_size(strchr(w, 'm') + 1, &want) &&
+		     want == seen.memlock))
 			memlock = (char *)w;
 	}
 	FZ_CHECK(memlock, "the diagnosis got a memlock limit of %llu that no word means (wrapped or negated?)",

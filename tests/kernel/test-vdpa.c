@@ -395,26 +395,55 @@ static void test_enum(void **state)
 	iommufd_vdpa_enum_free(e);
 }
 
-static void test_cli_list(void **state)
+/* The tool's words after its name; stdout in out. Exit status. */
+static int run_tool(const char *args, char *out, size_t size)
 {
 	const char *tool = getenv("RIG_IOMMUFD_TOOL");
-	char cmd[300], out[4096] = "";
+	char cmd[300];
 	size_t n;
 	FILE *p;
 
-	(void)state;
-	if (!tool)
-		skip();
-	snprintf(cmd, sizeof(cmd), "%s list --vdpa", tool);
+	snprintf(cmd, sizeof(cmd), "%s %s", tool, args);
 	p = popen(cmd, "r");
 	assert_non_null(p);
-	n = fread(out, 1, sizeof(out) - 1, p);
+	n = fread(out, 1, size - 1, p);
 	out[n] = '\0';
-	assert_int_equal(pclose(p), 0);
+	return pclose(p);
+}
+
+static void test_cli_list(void **state)
+{
+	char out[4096] = "";
+
+	(void)state;
+	if (!getenv("RIG_IOMMUFD_TOOL"))
+		skip();
+	/* without --probe nothing is opened: the counts are unknown */
+	assert_int_equal(run_tool("list --vdpa", out, sizeof(out)), 0);
+	print_message("%s", out);
+	{
+		char name[32], mgmt[64], drv[32], dev[64], asids[8], groups[8], iommufd[8];
+		const char *line = strstr(out, "\nvdpa0 ");
+
+		assert_non_null(line);
+		assert_int_equal(sscanf(line + 1, "%31s %63s %31s %63s %7s %7s %7s", name, mgmt, drv, dev, asids,
+					groups, iommufd), 7);
+		assert_string_equal(mgmt, "vdpasim_net");
+		assert_string_equal(asids, "-");
+		assert_string_equal(groups, "-");
+		assert_string_equal(iommufd, "-");
+		assert_non_null(strstr(out, "need --probe"));
+	}
+	assert_int_equal(run_tool("-j list --vdpa", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\"name\": \"vdpa0\", \"mgmtdev\": \"vdpasim_net\""));
+	assert_non_null(strstr(out, "\"probed\": false, \"asids\": null, \"groups\": null, \"iommufd\": null"));
+
+	/* --probe opens the idle device: */
+	/* vdpa0  vdpasim_net  vhost_vdpa  /dev/vhost-vdpa-0  2  2  yes */
+	assert_int_equal(run_tool("list --vdpa --probe", out, sizeof(out)), 0);
 	print_message("%s", out);
 	assert_non_null(strstr(out, "MGMTDEV"));
 	assert_non_null(strstr(out, "ASIDS"));
-	/* vdpa0  vdpasim_net  vhost_vdpa  /dev/vhost-vdpa-0  2  2  yes */
 	{
 		char name[32], mgmt[64], drv[32], dev[64], yes[8];
 		unsigned int asids, groups;
@@ -427,6 +456,10 @@ static void test_cli_list(void **state)
 		assert_int_equal(asids, 2);
 		assert_string_equal(yes, "yes");
 	}
+	assert_int_equal(run_tool("-j list --vdpa --probe", out, sizeof(out)), 0);
+	print_message("%s", out);
+	assert_non_null(strstr(out, "\"probed\": true, \"asids\": 2, "));
+	assert_non_null(strstr(out, "\"iommufd\": true, \"in_use\": false, \"probe_error\": null}"));
 }
 
 int main(void)

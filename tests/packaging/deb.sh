@@ -102,8 +102,9 @@ functions=$(grep -cE '^\s+iommufd_[a-z0-9_]+;' "$src/lib/libiommufd.map")
 [ "$pages" = $((functions + 1)) ] || problems="$problems dev:man3($pages pages, $functions functions)"
 contents iommufd-tools | grep -q '/usr/bin/iommufd$' || problems="$problems tools:binary"
 contents iommufd-tools | grep -q '/man1/iommufd\.1\.gz$' || problems="$problems tools:man1"
+contents iommufd-tools | grep -q '/usr/share/bash-completion/completions/iommufd$' || problems="$problems tools:completion"
 if [ -z "$problems" ]; then
-	ok "libiommufd0 (soname), libiommufd-dev (headers, .a, .pc, $pages man pages), iommufd-tools (command, man page)"
+	ok "libiommufd0 (soname), libiommufd-dev (headers, .a, .pc, $pages man pages), iommufd-tools (command, man page, bash completion)"
 else
 	not_ok "package contents:$problems"
 fi

@@ -44,6 +44,7 @@ static int setup(void **state)
 	fake_reset();
 	assert_ok(NULL, iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx));
 	assert_ptr_equal(e->ctx->backend, &backend_iommufd);
+	assert_string_equal(iommufd_ctx_get_backend_name(e->ctx), "iommufd");
 	e->bare = (struct backend_ops){
 		.name = "bare",
 		.has_feature = count_probe,
@@ -53,6 +54,7 @@ static int setup(void **state)
 		.unmap = backend_iommufd.unmap,
 	};
 	e->ctx->backend = &e->bare;
+	assert_string_equal(iommufd_ctx_get_backend_name(e->ctx), "bare");
 	assert_ok(e->ctx, iommufd_ioas_new(e->ctx, NULL, &e->ioas));
 	probes = 0;
 	*state = e;
