@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 	struct iommufd_device *dev = NULL;
 	struct iommufd_dma *dma = NULL;
 	struct iommufd_dma_pool *pool = NULL;
-	struct iommufd_dma_buf *data = NULL;
+	struct iommufd_dma_mem *data = NULL;
 	IOMMUFD_OPTS(iommufd_region_info, bar0);
 	const char *expect = NULL;
 	char addr[64] = "", model[41], serial[21], firmware[9];
@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 	cq = q;
 	memset(sq, 0, 4096);
 	memset((void *)cq, 0, 4096);
-	CHECK(iommufd_dma_buf_alloc(dma, 4096, NULL, &data));
+	CHECK(iommufd_dma_mem_alloc(dma, 4096, NULL, &data));
 
 	/* interrupt mode: the admin completion queue raises MSI-X vector 0;
 	 * route it to an eventfd of ours */
@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 
 	/* Identify Controller into the data buffer: the PRP is what the
 	 * registry translates the buffer's address to */
-	CHECK(iommufd_dma_translate(dma, iommufd_dma_buf_get_vaddr(data), &prp, NULL));
+	CHECK(iommufd_dma_translate(dma, iommufd_dma_mem_get_vaddr(data), &prp, NULL));
 	sq[0] = (struct sqe){ .cdw0 = ADMIN_IDENTIFY | 1u << 16, .prp1 = prp, .cdw10 = CNS_CONTROLLER };
 	atomic_thread_fence(memory_order_seq_cst); /* the entry before the doorbell */
 	wr32(NVME_DOORBELLS, 1);                   /* admin SQ tail */
@@ -273,7 +273,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	{
-		const uint8_t *id = iommufd_dma_buf_get_vaddr(data);
+		const uint8_t *id = iommufd_dma_mem_get_vaddr(data);
 
 		field(serial, id + 4, 20);
 		field(model, id + 24, 40);
@@ -296,7 +296,7 @@ out:
 		iommufd_device_disable_irq(dev, IOMMUFD_PCI_MSIX_IRQ);
 		close(irq_fd);
 	}
-	iommufd_dma_buf_free(data);
+	iommufd_dma_mem_free(data);
 	iommufd_dma_pool_destroy(pool);
 	iommufd_dma_destroy(dma);
 	if (bar)

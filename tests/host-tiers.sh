@@ -13,7 +13,8 @@
 #                  errors and definite or indirect leaks fail a test
 #   coverage       a gcov build runs the unit suite; gcovr over lib/ prints
 #                  line coverage and the functions never run; passes when
-#                  line coverage is at least COVERAGE_MIN
+#                  line coverage is at least COVERAGE_MIN; it prints the
+#                  fault-injection figure of its unit suite too
 # run-all sources this file and calls host_tiers (its tier() records the
 # figures; host_tiers_notes prints the figure lines again before the
 # summary). Alone:
@@ -23,9 +24,10 @@
 # shared with run-all), build-clang, build-fuzz, build-cov.
 
 # Line coverage of lib/ by the unit suite was 88.9% when this tier was added
-# (2026-12-03, gcc 12, gcovr 5.2): the threshold is that figure minus 1.
-# Raise it as tests come.
-COVERAGE_MIN=${COVERAGE_MIN:-87.9}
+# (2026-12-03, gcc 12, gcovr 5.2) and 97.0% after issue 16's coverage tests
+# (2026-12-04): the threshold is that figure minus 0.3. Raise it as tests
+# come; doc/coverage-exclusions.md lists what cannot run, and why.
+COVERAGE_MIN=${COVERAGE_MIN:-96.7}
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 
 # Figure lines of the tiers that ran, for host_tiers_notes.
@@ -175,6 +177,30 @@ valgrind_tier() {
 	tier unit-valgrind $((vp + p)) $((vf + f)) "$vs"
 }
 
+# ht_fault_inject_note DIR: the injected runs the fault-injection tests
+# reported in DIR's last unit suite (each "# injected runs: N (M ..." line), summed:
+# test-fault-inject (whole flows over the fake kernel) and test-host-oom
+# (discovery and diagnostics with allocations and host system calls failing).
+ht_fault_inject_note() {
+	local figure
+	figure=$(python3 -c '
+import json, re, sys
+runs = failing = 0
+tests = []
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    found = re.findall(r"# injected runs: (\d+) \((\d+) of them", t.get("stdout") or "")
+    for r, f in found:
+        runs += int(r)
+        failing += int(f)
+    if found:
+        tests.append("%s %s" % (t["name"].split("/")[-1].strip(), t.get("result")))
+if tests:
+    print("%d injected runs (%d with a failing call): %s" % (runs, failing, ", ".join(tests)))' \
+		"$1/meson-logs/testlog.json" 2>/dev/null)
+	ht_note "fault-injection: ${figure:-no fault-injection test reported} (each system call, each allocation, allocations from the Nth on)"
+}
+
 # ---- coverage ----
 coverage_tier() {
 	local dir=build-cov summary line funcs fn_total fn_run rc
@@ -191,9 +217,11 @@ coverage_tier() {
 	fi
 	# counts from an earlier run would add up
 	find "$dir" -name '*.gcda' -delete
-	meson test -C "$dir" --no-rebuild --suite unit >"$dir.unit.log" 2>&1
+	# -O0 and gcov: test-dma-model alone needs 11 s of CPU; a loaded 2-core box triples that
+	meson test -C "$dir" --no-rebuild --timeout-multiplier 4 --suite unit >"$dir.unit.log" 2>&1
 	rc=$?
 	[ $rc = 0 ] || echo "coverage: the unit suite failed in the coverage build (see $dir.unit.log)" >&2
+	ht_fault_inject_note "$dir"
 	summary=$(gcovr -r . --object-directory "$dir" --filter 'lib/' --print-summary \
 		--txt "$dir/coverage.txt" --json "$dir/coverage.json" 2>"$dir.gcovr.log") ||
 		{ tail -n 5 "$dir.gcovr.log" >&2; tier coverage 0 1 0; return; }

@@ -24,7 +24,9 @@
  * ioctl of the feature's command, with a size too small to act, on first use
  * only; no other call probes features. iommufd_ctx_get_rlimit_mode() and
  * iommufd_ctx_set_rlimit_mode(): ioctl(IOMMU_OPTION).
- * iommufd_ctx_change_process(): ioctl(IOMMU_IOAS_CHANGE_PROCESS). Getters,
+ * iommufd_ctx_change_process(): ioctl(IOMMU_IOAS_CHANGE_PROCESS).
+ * iommufd_ctx_destroy_id(): ioctl(IOMMU_DESTROY). With IOMMUFD_CTX_TAKE_FD,
+ * iommufd_ctx_new_from_fd() makes no fcntl. Getters,
  * log settings and explanations: none (the default log callback writes to
  * stderr when IOMMUFD_LOG asks for it).
  */
@@ -50,7 +52,21 @@ struct iommufd_ctx;
 struct iommufd_ctx_opts {
 	size_t sz;        /**< sizeof(struct iommufd_ctx_opts) */
 	const char *path; /**< device node to open; NULL means "/dev/iommu" */
+	uint32_t flags;   /**< IOMMUFD_CTX_* (0: none) */
+	uint32_t pad_;    /**< zero */
 };
+
+/**
+ * iommufd_ctx_opts.flags for iommufd_ctx_new_from_fd(): the context takes
+ * the caller's descriptor instead of a duplicate of it. The last
+ * iommufd_ctx_unref() then closes it, so it is the only descriptor of the
+ * iommufd and closing it destroys every object (what the library's
+ * lifetime rules say); the caller must not close it or use it after the
+ * unref. Its close-on-exec flag stays as the caller set it. On failure the
+ * caller still owns it.
+ * @since 0.1
+ */
+#define IOMMUFD_CTX_TAKE_FD (1u << 0)
 
 /**
  * Open /dev/iommu and create a context with one reference.
@@ -68,11 +84,25 @@ IOMMUFD_API int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 
 /**
  * Create a context on an iommufd file descriptor received from elsewhere,
- * for example from a privileged helper over a UNIX socket. The context
- * duplicates @p fd (close-on-exec); the caller keeps and closes its own.
+ * for example from a privileged helper over a UNIX socket, or inherited
+ * across exec for live update. By default the context duplicates @p fd
+ * (close-on-exec) and the caller keeps and closes its own: the kernel
+ * objects then live until both are closed, so the last iommufd_ctx_unref()
+ * destroys nothing while the caller's copy is open. With
+ * IOMMUFD_CTX_TAKE_FD in @p opts the context takes @p fd itself and the
+ * last unref closes it.
+ *
+ * Every descriptor the library opens or duplicates is close-on-exec. A
+ * live-update caller that must pass the iommufd (or a device) to the
+ * program it execs makes its own inheritable copy, e.g.
+ * `fcntl(iommufd_ctx_get_fd(ctx), F_DUPFD, 0)` (F_DUPFD leaves
+ * close-on-exec off), and hands the new process its number and the
+ * objects' IDs (iommufd_ioas_adopt(), iommufd_hwpt_adopt(),
+ * iommufd_device_open_fd() with IOMMUFD_DEVICE_OPEN_ADOPT).
  *
  * @param fd an open /dev/iommu descriptor
- * @param opts options, or NULL; `path` is ignored
+ * @param opts options, or NULL; `path` is ignored, `flags` may hold
+ *        IOMMUFD_CTX_TAKE_FD
  * @param[out] ctx the new context; untouched on failure
  * @return 0, -EBADF for a closed descriptor, -ENOTTY when @p fd is not an
  *         iommufd, or another negative errno.
@@ -268,6 +298,21 @@ IOMMUFD_API int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx,
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
+
+/**
+ * Destroy any kernel object of the context by its ID (IOMMU_DESTROY), for
+ * objects without a handle (made by a raw ioctl, or by the process that
+ * passed the iommufd over). Do not use it on an object a handle owns: the
+ * handle would name a destroyed (and later reused) ID; destroy the handle
+ * instead.
+ * @param ctx the context
+ * @param id the object's ID
+ * @return 0, -ENOENT (no such object), -EBUSY (still in use: a device is
+ *         attached, or another object refers to it; devices themselves are
+ *         always busy: close their descriptor), or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id);
 
 #ifdef __cplusplus
 }

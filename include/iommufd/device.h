@@ -22,7 +22,9 @@
  * ioctl(VFIO_DEVICE_BIND_IOMMUFD). iommufd_device_open_pci() and
  * iommufd_device_open_sysfs() first find the cdev in sysfs (openat,
  * getdents64 and readlink under /sys). iommufd_device_open_fd():
- * fcntl(F_DUPFD_CLOEXEC), ioctl(VFIO_DEVICE_BIND_IOMMUFD). vhost-vdpa:
+ * fcntl(F_DUPFD_CLOEXEC) (none with IOMMUFD_DEVICE_OPEN_TAKE_FD),
+ * ioctl(VFIO_DEVICE_BIND_IOMMUFD) (none with IOMMUFD_DEVICE_OPEN_NO_BIND or
+ * _ADOPT; iommufd_device_bind() issues it later). vhost-vdpa:
  * openat or fcntl(F_DUPFD_CLOEXEC), then ioctl(VHOST_GET_BACKEND_FEATURES,
  * VHOST_VDPA_GET_AS_NUM, VHOST_VDPA_BIND_IOMMUFD). iommufd_device_close():
  * close. Attach, replace, detach: ioctl(VFIO_DEVICE_ATTACH_IOMMUFD_PT /
@@ -60,7 +62,45 @@ struct iommufd_device_opts {
 	size_t sz;               /**< sizeof(struct iommufd_device_opts) */
 	const uint8_t *vf_token; /**< 16-byte VF token (UUID) for SR-IOV PFs/VFs
 				      bound with a token, or NULL */
+	uint32_t flags;          /**< IOMMUFD_DEVICE_OPEN_* (0: open and bind) */
+	uint32_t devid;          /**< with IOMMUFD_DEVICE_OPEN_ADOPT: the device's
+				      ID in the context (the kernel cannot report
+				      it: the process that bound it passes it on) */
+	uint32_t pt_id;          /**< with IOMMUFD_DEVICE_OPEN_ADOPT: what the
+				      device is attached to (what its attach
+				      returned), or 0 when detached */
+	uint32_t pad_;           /**< zero */
 };
+
+/**
+ * iommufd_device_opts.flags: open without binding. The handle has no device
+ * ID (iommufd_device_get_id() is 0) and every call that needs the binding
+ * fails until iommufd_device_bind(); what the caller does between the two
+ * (register the device with KVM, as VMMs do) goes on
+ * iommufd_device_get_fd(). VFIO devices only.
+ * @since 0.1
+ */
+#define IOMMUFD_DEVICE_OPEN_NO_BIND (1u << 0)
+/**
+ * iommufd_device_opts.flags for iommufd_device_open_fd() and
+ * iommufd_device_open_vdpa_fd(): the handle takes the caller's descriptor
+ * instead of a duplicate. iommufd_device_close() then closes it, which is
+ * what unbinds the device (a VFIO device stays bound while any descriptor of
+ * its open file is open); the caller must not close it or use it after the
+ * close. Its close-on-exec flag stays as the caller set it. On failure the
+ * caller still owns it.
+ * @since 0.1
+ */
+#define IOMMUFD_DEVICE_OPEN_TAKE_FD (1u << 1)
+/**
+ * iommufd_device_opts.flags for iommufd_device_open_fd(): adopt a device
+ * descriptor that is already bound to this context's iommufd (inherited
+ * across exec for live update, or bound by another handle's process) with
+ * iommufd_device_opts.devid and .pt_id, without binding again. The library
+ * cannot check the ID (the kernel has no query for it). VFIO devices only.
+ * @since 0.1
+ */
+#define IOMMUFD_DEVICE_OPEN_ADOPT (1u << 2)
 
 /**
  * Open a VFIO device character device and bind it to @p ctx
@@ -116,12 +156,21 @@ IOMMUFD_API int iommufd_device_open_pci(struct iommufd_ctx *ctx,
 
 /**
  * Bind an already open VFIO cdev descriptor (e.g. received from a privileged
- * helper). The device duplicates @p fd; the caller keeps its own.
+ * helper). By default the handle duplicates @p fd (close-on-exec) and the
+ * caller keeps its own: both refer to one open file, so the device stays
+ * bound (and attached) until both are closed, and iommufd_device_close()
+ * alone does not unbind it. With IOMMUFD_DEVICE_OPEN_TAKE_FD the handle
+ * takes @p fd and its close unbinds. With IOMMUFD_DEVICE_OPEN_ADOPT, @p fd
+ * is already bound to @p ctx: the handle adopts it with the device ID the
+ * caller passes (live update). With IOMMUFD_DEVICE_OPEN_NO_BIND, bind later
+ * with iommufd_device_bind().
  * @param ctx the context
  * @param fd an open /dev/vfio/devices/vfioN descriptor, not yet bound
+ *        (with IOMMUFD_DEVICE_OPEN_ADOPT: bound to @p ctx)
  * @param opts options, or NULL
  * @param[out] dev the device; untouched on failure
- * @return 0 or a negative errno (-EINVAL: already bound, or a group fd)
+ * @return 0 or a negative errno (-EINVAL: already bound, or a group fd;
+ *         ADOPT without a devid, or with NO_BIND or a vf_token)
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd,
@@ -129,7 +178,23 @@ IOMMUFD_API int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd,
 				       struct iommufd_device **dev);
 
 /**
- * Close the device: the kernel detaches and unbinds it. NULL is a no-op.
+ * Bind a device opened with IOMMUFD_DEVICE_OPEN_NO_BIND to its context
+ * (VFIO_DEVICE_BIND_IOMMUFD); it gets its device ID and starts detached.
+ * @param dev the device
+ * @param opts options, or NULL: only vf_token is read (flags must be 0)
+ * @return 0, -EBUSY (already bound), -EOPNOTSUPP (vDPA), or an errno as for
+ *         iommufd_device_open_cdev()'s bind (-EINVAL, -EPERM...)
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_device_bind(struct iommufd_device *dev, const struct iommufd_device_opts *opts);
+
+/**
+ * Close the handle's descriptor and free the handle. When it was the last
+ * descriptor of the device's open file (opened by path, or an fd taken with
+ * IOMMUFD_DEVICE_OPEN_TAKE_FD), the kernel detaches and unbinds the device;
+ * a caller that kept its own descriptor (iommufd_device_open_fd() without
+ * TAKE_FD, or an inheritable copy for live update) keeps it bound until it
+ * closes that one too. NULL is a no-op.
  * @param dev the device
  * @since 0.1
  */
@@ -601,6 +666,8 @@ IOMMUFD_API int iommufd_device_open_vdpa(struct iommufd_ctx *ctx, const char *na
  * Like iommufd_device_open_vdpa() for an open /dev/vhost-vdpa-N descriptor
  * (e.g. from a privileged helper). The device duplicates @p fd; both refer to
  * the same vhost-vdpa file, so the caller's descriptor sees the binding too.
+ * With IOMMUFD_DEVICE_OPEN_TAKE_FD the handle takes @p fd instead (its close
+ * then closes it); the other flags are for VFIO devices (-EINVAL).
  * @param ctx the context
  * @param fd an open vhost-vdpa descriptor, not yet bound
  * @param opts options, or NULL

@@ -2,7 +2,7 @@
 /**
  * @file dma.h
  * @brief DMA memory for userspace drivers: an IOVA allocator over an IOAS,
- *        lock-free vaddr <-> IOVA translation, DMA buffers and pools.
+ *        lock-free vaddr <-> IOVA translation, DMA memory blocks and pools.
  *
  * A DMA context (struct iommufd_dma) owns the mappings it makes in one IOAS.
  * It allocates their IOVAs inside the IOAS's usable ranges, maps them
@@ -13,7 +13,7 @@
  *
  * Mapping memory costs a system call and, with a device attached, pinning
  * and an IOTLB flush: tens of microseconds for 4 KiB. Large buffers come
- * from iommufd_dma_buf_alloc() (hugepage-backed when they are 2 MiB or
+ * from iommufd_dma_mem_alloc() (hugepage-backed when they are 2 MiB or
  * more); small ones from a pool (iommufd_dma_pool_new()), which maps
  * hugepage-backed chunks once and hands out pieces without system calls
  * (and gives back chunks that are no longer used).
@@ -27,7 +27,7 @@
  * called from any thread. Pool allocation and freeing may run concurrently
  * from any threads (a spin lock; growing the pool takes a mutex);
  * iommufd_dma_pool_destroy() must not run concurrently with calls on the
- * pool, nor iommufd_dma_buf_free() with calls on the buffer.
+ * pool, nor iommufd_dma_mem_free() with calls on the buffer.
  * iommufd_dma_destroy() must not run concurrently with any call on the
  * context, its buffers, its pools or its IOAS; nor may iommufd_dma_new()
  * run concurrently with calls on the IOAS (ioas.h).
@@ -66,13 +66,14 @@ extern "C" {
 
 /** Opaque DMA context of one IOAS. @since 0.1 */
 struct iommufd_dma;
-/** Opaque DMA buffer: memory allocated, mapped and registered. @since 0.1 */
-struct iommufd_dma_buf;
-/** Opaque pool of small DMA buffers of one size. @since 0.1 */
+/** Opaque block of DMA memory: allocated, mapped and registered (not a
+ *  dma-buf: for those see iommufd_device_export_dmabuf()). @since 0.1 */
+struct iommufd_dma_mem;
+/** Opaque pool of small DMA memory blocks of one size. @since 0.1 */
 struct iommufd_dma_pool;
 
 /**
- * Flags of iommufd_dma_map(), iommufd_dma_buf_opts::flags and
+ * Flags of iommufd_dma_map(), iommufd_dma_mem_opts::flags and
  * iommufd_dma_pool_opts::flags, combined with the IOMMUFD_MAP_* flags
  * (READ, WRITE, FIXED_IOVA). Buffers and pools default to READ | WRITE.
  * @since 0.1
@@ -273,11 +274,11 @@ IOMMUFD_API int iommufd_dma_translate_iova(struct iommufd_dma *dma, uint64_t iov
 					   uint64_t *remaining);
 
 /**
- * Options of iommufd_dma_buf_alloc(). Declare with IOMMUFD_OPTS().
+ * Options of iommufd_dma_mem_alloc(). Declare with IOMMUFD_OPTS().
  * @since 0.1
  */
-struct iommufd_dma_buf_opts {
-	size_t sz;      /**< sizeof(struct iommufd_dma_buf_opts) */
+struct iommufd_dma_mem_opts {
+	size_t sz;      /**< sizeof(struct iommufd_dma_mem_opts) */
 	/** IOMMUFD_MAP_READ/WRITE (default both), IOMMUFD_DMA_IDENTITY,
 	 * IOMMUFD_DMA_SMALL_PAGES */
 	uint64_t flags;
@@ -300,9 +301,9 @@ struct iommufd_dma_buf_opts {
  *         memory allocation)
  * @since 0.1
  */
-IOMMUFD_API int iommufd_dma_buf_alloc(struct iommufd_dma *dma, uint64_t size,
-				      const struct iommufd_dma_buf_opts *opts,
-				      struct iommufd_dma_buf **buf);
+IOMMUFD_API int iommufd_dma_mem_alloc(struct iommufd_dma *dma, uint64_t size,
+				      const struct iommufd_dma_mem_opts *opts,
+				      struct iommufd_dma_mem **buf);
 
 /**
  * Unmap and free a buffer.
@@ -310,7 +311,7 @@ IOMMUFD_API int iommufd_dma_buf_alloc(struct iommufd_dma *dma, uint64_t size,
  * @return 0, or the errno of the unmap (the buffer then stays valid)
  * @since 0.1
  */
-IOMMUFD_API int iommufd_dma_buf_free(struct iommufd_dma_buf *buf);
+IOMMUFD_API int iommufd_dma_mem_free(struct iommufd_dma_mem *buf);
 
 /**
  * The buffer's memory.
@@ -318,7 +319,7 @@ IOMMUFD_API int iommufd_dma_buf_free(struct iommufd_dma_buf *buf);
  * @return its virtual address; NULL for NULL
  * @since 0.1
  */
-IOMMUFD_API void *iommufd_dma_buf_get_vaddr(const struct iommufd_dma_buf *buf);
+IOMMUFD_API void *iommufd_dma_mem_get_vaddr(const struct iommufd_dma_mem *buf);
 
 /**
  * The buffer's IOVA, to program into the device.
@@ -326,7 +327,7 @@ IOMMUFD_API void *iommufd_dma_buf_get_vaddr(const struct iommufd_dma_buf *buf);
  * @return its IOVA; 0 for NULL
  * @since 0.1
  */
-IOMMUFD_API uint64_t iommufd_dma_buf_get_iova(const struct iommufd_dma_buf *buf);
+IOMMUFD_API uint64_t iommufd_dma_mem_get_iova(const struct iommufd_dma_mem *buf);
 
 /**
  * The buffer's size after rounding.
@@ -334,7 +335,7 @@ IOMMUFD_API uint64_t iommufd_dma_buf_get_iova(const struct iommufd_dma_buf *buf)
  * @return bytes; 0 for NULL
  * @since 0.1
  */
-IOMMUFD_API uint64_t iommufd_dma_buf_get_size(const struct iommufd_dma_buf *buf);
+IOMMUFD_API uint64_t iommufd_dma_mem_get_size(const struct iommufd_dma_mem *buf);
 
 /**
  * Options of iommufd_dma_pool_new(). Declare with IOMMUFD_OPTS().
@@ -360,7 +361,7 @@ struct iommufd_dma_pool_opts {
 };
 
 /**
- * Create a pool of small DMA buffers. Chunks of memory are allocated,
+ * Create a pool of small DMA memory blocks. Chunks of memory are allocated,
  * mapped and registered as the pool grows; buffers are handed out from
  * them without system calls. The pool also shrinks: it keeps at most one
  * chunk whose buffers are all free, and gives back (unmaps, unregisters
@@ -384,7 +385,7 @@ IOMMUFD_API int iommufd_dma_pool_new(struct iommufd_dma *dma, const struct iommu
  * @param[out] vaddr the buffer; untouched on failure
  * @param[out] iova its IOVA, or NULL; untouched on failure
  * @return 0, -ENOSPC (max_chunks reached), or an errno of
- *         iommufd_dma_buf_alloc()
+ *         iommufd_dma_mem_alloc()
  * @since 0.1
  */
 IOMMUFD_API int iommufd_dma_pool_alloc(struct iommufd_dma_pool *pool, void **vaddr, uint64_t *iova);

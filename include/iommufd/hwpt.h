@@ -18,7 +18,7 @@
  *
  * @par System calls
  * All ioctls on the context's descriptor: iommufd_hwpt_alloc(),
- * iommufd_hwpt_alloc_nested(): IOMMU_HWPT_ALLOC. iommufd_hwpt_destroy():
+ * iommufd_hwpt_alloc_nested(): IOMMU_HWPT_ALLOC. iommufd_hwpt_adopt(): none. iommufd_hwpt_destroy():
  * IOMMU_DESTROY. iommufd_hwpt_invalidate(): IOMMU_HWPT_INVALIDATE.
  * iommufd_hwpt_set_dirty_tracking(): IOMMU_HWPT_SET_DIRTY_TRACKING.
  * iommufd_hwpt_get_dirty_bitmap(), iommufd_hwpt_for_each_dirty():
@@ -136,6 +136,20 @@ IOMMUFD_API int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_
 					  uint32_t parent_id, const struct iommufd_hwpt_data *data,
 					  const struct iommufd_hwpt_opts *opts,
 					  struct iommufd_hwpt **out);
+
+/**
+ * Take a handle on a HWPT that already exists in @p ctx (made by another
+ * handle, a raw ioctl, or the process that passed the iommufd over). The
+ * kernel has no side-effect-free query of a HWPT, so the ID is not checked:
+ * a wrong one fails the first call that uses it with -ENOENT. The handle
+ * owns the HWPT as iommufd_hwpt_alloc()'s does.
+ * @param ctx the context
+ * @param id the HWPT's ID in @p ctx (not 0)
+ * @param[out] hwpt the handle; untouched on failure
+ * @return 0, -ENOENT for ID 0, -ENOMEM
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt **hwpt);
 
 /**
  * Destroy the HWPT.

@@ -20,6 +20,7 @@
  *
  * @par System calls
  * All on the context's descriptor: iommufd_ioas_new(): ioctl(IOMMU_IOAS_ALLOC).
+ * iommufd_ioas_adopt(): ioctl(IOMMU_IOAS_IOVA_RANGES).
  * iommufd_ioas_destroy(): ioctl(IOMMU_DESTROY). iommufd_ioas_map(),
  * iommufd_ioas_map_file(), iommufd_ioas_copy(): ioctl(IOMMU_IOAS_MAP,
  * IOMMU_IOAS_MAP_FILE or IOMMU_IOAS_COPY); when one fails, the explanation
@@ -57,6 +58,29 @@ enum iommufd_map_flags {
 	/** Devices may read the memory (DMA from memory). */
 	IOMMUFD_MAP_READ = 1 << 2,
 };
+
+/**
+ * Take a handle on an IOAS that already exists in @p ctx: one made through
+ * another handle, a raw ioctl, or by the process that passed the iommufd
+ * over (live update). The ID is checked with IOMMU_IOAS_IOVA_RANGES. The
+ * handle owns the IOAS as iommufd_ioas_new()'s does
+ * (iommufd_ioas_destroy() issues IOMMU_DESTROY); do not keep two handles
+ * on one IOAS.
+ *
+ * The mappings the IOAS already has were not made through this handle, so
+ * the handle has no record of them: an unmap that would split one of them
+ * is not refused beforehand (the kernel answers -ENOENT, and the
+ * explanation says the IOAS was adopted), and an -EEXIST of a map names no
+ * overlapping mapping. Unmap whole mappings, or all of them with
+ * iommufd_ioas_unmap_all().
+ * @param ctx the context
+ * @param id the IOAS's ID in @p ctx
+ * @param[out] ioas the handle; untouched on failure
+ * @return 0, -ENOENT (no IOAS with that ID in @p ctx), or another negative
+ *         errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ioas_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_ioas **ioas);
 
 /**
  * Options of iommufd_ioas_new(). Declare with IOMMUFD_OPTS(); NULL means all defaults.

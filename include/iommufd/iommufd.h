@@ -16,6 +16,8 @@
 #include <iommufd/device.h>
 #include <iommufd/irq.h>
 #include <iommufd/mdev.h>
+#include <iommufd/feature.h>
+#include <iommufd/migration.h>
 #include <iommufd/hwpt.h>
 #include <iommufd/viommu.h>
 #include <iommufd/fault.h>

@@ -22,6 +22,11 @@ int error_fail(int err, const char *fmt, ...)
 	return -err;
 }
 
+int error_null(const char *call, const char *what)
+{
+	return error_fail(EINVAL, "%s: %s is NULL", call, what);
+}
+
 const char *iommufd_last_error(void)
 {
 	return last_error;

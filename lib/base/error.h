@@ -12,6 +12,14 @@
  */
 int error_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * A required argument of the public call @call is NULL and there is no
+ * context to record it on (the handle itself is NULL, or the call has
+ * none): "@call: @what is NULL" as the thread's iommufd_last_error(),
+ * errno EINVAL, returns -EINVAL.
+ */
+int error_null(const char *call, const char *what);
+
 /* A short hint for an errno of the kernel's generic uAPI contract. */
 const char *error_hint(int err);
 

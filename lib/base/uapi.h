@@ -497,6 +497,99 @@ struct uapi_vfio_device_detach_iommufd_pt {
 	uint32_t pasid;
 };
 
+/* ---- VFIO device features (VFIO_DEVICE_FEATURE) ---- */
+#define UAPI_VFIO_DEVICE_FEATURE _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 17)
+#define UAPI_VFIO_MIG_GET_PRECOPY_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 21)
+
+#define UAPI_VFIO_DEVICE_FEATURE_MASK 0xffffu
+#define UAPI_VFIO_DEVICE_FEATURE_GET (1u << 16)
+#define UAPI_VFIO_DEVICE_FEATURE_SET (1u << 17)
+#define UAPI_VFIO_DEVICE_FEATURE_PROBE (1u << 18)
+
+struct uapi_vfio_device_feature {
+	uint32_t argsz;
+	uint32_t flags;
+	uint8_t data[];
+};
+
+#define UAPI_VFIO_DEVICE_FEATURE_PCI_VF_TOKEN 0
+#define UAPI_VFIO_DEVICE_FEATURE_MIGRATION 1
+#define UAPI_VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE 2
+#define UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY 3
+#define UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP 4
+#define UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_EXIT 5
+#define UAPI_VFIO_DEVICE_FEATURE_DMA_LOGGING_START 6
+#define UAPI_VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP 7
+#define UAPI_VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT 8
+#define UAPI_VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
+#define UAPI_VFIO_DEVICE_FEATURE_BUS_MASTER 10
+#define UAPI_VFIO_DEVICE_FEATURE_DMA_BUF 11
+#define UAPI_VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 12
+#define UAPI_VFIO_DEVICE_FEATURE_ZPCI_ERROR 13
+
+#define UAPI_VFIO_MIGRATION_STOP_COPY (1u << 0)
+#define UAPI_VFIO_MIGRATION_P2P (1u << 1)
+#define UAPI_VFIO_MIGRATION_PRE_COPY (1u << 2)
+
+struct uapi_vfio_device_feature_migration {
+	UAPI_ALIGNED_U64 flags;
+};
+
+struct uapi_vfio_device_feature_mig_state {
+	uint32_t device_state;
+	int32_t data_fd;
+};
+
+struct uapi_vfio_device_feature_mig_data_size {
+	UAPI_ALIGNED_U64 stop_copy_length;
+};
+
+#define UAPI_VFIO_PRECOPY_INFO_REINIT (1u << 0)
+
+struct uapi_vfio_precopy_info {
+	uint32_t argsz;
+	uint32_t flags;
+	UAPI_ALIGNED_U64 initial_bytes;
+	UAPI_ALIGNED_U64 dirty_bytes;
+};
+
+struct uapi_vfio_device_low_power_entry_with_wakeup {
+	int32_t wakeup_eventfd;
+	uint32_t reserved;
+};
+
+struct uapi_vfio_device_feature_dma_logging_control {
+	UAPI_ALIGNED_U64 page_size;
+	uint32_t num_ranges;
+	uint32_t reserved;
+	UAPI_ALIGNED_U64 ranges;
+};
+
+struct uapi_vfio_device_feature_dma_logging_range {
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 length;
+};
+
+struct uapi_vfio_device_feature_dma_logging_report {
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 length;
+	UAPI_ALIGNED_U64 page_size;
+	UAPI_ALIGNED_U64 bitmap;
+};
+
+struct uapi_vfio_region_dma_range {
+	uint64_t offset;
+	uint64_t length;
+};
+
+struct uapi_vfio_device_feature_dma_buf {
+	uint32_t region_index;
+	uint32_t open_flags;
+	uint32_t flags;
+	uint32_t nr_ranges;
+	struct uapi_vfio_region_dma_range dma_ranges[];
+};
+
 /* ---- vhost-vdpa (/dev/vhost-vdpa-N) ---- */
 #define UAPI_VHOST_VIRTIO 0xAF
 #define UAPI_VHOST_SET_OWNER _IO(UAPI_VHOST_VIRTIO, 0x01)

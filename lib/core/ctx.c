@@ -146,6 +146,11 @@ int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 	return rc;
 }
 
+int ctx_fail_null(struct iommufd_ctx *ctx, const char *call, const char *what)
+{
+	return ctx_fail(ctx, EINVAL, "%s: %s is NULL", call, what);
+}
+
 const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx)
 {
 	if (!ctx)
@@ -199,9 +204,12 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 
 	if (!out)
 		return error_fail(EINVAL, "iommufd_ctx_new: the out-parameter is NULL");
-	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, path, "iommufd_ctx_new", NULL, NULL);
+	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, flags, "iommufd_ctx_new", NULL, NULL);
 	if (rc < 0)
 		return rc;
+	if (OPTS_GET(opts, flags, 0))
+		return error_fail(EINVAL, "iommufd_ctx_new: flags 0x%x are for iommufd_ctx_new_from_fd() only",
+				  OPTS_GET(opts, flags, 0));
 	path = OPTS_GET(opts, path, NULL);
 	if (!path)
 		path = "/dev/iommu";
@@ -231,29 +239,39 @@ int iommufd_ctx_new(const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ct
 int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
 			    struct iommufd_ctx **out)
 {
-	const struct iommufd_sys_ops *sys = &iommufd_sys_real;
+	return iommufd_ctx_new_from_fd_with_ops_(fd, opts, &iommufd_sys_real, out);
+}
+
+int iommufd_ctx_new_from_fd_with_ops_(int fd, const struct iommufd_ctx_opts *opts,
+				      const struct iommufd_sys_ops *sys, struct iommufd_ctx **out)
+{
 	struct iommufd_ctx *ctx;
+	uint32_t flags;
 	int nfd, rc;
 
 	if (!out)
 		return error_fail(EINVAL, "iommufd_ctx_new_from_fd: the out-parameter is NULL");
 	if (fd < 0)
 		return error_fail(EBADF, "iommufd_ctx_new_from_fd: fd %d is not a descriptor", fd);
-	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, path, "iommufd_ctx_new_from_fd", NULL, NULL);
+	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, flags, "iommufd_ctx_new_from_fd", NULL, NULL);
 	if (rc < 0)
 		return rc;
+	flags = OPTS_GET(opts, flags, 0);
+	if (flags & ~IOMMUFD_CTX_TAKE_FD)
+		return error_fail(EINVAL, "iommufd_ctx_new_from_fd: unknown flags 0x%x", flags & ~IOMMUFD_CTX_TAKE_FD);
 	rc = check_is_iommufd(sys, fd);
 	if (rc == -EBADF)
 		return error_fail(EBADF, "iommufd_ctx_new_from_fd: fd %d is not open", fd);
 	if (rc)
 		return error_fail(-rc, "iommufd_ctx_new_from_fd: fd %d is not an iommufd (/dev/iommu): IOMMU_DESTROY on it failed with %s",
 				  fd, strerror(-rc));
-	nfd = sys_dup(sys, fd);
+	nfd = flags & IOMMUFD_CTX_TAKE_FD ? fd : sys_dup(sys, fd);
 	if (nfd < 0)
 		return error_fail(-nfd, "iommufd_ctx_new_from_fd: cannot duplicate fd %d: %s", fd, strerror(-nfd));
 	ctx = ctx_alloc(sys, nfd);
 	if (!ctx) {
-		sys_close(sys, nfd);
+		if (nfd != fd) /* a taken descriptor stays the caller's on failure */
+			sys_close(sys, nfd);
 		return error_fail(ENOMEM, "iommufd_ctx_new_from_fd: out of memory for the context");
 	}
 	*out = ctx;
@@ -314,6 +332,22 @@ int ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 	struct uapi_iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
 
 	return sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_DESTROY, &cmd);
+}
+
+int iommufd_ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
+{
+	int rc;
+
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	rc = ctx_destroy_id(ctx, id);
+	if (rc == -ENOENT)
+		return ctx_fail(ctx, ENOENT, "IOMMU_DESTROY %u: no object has that ID in this context", id);
+	if (rc == -EBUSY)
+		return ctx_fail(ctx, EBUSY, "IOMMU_DESTROY %u: still in use (a device attached to it, an object built on it, or a device itself: close the device's descriptor instead)", id);
+	if (rc < 0)
+		return ctx_fail(ctx, -rc, "IOMMU_DESTROY %u: %s (%s)", id, strerror(-rc), error_hint(-rc));
+	return 0;
 }
 
 /* ---- features ---- */
@@ -388,8 +422,10 @@ int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mod
 	uint64_t val;
 	int rc;
 
-	if (!ctx || !mode)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!mode)
+		return ctx_fail_null(ctx, __func__, "mode");
 	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_GET, 0, &val);
 	if (rc)
 		return ctx_fail(ctx, -rc, "IOMMU_OPTION get RLIMIT_MODE: %s (%s)",
@@ -404,7 +440,7 @@ int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mod
 	int rc;
 
 	if (!ctx)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ctx");
 	if (mode != IOMMUFD_RLIMIT_PER_USER && mode != IOMMUFD_RLIMIT_PER_PROCESS)
 		return ctx_fail(ctx, EINVAL, "set RLIMIT_MODE: unknown mode %d", (int)mode);
 	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_SET, 0, &val);
@@ -424,7 +460,7 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 	int rc;
 
 	if (!ctx)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ctx");
 	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
 	if (rc == -ENOTTY)
 		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_IOAS_CHANGE_PROCESS: not supported by this kernel (needs Linux 6.13)");

@@ -53,6 +53,10 @@ int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
 			      const struct iommufd_sys_ops *sys,
 			      struct iommufd_ctx **ctx);
 
+/* iommufd_ctx_new_from_fd() with a given system-call layer (unit tests). */
+int iommufd_ctx_new_from_fd_with_ops_(int fd, const struct iommufd_ctx_opts *opts,
+				      const struct iommufd_sys_ops *sys, struct iommufd_ctx **ctx);
+
 /* Log at a syslog priority, if the context's level lets it through. */
 void ctx_log(struct iommufd_ctx *ctx, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -72,6 +76,14 @@ int ctx_fail(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
  */
 int ctx_fail_quiet(struct iommufd_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * A required argument @what of the public call @call is NULL, beside a
+ * valid handle: recorded on @ctx (not NULL) as "@call: @what is NULL";
+ * errno EINVAL, returns -EINVAL. A NULL handle has no context: use
+ * base/error.h's error_null(), the thread's iommufd_last_error().
+ */
+int ctx_fail_null(struct iommufd_ctx *ctx, const char *call, const char *what);
 
 /* The opts sink of calls with a context: the refusal is recorded with ctx_fail(). */
 static inline int ctx_opts_sink(void *ctx, int err, const char *msg)

@@ -110,11 +110,15 @@ int iommufd_device_open_vdpa(struct iommufd_ctx *ctx, const char *name,
 	char path[128], label[64];
 	int fd, rc;
 
-	if (!ctx || !name || !out)
-		return error_ret(-EINVAL);
-	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_vdpa");
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!name || !out)
+		return ctx_fail_null(ctx, __func__, !name ? "name" : "out");
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_vdpa");
 	if (rc < 0)
 		return rc;
+	if (OPTS_GET(opts, flags, 0) || OPTS_GET(opts, devid, 0) || OPTS_GET(opts, pt_id, 0))
+		return ctx_fail(ctx, EINVAL, "open vDPA device %.64s: flags, devid and pt_id are for VFIO devices", name);
 	if (OPTS_GET(opts, vf_token, NULL))
 		return ctx_fail(ctx, EINVAL, "open vDPA device %.64s: vf_token is for VFIO devices", name);
 	if (!strncmp(name, "/dev/", 5)) {
@@ -154,23 +158,28 @@ int iommufd_device_open_vdpa_fd(struct iommufd_ctx *ctx, int fd,
 				const struct iommufd_device_opts *opts, struct iommufd_device **out)
 {
 	char name[32];
-	int nfd, rc;
+	int nfd, rc, take;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	if (fd < 0)
 		return ctx_fail(ctx, EBADF, "open vDPA fd %d: not a descriptor", fd);
-	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_vdpa_fd");
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_vdpa_fd");
 	if (rc < 0)
 		return rc;
+	take = OPTS_GET(opts, flags, 0) == IOMMUFD_DEVICE_OPEN_TAKE_FD;
+	if ((OPTS_GET(opts, flags, 0) && !take) || OPTS_GET(opts, devid, 0) || OPTS_GET(opts, pt_id, 0))
+		return ctx_fail(ctx, EINVAL, "open vDPA fd %d: of the flags only IOMMUFD_DEVICE_OPEN_TAKE_FD is for vDPA; devid and pt_id are for VFIO devices", fd);
 	if (OPTS_GET(opts, vf_token, NULL))
 		return ctx_fail(ctx, EINVAL, "open vDPA fd %d: vf_token is for VFIO devices", fd);
-	nfd = sys_dup(ctx->sys, fd);
+	nfd = take ? fd : sys_dup(ctx->sys, fd);
 	if (nfd < 0)
 		return ctx_fail(ctx, -nfd, "open vDPA fd %d: dup: %s", fd, strerror(-nfd));
 	snprintf(name, sizeof(name), "vDPA fd %d", fd);
 	rc = bind_vdpa_fd(ctx, nfd, name, out);
-	if (rc < 0)
+	if (rc < 0 && !take)
 		sys_close(ctx->sys, nfd);
 	return error_ret(rc);
 }
@@ -281,7 +290,7 @@ static int vdpa_detach(struct iommufd_device *dev)
 
 static const struct device_ops vdpa_ops = {
 	.name = "vDPA",
-	.refusal = "a vDPA device has no VFIO regions, reset or IOMMU hw info (use the vhost ioctls on iommufd_device_get_fd())",
+	.refusal = "a vDPA device has no VFIO regions, reset, device features (migration, DMA logging, dma-buf, low power) or IOMMU hw info (use the vhost ioctls on iommufd_device_get_fd())",
 	.attach = vdpa_attach,
 	.detach = vdpa_detach,
 	.attach_asid = vdpa_attach_asid,

@@ -37,8 +37,34 @@ static const struct device_ops vfio_ops;
 /* The uAPI's first-release size of the bind struct (without the token). */
 #define BIND_MINSZ offsetof(struct uapi_vfio_device_bind_iommufd, token_uuid_ptr)
 
-static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts,
-		   const char *name, struct iommufd_device **out)
+#define OPEN_FLAGS (IOMMUFD_DEVICE_OPEN_NO_BIND | IOMMUFD_DEVICE_OPEN_TAKE_FD | IOMMUFD_DEVICE_OPEN_ADOPT)
+
+/* The open flags @call accepts (@allowed): refuse the others. */
+static int open_flags_check(struct iommufd_ctx *ctx, const struct iommufd_device_opts *opts, uint32_t allowed,
+			    const char *call)
+{
+	uint32_t flags = OPTS_GET(opts, flags, 0);
+
+	if (flags & ~OPEN_FLAGS)
+		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", call, flags & ~OPEN_FLAGS);
+	if (flags & ~allowed)
+		return ctx_fail(ctx, EINVAL, "%s: flags 0x%x are for iommufd_device_open_fd() only", call, flags & ~allowed);
+	if (flags & IOMMUFD_DEVICE_OPEN_ADOPT) {
+		if (flags & IOMMUFD_DEVICE_OPEN_NO_BIND)
+			return ctx_fail(ctx, EINVAL, "%s: IOMMUFD_DEVICE_OPEN_ADOPT (a bound device) and _NO_BIND exclude each other", call);
+		if (!OPTS_GET(opts, devid, 0))
+			return ctx_fail(ctx, EINVAL, "%s: IOMMUFD_DEVICE_OPEN_ADOPT needs the device's ID in opts->devid (the kernel cannot report it)", call);
+		if (OPTS_GET(opts, vf_token, NULL))
+			return ctx_fail(ctx, EINVAL, "%s: a VF token is for binding; an adopted device is bound already", call);
+	} else if (OPTS_GET(opts, devid, 0) || OPTS_GET(opts, pt_id, 0)) {
+		return ctx_fail(ctx, EINVAL, "%s: devid and pt_id are for IOMMUFD_DEVICE_OPEN_ADOPT", call);
+	}
+	return 0;
+}
+
+/* VFIO_DEVICE_BIND_IOMMUFD of @fd to @ctx: 0 and *@devid, or explained. */
+static int do_bind(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts, const char *name,
+		   uint32_t *devid)
 {
 	const uint8_t *token = OPTS_GET(opts, vf_token, NULL);
 	struct uapi_vfio_device_bind_iommufd bind = {
@@ -47,15 +73,10 @@ static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_
 		.iommufd = ctx->fd,
 		.token_uuid_ptr = (uintptr_t)token,
 	};
-	struct iommufd_device *dev;
 	int rc;
 
-	dev = calloc(1, sizeof(*dev));
-	if (!dev)
-		return ctx_fail(ctx, ENOMEM, "bind %s: out of memory", name);
 	rc = sys_ioctl(ctx->sys, fd, UAPI_VFIO_DEVICE_BIND_IOMMUFD, &bind);
 	if (rc < 0) {
-		free(dev);
 		switch (-rc) {
 		case ENOTTY:
 			return ctx_fail(ctx, ENOTTY, "VFIO_DEVICE_BIND_IOMMUFD on %s: not a VFIO device cdev (a group fd or another file?)", name);
@@ -69,9 +90,40 @@ static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_
 			return ctx_fail(ctx, -rc, "VFIO_DEVICE_BIND_IOMMUFD on %s: %s (%s)", name, strerror(-rc), error_hint(-rc));
 		}
 	}
-	device_init(dev, &vfio_ops, ctx, fd, bind.out_devid, name);
+	*devid = bind.out_devid;
+	return 0;
+}
+
+/* A handle on @fd: bound now, or (NO_BIND) later, or (ADOPT) already. */
+static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_opts *opts,
+		   const char *name, struct iommufd_device **out)
+{
+	uint32_t flags = OPTS_GET(opts, flags, 0), devid = 0;
+	struct iommufd_device *dev;
+	int rc;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return ctx_fail(ctx, ENOMEM, "bind %s: out of memory", name);
+	if (flags & IOMMUFD_DEVICE_OPEN_ADOPT) {
+		devid = OPTS_GET(opts, devid, 0);
+	} else if (!(flags & IOMMUFD_DEVICE_OPEN_NO_BIND)) {
+		rc = do_bind(ctx, fd, opts, name, &devid);
+		if (rc < 0) {
+			free(dev);
+			return rc;
+		}
+	}
+	device_init(dev, &vfio_ops, ctx, fd, devid, name);
+	if (flags & IOMMUFD_DEVICE_OPEN_ADOPT)
+		dev->pt_id = OPTS_GET(opts, pt_id, 0);
 	*out = dev;
 	return 0;
+}
+
+static int vfio_bind(struct iommufd_device *dev, const struct iommufd_device_opts *opts)
+{
+	return do_bind(dev->ctx, dev->fd, opts, dev->name, &dev->devid);
 }
 
 static int open_cdev(struct iommufd_ctx *ctx, const char *path,
@@ -105,9 +157,14 @@ int iommufd_device_open_cdev(struct iommufd_ctx *ctx, const char *cdev_path,
 {
 	int rc;
 
-	if (!ctx || !cdev_path || !out)
-		return error_ret(-EINVAL);
-	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_cdev");
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!cdev_path || !out)
+		return ctx_fail_null(ctx, __func__, !cdev_path ? "cdev_path" : "out");
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_cdev");
+	if (rc < 0)
+		return rc;
+	rc = open_flags_check(ctx, opts, IOMMUFD_DEVICE_OPEN_NO_BIND, "iommufd_device_open_cdev");
 	if (rc < 0)
 		return rc;
 	return open_cdev(ctx, cdev_path, opts, cdev_path, out);
@@ -170,9 +227,14 @@ int iommufd_device_open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 {
 	int rc;
 
-	if (!ctx || !sysfs_path || !out)
-		return error_ret(-EINVAL);
-	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_sysfs");
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!sysfs_path || !out)
+		return ctx_fail_null(ctx, __func__, !sysfs_path ? "sysfs_path" : "out");
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_sysfs");
+	if (rc < 0)
+		return rc;
+	rc = open_flags_check(ctx, opts, IOMMUFD_DEVICE_OPEN_NO_BIND, "iommufd_device_open_sysfs");
 	if (rc < 0)
 		return rc;
 	rc = sys_list_dir(ctx->sys, sysfs_path, exists_cb, NULL);
@@ -187,9 +249,14 @@ int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 	char addr[16], path[64];
 	int rc;
 
-	if (!ctx || !pci_addr || !out)
-		return error_ret(-EINVAL);
-	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_pci");
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!pci_addr || !out)
+		return ctx_fail_null(ctx, __func__, !pci_addr ? "pci_addr" : "out");
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_pci");
+	if (rc < 0)
+		return rc;
+	rc = open_flags_check(ctx, opts, IOMMUFD_DEVICE_OPEN_NO_BIND, "iommufd_device_open_pci");
 	if (rc < 0)
 		return rc;
 	if (pciaddr_normalize(pci_addr, addr) < 0)
@@ -207,9 +274,14 @@ int iommufd_device_open_mdev(struct iommufd_ctx *ctx, const char *uuid_in,
 	char uuid[37], path[80];
 	int rc;
 
-	if (!ctx || !uuid_in || !out)
-		return error_ret(-EINVAL);
-	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_mdev");
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!uuid_in || !out)
+		return ctx_fail_null(ctx, __func__, !uuid_in ? "uuid_in" : "out");
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_mdev");
+	if (rc < 0)
+		return rc;
+	rc = open_flags_check(ctx, opts, IOMMUFD_DEVICE_OPEN_NO_BIND, "iommufd_device_open_mdev");
 	if (rc < 0)
 		return rc;
 	if (uuid_normalize(uuid_in, uuid) < 0)
@@ -224,21 +296,27 @@ int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd
 			   struct iommufd_device **out)
 {
 	char name[32];
-	int nfd, rc;
+	int nfd, rc, take;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	if (fd < 0)
 		return ctx_fail(ctx, EBADF, "open device fd %d: not a descriptor", fd);
-	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, vf_token, "iommufd_device_open_fd");
+	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_open_fd");
 	if (rc < 0)
 		return rc;
-	nfd = sys_dup(ctx->sys, fd);
+	rc = open_flags_check(ctx, opts, OPEN_FLAGS, "iommufd_device_open_fd");
+	if (rc < 0)
+		return rc;
+	take = OPTS_GET(opts, flags, 0) & IOMMUFD_DEVICE_OPEN_TAKE_FD;
+	nfd = take ? fd : sys_dup(ctx->sys, fd);
 	if (nfd < 0)
 		return ctx_fail(ctx, -nfd, "open device fd %d: dup: %s", fd, strerror(-nfd));
 	snprintf(name, sizeof(name), "fd %d", fd);
 	rc = bind_fd(ctx, nfd, opts, name, out);
-	if (rc < 0)
+	if (rc < 0 && !take) /* a taken descriptor stays the caller's on failure */
 		sys_close(ctx->sys, nfd);
 	return error_ret(rc);
 }
@@ -590,11 +668,18 @@ static int vfio_irq_info(struct iommufd_device *dev, uint32_t index, uint32_t *f
 static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t index, uint32_t start,
 			 uint32_t count, const void *data, size_t len)
 {
-	struct uapi_vfio_irq_set *cmd;
+	/* disable, mask, unmask, trigger and a few eventfds fit on the stack:
+	 * turning interrupts off never needs memory */
+	union {
+		struct uapi_vfio_irq_set s;
+		uint8_t b[sizeof(struct uapi_vfio_irq_set) + 16 * sizeof(int32_t)];
+	} small;
+	struct uapi_vfio_irq_set *cmd = &small.s;
 	int rc;
 
-	cmd = calloc(1, sizeof(*cmd) + len);
-	if (!cmd)
+	if (len <= sizeof(small) - sizeof(*cmd))
+		memset(&small, 0, sizeof(small));
+	else if (!(cmd = calloc(1, sizeof(*cmd) + len)))
 		return -ENOMEM;
 	cmd->argsz = (uint32_t)(sizeof(*cmd) + len);
 	cmd->flags = flags;
@@ -604,7 +689,8 @@ static int vfio_set_irqs(struct iommufd_device *dev, uint32_t flags, uint32_t in
 	if (len)
 		memcpy(cmd->data, data, len);
 	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_SET_IRQS, cmd);
-	free(cmd);
+	if (cmd != &small.s)
+		free(cmd);
 	/* Enabling MSI or MSI-X with more vectors than the platform gives, the
 	 * kernel answers with the (positive) count it could give and leaves
 	 * the index off (vfio_msi_enable()): a failure, not a success. */
@@ -676,6 +762,29 @@ static int vfio_reset(struct iommufd_device *dev)
 	return 0;
 }
 
+/* ---- device features (explained by core/feature.c) ---- */
+
+static int vfio_feature(struct iommufd_device *dev, uint32_t flags, void *data, size_t len)
+{
+	struct uapi_vfio_device_feature *cmd;
+	int rc;
+
+	cmd = calloc(1, sizeof(*cmd) + len);
+	if (!cmd)
+		return -ENOMEM;
+	cmd->argsz = (uint32_t)(sizeof(*cmd) + len);
+	cmd->flags = flags;
+	if (len)
+		memcpy(cmd->data, data, len);
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_FEATURE, cmd);
+	/* the kernel writes the payload back for GET, and for the SET of a
+	 * migration state (the data descriptor) */
+	if (rc >= 0 && len)
+		memcpy(data, cmd->data, len);
+	free(cmd);
+	return rc;
+}
+
 static const struct device_ops vfio_ops = {
 	.name = "VFIO",
 	.attach = vfio_attach,
@@ -690,4 +799,6 @@ static const struct device_ops vfio_ops = {
 	.set_irqs = vfio_set_irqs,
 	.hot_reset_info = vfio_hot_reset_info,
 	.hot_reset = vfio_hot_reset,
+	.feature = vfio_feature,
+	.bind = vfio_bind,
 };

@@ -66,6 +66,32 @@ int iommufd_device_get_fd(const struct iommufd_device *dev)
 	return dev ? dev->fd : -1;
 }
 
+int iommufd_device_bind(struct iommufd_device *dev, const struct iommufd_device_opts *opts)
+{
+	int rc;
+
+	if (!dev)
+		return error_null(__func__, "dev");
+	rc = CTX_OPTS_VALID(dev->ctx, opts, struct iommufd_device_opts, pt_id, "iommufd_device_bind");
+	if (rc < 0)
+		return rc;
+	if (OPTS_GET(opts, flags, 0) || OPTS_GET(opts, devid, 0) || OPTS_GET(opts, pt_id, 0))
+		return ctx_fail(dev->ctx, EINVAL, "iommufd_device_bind %s: only vf_token is read (flags, devid and pt_id must be 0)",
+				dev->name);
+	if (!dev->ops->bind)
+		return device_refuse(dev, "bind");
+	if (dev->devid)
+		return ctx_fail(dev->ctx, EBUSY, "bind %s: already bound (device ID %u)", dev->name, dev->devid);
+	return error_ret(dev->ops->bind(dev, opts));
+}
+
+/* A device opened with IOMMUFD_DEVICE_OPEN_NO_BIND and not bound yet. */
+static int unbound(struct iommufd_device *dev, const char *what)
+{
+	return ctx_fail(dev->ctx, EINVAL, "%s %s: the device is not bound (opened with IOMMUFD_DEVICE_OPEN_NO_BIND): call iommufd_device_bind() first",
+			what, dev->name);
+}
+
 /* ---- attach / replace / detach ---- */
 
 /* Options of attach and replace: none are defined yet beyond sz. */
@@ -91,12 +117,14 @@ int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = attach_opts_check(dev, opts, "iommufd_device_attach");
 	if (rc < 0)
 		return rc;
 	if (!dev->ops->attach)
 		return device_refuse(dev, "attach");
+	if (!dev->devid)
+		return unbound(dev, "attach");
 	return dev->ops->attach(dev, pt_id, false, hwpt_id);
 }
 
@@ -106,7 +134,7 @@ int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	rc = attach_opts_check(dev, opts, "iommufd_device_replace");
 	if (rc < 0)
 		return rc;
@@ -118,7 +146,7 @@ int iommufd_device_replace(struct iommufd_device *dev, uint32_t pt_id,
 int iommufd_device_detach(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach)
 		return device_refuse(dev, "detach");
 	return dev->ops->detach(dev);
@@ -128,16 +156,18 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 				uint32_t *hwpt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_pasid)
 		return device_refuse(dev, "attach PASID");
+	if (!dev->devid)
+		return unbound(dev, "attach PASID of");
 	return dev->ops->attach_pasid(dev, pasid, pt_id, hwpt_id);
 }
 
 int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach_pasid)
 		return device_refuse(dev, "detach PASID");
 	return dev->ops->detach_pasid(dev, pasid);
@@ -153,7 +183,7 @@ static int no_asids(struct iommufd_device *dev, uint32_t asid, const char *what)
 int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_asid)
 		return no_asids(dev, asid, "attach");
 	return dev->ops->attach_asid(dev, asid, pt_id, false);
@@ -162,7 +192,7 @@ int iommufd_device_attach_asid(struct iommufd_device *dev, uint32_t asid, uint32
 int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid, uint32_t pt_id)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->attach_asid)
 		return no_asids(dev, asid, "replace");
 	return dev->ops->attach_asid(dev, asid, pt_id, true);
@@ -171,7 +201,7 @@ int iommufd_device_replace_asid(struct iommufd_device *dev, uint32_t asid, uint3
 int iommufd_device_detach_asid(struct iommufd_device *dev, uint32_t asid)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->detach_asid)
 		return no_asids(dev, asid, "detach");
 	return dev->ops->detach_asid(dev, asid);
@@ -204,10 +234,14 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 	struct iommufd_hw_info out = { .sz = sizeof(out) };
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->hw_info)
 		return device_refuse(dev, "IOMMU_GET_HW_INFO");
+	if (!dev->devid)
+		return unbound(dev, "IOMMU_GET_HW_INFO for");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_hw_info, reserved_, "iommufd_device_get_hw_info");
 	if (rc < 0)
 		return rc;
@@ -222,8 +256,10 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 	struct iommufd_device_info out = { .sz = sizeof(out) };
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->get_info)
 		return device_refuse(dev, "VFIO_DEVICE_GET_INFO");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_device_info, num_irqs, "iommufd_device_get_info");
@@ -238,7 +274,7 @@ int iommufd_device_get_info(struct iommufd_device *dev, struct iommufd_device_in
 int iommufd_device_reset(struct iommufd_device *dev)
 {
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->reset)
 		return device_refuse(dev, "VFIO_DEVICE_RESET");
 	return dev->ops->reset(dev);

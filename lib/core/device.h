@@ -9,6 +9,7 @@
 #define IOMMUFD_CORE_DEVICE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +83,15 @@ struct device_ops {
 	int (*hot_reset_info)(struct iommufd_device *dev, uint32_t *flags,
 			      struct uapi_vfio_pci_dependent_device **deps, uint32_t *count);
 	int (*hot_reset)(struct iommufd_device *dev);
+
+	/* VFIO_DEVICE_FEATURE (core/feature.c checks and explains): @flags is
+	 * the uAPI's operation bits | feature index, @data the payload of
+	 * @len bytes. The kernel's answer (>= 0: a descriptor for DMA_BUF) or
+	 * its -errno; records nothing. NULL: the kind has no features. */
+	int (*feature)(struct iommufd_device *dev, uint32_t flags, void *data, size_t len);
+	/* Bind a device opened with IOMMUFD_DEVICE_OPEN_NO_BIND: sets
+	 * dev->devid, records its own explanation. NULL: refused. */
+	int (*bind)(struct iommufd_device *dev, const struct iommufd_device_opts *opts);
 };
 
 struct irq_state;    /* core/irq.c */
@@ -104,6 +114,13 @@ struct iommufd_device {
 	pthread_mutex_t lock;
 	struct irq_state *irqs;       /* NULL until an interrupt call */
 	struct region_cache *regions; /* NULL until a region lookup */
+	/* core/feature.c's probe cache: bit 3 * feature + op (op 0: bare
+	 * probe, 1: GET, 2: SET) for features below 21; probed says whether
+	 * the answer is known, and errs[] holds it (0: present). */
+	_Atomic uint64_t feat_probed;
+	_Atomic int feat_errs[63];
+	/* core/migration.c: the migration flags, once read (bit 31: valid). */
+	_Atomic uint32_t mig_flags;
 };
 
 /* Release what core/irq.c and core/region.c keep for @dev (device close). */

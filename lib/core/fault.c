@@ -38,8 +38,10 @@ int iommufd_fault_new(struct iommufd_ctx *ctx, const struct iommufd_fault_opts *
 	struct iommufd_fault *f;
 	int rc;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_fault_opts, flags, "iommufd_fault_new");
 	if (rc < 0)
 		return rc;
@@ -101,8 +103,12 @@ int iommufd_fault_read(struct iommufd_fault *f, struct iommufd_pgfault *buf, siz
 	struct iommufd_pgfault *tmp;
 	ssize_t got;
 
-	if (!f || !buf || !n || !max || max > SSIZE_MAX / sizeof(*buf))
-		return error_ret(-EINVAL);
+	if (!f)
+		return error_null(__func__, "f");
+	if (!buf || !n)
+		return ctx_fail_null(f->o.ctx, __func__, !buf ? "buf" : "n");
+	if (!max || max > SSIZE_MAX / sizeof(*buf))
+		return ctx_fail(f->o.ctx, EINVAL, "%s: max %zu is 0 or too large", __func__, max);
 	tmp = malloc(max * sizeof(*tmp));
 	if (!tmp)
 		return ctx_fail(f->o.ctx, ENOMEM, "fault read: out of memory");
@@ -125,7 +131,7 @@ int iommufd_fault_respond(struct iommufd_fault *f, uint32_t cookie, uint32_t cod
 	ssize_t rc;
 
 	if (!f)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "f");
 	if (code > IOMMUFD_FAULT_RESP_INVALID)
 		return ctx_fail(f->o.ctx, EINVAL, "fault response: unknown code %u", code);
 	rc = sys_write(f->o.ctx->sys, f->fd, &resp, sizeof(resp));
@@ -162,8 +168,10 @@ int iommufd_veventq_new(struct iommufd_viommu *viommu, uint32_t type, uint32_t d
 	struct iommufd_veventq *q;
 	int rc;
 
-	if (!viommu || !out)
-		return error_ret(-EINVAL);
+	if (!viommu)
+		return error_null(__func__, "viommu");
+	if (!out)
+		return ctx_fail_null(viommu_ctx(viommu), __func__, "out");
 	ctx = viommu_ctx(viommu);
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_veventq_opts, flags, "iommufd_veventq_new");
 	if (rc < 0)
@@ -232,8 +240,12 @@ int iommufd_veventq_read(struct iommufd_veventq *q, struct iommufd_vevent *buf, 
 	uint8_t *raw;
 	ssize_t got;
 
-	if (!q || !buf || !n || !max || max > SSIZE_MAX / (hdr + IOMMUFD_VEVENT_DATA_MAX))
-		return error_ret(-EINVAL);
+	if (!q)
+		return error_null(__func__, "q");
+	if (!buf || !n)
+		return ctx_fail_null(q->o.ctx, __func__, !buf ? "buf" : "n");
+	if (!max || max > SSIZE_MAX / (hdr + IOMMUFD_VEVENT_DATA_MAX))
+		return ctx_fail(q->o.ctx, EINVAL, "%s: max %zu is 0 or too large", __func__, max);
 	/* Room for max events: a lost-events marker (a bare header) is at most
 	 * one per read and folds into the event after it. */
 	cap = max * (hdr + q->data_len);

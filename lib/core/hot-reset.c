@@ -47,8 +47,10 @@ int iommufd_device_get_hot_reset_info(struct iommufd_device *dev, struct iommufd
 	uint32_t flags, n;
 	int rc;
 
-	if (!dev || !count || (max && !deps))
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!count || (max && !deps))
+		return ctx_fail_null(dev->ctx, __func__, !count ? "count" : "deps (with max not 0)");
 	if (!dev->ops->hot_reset_info)
 		return device_refuse(dev, "VFIO_DEVICE_GET_PCI_HOT_RESET_INFO");
 	rc = dev->ops->hot_reset_info(dev, &flags, &d, &n);
@@ -77,7 +79,7 @@ int iommufd_device_hot_reset(struct iommufd_device *dev)
 	int rc, err;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	if (!dev->ops->hot_reset)
 		return device_refuse(dev, "VFIO_DEVICE_PCI_HOT_RESET");
 	rc = dev->ops->hot_reset(dev);

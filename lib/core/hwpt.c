@@ -90,8 +90,10 @@ int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_i
 	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = ioas_id };
 	int rc;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc");
 	if (rc < 0)
 		return rc;
@@ -106,8 +108,10 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 	size_t len;
 	int rc;
 
-	if (!ctx || !out || !data)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out || !data)
+		return ctx_fail_null(ctx, __func__, !out ? "out" : "data");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc_nested");
 	if (rc < 0)
 		return rc;
@@ -125,6 +129,24 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 	cmd.data_len = (uint32_t)len;
 	cmd.data_uptr = (uintptr_t)&data->u;
 	return hwpt_alloc(ctx, &cmd, opts, out, "nested");
+}
+
+int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt **out)
+{
+	struct iommufd_hwpt *hwpt;
+
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
+	if (!id)
+		return ctx_fail(ctx, ENOENT, "adopt HWPT 0: no object has ID 0");
+	hwpt = calloc(1, sizeof(*hwpt));
+	if (!hwpt)
+		return ctx_fail(ctx, ENOMEM, "adopt HWPT %u: out of memory", id);
+	kobj_init(&hwpt->o, ctx, id);
+	*out = hwpt;
+	return 0;
 }
 
 int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
@@ -177,7 +199,7 @@ int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t type, const void
 			    uint32_t entry_len, uint32_t *count)
 {
 	if (!hwpt)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "hwpt");
 	return hwpt_invalidate(hwpt->o.ctx, hwpt->o.id, type, entries, entry_len, count, "HWPT");
 }
 
@@ -187,7 +209,7 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable)
 	int rc;
 
 	if (!hwpt)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "hwpt");
 	cmd.hwpt_id = hwpt->o.id;
 	cmd.flags = enable ? UAPI_IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0;
 	rc = sys_ioctl(hwpt->o.ctx->sys, hwpt->o.ctx->fd, UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
@@ -249,8 +271,10 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint
 {
 	int rc;
 
-	if (!hwpt || !bitmap)
-		return error_ret(-EINVAL);
+	if (!hwpt)
+		return error_null(__func__, "hwpt");
+	if (!bitmap)
+		return ctx_fail_null(hwpt->o.ctx, __func__, "bitmap");
 	if (flags & ~IOMMUFD_DIRTY_NO_CLEAR)
 		return ctx_fail(hwpt->o.ctx, EINVAL, "dirty bitmap: unknown flags 0x%x", flags);
 	rc = dirty_range_check(hwpt, "dirty bitmap", iova, length, page_size);
@@ -315,8 +339,10 @@ int iommufd_hwpt_for_each_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64
 	uint64_t last, at, *bitmap;
 	int rc = 0;
 
-	if (!hwpt || !fn)
-		return error_ret(-EINVAL);
+	if (!hwpt)
+		return error_null(__func__, "hwpt");
+	if (!fn)
+		return ctx_fail_null(hwpt->o.ctx, __func__, "fn");
 	if (flags & ~IOMMUFD_DIRTY_NO_CLEAR)
 		return ctx_fail(hwpt->o.ctx, EINVAL, "dirty walk: unknown flags 0x%x", flags);
 	rc = dirty_range_check(hwpt, "dirty walk", iova, length, page_size);
@@ -355,8 +381,12 @@ int iommufd_hwpt_unmap_dirty(struct iommufd_hwpt *hwpt, struct iommufd_ioas *ioa
 {
 	int rc;
 
-	if (!hwpt || !ioas || hwpt->o.ctx != ioas->ctx)
-		return error_ret(-EINVAL);
+	if (!hwpt)
+		return error_null(__func__, "hwpt");
+	if (!ioas)
+		return ctx_fail_null(hwpt->o.ctx, __func__, "ioas");
+	if (hwpt->o.ctx != ioas->ctx)
+		return ctx_fail(hwpt->o.ctx, EINVAL, "%s: the HWPT and the IOAS belong to different contexts", __func__);
 	rc = iommufd_hwpt_get_dirty_bitmap(hwpt, iova, length, page_size, bitmap, 0);
 	if (rc < 0)
 		return rc;

@@ -29,8 +29,10 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *op
 	uint32_t id, flags;
 	int rc;
 
-	if (!ctx || !out)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_ioas_opts, flags, "iommufd_ioas_new");
 	if (rc < 0)
 		return rc;
@@ -47,6 +49,39 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *op
 	ioas->ctx = iommufd_ctx_ref(ctx);
 	ioas->id = id;
 	atomic_flag_clear(&ioas->lock);
+	*out = ioas;
+	return 0;
+}
+
+int iommufd_ioas_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_ioas **out)
+{
+	struct iommufd_iova_range r[1];
+	struct iommufd_ioas *ioas;
+	uint32_t n = 1;
+	uint64_t align;
+	int rc;
+
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out)
+		return ctx_fail_null(ctx, __func__, "out");
+	ioas = calloc(1, sizeof(*ioas));
+	if (!ioas)
+		return ctx_fail(ctx, ENOMEM, "adopt IOAS %u: out of memory", id);
+	ioas->ctx = ctx;
+	ioas->id = id;
+	ioas->adopted = true;
+	atomic_flag_clear(&ioas->lock);
+	/* IOVA_RANGES has no side effect and fails with ENOENT unless @id is
+	 * an IOAS of this context; more ranges than fit is an answer too */
+	rc = ctx->backend->iova_ranges ? ctx->backend->iova_ranges(ioas, r, &n, &align) : 0;
+	if (rc < 0 && rc != -EMSGSIZE) {
+		free(ioas);
+		if (rc == -ENOENT)
+			return ctx_fail(ctx, ENOENT, "adopt IOAS %u: the context has no IOAS with that ID (a HWPT, device or other object, or none)", id);
+		return ctx_fail(ctx, -rc, "adopt IOAS %u: IOMMU_IOAS_IOVA_RANGES: %s (%s)", id, strerror(-rc), error_hint(-rc));
+	}
+	iommufd_ctx_ref(ctx);
 	*out = ioas;
 	return 0;
 }
@@ -169,8 +204,10 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_
 {
 	int rc;
 
-	if (!ioas || !ranges || !count)
-		return error_ret(-EINVAL);
+	if (!ioas)
+		return error_null(__func__, "ioas");
+	if (!ranges || !count)
+		return ctx_fail_null(ioas->ctx, __func__, !ranges ? "ranges" : "count");
 	if (!ioas->ctx->backend->iova_ranges)
 		return backend_refuse(ioas->ctx, "IOVA ranges");
 	rc = read_iova_ranges(ioas, ranges, count, alignment);
@@ -263,6 +300,8 @@ static void describe_overlap(struct iommufd_ioas *ioas, bool owned, uint64_t iov
 	else if (owned && mine)
 		snprintf(buf, size, "; that mapping was made outside this %s and not through the IOAS handle (a raw ioctl on the same IOAS?)",
 			 mine->name);
+	else if (ioas->adopted)
+		snprintf(buf, size, "; that mapping is not recorded by this handle: the IOAS was adopted (iommufd_ioas_adopt()) and its earlier mappings are known only to the kernel");
 	else
 		snprintf(buf, size, "; that mapping was not made through this handle (a raw ioctl on the same IOAS?)");
 }
@@ -357,8 +396,10 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, ui
 	uint64_t at;
 	int rc;
 
-	if (!ioas || !iova)
-		return error_ret(-EINVAL);
+	if (!ioas)
+		return error_null(__func__, "ioas");
+	if (!iova)
+		return ctx_fail_null(ioas->ctx, __func__, "iova");
 	rc = map_flags_check(ioas->ctx, "map", flags);
 	if (rc < 0)
 		return rc;
@@ -392,8 +433,10 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start, uin
 	uint64_t at;
 	int rc;
 
-	if (!ioas || !iova)
-		return error_ret(-EINVAL);
+	if (!ioas)
+		return error_null(__func__, "ioas");
+	if (!iova)
+		return ctx_fail_null(ioas->ctx, __func__, "iova");
 	rc = map_flags_check(ioas->ctx, "map_file", flags);
 	if (rc < 0)
 		return rc;
@@ -422,8 +465,10 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 	uint64_t at;
 	int rc;
 
-	if (!dst || !src || !dst_iova)
-		return error_ret(-EINVAL);
+	if (!dst)
+		return error_null(__func__, "dst");
+	if (!src || !dst_iova)
+		return ctx_fail_null(dst->ctx, __func__, !src ? "src" : "dst_iova");
 	if (dst->ctx != src->ctx)
 		return ctx_fail(dst->ctx, EINVAL, "copy: source and destination IOAS are in different contexts");
 	rc = map_flags_check(dst->ctx, "copy", flags);
@@ -477,6 +522,11 @@ static int unmap_fail(struct iommufd_ioas *ioas, int err, const char *who, uint6
 
 	switch (err) {
 	case ENOENT:
+		if (!*who && ioas->adopted) /* the split check knows only this handle's mappings */
+			return ctx_fail_quiet(ioas->ctx, ENOENT,
+					      "IOMMU_IOAS_UNMAP IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
+					      ": nothing is mapped there, or the range would split a mapping made before the IOAS was adopted (iommufd_ioas_adopt(): those mappings are not recorded, so the library cannot refuse a split of one beforehand; unmap whole mappings)%s",
+					      ioas->id, iova, length, tail);
 		if (!*who) /* an answer callers expect (a redundant unmap on a
 			    * teardown path): explained, logged at debug only */
 			return ctx_fail_quiet(ioas->ctx, ENOENT,
@@ -569,7 +619,7 @@ static int do_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
 {
 	if (!ioas)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ioas");
 	if (length == 0)
 		return ctx_fail(ioas->ctx, EINVAL, "unmap IOAS %u iova 0x%" PRIx64 ": length is 0 (use iommufd_ioas_unmap_all() to unmap everything)",
 				ioas->id, iova);
@@ -579,7 +629,7 @@ int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length
 int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *unmapped)
 {
 	if (!ioas)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ioas");
 	return do_unmap(ioas, 0, UINT64_MAX, unmapped);
 }
 
@@ -589,8 +639,10 @@ int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iov
 	size_t i;
 	int rc;
 
-	if (!ioas || (count && !ranges))
-		return error_ret(-EINVAL);
+	if (!ioas)
+		return error_null(__func__, "ioas");
+	if (count && !ranges)
+		return ctx_fail_null(ioas->ctx, __func__, "ranges (with count not 0)");
 	if (count > UINT32_MAX)
 		return ctx_fail(ioas->ctx, EINVAL, "allow_iovas: %zu ranges is too many", count);
 	for (i = 0; i < count; i++)
@@ -617,7 +669,7 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable)
 	int rc;
 
 	if (!ioas)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "ioas");
 	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_SET, ioas->id, &val);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION set HUGE_PAGES=%d on IOAS %u: %s (%s)",
@@ -631,8 +683,10 @@ int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *enabled)
 	uint64_t val;
 	int rc;
 
-	if (!ioas || !enabled)
-		return error_ret(-EINVAL);
+	if (!ioas)
+		return error_null(__func__, "ioas");
+	if (!enabled)
+		return ctx_fail_null(ioas->ctx, __func__, "enabled");
 	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_GET, ioas->id, &val);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION get HUGE_PAGES of IOAS %u: %s (%s)",

@@ -52,6 +52,10 @@ struct iommufd_ioas {
 	struct iova_tree areas;
 	const struct ioas_owner_ops *owner; /* under lock; NULL: none */
 	void *owner_data;
+	/* Made by iommufd_ioas_adopt(): the mappings made before (by another
+	 * handle or process) are not in @areas, so the explanations and the
+	 * split check cannot know them and say so. */
+	bool adopted;
 };
 
 /* Make @ops/@data the IOAS's owner: 0, or -EBUSY (one already; nothing

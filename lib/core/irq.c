@@ -123,8 +123,10 @@ int iommufd_device_get_irq_info(struct iommufd_device *dev, uint32_t index, stru
 	struct irq_index *x;
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_irq_info, enabled, "iommufd_device_get_irq_info");
 	if (rc < 0)
 		return rc;
@@ -298,8 +300,10 @@ int iommufd_device_set_irq_eventfds(struct iommufd_device *dev, uint32_t index, 
 {
 	int rc;
 
-	if (!dev || !fds)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!fds)
+		return ctx_fail_null(dev->ctx, __func__, "fds");
 	if (count == 0)
 		return ctx_fail(dev->ctx, EINVAL, "iommufd_device_set_irq_eventfds on %s: count 0 (to turn the index off, use iommufd_device_disable_irq())",
 				dev->name);
@@ -319,8 +323,10 @@ int iommufd_device_irq_eventfds_new(struct iommufd_device *dev, uint32_t index, 
 	int *mine;
 	int rc = 0;
 
-	if (!dev || !fds)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!fds)
+		return ctx_fail_null(dev->ctx, __func__, "fds");
 	if (count == 0 || count > IRQ_VECTORS_MAX)
 		return ctx_fail(dev->ctx, EINVAL, "iommufd_device_irq_eventfds_new on %s: count %u (1 to %u)", dev->name,
 				count, IRQ_VECTORS_MAX);
@@ -355,7 +361,7 @@ int iommufd_device_disable_irq(struct iommufd_device *dev, uint32_t index)
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	pthread_mutex_lock(&dev->lock);
 	rc = get_index(dev, index, &x, "VFIO_DEVICE_SET_IRQS");
 	if (rc == 0 && x->enabled) {
@@ -407,7 +413,7 @@ static int simple_action(struct iommufd_device *dev, uint32_t index, uint32_t ve
 	int rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_fail(EINVAL, "iommufd_device_%s_irq: dev is NULL", what);
 	pthread_mutex_lock(&dev->lock);
 	rc = vector_check(dev, index, vector, action != UAPI_VFIO_IRQ_SET_ACTION_TRIGGER, what, &x);
 	if (rc == 0) {
@@ -442,7 +448,7 @@ int iommufd_device_set_irq_unmask_eventfd(struct iommufd_device *dev, uint32_t i
 	int dup, rc;
 
 	if (!dev)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dev");
 	pthread_mutex_lock(&dev->lock);
 	rc = vector_check(dev, index, vector, true, "set the unmask eventfd of", &x);
 	if (rc < 0)

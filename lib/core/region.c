@@ -136,8 +136,10 @@ int iommufd_device_get_region_info(struct iommufd_device *dev, uint32_t index,
 	struct iommufd_region_info tmp;
 	int rc;
 
-	if (!dev || !info)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!info)
+		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (dev->ops->region_info) {
 		rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_region_info, offset,
 				   "iommufd_device_get_region_info");
@@ -158,8 +160,10 @@ int iommufd_device_get_region_areas(struct iommufd_device *dev, uint32_t index,
 	uint32_t n;
 	int rc;
 
-	if (!dev || !count || (max && !areas))
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!count || (max && !areas))
+		return ctx_fail_null(dev->ctx, __func__, !count ? "count" : "areas (with max not 0)");
 	rc = region_get(dev, index, &r, &a);
 	if (rc < 0)
 		return rc;
@@ -208,8 +212,11 @@ static ssize_t region_rw(struct iommufd_device *dev, uint32_t index, uint64_t of
 	ssize_t n;
 	int rc;
 
-	if (!dev || (!buf && len))
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(write ? "iommufd_device_region_write" : "iommufd_device_region_read", "dev");
+	if (!buf && len)
+		return ctx_fail_null(dev->ctx, write ? "iommufd_device_region_write" : "iommufd_device_region_read",
+				     "buf (with len not 0)");
 	rc = region_get(dev, index, &r, NULL);
 	if (rc < 0)
 		return rc;
@@ -286,8 +293,12 @@ int iommufd_device_mmap_region(struct iommufd_device *dev, uint32_t index, uint6
 	off_t off;
 	int rc;
 
-	if (!dev || !addr || length == 0)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!addr)
+		return ctx_fail_null(dev->ctx, __func__, "addr");
+	if (length == 0)
+		return ctx_fail(dev->ctx, EINVAL, "%s: length 0", __func__);
 	rc = region_get(dev, index, &r, &areas);
 	if (rc < 0)
 		return rc;
@@ -310,8 +321,10 @@ int iommufd_device_munmap_region(struct iommufd_device *dev, void *addr, size_t 
 {
 	int rc;
 
-	if (!dev || !addr)
-		return error_ret(-EINVAL);
+	if (!dev)
+		return error_null(__func__, "dev");
+	if (!addr)
+		return ctx_fail_null(dev->ctx, __func__, "addr");
 	rc = sys_munmap(dev->ctx->sys, addr, length);
 	if (rc < 0)
 		return ctx_fail(dev->ctx, -rc, "munmap of a region of %s: %s", dev->name, strerror(-rc));

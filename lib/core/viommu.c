@@ -44,8 +44,12 @@ int iommufd_viommu_new(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t hwpt_i
 	struct iommufd_viommu *v;
 	int rc;
 
-	if (!ctx || !out || (data_len && !data) || data_len > UINT32_MAX)
-		return error_ret(-EINVAL);
+	if (!ctx)
+		return error_null(__func__, "ctx");
+	if (!out || (data_len && !data))
+		return ctx_fail_null(ctx, __func__, !out ? "out" : "data (with data_len not 0)");
+	if (data_len > UINT32_MAX)
+		return ctx_fail(ctx, EINVAL, "%s: data_len %zu is over the kernel's 32 bits", __func__, data_len);
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_viommu_opts, flags, "iommufd_viommu_new");
 	if (rc < 0)
 		return rc;
@@ -97,7 +101,7 @@ int iommufd_viommu_invalidate(struct iommufd_viommu *v, uint32_t type, const voi
 			      uint32_t entry_len, uint32_t *count)
 {
 	if (!v)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "v");
 	return hwpt_invalidate(v->o.ctx, v->o.id, type, entries, entry_len, count, "vIOMMU");
 }
 
@@ -106,8 +110,12 @@ int iommufd_viommu_mmap(struct iommufd_viommu *v, uint64_t offset, size_t length
 	void *p;
 	int rc;
 
-	if (!v || !addr || !length)
-		return error_ret(-EINVAL);
+	if (!v)
+		return error_null(__func__, "v");
+	if (!addr)
+		return ctx_fail_null(v->o.ctx, __func__, "addr");
+	if (!length)
+		return ctx_fail(v->o.ctx, EINVAL, "%s: length 0", __func__);
 	rc = sys_mmap(v->o.ctx->sys, length, PROT_READ | PROT_WRITE, MAP_SHARED, v->o.ctx->fd,
 		       (off_t)offset, &p);
 	if (rc < 0)
@@ -123,8 +131,10 @@ int iommufd_viommu_munmap(struct iommufd_viommu *v, void *addr, size_t length)
 {
 	int rc;
 
-	if (!v || !addr)
-		return error_ret(-EINVAL);
+	if (!v)
+		return error_null(__func__, "v");
+	if (!addr)
+		return ctx_fail_null(v->o.ctx, __func__, "addr");
 	rc = sys_munmap(v->o.ctx->sys, addr, length);
 	if (rc < 0)
 		return ctx_fail(v->o.ctx, -rc, "munmap of vIOMMU %u region: %s", v->o.id, strerror(-rc));
@@ -142,8 +152,10 @@ int iommufd_vdevice_new(struct iommufd_viommu *v, uint32_t dev_id, uint64_t virt
 	struct iommufd_vdevice *d;
 	int rc;
 
-	if (!v || !out)
-		return error_ret(-EINVAL);
+	if (!v)
+		return error_null(__func__, "v");
+	if (!out)
+		return ctx_fail_null(v->o.ctx, __func__, "out");
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return ctx_fail(v->o.ctx, ENOMEM, "vDEVICE alloc: out of memory");
@@ -194,8 +206,10 @@ int iommufd_hw_queue_new(struct iommufd_viommu *v, uint32_t type, uint32_t index
 	struct iommufd_hw_queue *q;
 	int rc;
 
-	if (!v || !out)
-		return error_ret(-EINVAL);
+	if (!v)
+		return error_null(__func__, "v");
+	if (!out)
+		return ctx_fail_null(v->o.ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(v->o.ctx, opts, struct iommufd_hw_queue_opts, flags, "iommufd_hw_queue_new");
 	if (rc < 0)
 		return rc;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-/* DMA buffers: memory (hugetlb, THP or small pages) mapped in the DMA
+/* DMA memory blocks: memory (hugetlb, THP or small pages) mapped in the DMA
  * context at once. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,7 +27,7 @@
 #define MFD_HUGE_2MB (21u << 26)
 #endif
 
-struct iommufd_dma_buf {
+struct iommufd_dma_mem {
 	struct iommufd_dma *dma;
 	void *vaddr;
 	uint64_t iova, size;
@@ -45,7 +45,7 @@ struct iommufd_dma_buf {
  * fails leaves its slack mapped, untouched, with the buffer (map_base and
  * map_len cover it, so mem_put() still unmaps everything).
  */
-static int anon_aligned(struct iommufd_dma *dma, uint64_t align, struct iommufd_dma_buf *b)
+static int anon_aligned(struct iommufd_dma *dma, uint64_t align, struct iommufd_dma_mem *b)
 {
 	const struct iommufd_sys_ops *sys = dma->ctx->sys;
 	uint64_t total = b->size + (align - dma->page);
@@ -82,7 +82,7 @@ static int anon_aligned(struct iommufd_dma *dma, uint64_t align, struct iommufd_
  * 2 MiB boundary, no more: an alignment above 2 MiB takes THP memory.
  */
 static int mem_get(struct iommufd_dma *dma, uint64_t size, uint64_t flags, uint64_t align,
-		   struct iommufd_dma_buf *b)
+		   struct iommufd_dma_mem *b)
 {
 	const struct iommufd_sys_ops *sys = dma->ctx->sys;
 	bool huge = !(flags & IOMMUFD_DMA_SMALL_PAGES) && size >= SZ_2M;
@@ -114,46 +114,46 @@ static int mem_get(struct iommufd_dma *dma, uint64_t size, uint64_t flags, uint6
 			b->fd = fd;
 			return 0;
 		}
-		ctx_log(dma->ctx, LOG_INFO, "DMA buffer of 0x%" PRIx64 " bytes: no hugetlb pages (%s), using THP",
+		ctx_log(dma->ctx, LOG_INFO, "DMA memory of 0x%" PRIx64 " bytes: no hugetlb pages (%s), using THP",
 			b->size, strerror(-rc));
 		sys_close(sys, fd);
 	} else if (align == SZ_2M) {
-		ctx_log(dma->ctx, LOG_INFO, "DMA buffer: memfd_create(MFD_HUGETLB): %s, using THP", strerror(-fd));
+		ctx_log(dma->ctx, LOG_INFO, "DMA memory: memfd_create(MFD_HUGETLB): %s, using THP", strerror(-fd));
 	} else {
-		ctx_log(dma->ctx, LOG_INFO, "DMA buffer aligned to 0x%" PRIx64 ": beyond hugetlb's 2 MiB, using THP", align);
+		ctx_log(dma->ctx, LOG_INFO, "DMA memory aligned to 0x%" PRIx64 ": beyond hugetlb's 2 MiB, using THP", align);
 	}
 	rc = anon_aligned(dma, align, b);
 	if (rc < 0)
 		return rc;
 	rc = sys_madvise(sys, b->vaddr, b->size, MADV_HUGEPAGE);
 	if (rc < 0) /* advice only: a kernel without THP still gives memory */
-		ctx_log(dma->ctx, LOG_INFO, "DMA buffer: madvise(MADV_HUGEPAGE): %s", strerror(-rc));
+		ctx_log(dma->ctx, LOG_INFO, "DMA memory: madvise(MADV_HUGEPAGE): %s", strerror(-rc));
 	return 0;
 }
 
-static void mem_put(struct iommufd_dma *dma, struct iommufd_dma_buf *b)
+static void mem_put(struct iommufd_dma *dma, struct iommufd_dma_mem *b)
 {
 	int rc = sys_munmap(dma->ctx->sys, b->map_base, b->map_len);
 
 	if (rc < 0)
-		ctx_log(dma->ctx, LOG_WARNING, "DMA buffer at %p: munmap: %s; its memory stays allocated",
+		ctx_log(dma->ctx, LOG_WARNING, "DMA memory at %p: munmap: %s; its memory stays allocated",
 			b->map_base, strerror(-rc));
 	if (b->fd >= 0)
 		sys_close(dma->ctx->sys, b->fd);
 }
 
 int buffer_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, uint64_t align,
-		 struct iommufd_dma_buf **out)
+		 struct iommufd_dma_mem **out)
 {
-	struct iommufd_dma_buf *b;
+	struct iommufd_dma_mem *b;
 	uint64_t unit;
 	uint32_t mf;
 	int rc;
 
 	if (flags & ~(uint64_t)BUFFER_FLAGS)
-		return ctx_fail(dma->ctx, EINVAL, "DMA buffer: unknown flags 0x%" PRIx64, flags & ~(uint64_t)BUFFER_FLAGS);
+		return ctx_fail(dma->ctx, EINVAL, "DMA memory: unknown flags 0x%" PRIx64, flags & ~(uint64_t)BUFFER_FLAGS);
 	if (size == 0 || size > (UINT64_MAX >> 2))
-		return ctx_fail(dma->ctx, EINVAL, "DMA buffer: size 0x%" PRIx64 " is 0 or too large", size);
+		return ctx_fail(dma->ctx, EINVAL, "DMA memory: size 0x%" PRIx64 " is 0 or too large", size);
 	/* whole units of the IOVA alignment, which can exceed a CPU page */
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
@@ -164,12 +164,12 @@ int buffer_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, uint64_
 	size = (size + unit - 1) & ~(unit - 1);
 	b = calloc(1, sizeof(*b));
 	if (!b)
-		return ctx_fail(dma->ctx, ENOMEM, "DMA buffer: out of memory");
+		return ctx_fail(dma->ctx, ENOMEM, "DMA memory: out of memory");
 	b->dma = dma;
 	rc = mem_get(dma, size, flags, align, b);
 	if (rc < 0) {
 		free(b);
-		return ctx_fail(dma->ctx, -rc, "DMA buffer of 0x%" PRIx64 " bytes: mmap: %s", size, strerror(-rc));
+		return ctx_fail(dma->ctx, -rc, "DMA memory of 0x%" PRIx64 " bytes: mmap: %s", size, strerror(-rc));
 	}
 	mf = (uint32_t)(flags & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE | IOMMUFD_DMA_IDENTITY));
 	if (!(mf & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)))
@@ -188,20 +188,22 @@ int buffer_alloc(struct iommufd_dma *dma, uint64_t size, uint64_t flags, uint64_
 	return 0;
 }
 
-int iommufd_dma_buf_alloc(struct iommufd_dma *dma, uint64_t size, const struct iommufd_dma_buf_opts *opts,
-			  struct iommufd_dma_buf **buf)
+int iommufd_dma_mem_alloc(struct iommufd_dma *dma, uint64_t size, const struct iommufd_dma_mem_opts *opts,
+			  struct iommufd_dma_mem **buf)
 {
 	int rc;
 
-	if (!dma || !buf)
-		return error_ret(-EINVAL);
-	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_buf_opts, flags, "iommufd_dma_buf_alloc");
+	if (!dma)
+		return error_null(__func__, "dma");
+	if (!buf)
+		return ctx_fail_null(dma->ctx, __func__, "buf");
+	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_mem_opts, flags, "iommufd_dma_mem_alloc");
 	if (rc < 0)
 		return rc;
 	return buffer_alloc(dma, size, OPTS_GET(opts, flags, 0), 0, buf);
 }
 
-int iommufd_dma_buf_free(struct iommufd_dma_buf *b)
+int iommufd_dma_mem_free(struct iommufd_dma_mem *b)
 {
 	struct iommufd_dma *dma;
 	int rc;
@@ -221,17 +223,17 @@ int iommufd_dma_buf_free(struct iommufd_dma_buf *b)
 	return 0;
 }
 
-void *iommufd_dma_buf_get_vaddr(const struct iommufd_dma_buf *buf)
+void *iommufd_dma_mem_get_vaddr(const struct iommufd_dma_mem *buf)
 {
 	return buf ? buf->vaddr : NULL;
 }
 
-uint64_t iommufd_dma_buf_get_iova(const struct iommufd_dma_buf *buf)
+uint64_t iommufd_dma_mem_get_iova(const struct iommufd_dma_mem *buf)
 {
 	return buf ? buf->iova : 0;
 }
 
-uint64_t iommufd_dma_buf_get_size(const struct iommufd_dma_buf *buf)
+uint64_t iommufd_dma_mem_get_size(const struct iommufd_dma_mem *buf)
 {
 	return buf ? buf->size : 0;
 }

@@ -108,8 +108,10 @@ int iommufd_dma_new(struct iommufd_ioas *ioas, const struct iommufd_dma_opts *op
 	long page = sysconf(_SC_PAGESIZE);
 	int rc;
 
-	if (!ioas || !out)
-		return error_ret(-EINVAL);
+	if (!ioas)
+		return error_null(__func__, "ioas");
+	if (!out)
+		return ctx_fail_null(ioas->ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(ioas->ctx, opts, struct iommufd_dma_opts, iova_max, "iommufd_dma_new");
 	if (rc < 0)
 		return rc;
@@ -187,7 +189,7 @@ int iommufd_dma_refresh_ranges(struct iommufd_dma *dma)
 	int rc;
 
 	if (!dma)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dma");
 	pthread_mutex_lock(&dma->lock);
 	rc = load_ranges(dma);
 	pthread_mutex_unlock(&dma->lock);

@@ -50,8 +50,10 @@ int iommufd_dma_iova_alloc(struct iommufd_dma *dma, uint64_t len, uint64_t align
 	uint64_t at;
 	int rc;
 
-	if (!dma || !iova)
-		return error_ret(-EINVAL);
+	if (!dma)
+		return error_null(__func__, "dma");
+	if (!iova)
+		return ctx_fail_null(dma->ctx, __func__, "iova");
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
 	if (rc < 0)
@@ -107,7 +109,7 @@ int iommufd_dma_iova_reserve(struct iommufd_dma *dma, uint64_t iova, uint64_t le
 	int rc;
 
 	if (!dma)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dma");
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
 	if (rc == 0)
@@ -127,7 +129,7 @@ int iommufd_dma_iova_free(struct iommufd_dma *dma, uint64_t iova, uint64_t len)
 	int rc;
 
 	if (!dma)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dma");
 	pthread_mutex_lock(&dma->lock);
 	rc = iova_check_align(dma, "IOVA free", iova, len);
 	if (rc < 0)

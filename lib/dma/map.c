@@ -137,8 +137,10 @@ int iommufd_dma_map(struct iommufd_dma *dma, void *vaddr, uint64_t len, uint64_t
 {
 	int rc;
 
-	if (!dma || !iova)
-		return error_ret(-EINVAL);
+	if (!dma)
+		return error_null(__func__, "dma");
+	if (!iova)
+		return ctx_fail_null(dma->ctx, __func__, "iova");
 	pthread_mutex_lock(&dma->lock);
 	rc = map_add_locked(dma, (uintptr_t)vaddr, len, iova, flags, 0);
 	pthread_mutex_unlock(&dma->lock);
@@ -196,7 +198,7 @@ int iommufd_dma_unmap(struct iommufd_dma *dma, void *vaddr)
 	int rc;
 
 	if (!dma)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "dma");
 	pthread_mutex_lock(&dma->lock);
 	rc = map_remove_locked(dma, (uintptr_t)vaddr);
 	pthread_mutex_unlock(&dma->lock);

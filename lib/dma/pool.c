@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-/* Pools of small DMA buffers carved from mapped chunks. */
+/* Pools of small DMA memory blocks carved from mapped chunks. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -26,7 +26,7 @@
  */
 
 struct pool_chunk {
-	struct iommufd_dma_buf *buf;
+	struct iommufd_dma_mem *buf;
 	uintptr_t base;
 	uint64_t iova;
 	struct pool_chunk *next_avail, *prev_avail;
@@ -109,8 +109,10 @@ int iommufd_dma_pool_new(struct iommufd_dma *dma, const struct iommufd_dma_pool_
 	uint64_t bs, cs, flags;
 	int rc;
 
-	if (!dma || !out)
-		return error_ret(-EINVAL);
+	if (!dma)
+		return error_null(__func__, "dma");
+	if (!out)
+		return ctx_fail_null(dma->ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(dma->ctx, opts, struct iommufd_dma_pool_opts, max_chunks, "iommufd_dma_pool_new");
 	if (rc < 0)
 		return rc;
@@ -194,8 +196,8 @@ static int pool_grow(struct iommufd_dma_pool *p)
 	rc = buffer_alloc(dma, p->chunk_size, p->flags, p->buf_size, &c->buf);
 	if (rc < 0)
 		goto out_free;
-	c->base = (uintptr_t)iommufd_dma_buf_get_vaddr(c->buf);
-	c->iova = iommufd_dma_buf_get_iova(c->buf);
+	c->base = (uintptr_t)iommufd_dma_mem_get_vaddr(c->buf);
+	c->iova = iommufd_dma_mem_get_iova(c->buf);
 	for (uint32_t j = 0; j < p->per_chunk; j++)
 		c->stack[j] = p->per_chunk - 1 - j; /* lowest address first */
 	c->nfree = p->per_chunk;
@@ -231,7 +233,7 @@ static void pool_give_back(struct iommufd_dma_pool *p, struct pool_chunk *c)
 	int err = errno, rc;
 
 	pthread_mutex_lock(&p->grow_lock);
-	rc = iommufd_dma_buf_free(c->buf);
+	rc = iommufd_dma_mem_free(c->buf);
 	spin_lock(&p->lock);
 	if (rc < 0) {
 		avail_push(p, c);
@@ -259,8 +261,10 @@ int iommufd_dma_pool_alloc(struct iommufd_dma_pool *p, void **vaddr, uint64_t *i
 	uint32_t idx;
 	int rc;
 
-	if (!p || !vaddr)
-		return error_ret(-EINVAL);
+	if (!p)
+		return error_null(__func__, "p");
+	if (!vaddr)
+		return ctx_fail_null(p->dma->ctx, __func__, "vaddr");
 	for (;;) {
 		spin_lock(&p->lock);
 		c = p->avail;
@@ -292,7 +296,7 @@ int iommufd_dma_pool_free(struct iommufd_dma_pool *p, void *vaddr)
 	size_t n;
 
 	if (!p)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "p");
 	spin_lock(&p->lock);
 	n = chunks_upto(p, v);
 	if (n)
@@ -338,7 +342,7 @@ int iommufd_dma_pool_destroy(struct iommufd_dma_pool *p)
 	while (p->nchunks) {
 		struct pool_chunk *c = p->chunks[p->nchunks - 1];
 
-		rc = iommufd_dma_buf_free(c->buf);
+		rc = iommufd_dma_mem_free(c->buf);
 		if (rc < 0) {
 			avail_rebuild(p); /* keep what is left usable */
 			return rc;

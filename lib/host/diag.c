@@ -232,17 +232,28 @@ static void gather(struct diag_facts *f, uint64_t memlock_wanted)
 	f->cap_ipc_lock = memlock_wanted && has_cap_ipc_lock();
 }
 
-static void gather_device(struct diag_facts *f, struct iommufd_pci_enum **e)
+/* 0, or the scan's -errno: a scan that failed (out of memory) proves
+ * nothing about the device, so it must not read as "no such device". */
+static int gather_device(struct diag_facts *f, struct iommufd_pci_enum **e)
 {
 	IOMMUFD_OPTS(iommufd_pci_filter, filter, .addr = f->addr);
+	int rc = iommufd_pci_enum_new(&filter, e);
 
-	if (iommufd_pci_enum_new(&filter, e) < 0 || !(f->dev = iommufd_pci_enum_first(*e)))
-		return;
+	if (rc < 0)
+		return rc;
+	if (!(f->dev = iommufd_pci_enum_first(*e)))
+		return 0;
 	f->device_exists = true;
-	if (f->dev->iommu_group >= 0)
-		setup_group_blocker(f->addr, f->blocker, f->blocker_driver);
+	/* fail closed (issue 16 #5): a group whose members cannot be read
+	 * is not called viable */
+	if (f->dev->iommu_group >= 0) {
+		rc = setup_group_blocker(f->addr, f->blocker, f->blocker_driver);
+		if (rc < 0)
+			return rc;
+	}
 	if (f->dev->vfio_cdev)
 		f->cdev_access = open_access(f->dev->vfio_cdev);
+	return 0;
 }
 
 int iommufd_diag_run(const char *addr_in, const struct iommufd_diag_opts *opts, struct iommufd_diag **out)
@@ -266,7 +277,13 @@ int iommufd_diag_run(const char *addr_in, const struct iommufd_diag_opts *opts, 
 	gather(&f, OPTS_GET(opts, memlock_bytes, 0));
 	if (addr_in) {
 		f.addr = addr;
-		gather_device(&f, &e);
+		rc = gather_device(&f, &e);
+		if (rc < 0) {
+			iommufd_pci_enum_free(e);
+			iommufd_diag_free(d);
+			return error_fail(-rc, "diag %s: reading the device or its IOMMU group failed: %s", addr,
+					  strerror(-rc));
+		}
 	}
 	rc = diag_decide(&f, d);
 	iommufd_pci_enum_free(e);

@@ -88,19 +88,26 @@ static int read_group(struct entry *e, const char *syspath)
 	char path[512], link[512], name[64];
 	struct members m = { 0 };
 	const char *slash;
+	ssize_t n;
 	int rc;
 
 	e->info.iommu_group = -1;
 	snprintf(path, sizeof(path), "%s/iommu_group", syspath);
-	if (sys_readlink(sys_host, path, link, sizeof(link)) < 0)
+	n = sys_readlink(sys_host, path, link, sizeof(link));
+	if (n == -ENOENT)
 		return 0; /* no IOMMU translates for this device */
+	if (n < 0)
+		return (int)n; /* unreadable is not "no group" */
 	slash = strrchr(link, '/');
 	if (sysfs_parse_int(slash ? slash + 1 : link, &e->info.iommu_group) < 0 || e->info.iommu_group < 0) {
 		e->info.iommu_group = -1;
 		return 0; /* not a group we understand */
 	}
 	snprintf(path, sizeof(path), "%s/iommu_group/name", syspath);
-	e->info.noiommu = sysfs_read(path, name, sizeof(name)) > 0 && !strcmp(name, "vfio-noiommu");
+	n = sysfs_read(path, name, sizeof(name));
+	if (n < 0 && n != -ENOENT)
+		return (int)n; /* only a group without a name has none */
+	e->info.noiommu = n > 0 && !strcmp(name, "vfio-noiommu");
 
 	snprintf(path, sizeof(path), "%s/iommu_group/devices", syspath);
 	rc = sys_list_dir(sys_host, path, add_member, &m);
@@ -109,12 +116,15 @@ static int read_group(struct entry *e, const char *syspath)
 	e->members = m.v;
 	e->info.group_members = (const char *const *)m.v;
 	e->info.group_size = m.n;
-	if (rc == -ENOMEM)
-		return rc;
+	if (rc < 0 && rc != -ENOENT)
+		return rc; /* unlistable members prove nothing; ENOENT: the device is going away */
 
 	snprintf(path, sizeof(path), e->info.noiommu ? "/dev/vfio/noiommu-%d" : "/dev/vfio/%d",
 		 e->info.iommu_group);
-	if (sysfs_path_exists(path) && !(e->info.vfio_group = keep(e, 4, path)))
+	rc = sysfs_path_check(path);
+	if (rc < 0)
+		return rc;
+	if (rc > 0 && !(e->info.vfio_group = keep(e, 4, path)))
 		return -ENOMEM;
 	return 0;
 }
@@ -125,11 +135,19 @@ static int read_vfio(struct entry *e, const char *syspath)
 {
 	char path[512], vfio[32] = "";
 
+	int rc;
+
 	snprintf(path, sizeof(path), "%s/vfio-dev", syspath);
-	if (sys_list_dir(sys_host, path, first_vfio, vfio) <= 0)
-		return 0;
+	rc = sys_list_dir(sys_host, path, first_vfio, vfio);
+	if (rc == 0 || rc == -ENOENT)
+		return 0; /* not bound to a VFIO driver */
+	if (rc < 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/vfio-dev/%s/dev", syspath, vfio);
-	if (!sysfs_path_exists(path)) {
+	rc = sysfs_path_check(path);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
 		e->info.vfio_cdev_missing = true;
 		return 0;
 	}

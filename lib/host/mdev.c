@@ -224,7 +224,7 @@ int iommufd_mdev_enum_new(struct iommufd_mdev_enum **out)
 	struct walk w = { 0 };
 
 	if (!out)
-		return error_ret(-EINVAL);
+		return error_null(__func__, "out");
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return error_fail(ENOMEM, "mdev enumeration: out of memory");

@@ -48,14 +48,21 @@ int sysfs_write(const char *path, const char *value)
 	return rc;
 }
 
-bool sysfs_path_exists(const char *path)
+int sysfs_path_check(const char *path)
 {
 	int fd = sys_open(sys_host, path, O_PATH);
 
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return 0;
 	if (fd < 0)
-		return false;
+		return fd;
 	sys_close(sys_host, fd);
-	return true;
+	return 1;
+}
+
+bool sysfs_path_exists(const char *path)
+{
+	return sysfs_path_check(path) > 0;
 }
 
 int sysfs_parse_hex(const char *s, uint32_t max, uint32_t *out)

@@ -14,6 +14,9 @@
 ssize_t sysfs_read(const char *path, char *buf, size_t size);
 int sysfs_write(const char *path, const char *value);
 bool sysfs_path_exists(const char *path);
+/* 1 when @path exists, 0 when it does not (ENOENT, ENOTDIR), -errno when
+ * that cannot be told (for facts that must not read "absent" on an error). */
+int sysfs_path_check(const char *path);
 /* Strict parsers for sysfs values. sysfs_parse_hex(): "0x1234" or "1234"
  * (hex, at most 8 digits, at most max). sysfs_parse_int(): decimal with an
  * optional '-' and nothing else (no spaces, no '+', no base prefix), within

@@ -11,6 +11,8 @@
 #include <linux/vhost.h>
 #include <linux/vdpa.h>
 
+#include <iommufd/migration.h>
+
 #include <iommufd/device.h>
 #include <iommufd/irq.h>
 
@@ -297,6 +299,90 @@ int main(void)
 	FIELD(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, count, count);
 	FLEX(uapi_vfio_pci_hot_reset, vfio_pci_hot_reset, group_fds, group_fds);
 	SAME("VFIO_DEVICE_PCI_HOT_RESET", UAPI_VFIO_DEVICE_PCI_HOT_RESET, VFIO_DEVICE_PCI_HOT_RESET);
+	end();
+
+	begin("vfio_device_feature");
+	SIZE(uapi_vfio_device_feature, vfio_device_feature);
+	FIELD(uapi_vfio_device_feature, vfio_device_feature, argsz, argsz);
+	FIELD(uapi_vfio_device_feature, vfio_device_feature, flags, flags);
+	FLEX(uapi_vfio_device_feature, vfio_device_feature, data, data);
+	SAME("VFIO_DEVICE_FEATURE", UAPI_VFIO_DEVICE_FEATURE, VFIO_DEVICE_FEATURE);
+	SAME("FEATURE_MASK", UAPI_VFIO_DEVICE_FEATURE_MASK, VFIO_DEVICE_FEATURE_MASK);
+	SAME("FEATURE_GET", UAPI_VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_GET);
+	SAME("FEATURE_SET", UAPI_VFIO_DEVICE_FEATURE_SET, VFIO_DEVICE_FEATURE_SET);
+	SAME("FEATURE_PROBE", UAPI_VFIO_DEVICE_FEATURE_PROBE, VFIO_DEVICE_FEATURE_PROBE);
+	SAME("PCI_VF_TOKEN", UAPI_VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, VFIO_DEVICE_FEATURE_PCI_VF_TOKEN);
+	SAME("MIGRATION", UAPI_VFIO_DEVICE_FEATURE_MIGRATION, VFIO_DEVICE_FEATURE_MIGRATION);
+	SAME("MIG_DEVICE_STATE", UAPI_VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE);
+	SAME("LOW_POWER_ENTRY", UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY);
+	SAME("LOW_POWER_ENTRY_WITH_WAKEUP", UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP,
+	     VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP);
+	SAME("LOW_POWER_EXIT", UAPI_VFIO_DEVICE_FEATURE_LOW_POWER_EXIT, VFIO_DEVICE_FEATURE_LOW_POWER_EXIT);
+	SAME("DMA_LOGGING_START", UAPI_VFIO_DEVICE_FEATURE_DMA_LOGGING_START, VFIO_DEVICE_FEATURE_DMA_LOGGING_START);
+	SAME("DMA_LOGGING_STOP", UAPI_VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP);
+	SAME("DMA_LOGGING_REPORT", UAPI_VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT, VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT);
+	SAME("MIG_DATA_SIZE", UAPI_VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, VFIO_DEVICE_FEATURE_MIG_DATA_SIZE);
+	SAME("BUS_MASTER", UAPI_VFIO_DEVICE_FEATURE_BUS_MASTER, VFIO_DEVICE_FEATURE_BUS_MASTER);
+	SAME("DMA_BUF", UAPI_VFIO_DEVICE_FEATURE_DMA_BUF, VFIO_DEVICE_FEATURE_DMA_BUF);
+	SAME("MIG_PRECOPY_INFOv2", UAPI_VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2);
+	SAME("ZPCI_ERROR", UAPI_VFIO_DEVICE_FEATURE_ZPCI_ERROR, VFIO_DEVICE_FEATURE_ZPCI_ERROR);
+	end();
+
+	begin("vfio migration");
+	SIZE(uapi_vfio_device_feature_migration, vfio_device_feature_migration);
+	FIELD(uapi_vfio_device_feature_migration, vfio_device_feature_migration, flags, flags);
+	SAME("MIGRATION_STOP_COPY", UAPI_VFIO_MIGRATION_STOP_COPY, VFIO_MIGRATION_STOP_COPY);
+	SAME("MIGRATION_P2P", UAPI_VFIO_MIGRATION_P2P, VFIO_MIGRATION_P2P);
+	SAME("MIGRATION_PRE_COPY", UAPI_VFIO_MIGRATION_PRE_COPY, VFIO_MIGRATION_PRE_COPY);
+	SIZE(uapi_vfio_device_feature_mig_state, vfio_device_feature_mig_state);
+	FIELD(uapi_vfio_device_feature_mig_state, vfio_device_feature_mig_state, device_state, device_state);
+	FIELD(uapi_vfio_device_feature_mig_state, vfio_device_feature_mig_state, data_fd, data_fd);
+	SIZE(uapi_vfio_device_feature_mig_data_size, vfio_device_feature_mig_data_size);
+	FIELD(uapi_vfio_device_feature_mig_data_size, vfio_device_feature_mig_data_size, stop_copy_length, stop_copy_length);
+	SIZE(uapi_vfio_precopy_info, vfio_precopy_info);
+	FIELD(uapi_vfio_precopy_info, vfio_precopy_info, argsz, argsz);
+	FIELD(uapi_vfio_precopy_info, vfio_precopy_info, flags, flags);
+	FIELD(uapi_vfio_precopy_info, vfio_precopy_info, initial_bytes, initial_bytes);
+	FIELD(uapi_vfio_precopy_info, vfio_precopy_info, dirty_bytes, dirty_bytes);
+	SAME("PRECOPY_INFO_REINIT", UAPI_VFIO_PRECOPY_INFO_REINIT, VFIO_PRECOPY_INFO_REINIT);
+	SAME("VFIO_MIG_GET_PRECOPY_INFO", UAPI_VFIO_MIG_GET_PRECOPY_INFO, VFIO_MIG_GET_PRECOPY_INFO);
+	/* the library's states are the kernel's */
+	SAME("STATE_ERROR", IOMMUFD_MIG_STATE_ERROR, VFIO_DEVICE_STATE_ERROR);
+	SAME("STATE_STOP", IOMMUFD_MIG_STATE_STOP, VFIO_DEVICE_STATE_STOP);
+	SAME("STATE_RUNNING", IOMMUFD_MIG_STATE_RUNNING, VFIO_DEVICE_STATE_RUNNING);
+	SAME("STATE_STOP_COPY", IOMMUFD_MIG_STATE_STOP_COPY, VFIO_DEVICE_STATE_STOP_COPY);
+	SAME("STATE_RESUMING", IOMMUFD_MIG_STATE_RESUMING, VFIO_DEVICE_STATE_RESUMING);
+	SAME("STATE_RUNNING_P2P", IOMMUFD_MIG_STATE_RUNNING_P2P, VFIO_DEVICE_STATE_RUNNING_P2P);
+	SAME("STATE_PRE_COPY", IOMMUFD_MIG_STATE_PRE_COPY, VFIO_DEVICE_STATE_PRE_COPY);
+	SAME("STATE_PRE_COPY_P2P", IOMMUFD_MIG_STATE_PRE_COPY_P2P, VFIO_DEVICE_STATE_PRE_COPY_P2P);
+	end();
+
+	begin("vfio low power, DMA logging, dma-buf");
+	SIZE(uapi_vfio_device_low_power_entry_with_wakeup, vfio_device_low_power_entry_with_wakeup);
+	FIELD(uapi_vfio_device_low_power_entry_with_wakeup, vfio_device_low_power_entry_with_wakeup, wakeup_eventfd, wakeup_eventfd);
+	FIELD(uapi_vfio_device_low_power_entry_with_wakeup, vfio_device_low_power_entry_with_wakeup, reserved, reserved);
+	SIZE(uapi_vfio_device_feature_dma_logging_control, vfio_device_feature_dma_logging_control);
+	FIELD(uapi_vfio_device_feature_dma_logging_control, vfio_device_feature_dma_logging_control, page_size, page_size);
+	FIELD(uapi_vfio_device_feature_dma_logging_control, vfio_device_feature_dma_logging_control, num_ranges, num_ranges);
+	FIELD(uapi_vfio_device_feature_dma_logging_control, vfio_device_feature_dma_logging_control, reserved, __reserved);
+	FIELD(uapi_vfio_device_feature_dma_logging_control, vfio_device_feature_dma_logging_control, ranges, ranges);
+	SIZE(uapi_vfio_device_feature_dma_logging_range, vfio_device_feature_dma_logging_range);
+	FIELD(uapi_vfio_device_feature_dma_logging_range, vfio_device_feature_dma_logging_range, iova, iova);
+	FIELD(uapi_vfio_device_feature_dma_logging_range, vfio_device_feature_dma_logging_range, length, length);
+	SIZE(uapi_vfio_device_feature_dma_logging_report, vfio_device_feature_dma_logging_report);
+	FIELD(uapi_vfio_device_feature_dma_logging_report, vfio_device_feature_dma_logging_report, iova, iova);
+	FIELD(uapi_vfio_device_feature_dma_logging_report, vfio_device_feature_dma_logging_report, length, length);
+	FIELD(uapi_vfio_device_feature_dma_logging_report, vfio_device_feature_dma_logging_report, page_size, page_size);
+	FIELD(uapi_vfio_device_feature_dma_logging_report, vfio_device_feature_dma_logging_report, bitmap, bitmap);
+	SIZE(uapi_vfio_region_dma_range, vfio_region_dma_range);
+	FIELD(uapi_vfio_region_dma_range, vfio_region_dma_range, offset, offset);
+	FIELD(uapi_vfio_region_dma_range, vfio_region_dma_range, length, length);
+	SIZE(uapi_vfio_device_feature_dma_buf, vfio_device_feature_dma_buf);
+	FIELD(uapi_vfio_device_feature_dma_buf, vfio_device_feature_dma_buf, region_index, region_index);
+	FIELD(uapi_vfio_device_feature_dma_buf, vfio_device_feature_dma_buf, open_flags, open_flags);
+	FIELD(uapi_vfio_device_feature_dma_buf, vfio_device_feature_dma_buf, flags, flags);
+	FIELD(uapi_vfio_device_feature_dma_buf, vfio_device_feature_dma_buf, nr_ranges, nr_ranges);
+	FLEX(uapi_vfio_device_feature_dma_buf, vfio_device_feature_dma_buf, dma_ranges, dma_ranges);
 	end();
 
 	begin("vfio_device_bind_iommufd");

@@ -100,7 +100,7 @@ static long hugepages_free(void)
 static void buffers_carry_edu_dma(void **state)
 {
 	struct fix *f = *state;
-	struct iommufd_dma_buf *small, *huge;
+	struct iommufd_dma_mem *small, *huge;
 	struct iommufd_dma_pool *pool;
 	long free0 = hugepages_free();
 	uint8_t *src, *dst, *pb;
@@ -108,17 +108,17 @@ static void buffers_carry_edu_dma(void **state)
 	void *p;
 
 	edu_enable_(f);
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &small));
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, 4u << 20, NULL, &huge));
-	assert_int_equal(iommufd_dma_buf_get_iova(huge) % (2u << 20), 0);
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, PG, NULL, &small));
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, 4u << 20, NULL, &huge));
+	assert_int_equal(iommufd_dma_mem_get_iova(huge) % (2u << 20), 0);
 	/* the VM boots with hugepages=80: the buffer is hugetlb memory */
 	if (free0 >= 2)
 		assert_int_equal(hugepages_free(), free0 - 2);
 	assert_ok(f->ctx, iommufd_dma_pool_new(f->dma, NULL, &pool));
 	assert_ok(f->ctx, iommufd_dma_pool_alloc(pool, &p, &iova));
 	pb = p;
-	src = iommufd_dma_buf_get_vaddr(small);
-	dst = (uint8_t *)iommufd_dma_buf_get_vaddr(huge) + (3u << 20) + 0x1000;
+	src = iommufd_dma_mem_get_vaddr(small);
+	dst = (uint8_t *)iommufd_dma_mem_get_vaddr(huge) + (3u << 20) + 0x1000;
 	for (int i = 0; i < XFER; i++)
 		src[i] = (uint8_t)(i * 13 + 1);
 	edu_copy(f, src, dst);
@@ -129,8 +129,8 @@ static void buffers_carry_edu_dma(void **state)
 
 	assert_ok(f->ctx, iommufd_dma_pool_free(pool, pb));
 	assert_ok(f->ctx, iommufd_dma_pool_destroy(pool));
-	assert_ok(f->ctx, iommufd_dma_buf_free(huge));
-	assert_ok(f->ctx, iommufd_dma_buf_free(small));
+	assert_ok(f->ctx, iommufd_dma_mem_free(huge));
+	assert_ok(f->ctx, iommufd_dma_mem_free(small));
 	if (free0 >= 2)
 		assert_int_equal(hugepages_free(), free0);
 }
@@ -141,7 +141,7 @@ static void buffers_carry_edu_dma(void **state)
 static void identity_carries_edu_dma(void **state)
 {
 	struct fix *f = *state;
-	struct iommufd_dma_buf *buf;
+	struct iommufd_dma_mem *buf;
 	uint8_t *id = MAP_FAILED, *other, *hi;
 	uint64_t iova = 0x5a5a;
 
@@ -154,13 +154,13 @@ static void identity_carries_edu_dma(void **state)
 	assert_ok(f->ctx, iommufd_dma_map(f->dma, id, 4 * PG, &iova,
 					  IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE | IOMMUFD_DMA_IDENTITY));
 	assert_int_equal(iova, (uintptr_t)id);
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &buf));
-	other = iommufd_dma_buf_get_vaddr(buf);
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, PG, NULL, &buf));
+	other = iommufd_dma_mem_get_vaddr(buf);
 	for (int i = 0; i < XFER; i++)
 		id[PG + i] = (uint8_t)(i * 7 + 3);
 	/* out of the identity page by its own address, into a buffer */
 	edu_dma(f->bar, (uintptr_t)id + PG, EDU_BUFFER, 0);
-	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_buf_get_iova(buf), EDU_TO_RAM);
+	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_mem_get_iova(buf), EDU_TO_RAM);
 	assert_memory_equal(other, id + PG, XFER);
 	/* and back into another identity page */
 	edu_dma(f->bar, EDU_BUFFER, (uintptr_t)id + 3 * PG, EDU_TO_RAM);
@@ -173,7 +173,7 @@ static void identity_carries_edu_dma(void **state)
 	assert_explained(f->ctx, "outside the usable IOVA ranges");
 	assert_int_equal(iova, 0x5a5a);
 	munmap(hi, PG);
-	assert_ok(f->ctx, iommufd_dma_buf_free(buf));
+	assert_ok(f->ctx, iommufd_dma_mem_free(buf));
 	assert_ok(f->ctx, iommufd_dma_unmap(f->dma, id));
 	munmap(id, 4 * PG);
 }
@@ -183,23 +183,23 @@ static void identity_carries_edu_dma(void **state)
 static void unmap_blocks_dma(void **state)
 {
 	struct fix *f = *state;
-	struct iommufd_dma_buf *a, *b;
+	struct iommufd_dma_mem *a, *b;
 	uint64_t old;
 	uint8_t *pa;
 
 	edu_enable_(f);
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &a));
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(f->dma, PG, NULL, &b));
-	pa = iommufd_dma_buf_get_vaddr(a);
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, PG, NULL, &a));
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(f->dma, PG, NULL, &b));
+	pa = iommufd_dma_mem_get_vaddr(a);
 	memset(pa, 0x77, XFER);
-	edu_dma(f->bar, iommufd_dma_buf_get_iova(a), EDU_BUFFER, 0);
-	old = iommufd_dma_buf_get_iova(b);
-	assert_ok(f->ctx, iommufd_dma_buf_free(b));
+	edu_dma(f->bar, iommufd_dma_mem_get_iova(a), EDU_BUFFER, 0);
+	old = iommufd_dma_mem_get_iova(b);
+	assert_ok(f->ctx, iommufd_dma_mem_free(b));
 	edu_dma(f->bar, EDU_BUFFER, old, 2); /* faults in the IOMMU */
 	memset(pa, 0, XFER);
-	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_buf_get_iova(a), 2);
+	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_mem_get_iova(a), 2);
 	assert_int_equal(pa[0], 0x77); /* the device still works */
-	assert_ok(f->ctx, iommufd_dma_buf_free(a));
+	assert_ok(f->ctx, iommufd_dma_mem_free(a));
 }
 
 /* VT-d reserves its MSI window once a device is attached; a context made
@@ -238,7 +238,7 @@ static void mock_domain_mappings(void **state)
 	struct fix *f = *state;
 	struct iommufd_ioas *ioas;
 	struct iommufd_dma *dma;
-	struct iommufd_dma_buf *buf;
+	struct iommufd_dma_mem *buf;
 	struct iommufd_dma_pool *pool;
 	uint32_t stdev, hwpt;
 	uint64_t iova;
@@ -262,9 +262,9 @@ static void mock_domain_mappings(void **state)
 	assert_int_equal(iova, 0x40000000);
 	assert_int_equal(mock_check_map(f->ctx, hwpt, iova, low, 8 * PG), 0);
 
-	assert_ok(f->ctx, iommufd_dma_buf_alloc(dma, 2u << 20, NULL, &buf));
-	assert_int_equal(mock_check_map(f->ctx, hwpt, iommufd_dma_buf_get_iova(buf),
-					iommufd_dma_buf_get_vaddr(buf), 2u << 20), 0);
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(dma, 2u << 20, NULL, &buf));
+	assert_int_equal(mock_check_map(f->ctx, hwpt, iommufd_dma_mem_get_iova(buf),
+					iommufd_dma_mem_get_vaddr(buf), 2u << 20), 0);
 	assert_ok(f->ctx, iommufd_dma_pool_new(dma, NULL, &pool));
 	assert_ok(f->ctx, iommufd_dma_pool_alloc(pool, &p, &iova));
 	assert_int_equal(mock_check_map(f->ctx, hwpt, iova, p, PG), 0);
@@ -273,7 +273,7 @@ static void mock_domain_mappings(void **state)
 	assert_ok(f->ctx, iommufd_dma_unmap(dma, low));
 	assert_int_equal(mock_check_refs(f->ctx, low, 8 * PG, 0), 0);
 	assert_ok(f->ctx, iommufd_dma_pool_destroy(pool));
-	assert_ok(f->ctx, iommufd_dma_buf_free(buf));
+	assert_ok(f->ctx, iommufd_dma_mem_free(buf));
 	assert_int_equal(raw_destroy(f->ctx, stdev), 0);
 	assert_ok(f->ctx, iommufd_dma_destroy(dma));
 	assert_ok(f->ctx, iommufd_ioas_destroy(ioas));

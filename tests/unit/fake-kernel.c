@@ -2,6 +2,7 @@
 /* In-memory model of /dev/iommu and a VFIO cdev for host unit tests. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "base/uapi.h"
 #include "fake-kernel.h"
+#include "fake-internal.h"
 
 #define MAX_FDS 64
 #define MAX_OBJ 64
@@ -46,6 +48,9 @@ static struct {
 		size_t len;
 	} mem[MAX_MEM]; /* real anonymous memory handed out by f_mmap */
 	/* vhost-vdpa: a kernel without the series; per fd ASID attachments */
+	uint32_t hw_info_type; /* fake_set_hw_info(); used when hw_info_len > 0 */
+	uint8_t hw_info[64];
+	size_t hw_info_len;
 	int vdpa_no_iommufd;
 	uint32_t vdpa_asid[MAX_FDS][VDPA_NAS];
 } K;
@@ -68,6 +73,7 @@ void fake_reset(void)
 	K.next_id = 1;
 	K.range_count = 1;
 	fake_dev_reset();
+	fake_feature_reset();
 }
 
 void fake_inject_nth(unsigned long request, int err, int skip)
@@ -80,6 +86,13 @@ void fake_inject_nth(unsigned long request, int err, int skip)
 void fake_inject(unsigned long request, int err)
 {
 	fake_inject_nth(request, err, 0);
+}
+
+void fake_set_hw_info(uint32_t type, const void *data, size_t len)
+{
+	memcpy(K.hw_info, data, len < sizeof(K.hw_info) ? len : sizeof(K.hw_info));
+	K.hw_info_type = type;
+	K.hw_info_len = len < sizeof(K.hw_info) ? len : sizeof(K.hw_info);
 }
 
 void fake_set_hugetlb(int available)
@@ -111,6 +124,47 @@ static uint64_t iova_alignment(void)
 
 static unsigned long calls;
 
+/* Whole-flow fault injection (fake_inject_call()): the calls counted since
+ * fake_trace_start(), their requests, and the one to fail. */
+#define TRACE_MAX 4096
+static struct {
+	unsigned long n, fail_at, req[TRACE_MAX];
+	int err;
+	bool on, paused;
+} T;
+
+void fake_trace_start(void)
+{
+	memset(&T, 0, sizeof(T));
+	T.on = true;
+}
+
+unsigned long fake_trace_count(void)
+{
+	return T.n;
+}
+
+unsigned long fake_trace_req(unsigned long i)
+{
+	return i >= 1 && i <= T.n && i <= TRACE_MAX ? T.req[i - 1] : 0;
+}
+
+void fake_trace_pause(bool pause)
+{
+	T.paused = pause;
+}
+
+void fake_inject_call(unsigned long n, int err)
+{
+	T.fail_at = n;
+	T.err = err;
+}
+
+bool fake_inject_call_fired(void)
+{
+	return T.fail_at && T.n >= T.fail_at;
+}
+
 unsigned long fake_call_count(void)
 {
 	return calls;
@@ -126,9 +180,27 @@ uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid)
 	return fd >= 0 && fd < MAX_FDS && asid < VDPA_NAS ? K.vdpa_asid[fd][asid] : 0;
 }
 
+/* Count a call for fake_inject_call(); -errno when it is the one to fail. */
+static int traced(unsigned long req)
+{
+	if (T.on && !T.paused) {
+		T.n++;
+		if (T.n <= TRACE_MAX)
+			T.req[T.n - 1] = req;
+		if (T.n == T.fail_at)
+			return -T.err;
+	}
+	return 0;
+}
+
 static int injected(unsigned long req)
 {
+	int rc;
+
 	calls++;
+	rc = traced(req);
+	if (rc)
+		return rc;
 	if (K.inject_err && K.inject_req == req) {
 		int e = K.inject_err;
 
@@ -210,6 +282,32 @@ static int new_fd(enum fd_kind kind)
 	return -EMFILE;
 }
 
+/* For the models in other files (fake-internal.h). */
+int fake_internal_new_fd(int kind)
+{
+	return new_fd(kind == FAKE_FD_MEMFD ? FD_MEMFD : kind == FAKE_FD_EVENTFD ? FD_EVENTFD : FD_EVENT);
+}
+
+int fake_internal_fd_kind(int fd)
+{
+	if (fd < 0 || fd >= MAX_FDS)
+		return FAKE_FD_NONE;
+	switch (K.fds[fd]) {
+	case FD_NONE: return FAKE_FD_NONE;
+	case FD_VFIO: return FAKE_FD_VFIO;
+	case FD_MEMFD: return FAKE_FD_MEMFD;
+	case FD_EVENTFD: return FAKE_FD_EVENTFD;
+	case FD_EVENT: return FAKE_FD_EVENT;
+	default: return FAKE_FD_OTHER;
+	}
+}
+
+void fake_internal_memfd_size(int fd, uint64_t size)
+{
+	if (fd >= 0 && fd < MAX_FDS)
+		K.memfd_size[fd] = size;
+}
+
 static int f_open(const char *path, int flags)
 {
 	int rc = injected(FAKE_OP_OPEN);
@@ -246,6 +344,10 @@ static int f_dup(int fd)
 		return -EBADF;
 	rc = new_fd(K.fds[fd]);
 	dup_identity(fd, rc);
+	if (rc >= 0) { /* one open file: a device's binding and attachment are shared */
+		K.bound[rc] = K.bound[fd];
+		K.attached[rc] = K.attached[fd];
+	}
 	return rc;
 }
 
@@ -526,9 +628,19 @@ static int k_get_hw_info(int fd, void *arg)
 	struct uapi_iommu_hw_info *c = arg;
 	struct uapi_iommu_hw_info_vtd v = { .cap_reg = 0x1234, .ecap_reg = 0x5678 };
 
-	c->data_type = 1;
-	memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
-	c->data_len = sizeof(v);
+	/* a caller may ask for no data (data_len 0, data_uptr 0): the PASID width only */
+	if (K.hw_info_len) {
+		c->data_type = K.hw_info_type;
+		if (c->data_len)
+			memcpy((void *)(uintptr_t)c->data_uptr, K.hw_info,
+			       K.hw_info_len < c->data_len ? K.hw_info_len : c->data_len);
+		c->data_len = (uint32_t)K.hw_info_len;
+	} else {
+		c->data_type = 1;
+		if (c->data_len)
+			memcpy((void *)(uintptr_t)c->data_uptr, &v, sizeof(v) < c->data_len ? sizeof(v) : c->data_len);
+		c->data_len = sizeof(v);
+	}
 	c->out_capabilities = 0;
 	c->out_max_pasid_log2 = 20;
 	return 0;
@@ -687,7 +799,7 @@ static int v_attach_pt(int fd, void *arg)
 
 	if (!K.bound[fd])
 		return -EINVAL;
-	if (!is_ioas(c->pt_id))
+	if (!is_ioas(c->pt_id) && !is_obj(c->pt_id)) /* an IOAS or a HWPT */
 		return -ENOENT;
 	K.attached[fd] = c->pt_id;
 	return 0;
@@ -743,6 +855,8 @@ static const struct ioctl_handler vfio_ioctls[] = {
 	{ UAPI_VFIO_DEVICE_SET_IRQS, v_set_irqs, 0 },
 	{ UAPI_VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, v_hot_reset_info, 0 },
 	{ UAPI_VFIO_DEVICE_PCI_HOT_RESET, v_hot_reset, 0 },
+	{ UAPI_VFIO_DEVICE_FEATURE, fake_feature_ioctl, 0 },
+	{ UAPI_VFIO_MIG_GET_PRECOPY_INFO, fake_precopy_ioctl, 0 },
 };
 
 static int vfio_ioctl(int fd, unsigned long req, void *arg)
@@ -883,7 +997,8 @@ static ssize_t f_pwrite(int fd, const void *buf, size_t len, off_t off)
 
 void fake_set_read_data(const void *data, size_t len)
 {
-	memcpy(K.read_data, data, len);
+	if (len) /* NULL, 0: nothing to read */
+		memcpy(K.read_data, data, len);
 	K.read_len = len;
 }
 
@@ -1047,6 +1162,10 @@ static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size);
 
 static ssize_t f_readlink(const char *path, char *buf, size_t size)
 {
+	int rc = traced(FAKE_OP_READLINK); /* not in fake_call_count() */
+
+	if (rc)
+		return rc;
 	if (!strncmp(path, "/proc/self/fd/", 14))
 		return fake_readlink_fd(path, buf, size);
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:04.0/driver")) {
@@ -1066,6 +1185,10 @@ static ssize_t f_readlink(const char *path, char *buf, size_t size)
 
 static int f_list_dir(const char *path, int (*fn)(const char *name, void *data), void *data)
 {
+	int injected_rc = traced(FAKE_OP_LIST_DIR); /* not in fake_call_count() */
+
+	if (injected_rc)
+		return injected_rc;
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
 		return fn("vfio0", data);
 	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0")) {

@@ -7,6 +7,7 @@
 #ifndef TESTS_UNIT_FAKE_KERNEL_H
 #define TESTS_UNIT_FAKE_KERNEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <iommufd/iommufd.h>
@@ -23,6 +24,20 @@ void fake_reset(void);
  * the one after @skip successful calls. */
 void fake_inject(unsigned long request, int err);
 void fake_inject_nth(unsigned long request, int err, int skip);
+/* Whole-flow fault injection: count (and remember the request of) every
+ * call that can be injected from fake_trace_start() on; fake_inject_call()
+ * makes the @n-th of them (1 is the first after the start) fail with
+ * -@err whatever its kind; fake_trace_req(i) is the i-th call's request
+ * (an ioctl number or FAKE_OP_*), 0 past the end. fake_reset() leaves the
+ * trace alone. */
+void fake_trace_start(void);
+unsigned long fake_trace_count(void);
+unsigned long fake_trace_req(unsigned long i);
+void fake_inject_call(unsigned long n, int err);
+/* Calls made while paused are neither counted nor injected (a test's own checks). */
+void fake_trace_pause(bool pause);
+/* The call fake_inject_call() chose has been made (and failed). */
+bool fake_inject_call_fired(void);
 /* Number of open fake descriptors (leak checks). */
 int fake_open_fds(void);
 /* All that the fake kernel holds, for leak checks (tests/common/check.h's
@@ -54,6 +69,9 @@ void fake_set_ranges(const uint64_t (*r)[2], uint32_t n);
  * kernel (an IOMMU whose smallest page is larger than the CPU's). */
 void fake_set_iova_alignment(uint64_t align);
 
+/* IOMMU_GET_HW_INFO answers this type and data (default: VT-d, 20 PASID bits). */
+void fake_set_hw_info(uint32_t type, const void *data, size_t len);
+
 /* vhost-vdpa: behave like a kernel without the vDPA series (no
  * VHOST_BACKEND_F_IOMMUFD; unknown ioctls fail with ENOBUFS as vhost-vdpa's
  * vring fallback makes them). */
@@ -72,6 +90,9 @@ uint32_t fake_vdpa_asid_pt(int fd, uint32_t asid);
 #define FAKE_OP_FTRUNCATE 0x10009ul
 #define FAKE_OP_MADVISE 0x1000aul
 #define FAKE_OP_MUNMAP 0x1000bul
+/* readlink and list_dir: counted and failed by fake_inject_call() only. */
+#define FAKE_OP_READLINK 0x1000dul
+#define FAKE_OP_LIST_DIR 0x1000eul
 /* memfd_create(MFD_HUGETLB) fails with EINVAL when not available (default: it works). */
 void fake_set_hugetlb(int available);
 /* Calls made so far of the kinds that can be injected (ioctl, open,
@@ -127,6 +148,30 @@ struct fake_reset_dev {
 };
 /* n 0: no bus or slot reset (ENODEV); group_form: answer without DEV_ID. */
 void fake_hot_reset_set(const struct fake_reset_dev *devs, int n, int group_form);
+
+/* ---- VFIO device features (fake-feature.c) ---- */
+/* Bit n: the device has feature n. The default is what vfio-pci gives
+ * every PCI function of a kernel with dma-buf export: low power (3, 4, 5)
+ * and DMA_BUF (11). */
+#define FAKE_FEATURES_VFIO_PCI ((1u << 3) | (1u << 4) | (1u << 5) | (1u << 11))
+/* Migration (1, 2, 9, 12) and DMA logging (6, 7, 8), as mtty has them. */
+#define FAKE_FEATURES_MIGRATION ((1u << 1) | (1u << 2) | (1u << 9) | (1u << 12))
+#define FAKE_FEATURES_DMA_LOG ((1u << 6) | (1u << 7) | (1u << 8))
+/* Every VFIO descriptor's features and migration flags (VFIO_MIGRATION_*). */
+void fake_feature_config(uint32_t features, uint32_t mig_flags);
+/* The migration arcs SET so far (from, to), the count returned. */
+#define FAKE_MIG_HISTORY 32
+struct fake_mig_arc {
+	uint32_t from, to;
+};
+int fake_mig_history(struct fake_mig_arc *arcs, int max);
+/* Put device descriptor @fd in a migration state (default RUNNING). */
+void fake_mig_set_state(int fd, uint32_t state);
+/* Ranges the last DMA logging start gave; the low power state of @fd (0
+ * off, 1 on, 2 with wakeup); the VF token last set. */
+uint32_t fake_dma_log_ranges(void);
+int fake_low_power(int fd);
+const uint8_t *fake_vf_token(void);
 
 /* Paths the fake knows: /dev/iommu, /dev/vfio/devices/vfio0 and a sysfs
  * device at /sys/bus/pci/devices/0000:00:03.0 whose vfio-dev is vfio0;

@@ -181,7 +181,7 @@ static void identity(void **state)
 static void large_iova_alignment(void **state)
 {
 	struct env *e = *state;
-	struct iommufd_dma_buf *buf;
+	struct iommufd_dma_mem *buf;
 	uint64_t iova = SENT, out;
 	unsigned long calls;
 
@@ -198,10 +198,10 @@ static void large_iova_alignment(void **state)
 	assert_int_equal(iommufd_dma_translate(e->dma, e->mem + 0xfff8, &out, NULL), 0);
 	assert_int_equal(out, iova + 0xfff8);
 	assert_int_equal(iommufd_dma_unmap(e->dma, e->mem), 0);
-	assert_int_equal(iommufd_dma_buf_alloc(e->dma, PG, NULL, &buf), 0);
-	assert_int_equal(iommufd_dma_buf_get_size(buf), 0x10000);
-	assert_int_equal(iommufd_dma_buf_get_iova(buf) % 0x10000, 0);
-	assert_int_equal(iommufd_dma_buf_free(buf), 0);
+	assert_int_equal(iommufd_dma_mem_alloc(e->dma, PG, NULL, &buf), 0);
+	assert_int_equal(iommufd_dma_mem_get_size(buf), 0x10000);
+	assert_int_equal(iommufd_dma_mem_get_iova(buf) % 0x10000, 0);
+	assert_int_equal(iommufd_dma_mem_free(buf), 0);
 }
 
 static void kernel_map_fails(void **state)
@@ -464,34 +464,34 @@ static void iova_api(void **state)
 static void buffers(void **state)
 {
 	struct env *e = *state;
-	struct iommufd_dma_buf *b = (struct iommufd_dma_buf *)SENT, *b2;
+	struct iommufd_dma_mem *b = (struct iommufd_dma_mem *)SENT, *b2;
 	uint64_t out;
 	uint8_t *p;
 
 	/* small: 4 KiB pages, zeroed, mapped, registered */
-	assert_int_equal(iommufd_dma_buf_alloc(e->dma, 5000, NULL, &b), 0);
-	assert_int_equal(iommufd_dma_buf_get_size(b), 2 * PG);
-	p = iommufd_dma_buf_get_vaddr(b);
+	assert_int_equal(iommufd_dma_mem_alloc(e->dma, 5000, NULL, &b), 0);
+	assert_int_equal(iommufd_dma_mem_get_size(b), 2 * PG);
+	p = iommufd_dma_mem_get_vaddr(b);
 	assert_int_equal(p[0] | p[2 * PG - 1], 0);
 	p[100] = 1;
 	assert_int_equal(iommufd_dma_translate(e->dma, p + 100, &out, NULL), 0);
-	assert_int_equal(out, iommufd_dma_buf_get_iova(b) + 100);
+	assert_int_equal(out, iommufd_dma_mem_get_iova(b) + 100);
 	assert_int_equal(fake_mem_count(), 1);
 	assert_int_equal(fake_open_fds(), 1); /* the context's only */
 	/* destroying the context while a buffer lives is refused */
 	assert_errno(EBUSY, iommufd_dma_destroy(e->dma));
-	assert_int_equal(iommufd_dma_buf_free(b), 0);
+	assert_int_equal(iommufd_dma_mem_free(b), 0);
 	assert_int_equal(fake_mem_count(), 0);
 	assert_int_equal(fake_mapping_count(), 0);
 
 	/* 2 MiB: hugetlb memfd, IOVA aligned to 2 MiB */
-	assert_int_equal(iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b), 0);
+	assert_int_equal(iommufd_dma_mem_alloc(e->dma, 1 << 21, NULL, &b), 0);
 	assert_int_equal(fake_open_fds(), 2);
-	assert_int_equal(iommufd_dma_buf_get_iova(b) % (1 << 21), 0);
-	assert_int_equal(iommufd_dma_buf_alloc(e->dma, 3 << 20, NULL, &b2), 0);
-	assert_int_equal(iommufd_dma_buf_get_size(b2), 4 << 20);
-	assert_int_equal(iommufd_dma_buf_free(b2), 0);
-	assert_int_equal(iommufd_dma_buf_free(b), 0);
+	assert_int_equal(iommufd_dma_mem_get_iova(b) % (1 << 21), 0);
+	assert_int_equal(iommufd_dma_mem_alloc(e->dma, 3 << 20, NULL, &b2), 0);
+	assert_int_equal(iommufd_dma_mem_get_size(b2), 4 << 20);
+	assert_int_equal(iommufd_dma_mem_free(b2), 0);
+	assert_int_equal(iommufd_dma_mem_free(b), 0);
 	assert_int_equal(fake_open_fds(), 1);
 
 	/* no hugetlb: memfd, ftruncate or the hugetlb mmap fail -> THP memory */
@@ -504,28 +504,28 @@ static void buffers(void **state)
 			fake_inject(FAKE_OP_MMAP, ENOMEM);
 		else
 			fake_set_hugetlb(0);
-		assert_int_equal(iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b), 0);
-		assert_int_equal((uintptr_t)iommufd_dma_buf_get_vaddr(b) % (1 << 21), 0);
+		assert_int_equal(iommufd_dma_mem_alloc(e->dma, 1 << 21, NULL, &b), 0);
+		assert_int_equal((uintptr_t)iommufd_dma_mem_get_vaddr(b) % (1 << 21), 0);
 		assert_int_equal(fake_open_fds(), 1);
-		assert_int_equal(iommufd_dma_buf_free(b), 0);
+		assert_int_equal(iommufd_dma_mem_free(b), 0);
 		assert_int_equal(fake_mem_count(), 0);
 	}
 	/* madvise is advice: its failure changes nothing */
 	fake_inject(FAKE_OP_MADVISE, EINVAL);
-	assert_int_equal(iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b), 0);
-	assert_int_equal(iommufd_dma_buf_free(b), 0);
+	assert_int_equal(iommufd_dma_mem_alloc(e->dma, 1 << 21, NULL, &b), 0);
+	assert_int_equal(iommufd_dma_mem_free(b), 0);
 	/* no memory at all */
-	b = (struct iommufd_dma_buf *)SENT;
+	b = (struct iommufd_dma_mem *)SENT;
 	fake_inject(FAKE_OP_MMAP, ENOMEM);
-	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
+	assert_errno(ENOMEM, iommufd_dma_mem_alloc(e->dma, 1 << 21, NULL, &b));
 	fake_set_hugetlb(1);
 	fake_inject(FAKE_OP_MMAP, ENOMEM);
-	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, PG, NULL, &b));
+	assert_errno(ENOMEM, iommufd_dma_mem_alloc(e->dma, PG, NULL, &b));
 	assert_explained(e->ctx, "mmap");
-	assert_ptr_equal(b, (struct iommufd_dma_buf *)SENT);
+	assert_ptr_equal(b, (struct iommufd_dma_mem *)SENT);
 	/* the kernel's map fails: memory and descriptor go back */
 	fake_inject(UAPI_IOMMU_IOAS_MAP, ENOMEM);
-	assert_errno(ENOMEM, iommufd_dma_buf_alloc(e->dma, 1 << 21, NULL, &b));
+	assert_errno(ENOMEM, iommufd_dma_mem_alloc(e->dma, 1 << 21, NULL, &b));
 	assert_int_equal(fake_mem_count(), 0);
 	assert_int_equal(fake_open_fds(), 1);
 	/* identity outside the usable ranges (one page at 1 MiB, where no mmap
@@ -533,39 +533,39 @@ static void buffers(void **state)
 	 * refused, nothing kept */
 	{
 		static const uint64_t r[1][2] = { { 0x100000, 0x100fff } };
-		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = IOMMUFD_DMA_IDENTITY);
+		IOMMUFD_OPTS(iommufd_dma_mem_opts, o, .flags = IOMMUFD_DMA_IDENTITY);
 
 		dma_with_ranges(e, r, 1);
-		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
+		assert_errno(EINVAL, iommufd_dma_mem_alloc(e->dma, PG, &o, &b));
 		assert_int_equal(fake_mem_count(), 0);
 		dma_with_ranges(e, NULL, 0);
 	}
 	{
-		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = IOMMUFD_MAP_READ | IOMMUFD_DMA_SMALL_PAGES);
-		assert_int_equal(iommufd_dma_buf_alloc(e->dma, 1 << 21, &o, &b), 0);
+		IOMMUFD_OPTS(iommufd_dma_mem_opts, o, .flags = IOMMUFD_MAP_READ | IOMMUFD_DMA_SMALL_PAGES);
+		assert_int_equal(iommufd_dma_mem_alloc(e->dma, 1 << 21, &o, &b), 0);
 		assert_int_equal(fake_open_fds(), 1);
-		assert_int_equal(iommufd_dma_buf_free(b), 0);
+		assert_int_equal(iommufd_dma_mem_free(b), 0);
 	}
 	{
-		IOMMUFD_OPTS(iommufd_dma_buf_opts, o, .flags = 1u << 30);
-		struct { struct iommufd_dma_buf_opts o; uint64_t extra; } big = { { sizeof(big), 0 }, 1 };
+		IOMMUFD_OPTS(iommufd_dma_mem_opts, o, .flags = 1u << 30);
+		struct { struct iommufd_dma_mem_opts o; uint64_t extra; } big = { { sizeof(big), 0 }, 1 };
 
-		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, PG, &o, &b));
-		assert_errno(E2BIG, iommufd_dma_buf_alloc(e->dma, PG, &big.o, &b));
-		assert_errno(EINVAL, iommufd_dma_buf_alloc(e->dma, 0, NULL, &b));
-		assert_errno(EINVAL, iommufd_dma_buf_alloc(NULL, PG, NULL, &b));
+		assert_errno(EINVAL, iommufd_dma_mem_alloc(e->dma, PG, &o, &b));
+		assert_errno(E2BIG, iommufd_dma_mem_alloc(e->dma, PG, &big.o, &b));
+		assert_errno(EINVAL, iommufd_dma_mem_alloc(e->dma, 0, NULL, &b));
+		assert_errno(EINVAL, iommufd_dma_mem_alloc(NULL, PG, NULL, &b));
 	}
 	/* the unmap fails: the buffer stays valid */
-	assert_int_equal(iommufd_dma_buf_alloc(e->dma, PG, NULL, &b), 0);
+	assert_int_equal(iommufd_dma_mem_alloc(e->dma, PG, NULL, &b), 0);
 	fake_inject(UAPI_IOMMU_IOAS_UNMAP, EBUSY);
-	assert_errno(EBUSY, iommufd_dma_buf_free(b));
-	assert_int_equal(iommufd_dma_translate(e->dma, iommufd_dma_buf_get_vaddr(b), &out, NULL), 0);
+	assert_errno(EBUSY, iommufd_dma_mem_free(b));
+	assert_int_equal(iommufd_dma_translate(e->dma, iommufd_dma_mem_get_vaddr(b), &out, NULL), 0);
 	/* munmap fails after the unmap: freed, the leak is logged */
 	fake_inject(FAKE_OP_MUNMAP, ENOMEM);
-	assert_int_equal(iommufd_dma_buf_free(b), 0);
+	assert_int_equal(iommufd_dma_mem_free(b), 0);
 	assert_int_equal(fake_mem_count(), 1);
 	fake_release_mem();
-	assert_int_equal(iommufd_dma_buf_free(NULL), 0);
+	assert_int_equal(iommufd_dma_mem_free(NULL), 0);
 }
 
 static void pools(void **state)
@@ -710,18 +710,18 @@ static void buffer_alignment(void **state)
 	struct env *e = *state;
 
 	for (int h = 0; h < 2; h++) {
-		struct iommufd_dma_buf *b;
+		struct iommufd_dma_mem *b;
 		uint8_t *p;
 
 		fake_set_hugetlb(h);
-		assert_int_equal(iommufd_dma_buf_alloc(e->dma, 6 << 20, NULL, &b), 0);
-		p = iommufd_dma_buf_get_vaddr(b);
+		assert_int_equal(iommufd_dma_mem_alloc(e->dma, 6 << 20, NULL, &b), 0);
+		p = iommufd_dma_mem_get_vaddr(b);
 		assert_int_equal((uintptr_t)p % (2 << 20), 0);
-		assert_int_equal(iommufd_dma_buf_get_iova(b) % (2 << 20), 0);
-		assert_int_equal(iommufd_dma_buf_get_size(b), 6 << 20);
+		assert_int_equal(iommufd_dma_mem_get_iova(b) % (2 << 20), 0);
+		assert_int_equal(iommufd_dma_mem_get_size(b), 6 << 20);
 		memset(p, 1, 6 << 20);
 		assert_int_equal(fake_mem_count(), 1);
-		assert_int_equal(iommufd_dma_buf_free(b), 0);
+		assert_int_equal(iommufd_dma_mem_free(b), 0);
 		assert_int_equal(fake_mem_count(), 0);
 	}
 	fake_set_hugetlb(1);

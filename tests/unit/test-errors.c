@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include <iommufd/irq.h>
+#include <iommufd/feature.h>
+#include <iommufd/migration.h>
 
 #include "check.h"
 #include "base/uapi.h"
@@ -46,6 +48,8 @@ static int setup(void **state)
 	memset(e, 0, sizeof(*e));
 	e->c = *state;
 	fake_reset();
+	fake_feature_config(FAKE_FEATURES_VFIO_PCI | FAKE_FEATURES_MIGRATION | FAKE_FEATURES_DMA_LOG,
+			    UAPI_VFIO_MIGRATION_STOP_COPY | UAPI_VFIO_MIGRATION_P2P);
 	assert_int_equal(iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx), 0);
 	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &e->ioas), 0);
 	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &e->ioas2), 0);
@@ -217,6 +221,106 @@ static int c_change_process(struct env *e, int *touched)
 {
 	*touched = 0;
 	return iommufd_ctx_change_process(e->ctx);
+}
+
+static int c_feature(struct env *e, int *touched)
+{
+	uint64_t flags = SENTINEL;
+	int rc = iommufd_device_feature(e->dev, IOMMUFD_DEVICE_FEATURE_GET, IOMMUFD_DEVICE_FEATURE_MIGRATION, &flags,
+					sizeof(flags));
+
+	*touched = rc < 0 && flags != SENTINEL;
+	return rc;
+}
+
+static int c_mig_walk(struct env *e, int *touched)
+{
+	int fd = -2, rc = iommufd_device_walk_mig_state(e->dev, IOMMUFD_MIG_STATE_STOP, &fd);
+
+	*touched = rc < 0 && fd != -2;
+	if (rc == 0) /* back for the next errno */
+		assert_int_equal(iommufd_device_walk_mig_state(e->dev, IOMMUFD_MIG_STATE_RUNNING, NULL), 0);
+	return rc;
+}
+
+static int c_stop_copy_size(struct env *e, int *touched)
+{
+	uint64_t v = SENTINEL;
+	int rc = iommufd_device_get_stop_copy_size(e->dev, &v);
+
+	*touched = rc < 0 && v != SENTINEL;
+	return rc;
+}
+
+static int c_dma_log(struct env *e, int *touched)
+{
+	struct iommufd_dma_log_range r = { 0, 4096 };
+	uint64_t ps = SENTINEL;
+	int rc = iommufd_device_dma_log_start(e->dev, &r, 1, 4096, NULL, &ps);
+
+	*touched = rc < 0 && ps != SENTINEL;
+	if (rc == 0)
+		assert_int_equal(iommufd_device_dma_log_stop(e->dev), 0);
+	return rc;
+}
+
+static int c_low_power(struct env *e, int *touched)
+{
+	int rc = iommufd_device_low_power_enter(e->dev, -1);
+
+	*touched = 0;
+	if (rc == 0)
+		assert_int_equal(iommufd_device_low_power_exit(e->dev), 0);
+	return rc;
+}
+
+static int c_dmabuf(struct env *e, int *touched)
+{
+	int fd = -2, rc = iommufd_device_export_dmabuf(e->dev, 0, 0, 4096, 0, &fd);
+
+	*touched = rc < 0 && fd != -2;
+	if (rc == 0)
+		fake_sys.close(fd);
+	return rc;
+}
+
+static int c_map_dmabuf(struct env *e, int *touched)
+{
+	uint64_t iova = SENTINEL;
+	int rc = iommufd_ioas_map_dmabuf(e->ioas, e->dev, 0, 0, 4096, &iova, IOMMUFD_MAP_READ);
+
+	*touched = rc < 0 && iova != SENTINEL;
+	return rc;
+}
+
+static int c_ioas_adopt(struct env *e, int *touched)
+{
+	struct iommufd_ioas *out = (struct iommufd_ioas *)SENTINEL;
+	int rc = iommufd_ioas_adopt(e->ctx, iommufd_ioas_get_id(e->ioas2), &out);
+
+	*touched = rc < 0 && out != (struct iommufd_ioas *)SENTINEL;
+	if (rc == 0) { /* a second handle: free it without destroying the IOAS */
+		iommufd_ctx_unref(iommufd_ioas_get_ctx(out));
+		free(out);
+	}
+	return rc;
+}
+
+static int c_destroy_id(struct env *e, int *touched)
+{
+	struct iommufd_ioas *tmp;
+	uint32_t id;
+	int rc;
+
+	*touched = 0;
+	assert_int_equal(iommufd_ioas_new(e->ctx, NULL, &tmp), 0);
+	id = iommufd_ioas_get_id(tmp);
+	rc = iommufd_ctx_destroy_id(e->ctx, id);
+	if (rc < 0)
+		assert_int_equal(iommufd_ctx_destroy_id(e->ctx, id), 0);
+	iommufd_ctx_unref(iommufd_ioas_get_ctx(tmp)); /* its handle, without a second destroy */
+	free(tmp);
+	return rc;
 }
 
 static int c_destroy(struct env *e, int *touched)
@@ -713,6 +817,16 @@ static const struct call_case cases[] = {
 	{ "ctx_set_rlimit_mode", UAPI_IOMMU_OPTION, { EPERM, EBUSY, EOPNOTSUPP }, c_rlimit_set, NULL, 0, 0 },
 	{ "ctx_change_process", UAPI_IOMMU_IOAS_CHANGE_PROCESS, { ENOTTY, EINVAL, EBUSY, ENOMEM }, c_change_process, NULL, EOPNOTSUPP, 0 },
 	{ "ioas_destroy", UAPI_IOMMU_DESTROY, { EBUSY, ENOENT }, c_destroy, NULL, 0, 0 },
+	{ "ctx_destroy_id", UAPI_IOMMU_DESTROY, { EBUSY, ENOENT, EINVAL }, c_destroy_id, NULL, 0, 0 },
+	{ "ioas_adopt", UAPI_IOMMU_IOAS_IOVA_RANGES, { ENOENT, EINVAL, EFAULT, ENOTTY }, c_ioas_adopt, NULL, 0, 0 },
+	{ "device_feature", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, EOPNOTSUPP, EFAULT, ENOMEM, E2BIG }, c_feature, NULL, 0, 0 },
+	{ "device_walk_mig_state", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, EFAULT, ENOMEM, EIO }, c_mig_walk, NULL, 0, 0 },
+	{ "device_walk_mig_state(arc)", UAPI_VFIO_DEVICE_FEATURE, { EINVAL, EIO, ENOMEM }, c_mig_walk, NULL, 0, 1 },
+	{ "device_get_stop_copy_size", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, EFAULT }, c_stop_copy_size, NULL, 0, 0 },
+	{ "device_dma_log_start", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, E2BIG, ENOMEM, EFAULT, EOVERFLOW }, c_dma_log, NULL, 0, 0 },
+	{ "device_low_power_enter", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EINVAL, EBADF, EOPNOTSUPP }, c_low_power, NULL, 0, 0 },
+	{ "device_export_dmabuf", UAPI_VFIO_DEVICE_FEATURE, { ENOTTY, EOPNOTSUPP, ENODEV, EINVAL, EFAULT, ENOMEM }, c_dmabuf, NULL, 0, 0 },
+	{ "ioas_map_dmabuf", UAPI_IOMMU_IOAS_MAP_FILE, { EOPNOTSUPP, ENODEV, EINVAL, ENOMEM, EEXIST }, c_map_dmabuf, u_unmap_all, 0, 0 },
 	{ "device_open_cdev(open)", FAKE_OP_OPEN, { ENOENT, EACCES, EPERM, EBUSY, ENODEV }, c_open_cdev, NULL, 0, 0 },
 	{ "device_open_cdev(bind)", UAPI_VFIO_DEVICE_BIND_IOMMUFD, { EINVAL, EPERM, EBUSY, ENOMEM, ENOTTY }, c_open_cdev, NULL, 0, 0 },
 	{ "device_open_pci(bind)", UAPI_VFIO_DEVICE_BIND_IOMMUFD, { EINVAL, EPERM, EBUSY }, c_open_pci, NULL, 0, 0 },

@@ -136,9 +136,9 @@ static int r_pool_bad_size(struct env *e)
 
 static int r_buf_zero(struct env *e)
 {
-	struct iommufd_dma_buf *b;
+	struct iommufd_dma_mem *b;
 
-	return iommufd_dma_buf_alloc(e->dma, 0, NULL, &b);
+	return iommufd_dma_mem_alloc(e->dma, 0, NULL, &b);
 }
 
 static int r_allow_kernel(struct env *e)
@@ -178,7 +178,7 @@ static const struct row rows[] = {
 	{ "dma_map(unknown flags)", EINVAL, true, r_dma_map_flags },
 	{ "dma_unmap(nothing mapped)", ENOENT, true, r_dma_unmap_nothing },
 	{ "dma_pool_new(buf_size 100)", EINVAL, true, r_pool_bad_size },
-	{ "dma_buf_alloc(size 0)", EINVAL, true, r_buf_zero },
+	{ "dma_mem_alloc(size 0)", EINVAL, true, r_buf_zero },
 };
 
 static int setup(void **state)

@@ -50,9 +50,9 @@ static void test_values(void **state)
 	assert_null(iommufd_ioas_get_ctx(NULL));
 	assert_false(iommufd_device_is_vdpa(NULL));
 	assert_int_equal(iommufd_device_get_num_asids(NULL), 0);
-	assert_null(iommufd_dma_buf_get_vaddr(NULL));
-	assert_int_equal(iommufd_dma_buf_get_iova(NULL), 0);
-	assert_int_equal(iommufd_dma_buf_get_size(NULL), 0);
+	assert_null(iommufd_dma_mem_get_vaddr(NULL));
+	assert_int_equal(iommufd_dma_mem_get_iova(NULL), 0);
+	assert_int_equal(iommufd_dma_mem_get_size(NULL), 0);
 	assert_int_equal(iommufd_diag_count(NULL), 0);
 	assert_null(iommufd_diag_get(NULL, 0));
 	assert_false(iommufd_diag_ok(NULL)); /* no findings prove nothing (issue 16 #13) */
@@ -133,7 +133,7 @@ static void test_destructors(void **state)
 	assert_int_equal(iommufd_vdevice_destroy(NULL), 0);
 	assert_int_equal(iommufd_hw_queue_destroy(NULL), 0);
 	assert_int_equal(iommufd_dma_destroy(NULL), 0);
-	assert_int_equal(iommufd_dma_buf_free(NULL), 0);
+	assert_int_equal(iommufd_dma_mem_free(NULL), 0);
 	assert_int_equal(iommufd_dma_pool_destroy(NULL), 0);
 	assert_null(iommufd_diag_free(NULL));
 	assert_null(iommufd_pci_enum_free(NULL));

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <iommufd/feature.h>
+
 #include "check.h"
 #include "core/ctx.h"
 #include "fake-kernel.h"
@@ -261,6 +263,30 @@ static int c_open_fd(struct env *e, const void *o)
 	return rc;
 }
 
+static int c_bind(struct env *e, const void *o)
+{
+	IOMMUFD_OPTS(iommufd_device_opts, nb, .flags = IOMMUFD_DEVICE_OPEN_NO_BIND);
+	struct iommufd_device *d = NULL;
+	int rc;
+
+	assert_int_equal(iommufd_device_open_cdev(e->ctx, "/dev/vfio/devices/vfio0", &nb, &d), 0);
+	rc = iommufd_device_bind(d, o);
+	iommufd_device_close(d);
+	return rc;
+}
+
+static int c_dma_log(struct env *e, const void *o)
+{
+	struct iommufd_dma_log_range r = { 0, 4096 };
+	int rc;
+
+	fake_feature_config(FAKE_FEATURES_DMA_LOG, 0);
+	rc = iommufd_device_dma_log_start(e->dev, &r, 1, 4096, o, NULL);
+	if (rc == 0)
+		iommufd_device_dma_log_stop(e->dev);
+	return rc;
+}
+
 static int c_open_vdpa(struct env *e, const void *o)
 {
 	struct iommufd_device *d = NULL;
@@ -295,12 +321,12 @@ static int c_dma_new(struct env *e, const void *o)
 	return rc;
 }
 
-static int c_dma_buf(struct env *e, const void *o)
+static int c_dma_mem(struct env *e, const void *o)
 {
-	struct iommufd_dma_buf *b = NULL;
-	int rc = iommufd_dma_buf_alloc(e->dma, 4096, o, &b);
+	struct iommufd_dma_mem *b = NULL;
+	int rc = iommufd_dma_mem_alloc(e->dma, 4096, o, &b);
 
-	iommufd_dma_buf_free(b);
+	iommufd_dma_mem_free(b);
 	return rc;
 }
 
@@ -314,8 +340,8 @@ static int c_dma_pool(struct env *e, const void *o)
 }
 
 static const struct opts_case cases[] = {
-	CASE(iommufd_ctx_new, iommufd_ctx_opts, path, true, c_ctx_new),
-	CASE(iommufd_ctx_new_from_fd, iommufd_ctx_opts, path, true, c_ctx_new_from_fd),
+	CASE(iommufd_ctx_new, iommufd_ctx_opts, flags, true, c_ctx_new),
+	CASE(iommufd_ctx_new_from_fd, iommufd_ctx_opts, flags, true, c_ctx_new_from_fd),
 	CASE(iommufd_pci_enum_new, iommufd_pci_filter, vfio_only, true, c_pci_enum),
 	CASE(iommufd_vdpa_enum_new, iommufd_vdpa_filter, probe, true, c_vdpa_enum),
 	CASE(iommufd_diag_run, iommufd_diag_opts, memlock_bytes, true, c_diag),
@@ -328,14 +354,16 @@ static const struct opts_case cases[] = {
 	CASE(iommufd_device_replace, iommufd_device_attach_opts, flags, false, c_replace),
 	CASE(iommufd_hwpt_alloc, iommufd_hwpt_opts, fault_id, false, c_hwpt_alloc),
 	CASE(iommufd_hwpt_alloc_nested, iommufd_hwpt_opts, fault_id, false, c_hwpt_alloc_nested),
-	CASE(iommufd_device_open_cdev, iommufd_device_opts, vf_token, false, c_open_cdev),
-	CASE(iommufd_device_open_sysfs, iommufd_device_opts, vf_token, false, c_open_sysfs),
-	CASE(iommufd_device_open_pci, iommufd_device_opts, vf_token, false, c_open_pci),
-	CASE(iommufd_device_open_fd, iommufd_device_opts, vf_token, false, c_open_fd),
-	CASE(iommufd_device_open_vdpa, iommufd_device_opts, vf_token, false, c_open_vdpa),
-	CASE(iommufd_device_open_vdpa_fd, iommufd_device_opts, vf_token, false, c_open_vdpa_fd),
+	CASE(iommufd_device_open_cdev, iommufd_device_opts, pt_id, false, c_open_cdev),
+	CASE(iommufd_device_open_sysfs, iommufd_device_opts, pt_id, false, c_open_sysfs),
+	CASE(iommufd_device_open_pci, iommufd_device_opts, pt_id, false, c_open_pci),
+	CASE(iommufd_device_open_fd, iommufd_device_opts, pt_id, false, c_open_fd),
+	CASE(iommufd_device_open_vdpa, iommufd_device_opts, pt_id, false, c_open_vdpa),
+	CASE(iommufd_device_open_vdpa_fd, iommufd_device_opts, pt_id, false, c_open_vdpa_fd),
+	CASE(iommufd_device_bind, iommufd_device_opts, pt_id, false, c_bind),
+	CASE(iommufd_device_dma_log_start, iommufd_dma_log_opts, max_ranges, false, c_dma_log),
 	CASE(iommufd_dma_new, iommufd_dma_opts, iova_max, false, c_dma_new),
-	CASE(iommufd_dma_buf_alloc, iommufd_dma_buf_opts, flags, false, c_dma_buf),
+	CASE(iommufd_dma_mem_alloc, iommufd_dma_mem_opts, flags, false, c_dma_mem),
 	CASE(iommufd_dma_pool_new, iommufd_dma_pool_opts, max_chunks, false, c_dma_pool),
 };
 

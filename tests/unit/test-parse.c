@@ -53,7 +53,8 @@ static void pci_addresses(void **state)
 struct ctx_opts_v2 {
 	size_t sz;
 	const char *path;
-	uint64_t future;
+	uint32_t flags, pad_;
+	uint64_t future[2]; /* [1] lies past struct iommufd_device_opts too */
 };
 
 static void sysfs_values(void **state)
@@ -178,12 +179,12 @@ static void opts_tail(void **state)
 	(void)state;
 	fake_reset();
 	/* unknown field set: E2BIG, and nothing opened */
-	v2.future = 1;
+	v2.future[1] = 1;
 	assert_errno(E2BIG, iommufd_ctx_new_with_ops_((void *)&v2, &fake_sys, &ctx));
 	assert_null(ctx);
 	assert_fake_idle();
 	/* unknown field zero: fine */
-	v2.future = 0;
+	v2.future[1] = 0;
 	assert_int_equal(iommufd_ctx_new_with_ops_((void *)&v2, &fake_sys, &ctx), 0);
 	ctx = iommufd_ctx_unref(ctx);
 	/* sz too small to be an opts struct */
@@ -205,7 +206,7 @@ static void device_lookup(void **state)
 {
 	struct iommufd_ctx *ctx;
 	struct iommufd_device *dev = NULL;
-	struct ctx_opts_v2 big = { .sz = sizeof(big), .future = 1 };
+	struct ctx_opts_v2 big = { .sz = sizeof(big), .future = { 0, 1 } };
 
 	(void)state;
 	fake_reset();
