@@ -123,6 +123,11 @@ static void test_set(void **state)
 	assert_int_equal(iommufd_passfd_set_count(NULL), 0);
 	assert_null(iommufd_passfd_set_free(NULL));
 	assert_fails(NULL, EINVAL, iommufd_passfd_set_new(NULL), "NULL");
+	assert_fails(NULL, EINVAL, iommufd_passfd_set_add(NULL, IOMMUFD_PASSFD_VDPA, "vdpa0", -1), "set is NULL");
+	assert_fails(NULL, EINVAL, iommufd_passfd_set_find(NULL, IOMMUFD_PASSFD_VDPA, "vdpa0"), "set is NULL");
+	assert_fails(NULL, EINVAL, iommufd_passfd_send(0, NULL), "set is NULL");
+	assert_fails(NULL, EINVAL, iommufd_passfd_recv(0, NULL), "set is NULL");
+	assert_fails(NULL, EINVAL, iommufd_passfd_request(0, NULL, NULL), "set is NULL");
 	close(fd);
 }
 
@@ -253,6 +258,14 @@ static void test_malformed(void **state)
 	len = good_msg(buf, PASSFD_REPLY, 2);
 	h->count = 40, h->len = (uint32_t)(sizeof(*h) + 40 * sizeof(*e));
 	expect_refused(sv, buf, len, 2, EPROTO, "the header says");
+	len = good_msg(buf, PASSFD_REQUEST, 0);
+	h->count = 40, h->len = (uint32_t)len;
+	expect_refused(sv, buf, len, 0, EPROTO, "40 entries (at most 32)");
+	len = good_msg(buf, PASSFD_REQUEST, 1);
+	h->count = 2, h->len = (uint32_t)len;
+	expect_refused(sv, buf, len, 0, EPROTO, "bytes for 2 entries");
+	len = good_msg(buf, PASSFD_REPLY, 0);
+	expect_refused(sv, buf, 12, 0, EPROTO, "a message of 12 bytes is shorter than its header");
 	len = good_msg(buf, PASSFD_REPLY, 2);
 	strcpy(e[1].name, "vdpa0");
 	expect_refused(sv, buf, len, 2, EPROTO, "entry 1: vDPA vdpa0 twice");
@@ -424,6 +437,9 @@ static void test_serve(void **state)
 	assert_fails(NULL, EINVAL, iommufd_passfd_serve(0, offer, NULL), "no uid or gid is allowed");
 	assert_fails(NULL, EINVAL, iommufd_passfd_serve(0, NULL, &h.opts), "offer is NULL");
 	h.opts.n_allow_uids = 1;
+	h.opts.allow_uids = NULL;
+	assert_fails(NULL, EINVAL, iommufd_passfd_serve(0, offer, &h.opts), "without the array");
+	h.opts.allow_uids = &uid_other;
 	h.opts.sz = 4;
 	assert_fails(NULL, EINVAL, iommufd_passfd_serve(0, offer, &h.opts), "");
 	h.opts.sz = sizeof(h.opts);
@@ -579,6 +595,19 @@ static void test_seam(void **state)
 	h.opts = (struct iommufd_passfd_serve_opts){ .sz = sizeof(h.opts), .allow_uids = &uid_self, .n_allow_uids = 1 };
 	assert_fails(NULL, ENOTSOCK, iommufd_passfd_serve(sv[0], s, &h.opts), "SO_PEERCRED");
 	fail_getsockopt = 0;
+	/* the request arrives, the reply cannot go out: logged */
+	h.opts.log = log_to;
+	h.opts.log_userdata = &h;
+	h.log[0] = '\0';
+	{
+		unsigned char req[PASSFD_MSG_MAX];
+
+		send_raw(sv[1], req, passfd_encode(req, PASSFD_REQUEST, NULL, 0, NULL), 0);
+	}
+	fail_sendmsg = EPIPE;
+	assert_fails(NULL, EPIPE, iommufd_passfd_serve(sv[0], s, &h.opts), "sendmsg");
+	fail_sendmsg = 0;
+	assert_non_null(strstr(h.log, "reply failed"));
 	/* a seam without socket calls */
 	failing.sendmsg = NULL;
 	failing.recvmsg = NULL;
@@ -626,6 +655,8 @@ static void test_adopt(void **state)
 		     "ctx is NULL");
 	/* /dev/null is no VFIO device either: the kind's open refuses it (the fake's ioctl fails) */
 	assert_int_not_equal(iommufd_device_open_passfd(fctx, s, IOMMUFD_PASSFD_VFIO_PCI, "0000:00:03.0", NULL, &dev), 0);
+	assert_null(dev);
+	assert_int_not_equal(iommufd_device_open_passfd(fctx, s, IOMMUFD_PASSFD_VDPA, "vdpa0", NULL, &dev), 0);
 	assert_null(dev);
 	close(iommufd_passfd_set_take(s, 1));
 	assert_fails(fctx, EBADF, iommufd_device_open_passfd(fctx, s, IOMMUFD_PASSFD_VFIO_PCI, "0000:00:03.0", NULL, &dev),
