@@ -5,7 +5,9 @@
  * wrong; the table below names every check it makes, so a check without
  * a finding is a PASS. A check whose precondition failed is not made (no
  * /dev/iommu: its permissions are not checked). Findings of codes this
- * table does not know (a newer library) are shown as they are.
+ * table does not know (a newer library) are shown as they are. An INFO
+ * line names the IOMMU backend a context gets (a context is made and
+ * released at once), or why none.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -99,7 +101,36 @@ static void line(enum result r, const char *subject, const char *message, const 
 		fprintf(cli.out, "      fix: %s\n", fix);
 }
 
-static void print_text(const struct iommufd_diag *d, const char *addr, const struct outcome *o, bool quiet)
+/* The backend a context gets on this host: its name (NULL: none, and
+ * *@why says why). */
+static const char *backend_probe(const char **why)
+{
+	static char reason[512];
+	struct iommufd_ctx *ctx;
+	const char *name;
+
+	*why = NULL;
+	if (iommufd_ctx_new(NULL, &ctx) < 0) {
+		snprintf(reason, sizeof(reason), "%s", iommufd_last_error());
+		*why = reason;
+		return NULL;
+	}
+	name = iommufd_backend_name(iommufd_ctx_get_backend(ctx));
+	iommufd_ctx_unref(ctx);
+	return name;
+}
+
+static const char *backend_note(const char *name)
+{
+	if (!strcmp(name, "iommufd"))
+		return "the library uses /dev/iommu";
+	if (!strcmp(name, "vfio-type1"))
+		return "the legacy VFIO backend: VFIO containers and groups (/dev/vfio/vfio), without HWPTs, PASIDs, fault queues or vIOMMUs";
+	return "";
+}
+
+static void print_text(const struct iommufd_diag *d, const char *addr, const struct outcome *o, bool quiet,
+		       const char *backend, const char *why)
 {
 	for (size_t i = 0; i < NCHECKS; i++) {
 		const struct check *c = &checks[i];
@@ -112,6 +143,12 @@ static void print_text(const struct iommufd_diag *d, const char *addr, const str
 			continue;
 		}
 		line(PASS, subject, c->passed, NULL);
+	}
+	if (!quiet) {
+		if (backend)
+			fprintf(cli.out, "%-4s  backend: %s (%s)\n", "INFO", backend, backend_note(backend));
+		else
+			fprintf(cli.out, "%-4s  backend: none (%s)\n", "INFO", why);
 	}
 	/* what the table does not know, and the notes (the device is ready) */
 	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
@@ -143,13 +180,15 @@ static void finding_json(struct json *j, const char *id, enum result r, const ch
 }
 
 static void print_json(const struct iommufd_diag *d, const char *addr, uint64_t memlock, const struct outcome *o,
-		       bool quiet)
+		       bool quiet, const char *backend, const char *why)
 {
 	struct json *j = cli_json();
 
 	json_object_begin(j);
 	json_kbool(j, "ready", iommufd_diag_ok(d));
 	json_kstr(j, "device", addr);
+	json_kstr(j, "backend", backend);
+	json_kstr(j, "backend_error", why);
 	json_key(j, "memlock_bytes");
 	if (memlock)
 		json_uint(j, memlock);
@@ -207,7 +246,7 @@ int cmd_check(int argc, char **argv)
 	IOMMUFD_OPTS(iommufd_diag_opts, dopts);
 	struct outcome o[NCHECKS];
 	struct iommufd_diag *d;
-	const char *addr = NULL;
+	const char *addr = NULL, *backend, *why;
 	char canon[16];
 	bool quiet = false, ok;
 	int c;
@@ -233,10 +272,11 @@ int cmd_check(int argc, char **argv)
 		addr = canon;
 	}
 	judge(d, addr, dopts.memlock_bytes != 0, o);
+	backend = backend_probe(&why);
 	if (cli.json)
-		print_json(d, addr, dopts.memlock_bytes, o, quiet);
+		print_json(d, addr, dopts.memlock_bytes, o, quiet, backend, why);
 	else
-		print_text(d, addr, o, quiet);
+		print_text(d, addr, o, quiet, backend, why);
 	ok = iommufd_diag_ok(d);
 	iommufd_diag_free(d);
 	return ok ? CLI_OK : CLI_FAILED;

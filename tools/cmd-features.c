@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
-/* `iommufd features` and `iommufd version`: what the kernel's /dev/iommu
- * offers, and which library and backend speak to it. */
+/* `iommufd features` and `iommufd version`: what the kernel offers through
+ * the context's IOMMU backend (/dev/iommu, or VFIO containers for the
+ * legacy one), and which library and backend speak to it. */
 #define _GNU_SOURCE
 #include <string.h>
 
@@ -17,6 +18,13 @@ static int no_operands(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage("unexpected argument '%s'", argv[optind]);
 	return CLI_OK;
+}
+
+/* "iommufd", "vfio-type1": the context's backend by the name
+ * IOMMUFD_BACKEND takes. */
+static const char *backend_of(const struct iommufd_ctx *ctx)
+{
+	return iommufd_backend_name(iommufd_ctx_get_backend(ctx));
 }
 
 static void features_json(struct json *j, struct iommufd_ctx *ctx)
@@ -46,6 +54,7 @@ int cmd_features(int argc, char **argv)
 		features_json(j, ctx);
 		json_finish(j);
 	} else {
+		fprintf(cli.out, "backend: %s\n", backend_of(ctx));
 		for (int f = 0; f < IOMMUFD_FEATURE_COUNT; f++) {
 			const char *name = iommufd_feature_name((enum iommufd_feature)f);
 
@@ -77,7 +86,7 @@ int cli_print_version(bool short_form)
 			fprintf(cli.out, "backend:  unknown (%s)\nfeatures: unknown\n", why);
 			return CLI_OK;
 		}
-		fprintf(cli.out, "backend:  %s\nfeatures:", iommufd_ctx_get_backend_name(ctx));
+		fprintf(cli.out, "backend:  %s\nfeatures:", backend_of(ctx));
 		for (int f = 0; f < IOMMUFD_FEATURE_COUNT; f++)
 			if (iommufd_feature_name((enum iommufd_feature)f) &&
 			    iommufd_ctx_has_feature(ctx, (enum iommufd_feature)f))
@@ -89,7 +98,7 @@ int cli_print_version(bool short_form)
 	j = cli_json();
 	json_object_begin(j);
 	json_kstr(j, "version", iommufd_version());
-	json_kstr(j, "backend", ctx ? iommufd_ctx_get_backend_name(ctx) : NULL);
+	json_kstr(j, "backend", ctx ? backend_of(ctx) : NULL);
 	json_key(j, "features");
 	if (ctx)
 		features_json(j, ctx);

@@ -47,13 +47,17 @@ const struct command cli_commands[] = {
 	  "  --memlock SIZE  check that RLIMIT_MEMLOCK allows pinning SIZE bytes (K, M or G:\n"
 	  "              powers of 1024)\n"
 	  "  -q, --quiet print failures only\n"
+	  "An INFO line names the IOMMU backend the library gets on this host.\n"
 	  "Exit status: 0 ready, 1 not ready (a FAIL), 2 bad usage, 3 could not check.\n" },
 	{ "features", cmd_features, "",
 	  "which parts of the iommufd uAPI the running kernel supports",
-	  "Opens /dev/iommu and probes each feature without side effects.\n" },
+	  "Opens the IOMMU backend (/dev/iommu; without it, VFIO containers for the\n"
+	  "legacy VFIO backend), names it and probes each feature without side effects.\n" },
 	{ "version", cmd_version, "",
 	  "the library's version, its IOMMU backend and the kernel's features",
-	  "The backend and features need /dev/iommu; without it they are shown as unknown.\n" },
+	  "The backend (iommufd, or vfio-type1 where /dev/iommu does not exist; the\n"
+	  "environment variable IOMMUFD_BACKEND chooses) and the features need one of\n"
+	  "them; without either they are shown as unknown.\n" },
 	{ "mdev", cmd_mdev, "list | create PARENT TYPE [UUID] | remove UUID",
 	  "list, create and remove mediated devices",
 	  "  list        the mdev types of every parent and the existing instances\n"

@@ -130,10 +130,13 @@ void px_undo(struct px_prep *p)
 
 int px_open_iommufd(int rlimit_mode)
 {
+	/* /dev/iommu itself, never the legacy VFIO container the automatic
+	 * choice falls back to: the program is given an iommufd */
+	IOMMUFD_OPTS(iommufd_ctx_opts, opts, .backend = IOMMUFD_BACKEND_IOMMUFD);
 	struct iommufd_ctx *ctx;
 	int fd;
 
-	if (iommufd_ctx_new(NULL, &ctx) < 0)
+	if (iommufd_ctx_new(&opts, &ctx) < 0)
 		return px_fail("%s", iommufd_last_error()), -1;
 	if (rlimit_mode >= 0 && iommufd_ctx_set_rlimit_mode(ctx, (enum iommufd_rlimit_mode)rlimit_mode) < 0) {
 		px_fail("setting the accounting mode: %s", iommufd_ctx_last_error(ctx));

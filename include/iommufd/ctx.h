@@ -18,7 +18,10 @@
  * context, as for any destructor; objects in it hold their own references.
  *
  * @par System calls
- * iommufd_ctx_new(): openat(/dev/iommu, or opts->path). iommufd_ctx_new_from_fd():
+ * iommufd_ctx_new(): openat(/dev/iommu, or opts->path); on the legacy VFIO
+ * backend openat(/dev/vfio/vfio), ioctl(VFIO_GET_API_VERSION,
+ * VFIO_CHECK_EXTENSION, IOMMU_DESTROY of ID 0 to tell iommufd's compat
+ * container) and readlink(/proc/self/fd/N). iommufd_ctx_new_from_fd():
  * ioctl(IOMMU_DESTROY of ID 0, to check the descriptor), fcntl(F_DUPFD_CLOEXEC).
  * iommufd_ctx_unref() (the last one): close. iommufd_ctx_has_feature(): one
  * ioctl of the feature's command, with a size too small to act, on first use
@@ -51,9 +54,53 @@ struct iommufd_ctx;
  */
 struct iommufd_ctx_opts {
 	size_t sz;        /**< sizeof(struct iommufd_ctx_opts) */
-	const char *path; /**< device node to open; NULL means "/dev/iommu" */
-	uint32_t flags;   /**< IOMMUFD_CTX_* (0: none) */
-	uint32_t pad_;    /**< zero */
+	/** Device node to open; NULL means the backend's: "/dev/iommu", or
+	 *  "/dev/vfio/vfio" for IOMMUFD_BACKEND_VFIO_TYPE1. With
+	 *  IOMMUFD_BACKEND_AUTO a path means the iommufd backend on it. */
+	const char *path;
+	/** IOMMUFD_CTX_* (0: none) */
+	uint32_t flags;
+	/** The IOMMU backend, an enum iommufd_backend: IOMMUFD_BACKEND_AUTO
+	 *  (0, the default) takes the environment variable IOMMUFD_BACKEND
+	 *  (read with secure_getenv: "iommufd" or "vfio-type1") when it is
+	 *  set, otherwise /dev/iommu and, when it does not exist, VFIO
+	 *  containers. Ignored by iommufd_ctx_new_from_fd(), whose descriptor
+	 *  says which. */
+	uint32_t backend;
+};
+
+/**
+ * How a context reaches the IOMMU (iommufd_ctx_get_backend()).
+ * @since 0.1
+ */
+enum iommufd_backend {
+	/** Choose when the context is created (see iommufd_ctx_opts::backend). */
+	IOMMUFD_BACKEND_AUTO = 0,
+	/** /dev/iommu: every call of the library. */
+	IOMMUFD_BACKEND_IOMMUFD = 1,
+	/**
+	 * The legacy VFIO backend, for kernels without iommufd (before 6.2,
+	 * or built without CONFIG_IOMMUFD) or without the VFIO device cdev:
+	 * each IOAS is a record of mappings that the library applies to the
+	 * VFIO type1v2 container of every IOMMU group attached to it
+	 * (VFIO_IOMMU_MAP_DMA / UNMAP_DMA), choosing IOVAs itself when the
+	 * caller does not fix them; devices are opened through their group
+	 * (/dev/vfio/N). What type1 cannot do is refused with -EOPNOTSUPP and
+	 * "legacy VFIO backend" in the explanation: HWPTs and dirty tracking,
+	 * replace, PASIDs, fault queues, vIOMMUs, iommufd_ioas_map_file(),
+	 * iommufd_ioas_copy(), iommufd_ioas_map_dmabuf(), IOMMU_OPTION,
+	 * iommufd_device_get_hw_info(), hot reset, adoption by ID
+	 * (iommufd_ioas_adopt(), iommufd_hwpt_adopt(), IOMMUFD_DEVICE_OPEN_ADOPT),
+	 * iommufd_ctx_destroy_id() and IOMMUFD_DEVICE_OPEN_NO_BIND;
+	 * iommufd_ctx_has_feature() is true for IOMMUFD_FEATURE_IOAS only. The
+	 * VFIO device features (migration, DMA logging, dma-buf export, low
+	 * power) work, on the device fd the group gives. IOAS IDs are the
+	 * library's, not the kernel's, and
+	 * iommufd_ctx_get_fd() is a container used for probes. The container
+	 * may be iommufd's own emulation (CONFIG_IOMMUFD_VFIO_CONTAINER); the
+	 * library treats both alike.
+	 */
+	IOMMUFD_BACKEND_VFIO_TYPE1 = 2,
 };
 
 /**
@@ -71,12 +118,20 @@ struct iommufd_ctx_opts {
 /**
  * Open /dev/iommu and create a context with one reference.
  *
+ * The backend (iommufd_ctx_opts::backend) is chosen first: the options,
+ * else the environment variable IOMMUFD_BACKEND, else /dev/iommu and, only
+ * where it does not exist, the legacy VFIO backend (IOMMUFD_BACKEND_VFIO_TYPE1).
+ *
  * @param opts options, or NULL for defaults
  * @param[out] ctx the new context; untouched on failure
  * @return 0, or a negative errno (also stored in errno): -ENOENT when the
- *         node does not exist (iommufd not loaded or not built), -EACCES
- *         without permission, -E2BIG for unknown opts fields. There is no
- *         context to explain a failure, so iommufd_last_error() does.
+ *         node does not exist (iommufd not loaded or not built; neither
+ *         /dev/iommu nor /dev/vfio/vfio for the automatic choice), -EACCES
+ *         without permission, -ENODEV on the legacy backend when no IOMMU
+ *         driver offers VFIO type1v2 (vfio_iommu_type1 not loaded), -EINVAL
+ *         for an unknown backend (options or IOMMUFD_BACKEND), -E2BIG for
+ *         unknown opts fields. There is no context to explain a failure, so
+ *         iommufd_last_error() does.
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
@@ -113,6 +168,24 @@ IOMMUFD_API int iommufd_ctx_new_from_fd(int fd,
 					struct iommufd_ctx **ctx);
 
 /**
+ * The backend the context uses: IOMMUFD_BACKEND_IOMMUFD or
+ * IOMMUFD_BACKEND_VFIO_TYPE1, never AUTO.
+ * @param ctx the context
+ * @return its backend; IOMMUFD_BACKEND_AUTO for NULL
+ * @since 0.1
+ */
+IOMMUFD_API enum iommufd_backend iommufd_ctx_get_backend(const struct iommufd_ctx *ctx);
+
+/**
+ * The name of a backend, as IOMMUFD_BACKEND accepts it: "auto", "iommufd",
+ * "vfio-type1".
+ * @param backend a backend
+ * @return a static string, or NULL for an unknown value
+ * @since 0.1
+ */
+IOMMUFD_API const char *iommufd_backend_name(enum iommufd_backend backend);
+
+/**
  * Take a reference on @p ctx.
  * @param ctx a context, or NULL
  * @return @p ctx
@@ -132,22 +205,13 @@ IOMMUFD_API struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
 
 /**
  * The context's /dev/iommu descriptor, for callers who issue their own
- * ioctls. It stays owned by the context.
+ * ioctls. It stays owned by the context. On the legacy VFIO backend it is
+ * a VFIO container the library opened for its checks, attached to nothing.
  * @param ctx the context, or NULL
  * @return the descriptor; -1 for NULL
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
-
-/**
- * The name of the IOMMU backend the context issues its kernel calls to:
- * "iommufd" for /dev/iommu (today the only one). For messages and for
- * `iommufd version`; the set of names may grow.
- * @param ctx the context, or NULL
- * @return a static string; NULL for NULL
- * @since 0.1
- */
-IOMMUFD_API const char *iommufd_ctx_get_backend_name(const struct iommufd_ctx *ctx);
 
 /**
  * Log callback: @p priority is a syslog priority (LOG_ERR ... LOG_DEBUG).
@@ -291,13 +355,57 @@ IOMMUFD_API int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx,
  * Move the accounting of all pinned pages of this context to the calling
  * process (IOMMU_IOAS_CHANGE_PROCESS), for live update: the new process
  * takes over the iommufd. Only mappings made with iommufd_ioas_map_file()
- * may exist.
+ * may exist. Pages mapped by a process with CAP_IPC_LOCK are charged to no
+ * one and stay so. Across an exec, keep the default per-user accounting:
+ * pins charged per process (IOMMUFD_RLIMIT_PER_PROCESS) cannot be moved
+ * once the old process image is gone (the kernel fails to uncharge the old
+ * mm: -EINVAL, and 7.3 logs a warning), though they can after a fork.
  * @param ctx the context
  * @return 0, -EOPNOTSUPP before Linux 6.13, -EINVAL when a mapping of user
- *         virtual memory exists, or another negative errno
+ *         virtual memory exists or a per-process charge cannot be moved, or
+ *         another negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
+
+/**
+ * The ID of the IOAS that the VFIO container API uses on this context
+ * (IOMMU_VFIO_IOAS get): the one a program driving VFIO groups on an
+ * iommufd-provided container (CONFIG_IOMMUFD_VFIO_CONTAINER, or a
+ * /dev/iommu descriptor given to VFIO_GROUP_SET_CONTAINER) maps through.
+ * Make the context with iommufd_ctx_new_from_fd() on that container's
+ * descriptor to share it with the library.
+ * @param ctx the context (iommufd backend)
+ * @param[out] ioas_id the IOAS ID; untouched on failure
+ * @return 0, -ENODEV when there is none yet (no group joined the container
+ *         and none was set; explained, logged at LOG_DEBUG only),
+ *         -EOPNOTSUPP on the legacy VFIO backend or before Linux 6.2, or
+ *         another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_get_vfio_ioas(struct iommufd_ctx *ctx, uint32_t *ioas_id);
+
+/**
+ * Make the VFIO container API on this context use the IOAS @p ioas_id
+ * (IOMMU_VFIO_IOAS set): groups joining the container from then on, and
+ * its VFIO_IOMMU_MAP_DMA / UNMAP_DMA, act on that IOAS.
+ * @param ctx the context (iommufd backend)
+ * @param ioas_id an IOAS of the context
+ * @return 0, -ENOENT when no IOAS has that ID, -EOPNOTSUPP on the legacy
+ *         VFIO backend or before Linux 6.2, or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_set_vfio_ioas(struct iommufd_ctx *ctx, uint32_t ioas_id);
+
+/**
+ * Forget the IOAS of the VFIO container API (IOMMU_VFIO_IOAS clear): the
+ * next group that joins the container gets a new one.
+ * @param ctx the context (iommufd backend)
+ * @return 0, -EOPNOTSUPP on the legacy VFIO backend or before Linux 6.2,
+ *         or another negative errno
+ * @since 0.1
+ */
+IOMMUFD_API int iommufd_ctx_clear_vfio_ioas(struct iommufd_ctx *ctx);
 
 /**
  * Destroy any kernel object of the context by its ID (IOMMU_DESTROY), for
@@ -309,7 +417,9 @@ IOMMUFD_API int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
  * @param id the object's ID
  * @return 0, -ENOENT (no such object), -EBUSY (still in use: a device is
  *         attached, or another object refers to it; devices themselves are
- *         always busy: close their descriptor), or another negative errno
+ *         always busy: close their descriptor), -EOPNOTSUPP on the legacy
+ *         VFIO backend (its IDs are the library's, not the kernel's), or
+ *         another negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id);

@@ -77,7 +77,9 @@ struct iommufd_device_opts {
  * ID (iommufd_device_get_id() is 0) and every call that needs the binding
  * fails until iommufd_device_bind(); what the caller does between the two
  * (register the device with KVM, as VMMs do) goes on
- * iommufd_device_get_fd(). VFIO devices only.
+ * iommufd_device_get_fd(). VFIO devices only; refused with -EOPNOTSUPP on
+ * the legacy VFIO backend, whose devices are opened through their group and
+ * never bound.
  * @since 0.1
  */
 #define IOMMUFD_DEVICE_OPEN_NO_BIND (1u << 0)
@@ -141,6 +143,19 @@ IOMMUFD_API int iommufd_device_open_sysfs(struct iommufd_ctx *ctx,
 /**
  * Like iommufd_device_open_sysfs() for a PCI address: "0000:00:03.0" or,
  * with domain 0 implied, "00:03.0".
+ *
+ * On a context of the legacy VFIO backend (IOMMUFD_BACKEND_VFIO_TYPE1) this
+ * call, iommufd_device_open_sysfs() and iommufd_device_open_mdev() open the
+ * device through its IOMMU group instead: readlink of its iommu_group,
+ * openat(/dev/vfio/N) (shared by the devices of one group),
+ * ioctl(VFIO_GROUP_GET_STATUS) (a group that is not viable is -EBUSY, and
+ * the explanation names the members bound to other drivers),
+ * openat(/dev/vfio/vfio), ioctl(VFIO_GROUP_SET_CONTAINER, VFIO_SET_IOMMU,
+ * VFIO_IOMMU_GET_INFO, VFIO_GROUP_GET_DEVICE_FD). The device has no ID
+ * (iommufd_device_get_id() is 0); attach takes an IOAS ID only and replays
+ * the IOAS's mappings into the group's container (VFIO_IOMMU_MAP_DMA), so
+ * the devices of one group share one IOAS; detach unmaps them again;
+ * replace, PASIDs, IOMMU hw info and hot reset are refused.
  * @param ctx the context
  * @param pci_addr the address
  * @param opts options, or NULL
@@ -182,7 +197,8 @@ IOMMUFD_API int iommufd_device_open_fd(struct iommufd_ctx *ctx, int fd,
  * (VFIO_DEVICE_BIND_IOMMUFD); it gets its device ID and starts detached.
  * @param dev the device
  * @param opts options, or NULL: only vf_token is read (flags must be 0)
- * @return 0, -EBUSY (already bound), -EOPNOTSUPP (vDPA), or an errno as for
+ * @return 0, -EBUSY (already bound), -EOPNOTSUPP (vDPA, or a device of the
+ *         legacy VFIO backend), or an errno as for
  *         iommufd_device_open_cdev()'s bind (-EINVAL, -EPERM...)
  * @since 0.1
  */

@@ -300,7 +300,9 @@ IOMMUFD_API int iommufd_device_export_dmabuf(struct iommufd_device *dev, uint32_
  * @return 0, or an errno as for iommufd_device_export_dmabuf() or
  *         iommufd_ioas_map_file() (-EOPNOTSUPP from the map: the kernel's
  *         iommufd cannot map a dma-buf, or the dma-buf has more than one
- *         range; -ENODEV: the dma-buf is revoked, e.g. memory decoding off)
+ *         range; -ENODEV: the dma-buf is revoked, e.g. memory decoding off;
+ *         -EOPNOTSUPP on the legacy VFIO backend, refused before the
+ *         export)
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, struct iommufd_device *dev,

@@ -146,7 +146,8 @@ IOMMUFD_API int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_
  * @param ctx the context
  * @param id the HWPT's ID in @p ctx (not 0)
  * @param[out] hwpt the handle; untouched on failure
- * @return 0, -ENOENT for ID 0, -ENOMEM
+ * @return 0, -ENOENT for ID 0, -ENOMEM, -EOPNOTSUPP on the legacy VFIO
+ *         backend (it has no HWPTs)
  * @since 0.1
  */
 IOMMUFD_API int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt **hwpt);

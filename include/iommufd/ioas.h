@@ -30,6 +30,18 @@
  * larger buffer when the kernel answers EMSGSIZE. iommufd_ioas_allow_iovas():
  * ioctl(IOMMU_IOAS_ALLOW_IOVAS). iommufd_ioas_set_huge_pages(),
  * iommufd_ioas_get_huge_pages(): ioctl(IOMMU_OPTION). Getters: none.
+ *
+ * On the legacy VFIO backend (ctx.h, IOMMUFD_BACKEND_VFIO_TYPE1) an IOAS is
+ * the library's record of its mappings, and its ID the library's: new and
+ * destroy issue nothing; map and unmap issue VFIO_IOMMU_MAP_DMA /
+ * VFIO_IOMMU_UNMAP_DMA on the container of each IOMMU group attached to it
+ * (none before an attach: the record is replayed then); without
+ * IOMMUFD_MAP_FIXED_IOVA the library picks the lowest free IOVA in the
+ * usable ranges (keeping the vaddr's offset within a huge page when it can).
+ * The IOVA ranges are the intersection of the attached groups' (from
+ * VFIO_IOMMU_GET_INFO), the whole space before any attach;
+ * iommufd_ioas_allow_iovas() restricts the IOVAs the library picks.
+ * map_file, copy and the IOMMU_OPTION calls are refused (-EOPNOTSUPP).
  */
 #ifndef IOMMUFD_IOAS_H
 #define IOMMUFD_IOAS_H
@@ -76,8 +88,9 @@ enum iommufd_map_flags {
  * @param ctx the context
  * @param id the IOAS's ID in @p ctx
  * @param[out] ioas the handle; untouched on failure
- * @return 0, -ENOENT (no IOAS with that ID in @p ctx), or another negative
- *         errno
+ * @return 0, -ENOENT (no IOAS with that ID in @p ctx), -EOPNOTSUPP on the
+ *         legacy VFIO backend (its IOAS IDs are the library's, not the
+ *         kernel's), or another negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_ioas **ioas);

@@ -52,6 +52,7 @@ enum {
 #define UAPI_IOMMU_IOAS_MAP UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_MAP_NR)
 #define UAPI_IOMMU_IOAS_UNMAP UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_UNMAP_NR)
 #define UAPI_IOMMU_OPTION UAPI_IOMMUFD_IO(UAPI_IOMMU_OPTION_NR)
+#define UAPI_IOMMU_VFIO_IOAS UAPI_IOMMUFD_IO(UAPI_IOMMU_VFIO_IOAS_NR)
 #define UAPI_IOMMU_GET_HW_INFO UAPI_IOMMUFD_IO(UAPI_IOMMU_GET_HW_INFO_NR)
 #define UAPI_IOMMU_IOAS_MAP_FILE UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_MAP_FILE_NR)
 #define UAPI_IOMMU_IOAS_CHANGE_PROCESS UAPI_IOMMUFD_IO(UAPI_IOMMU_IOAS_CHANGE_PROCESS_NR)
@@ -495,6 +496,104 @@ struct uapi_vfio_device_detach_iommufd_pt {
 	uint32_t argsz;
 	uint32_t flags;
 	uint32_t pasid;
+};
+
+/* IOMMU_VFIO_IOAS: the IOAS the VFIO container API uses on an iommufd */
+#define UAPI_IOMMU_VFIO_IOAS_GET 0
+#define UAPI_IOMMU_VFIO_IOAS_SET 1
+#define UAPI_IOMMU_VFIO_IOAS_CLEAR 2
+
+struct uapi_iommu_vfio_ioas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint16_t op;
+	uint16_t reserved;
+};
+
+/* ---- VFIO containers and groups (/dev/vfio/vfio, /dev/vfio/N): the
+ * legacy type1 backend (core/backend-type1.c, core/device-group.c) ---- */
+#define UAPI_VFIO_API_VERSION 0
+#define UAPI_VFIO_TYPE1v2_IOMMU 3
+#define UAPI_VFIO_NOIOMMU_IOMMU 8
+#define UAPI_VFIO_UNMAP_ALL 9
+#define UAPI_VFIO_GET_API_VERSION _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 0)
+#define UAPI_VFIO_CHECK_EXTENSION _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 1)
+#define UAPI_VFIO_SET_IOMMU _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 2)
+#define UAPI_VFIO_GROUP_GET_STATUS _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 3)
+#define UAPI_VFIO_GROUP_SET_CONTAINER _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 4)
+#define UAPI_VFIO_GROUP_UNSET_CONTAINER _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 5)
+#define UAPI_VFIO_GROUP_GET_DEVICE_FD _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 6)
+#define UAPI_VFIO_IOMMU_GET_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 12)
+#define UAPI_VFIO_IOMMU_MAP_DMA _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 13)
+#define UAPI_VFIO_IOMMU_UNMAP_DMA _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 14)
+
+#define UAPI_VFIO_GROUP_FLAGS_VIABLE (1u << 0)
+#define UAPI_VFIO_GROUP_FLAGS_CONTAINER_SET (1u << 1)
+
+struct uapi_vfio_group_status {
+	uint32_t argsz;
+	uint32_t flags;
+};
+
+#define UAPI_VFIO_IOMMU_INFO_PGSIZES (1u << 0)
+#define UAPI_VFIO_IOMMU_INFO_CAPS (1u << 1)
+
+/* 24 bytes: the kernel's minimum is up to cap_offset (20), padded. */
+struct uapi_vfio_iommu_type1_info {
+	uint32_t argsz;
+	uint32_t flags;
+	UAPI_ALIGNED_U64 iova_pgsizes;
+	uint32_t cap_offset;
+	uint32_t pad;
+};
+
+#define UAPI_VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE 1
+#define UAPI_VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION 2
+#define UAPI_VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL 3
+
+/* end is inclusive, like the library's last */
+struct uapi_vfio_iova_range {
+	UAPI_ALIGNED_U64 start;
+	UAPI_ALIGNED_U64 end;
+};
+
+struct uapi_vfio_iommu_type1_info_cap_iova_range {
+	struct uapi_vfio_info_cap_header header;
+	uint32_t nr_iovas;
+	uint32_t reserved;
+	struct uapi_vfio_iova_range iova_ranges[];
+};
+
+struct uapi_vfio_iommu_type1_info_cap_migration {
+	struct uapi_vfio_info_cap_header header;
+	uint32_t flags;
+	UAPI_ALIGNED_U64 pgsize_bitmap;
+	UAPI_ALIGNED_U64 max_dirty_bitmap_size;
+};
+
+struct uapi_vfio_iommu_type1_info_dma_avail {
+	struct uapi_vfio_info_cap_header header;
+	uint32_t avail;
+};
+
+#define UAPI_VFIO_DMA_MAP_FLAG_READ (1u << 0)
+#define UAPI_VFIO_DMA_MAP_FLAG_WRITE (1u << 1)
+
+struct uapi_vfio_iommu_type1_dma_map {
+	uint32_t argsz;
+	uint32_t flags;
+	UAPI_ALIGNED_U64 vaddr;
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 size;
+};
+
+#define UAPI_VFIO_DMA_UNMAP_FLAG_ALL (1u << 1)
+
+struct uapi_vfio_iommu_type1_dma_unmap {
+	uint32_t argsz;
+	uint32_t flags;
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 size;
 };
 
 /* ---- VFIO device features (VFIO_DEVICE_FEATURE) ---- */

@@ -56,21 +56,21 @@ static bool be_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature feature
 	return rc != -ENOTTY;
 }
 
-static int be_ioas_alloc(struct iommufd_ctx *ctx, uint32_t flags, uint32_t *id)
+static int be_ioas_alloc(struct iommufd_ioas *ioas, uint32_t flags)
 {
 	struct uapi_iommu_ioas_alloc cmd = { .size = sizeof(cmd), .flags = flags };
 	int rc;
 
-	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_ALLOC, &cmd);
+	rc = sys_ioctl(ioas->ctx->sys, ioas->ctx->fd, UAPI_IOMMU_IOAS_ALLOC, &cmd);
 	if (rc < 0)
 		return rc;
-	*id = cmd.out_ioas_id;
+	ioas->id = cmd.out_ioas_id;
 	return 0;
 }
 
-static int be_ioas_destroy(struct iommufd_ctx *ctx, uint32_t id)
+static int be_ioas_destroy(struct iommufd_ioas *ioas)
 {
-	return ctx_destroy_id(ctx, id);
+	return ctx_destroy_id(ioas->ctx, ioas->id);
 }
 
 static uint32_t map_flags(uint32_t flags)
@@ -188,6 +188,17 @@ static int be_iova_ranges(struct iommufd_ioas *ioas, struct iommufd_iova_range *
 	return 0;
 }
 
+/* IOVA_RANGES has no side effect and fails with ENOENT unless the ID is an
+ * IOAS of this context; more ranges than fit is an answer too. */
+static int be_ioas_adopt(struct iommufd_ioas *ioas)
+{
+	struct iommufd_iova_range r[1];
+	uint32_t n = 1;
+	int rc = be_iova_ranges(ioas, r, &n, NULL);
+
+	return rc == -EMSGSIZE ? 0 : rc;
+}
+
 static int be_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
 			       uint32_t count)
 {
@@ -203,9 +214,13 @@ static int be_allow_iovas(struct iommufd_ioas *ioas, const struct iommufd_iova_r
 
 const struct backend_ops backend_iommufd = {
 	.name = "iommufd",
+	.id = IOMMUFD_BACKEND_IOMMUFD,
+	.node = "/dev/iommu",
 	.has_feature = be_has_feature,
 	.ioas_alloc = be_ioas_alloc,
 	.ioas_destroy = be_ioas_destroy,
+	.ioas_adopt = be_ioas_adopt,
+	.destroy_id = ctx_destroy_id,
 	.map = be_map,
 	.map_file = be_map_file,
 	.copy = be_copy,

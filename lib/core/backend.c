@@ -11,3 +11,10 @@ int backend_refuse(struct iommufd_ctx *ctx, const char *call)
 {
 	return ctx_fail(ctx, EOPNOTSUPP, "%s: not available with the %s backend", call, ctx->backend->name);
 }
+
+int backend_check(struct iommufd_ctx *ctx, enum iommufd_feature feature, const char *call)
+{
+	if (ctx->backend->lacks & ((uint64_t)1 << feature))
+		return backend_refuse(ctx, call);
+	return 0;
+}

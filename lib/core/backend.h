@@ -24,18 +24,57 @@
 #include <iommufd/ioas.h>
 
 struct iommufd_ioas;
+struct iommufd_device;
+struct iommufd_device_opts;
 
 struct backend_ops {
 	/* In messages: "the <name> backend". */
 	const char *name;
+	/* What iommufd_ctx_get_backend() reports. */
+	enum iommufd_backend id;
+	/* The node a context opens when the caller names none. */
+	const char *node;
+
+	/* Check the node just opened (ctx->fd) and set up what the backend
+	 * keeps per context (ctx->backend_data); release it in ctx_fini.
+	 * Optional. On failure: -errno with the explanation recorded by
+	 * error_fail() (there is no context yet for the caller). */
+	int (*ctx_init)(struct iommufd_ctx *ctx);
+	void (*ctx_fini)(struct iommufd_ctx *ctx);
+
+	/* Features the backend can never provide whatever the kernel
+	 * (bits 1 << IOMMUFD_FEATURE_*): the calls that need them are
+	 * refused up front by backend_check(). */
+	uint64_t lacks;
+
+	/* How VFIO devices found in sysfs are opened on this backend
+	 * (iommufd_device_open_pci(), _sysfs(), _mdev()); NULL: through
+	 * their cdev (core/device-vfio.c). @name is for messages. */
+	int (*open_sysfs)(struct iommufd_ctx *ctx, const char *sysfs_path,
+			  const struct iommufd_device_opts *opts, const char *name,
+			  struct iommufd_device **out);
+	/* Why a device cdev (VFIO or vhost-vdpa) cannot bind to a context on
+	 * this backend; NULL: it can. */
+	const char *cdev_refusal;
 
 	/* Whether the kernel has @feature (uncached: core/ctx.c caches). */
 	bool (*has_feature)(struct iommufd_ctx *ctx, enum iommufd_feature feature);
 
-	/* A new address space with @flags (IOMMU_IOAS_ALLOC's): *@id is its ID.
-	 * destroy frees one by ID. */
-	int (*ioas_alloc)(struct iommufd_ctx *ctx, uint32_t flags, uint32_t *id);
-	int (*ioas_destroy)(struct iommufd_ctx *ctx, uint32_t id);
+	/* A new address space with @flags (IOMMU_IOAS_ALLOC's) for the handle
+	 * @ioas (its ctx set, the rest zero): sets ioas->id and, for the
+	 * backend's own use, ioas->backend_data. destroy frees it (the handle
+	 * stays valid when it fails). */
+	int (*ioas_alloc)(struct iommufd_ioas *ioas, uint32_t flags);
+	int (*ioas_destroy)(struct iommufd_ioas *ioas);
+	/* Take over the kernel's address space ioas->id, made by another
+	 * handle or process (iommufd_ioas_adopt(); the handle as ioas_alloc
+	 * gets it, with the ID set): 0, -ENOENT when the context has no IOAS
+	 * with that ID, or the kernel's -errno. NULL: the backend's IDs are
+	 * its own, not the kernel's, and nothing can be adopted. */
+	int (*ioas_adopt)(struct iommufd_ioas *ioas);
+	/* Destroy any kernel object of the context by its ID
+	 * (iommufd_ctx_destroy_id()). NULL: the backend has no such IDs. */
+	int (*destroy_id)(struct iommufd_ctx *ctx, uint32_t id);
 
 	/* Map @length bytes of user memory at @vaddr (map) or of file @fd
 	 * from @start (map_file); with IOMMUFD_MAP_FIXED_IOVA at *@iova,
@@ -56,6 +95,9 @@ struct backend_ops {
 	 * they do not fit. *@alignment (optional): the IOVA alignment. */
 	int (*iova_ranges)(struct iommufd_ioas *ioas, struct iommufd_iova_range *ranges,
 			   uint32_t *count, uint64_t *alignment);
+	/* Optional: the backend's own reading of a map's failure with @err in
+	 * this thread (NULL: the generic one). */
+	const char *(*map_cause)(struct iommufd_ioas *ioas, int err);
 	/* Restrict the IOVAs the backend may choose to @ranges. */
 	int (*allow_iovas)(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
 			   uint32_t count);
@@ -63,9 +105,14 @@ struct backend_ops {
 
 /* The backends (one file each). */
 extern const struct backend_ops backend_iommufd;
+extern const struct backend_ops backend_type1;
 
 /* Refuse @call on @ctx: -EOPNOTSUPP, "<call>: not available with the
  * <name> backend". */
 int backend_refuse(struct iommufd_ctx *ctx, const char *call);
+
+/* 0 when the context's backend can provide @feature (the kernel may still
+ * lack it); otherwise backend_refuse(ctx, call). */
+int backend_check(struct iommufd_ctx *ctx, enum iommufd_feature feature, const char *call);
 
 #endif

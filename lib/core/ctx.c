@@ -161,7 +161,8 @@ const char *iommufd_ctx_last_error(struct iommufd_ctx *ctx)
 	return "";
 }
 
-static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd)
+static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd,
+				     const struct backend_ops *backend)
 {
 	struct iommufd_ctx *ctx = calloc(1, sizeof(*ctx));
 	int prio;
@@ -171,7 +172,7 @@ static struct iommufd_ctx *ctx_alloc(const struct iommufd_sys_ops *sys, int fd)
 	atomic_init(&ctx->refcount, 1);
 	ctx->fd = fd;
 	ctx->sys = sys;
-	ctx->backend = &backend_iommufd; /* the only backend yet */
+	ctx->backend = backend;
 	ctx->serial = atomic_fetch_add_explicit(&next_serial, 1, memory_order_relaxed);
 	if (pthread_rwlock_init(&ctx->log_lock, NULL)) {
 		free(ctx);
@@ -194,41 +195,128 @@ static int check_is_iommufd(const struct iommufd_sys_ops *sys, int fd)
 	return rc == -EBADF ? rc : -ENOTTY;
 }
 
-int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
-			      const struct iommufd_sys_ops *sys,
-			      struct iommufd_ctx **out)
+/* ---- backend selection ---- */
+
+static const char *const backend_names[] = {
+	[IOMMUFD_BACKEND_AUTO] = "auto",
+	[IOMMUFD_BACKEND_IOMMUFD] = "iommufd",
+	[IOMMUFD_BACKEND_VFIO_TYPE1] = "vfio-type1",
+};
+
+const char *iommufd_backend_name(enum iommufd_backend backend)
 {
-	const char *path;
+	if ((unsigned int)backend >= sizeof(backend_names) / sizeof(backend_names[0]))
+		return NULL;
+	return backend_names[backend];
+}
+
+enum iommufd_backend iommufd_ctx_get_backend(const struct iommufd_ctx *ctx)
+{
+	return ctx ? ctx->backend->id : IOMMUFD_BACKEND_AUTO;
+}
+
+static const struct backend_ops *backend_table(enum iommufd_backend b)
+{
+	return b == IOMMUFD_BACKEND_VFIO_TYPE1 ? &backend_type1 : &backend_iommufd;
+}
+
+/* The backend the caller asks for: opts, else IOMMUFD_BACKEND, else AUTO. */
+static int backend_wanted(const struct iommufd_ctx_opts *opts, enum iommufd_backend *out)
+{
+	uint32_t b = OPTS_GET(opts, backend, IOMMUFD_BACKEND_AUTO);
+	const char *env;
+
+	if (b > IOMMUFD_BACKEND_VFIO_TYPE1)
+		return error_fail(EINVAL, "iommufd_ctx_new: unknown backend %u in the options (IOMMUFD_BACKEND_AUTO, _IOMMUFD or _VFIO_TYPE1)", b);
+	if (b != IOMMUFD_BACKEND_AUTO) {
+		*out = b;
+		return 0;
+	}
+	env = secure_getenv("IOMMUFD_BACKEND");
+	*out = IOMMUFD_BACKEND_AUTO;
+	if (!env || !*env || !strcasecmp(env, "auto"))
+		return 0;
+	if (!strcasecmp(env, "iommufd"))
+		*out = IOMMUFD_BACKEND_IOMMUFD;
+	else if (!strcasecmp(env, "vfio-type1") || !strcasecmp(env, "vfio") || !strcasecmp(env, "type1") ||
+		 !strcasecmp(env, "legacy"))
+		*out = IOMMUFD_BACKEND_VFIO_TYPE1;
+	else
+		return error_fail(EINVAL, "iommufd_ctx_new: IOMMUFD_BACKEND=\"%.32s\" is not a backend (iommufd, vfio-type1 or auto)", env);
+	return 0;
+}
+
+/* Open @path for @be and make the context; -errno, explained with error_fail(). */
+static int ctx_open(const struct iommufd_sys_ops *sys, const struct backend_ops *be, const char *path,
+		    struct iommufd_ctx **out)
+{
 	struct iommufd_ctx *ctx;
 	int fd, rc;
 
-	if (!out)
-		return error_fail(EINVAL, "iommufd_ctx_new: the out-parameter is NULL");
-	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, flags, "iommufd_ctx_new", NULL, NULL);
-	if (rc < 0)
-		return rc;
-	if (OPTS_GET(opts, flags, 0))
-		return error_fail(EINVAL, "iommufd_ctx_new: flags 0x%x are for iommufd_ctx_new_from_fd() only",
-				  OPTS_GET(opts, flags, 0));
-	path = OPTS_GET(opts, path, NULL);
-	if (!path)
-		path = "/dev/iommu";
 	fd = sys_open(sys, path, O_RDWR);
-	if (fd == -ENOENT)
+	if (fd == -ENOENT && be == &backend_iommufd)
 		return error_fail(ENOENT, "%s does not exist: load the iommufd module (modprobe iommufd, or iommufd_host_load_modules()) or use a kernel with CONFIG_IOMMUFD",
+				 path);
+	if (fd == -ENOENT)
+		return error_fail(ENOENT, "%s does not exist: load the vfio module (modprobe vfio vfio_iommu_type1) or use a kernel with CONFIG_VFIO_CONTAINER or CONFIG_IOMMUFD_VFIO_CONTAINER",
 				 path);
 	if (fd == -EACCES || fd == -EPERM)
 		return error_fail(-fd, "cannot open %s: %s (run as root, or give the user access to the node with a udev rule)",
 				 path, strerror(-fd));
 	if (fd < 0)
 		return error_fail(-fd, "cannot open %s: %s", path, strerror(-fd));
-	ctx = ctx_alloc(sys, fd);
+	ctx = ctx_alloc(sys, fd, be);
 	if (!ctx) {
 		sys_close(sys, fd);
 		return error_fail(ENOMEM, "iommufd_ctx_new: out of memory for the context");
 	}
+	if (be->ctx_init && (rc = be->ctx_init(ctx)) < 0) {
+		sys_close(sys, fd);
+		pthread_rwlock_destroy(&ctx->log_lock);
+		free(ctx);
+		return rc;
+	}
 	*out = ctx;
 	return 0;
+}
+
+int iommufd_ctx_new_with_ops_(const struct iommufd_ctx_opts *opts,
+			      const struct iommufd_sys_ops *sys,
+			      struct iommufd_ctx **out)
+{
+	enum iommufd_backend want = IOMMUFD_BACKEND_AUTO;
+	const char *path;
+	int rc;
+
+	if (!out)
+		return error_fail(EINVAL, "iommufd_ctx_new: the out-parameter is NULL");
+	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, backend, "iommufd_ctx_new", NULL, NULL);
+	if (rc < 0)
+		return rc;
+	if (OPTS_GET(opts, flags, 0))
+		return error_fail(EINVAL, "iommufd_ctx_new: flags 0x%x are for iommufd_ctx_new_from_fd() only",
+				  OPTS_GET(opts, flags, 0));
+	rc = backend_wanted(opts, &want);
+	if (rc < 0)
+		return rc;
+	path = OPTS_GET(opts, path, NULL);
+	if (want != IOMMUFD_BACKEND_AUTO)
+		return ctx_open(sys, backend_table(want), path ? path : backend_table(want)->node, out);
+	if (path)
+		return ctx_open(sys, &backend_iommufd, path, out);
+	/* Automatic: /dev/iommu, and VFIO containers only where it is absent
+	 * (a permission problem is the caller's to fix, not to work around). */
+	rc = ctx_open(sys, &backend_iommufd, backend_iommufd.node, out);
+	if (rc != -ENOENT)
+		return rc;
+	rc = ctx_open(sys, &backend_type1, backend_type1.node, out);
+	if (rc == -ENOENT)
+		return error_fail(ENOENT, "neither %s nor %s exists: load the iommufd module (or vfio and vfio_iommu_type1 for the legacy VFIO backend), or use a kernel with CONFIG_IOMMUFD or CONFIG_VFIO_CONTAINER",
+				  backend_iommufd.node, backend_type1.node);
+	if (rc == 0)
+		ctx_log(*out, LOG_INFO, "%s does not exist: using the legacy VFIO backend on %s",
+			backend_iommufd.node, backend_type1.node);
+	return rc;
 }
 
 int iommufd_ctx_new(const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ctx)
@@ -253,7 +341,7 @@ int iommufd_ctx_new_from_fd_with_ops_(int fd, const struct iommufd_ctx_opts *opt
 		return error_fail(EINVAL, "iommufd_ctx_new_from_fd: the out-parameter is NULL");
 	if (fd < 0)
 		return error_fail(EBADF, "iommufd_ctx_new_from_fd: fd %d is not a descriptor", fd);
-	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, flags, "iommufd_ctx_new_from_fd", NULL, NULL);
+	rc = OPTS_VALID(opts, struct iommufd_ctx_opts, backend, "iommufd_ctx_new_from_fd", NULL, NULL);
 	if (rc < 0)
 		return rc;
 	flags = OPTS_GET(opts, flags, 0);
@@ -268,7 +356,7 @@ int iommufd_ctx_new_from_fd_with_ops_(int fd, const struct iommufd_ctx_opts *opt
 	nfd = flags & IOMMUFD_CTX_TAKE_FD ? fd : sys_dup(sys, fd);
 	if (nfd < 0)
 		return error_fail(-nfd, "iommufd_ctx_new_from_fd: cannot duplicate fd %d: %s", fd, strerror(-nfd));
-	ctx = ctx_alloc(sys, nfd);
+	ctx = ctx_alloc(sys, nfd, &backend_iommufd);
 	if (!ctx) {
 		if (nfd != fd) /* a taken descriptor stays the caller's on failure */
 			sys_close(sys, nfd);
@@ -291,6 +379,8 @@ struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
 		return NULL;
 	if (atomic_fetch_sub_explicit(&ctx->refcount, 1, memory_order_acq_rel) != 1)
 		return NULL;
+	if (ctx->backend->ctx_fini)
+		ctx->backend->ctx_fini(ctx);
 	sys_close(ctx->sys, ctx->fd);
 	pthread_rwlock_destroy(&ctx->log_lock);
 	free(ctx);
@@ -300,11 +390,6 @@ struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
 int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx)
 {
 	return ctx ? ctx->fd : -1;
-}
-
-const char *iommufd_ctx_get_backend_name(const struct iommufd_ctx *ctx)
-{
-	return ctx ? ctx->backend->name : NULL;
 }
 
 void iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn, void *userdata)
@@ -340,7 +425,9 @@ int iommufd_ctx_destroy_id(struct iommufd_ctx *ctx, uint32_t id)
 
 	if (!ctx)
 		return error_null(__func__, "ctx");
-	rc = ctx_destroy_id(ctx, id);
+	if (!ctx->backend->destroy_id) /* the backend's IDs are not the kernel's */
+		return backend_refuse(ctx, "iommufd_ctx_destroy_id");
+	rc = ctx->backend->destroy_id(ctx, id);
 	if (rc == -ENOENT)
 		return ctx_fail(ctx, ENOENT, "IOMMU_DESTROY %u: no object has that ID in this context", id);
 	if (rc == -EBUSY)
@@ -426,6 +513,9 @@ int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mod
 		return error_null(__func__, "ctx");
 	if (!mode)
 		return ctx_fail_null(ctx, __func__, "mode");
+	rc = backend_check(ctx, IOMMUFD_FEATURE_OPTION, "iommufd_ctx_get_rlimit_mode");
+	if (rc < 0)
+		return rc;
 	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_GET, 0, &val);
 	if (rc)
 		return ctx_fail(ctx, -rc, "IOMMU_OPTION get RLIMIT_MODE: %s (%s)",
@@ -441,6 +531,9 @@ int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mod
 
 	if (!ctx)
 		return error_null(__func__, "ctx");
+	rc = backend_check(ctx, IOMMUFD_FEATURE_OPTION, "iommufd_ctx_set_rlimit_mode");
+	if (rc < 0)
+		return rc;
 	if (mode != IOMMUFD_RLIMIT_PER_USER && mode != IOMMUFD_RLIMIT_PER_PROCESS)
 		return ctx_fail(ctx, EINVAL, "set RLIMIT_MODE: unknown mode %d", (int)mode);
 	rc = ctx_option(ctx, UAPI_IOMMU_OPTION_RLIMIT_MODE, UAPI_IOMMU_OPTION_OP_SET, 0, &val);
@@ -461,11 +554,15 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 
 	if (!ctx)
 		return error_null(__func__, "ctx");
+	rc = backend_check(ctx, IOMMUFD_FEATURE_IOAS_CHANGE_PROCESS, "iommufd_ctx_change_process");
+	if (rc < 0)
+		return rc;
 	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
 	if (rc == -ENOTTY)
 		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_IOAS_CHANGE_PROCESS: not supported by this kernel (needs Linux 6.13)");
 	if (rc == -EINVAL)
-		return ctx_fail(ctx, EINVAL, "IOMMU_IOAS_CHANGE_PROCESS: a mapping of process memory exists; only iommufd_ioas_map_file() mappings can change process");
+		return ctx_fail(ctx, EINVAL,
+				"IOMMU_IOAS_CHANGE_PROCESS: a mapping of process memory exists (only iommufd_ioas_map_file() mappings can change process), or the pins are charged per process (IOMMUFD_RLIMIT_PER_PROCESS) to a process that exec'd or exited, whose charge the kernel cannot take back (live update across exec needs the per-user mode)");
 	if (rc < 0)
 		return ctx_fail(ctx, -rc, "IOMMU_IOAS_CHANGE_PROCESS: %s (%s)", strerror(-rc), error_hint(-rc));
 	return 0;

@@ -22,8 +22,10 @@ struct iommufd_ctx {
 	atomic_int refcount;
 	int fd;
 	const struct iommufd_sys_ops *sys;
-	/* The IOMMU backend (core/backend.h), chosen at creation. */
+	/* The IOMMU backend (core/backend.h), chosen at creation, and what it
+	 * keeps per context (NULL for iommufd). */
 	const struct backend_ops *backend;
+	void *backend_data;
 
 	/* Never reused by another context in this process: keys the calling
 	 * thread's explanations (ctx.c), so a context allocated at the address

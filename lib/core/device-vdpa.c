@@ -25,6 +25,7 @@
 #include "base/sys.h"
 #include "base/uapi.h"
 #include "base/vdpa-node.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/device.h"
 
@@ -77,6 +78,8 @@ static int bind_vdpa_fd(struct iommufd_ctx *ctx, int fd, const char *name,
 	unsigned int nas = 0;
 	int rc;
 
+	if (ctx->backend->cdev_refusal)
+		return ctx_fail(ctx, EOPNOTSUPP, "bind %s: %s", name, ctx->backend->cdev_refusal);
 	rc = vdpa_node_backend_features(ctx->sys, fd, &features);
 	if (rc == -ENOTTY)
 		return ctx_fail(ctx, ENOTTY, "VHOST_GET_BACKEND_FEATURES on %s: not a vhost-vdpa device", name);

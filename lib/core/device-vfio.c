@@ -24,6 +24,7 @@
 #include "base/sys.h"
 #include "base/uapi.h"
 #include "base/uuid.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/device.h"
 #include "core/info-caps.h"
@@ -102,6 +103,8 @@ static int bind_fd(struct iommufd_ctx *ctx, int fd, const struct iommufd_device_
 	struct iommufd_device *dev;
 	int rc;
 
+	if (ctx->backend->cdev_refusal)
+		return ctx_fail(ctx, EOPNOTSUPP, "bind %s: %s", name, ctx->backend->cdev_refusal);
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return ctx_fail(ctx, ENOMEM, "bind %s: out of memory", name);
@@ -198,6 +201,8 @@ static int open_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 	ssize_t n;
 	int rc;
 
+	if (ctx->backend->open_sysfs) /* the backend reaches devices its own way */
+		return ctx->backend->open_sysfs(ctx, sysfs_path, opts, name, out);
 	snprintf(path, sizeof(path), "%s/vfio-dev", sysfs_path);
 	rc = sys_list_dir(ctx->sys, path, match_vfio, &f);
 	if (rc <= 0) {
@@ -802,3 +807,7 @@ static const struct device_ops vfio_ops = {
 	.feature = vfio_feature,
 	.bind = vfio_bind,
 };
+
+/* The device-fd calls (info, regions, interrupts, reset), for the kinds
+ * that share them (core/device-group.c). */
+const struct device_ops *const device_vfio_ops = &vfio_ops;

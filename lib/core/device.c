@@ -85,7 +85,14 @@ int iommufd_device_bind(struct iommufd_device *dev, const struct iommufd_device_
 	return error_ret(dev->ops->bind(dev, opts));
 }
 
-/* A device opened with IOMMUFD_DEVICE_OPEN_NO_BIND and not bound yet. */
+/* A device opened with IOMMUFD_DEVICE_OPEN_NO_BIND and not bound yet. Only
+ * a kind that binds (ops->bind) can be unbound: a device of another kind
+ * (a VFIO group's) attaches without an iommufd device ID. */
+static bool is_unbound(const struct iommufd_device *dev)
+{
+	return dev->ops->bind && !dev->devid;
+}
+
 static int unbound(struct iommufd_device *dev, const char *what)
 {
 	return ctx_fail(dev->ctx, EINVAL, "%s %s: the device is not bound (opened with IOMMUFD_DEVICE_OPEN_NO_BIND): call iommufd_device_bind() first",
@@ -123,7 +130,7 @@ int iommufd_device_attach(struct iommufd_device *dev, uint32_t pt_id,
 		return rc;
 	if (!dev->ops->attach)
 		return device_refuse(dev, "attach");
-	if (!dev->devid)
+	if (is_unbound(dev))
 		return unbound(dev, "attach");
 	return dev->ops->attach(dev, pt_id, false, hwpt_id);
 }
@@ -159,7 +166,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid, uint
 		return error_null(__func__, "dev");
 	if (!dev->ops->attach_pasid)
 		return device_refuse(dev, "attach PASID");
-	if (!dev->devid)
+	if (is_unbound(dev))
 		return unbound(dev, "attach PASID of");
 	return dev->ops->attach_pasid(dev, pasid, pt_id, hwpt_id);
 }
@@ -240,7 +247,7 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, struct iommufd_hw_inf
 		return ctx_fail_null(dev->ctx, __func__, "info");
 	if (!dev->ops->hw_info)
 		return device_refuse(dev, "IOMMU_GET_HW_INFO");
-	if (!dev->devid)
+	if (is_unbound(dev))
 		return unbound(dev, "IOMMU_GET_HW_INFO for");
 	rc = CTX_OUT_VALID(dev->ctx, info, struct iommufd_hw_info, reserved_, "iommufd_device_get_hw_info");
 	if (rc < 0)

@@ -132,6 +132,10 @@ void region_cache_free(struct iommufd_device *dev);
 void device_init(struct iommufd_device *dev, const struct device_ops *ops,
 		 struct iommufd_ctx *ctx, int fd, uint32_t devid, const char *name);
 
+/* The VFIO cdev kind's table (core/device-vfio.c), whose device-fd entries
+ * other VFIO kinds call. */
+extern const struct device_ops *const device_vfio_ops;
+
 /* Refuse @call (an ioctl or call name) on @dev: -EOPNOTSUPP, with the
  * kind's reason in the explanation. */
 int device_refuse(struct iommufd_device *dev, const char *call);

@@ -18,6 +18,7 @@
 #include "base/error.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/device.h"
 #include "core/feature.h"
@@ -87,6 +88,9 @@ int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, struct iommufd_device *de
 		return error_null(__func__, "ioas");
 	if (!dev || !iova)
 		return ctx_fail_null(ioas->ctx, __func__, !dev ? "dev" : "iova");
+	rc = backend_check(ioas->ctx, IOMMUFD_FEATURE_IOAS_MAP_FILE, "iommufd_ioas_map_dmabuf");
+	if (rc < 0) /* before the export: no descriptor made for nothing */
+		return rc;
 	rc = iommufd_device_export_dmabuf(dev, index, offset, length, O_RDWR | O_CLOEXEC, &fd);
 	if (rc < 0) {
 		if (dev->ctx != ioas->ctx) /* the explanation belongs to the IOAS's context too */

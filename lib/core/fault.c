@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/kobj.h"
 #include "core/viommu.h"
@@ -43,6 +44,9 @@ int iommufd_fault_new(struct iommufd_ctx *ctx, const struct iommufd_fault_opts *
 	if (!out)
 		return ctx_fail_null(ctx, __func__, "out");
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_fault_opts, flags, "iommufd_fault_new");
+	if (rc < 0)
+		return rc;
+	rc = backend_check(ctx, IOMMUFD_FEATURE_FAULT_QUEUE, "iommufd_fault_new");
 	if (rc < 0)
 		return rc;
 	cmd.flags = OPTS_GET(opts, flags, 0);

@@ -14,6 +14,7 @@
 #include "base/opts.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/hwpt.h"
 #include "core/ioas.h"
@@ -97,6 +98,9 @@ int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_i
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc");
 	if (rc < 0)
 		return rc;
+	rc = backend_check(ctx, IOMMUFD_FEATURE_HWPT_ALLOC, "iommufd_hwpt_alloc");
+	if (rc < 0)
+		return rc;
 	return hwpt_alloc(ctx, &cmd, opts, out, "paging");
 }
 
@@ -112,6 +116,9 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 		return error_null(__func__, "ctx");
 	if (!out || !data)
 		return ctx_fail_null(ctx, __func__, !out ? "out" : "data");
+	rc = backend_check(ctx, IOMMUFD_FEATURE_HWPT_ALLOC, "iommufd_hwpt_alloc_nested");
+	if (rc < 0)
+		return rc;
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc_nested");
 	if (rc < 0)
 		return rc;
@@ -134,11 +141,15 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt **out)
 {
 	struct iommufd_hwpt *hwpt;
+	int rc;
 
 	if (!ctx)
 		return error_null(__func__, "ctx");
 	if (!out)
 		return ctx_fail_null(ctx, __func__, "out");
+	rc = backend_check(ctx, IOMMUFD_FEATURE_HWPT_ALLOC, "iommufd_hwpt_adopt");
+	if (rc < 0)
+		return rc;
 	if (!id)
 		return ctx_fail(ctx, ENOENT, "adopt HWPT 0: no object has ID 0");
 	hwpt = calloc(1, sizeof(*hwpt));

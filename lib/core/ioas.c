@@ -26,7 +26,7 @@
 int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *opts, struct iommufd_ioas **out)
 {
 	struct iommufd_ioas *ioas;
-	uint32_t id, flags;
+	uint32_t flags;
 	int rc;
 
 	if (!ctx)
@@ -40,14 +40,14 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *op
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return ctx_fail(ctx, ENOMEM, "IOAS alloc: out of memory");
-	rc = ctx->backend->ioas_alloc(ctx, flags, &id);
+	ioas->ctx = ctx;
+	rc = ctx->backend->ioas_alloc(ioas, flags);
 	if (rc < 0) {
 		free(ioas);
 		return ctx_fail(ctx, -rc, "IOMMU_IOAS_ALLOC flags 0x%x: %s (%s)", flags, strerror(-rc),
 				rc == -EOPNOTSUPP && flags ? "the kernel knows none of these flags" : error_hint(-rc));
 	}
-	ioas->ctx = iommufd_ctx_ref(ctx);
-	ioas->id = id;
+	iommufd_ctx_ref(ctx);
 	atomic_flag_clear(&ioas->lock);
 	*out = ioas;
 	return 0;
@@ -55,16 +55,15 @@ int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *op
 
 int iommufd_ioas_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_ioas **out)
 {
-	struct iommufd_iova_range r[1];
 	struct iommufd_ioas *ioas;
-	uint32_t n = 1;
-	uint64_t align;
 	int rc;
 
 	if (!ctx)
 		return error_null(__func__, "ctx");
 	if (!out)
 		return ctx_fail_null(ctx, __func__, "out");
+	if (!ctx->backend->ioas_adopt) /* the backend's IDs are not the kernel's */
+		return backend_refuse(ctx, "iommufd_ioas_adopt");
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return ctx_fail(ctx, ENOMEM, "adopt IOAS %u: out of memory", id);
@@ -72,10 +71,8 @@ int iommufd_ioas_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_ioas
 	ioas->id = id;
 	ioas->adopted = true;
 	atomic_flag_clear(&ioas->lock);
-	/* IOVA_RANGES has no side effect and fails with ENOENT unless @id is
-	 * an IOAS of this context; more ranges than fit is an answer too */
-	rc = ctx->backend->iova_ranges ? ctx->backend->iova_ranges(ioas, r, &n, &align) : 0;
-	if (rc < 0 && rc != -EMSGSIZE) {
+	rc = ctx->backend->ioas_adopt(ioas);
+	if (rc < 0) {
 		free(ioas);
 		if (rc == -ENOENT)
 			return ctx_fail(ctx, ENOENT, "adopt IOAS %u: the context has no IOAS with that ID (a HWPT, device or other object, or none)", id);
@@ -99,7 +96,7 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 	if (owner)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: its %s still exists; %s first",
 				ioas->id, owner->name, owner->destroy_fn);
-	rc = ioas->ctx->backend->ioas_destroy(ioas->ctx, ioas->id);
+	rc = ioas->ctx->backend->ioas_destroy(ioas);
 	if (rc == -EBUSY)
 		return ctx_fail(ioas->ctx, EBUSY, "destroy IOAS %u: still in use by a device, HWPT or in-kernel access; detach or destroy those first", ioas->id);
 	if (rc < 0)
@@ -350,7 +347,10 @@ static int map_fail(struct iommufd_ioas *ioas, bool owned, const char *what, int
 		break;
 	case ENOSPC:
 		cause = "no free IOVA hole is large enough";
-		describe_ranges(ioas, extra, sizeof(extra));
+		if (ioas->ctx->backend->map_cause && ioas->ctx->backend->map_cause(ioas, err))
+			cause = ioas->ctx->backend->map_cause(ioas, err);
+		else
+			describe_ranges(ioas, extra, sizeof(extra));
 		break;
 	case ENOMEM:
 		cause = "out of memory, or RLIMIT_MEMLOCK is too low for the pinned pages";
@@ -670,6 +670,9 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable)
 
 	if (!ioas)
 		return error_null(__func__, "ioas");
+	rc = backend_check(ioas->ctx, IOMMUFD_FEATURE_OPTION, "iommufd_ioas_set_huge_pages");
+	if (rc < 0)
+		return rc;
 	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_SET, ioas->id, &val);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION set HUGE_PAGES=%d on IOAS %u: %s (%s)",
@@ -687,6 +690,9 @@ int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *enabled)
 		return error_null(__func__, "ioas");
 	if (!enabled)
 		return ctx_fail_null(ioas->ctx, __func__, "enabled");
+	rc = backend_check(ioas->ctx, IOMMUFD_FEATURE_OPTION, "iommufd_ioas_get_huge_pages");
+	if (rc < 0)
+		return rc;
 	rc = ctx_option(ioas->ctx, UAPI_IOMMU_OPTION_HUGE_PAGES, UAPI_IOMMU_OPTION_OP_GET, ioas->id, &val);
 	if (rc < 0)
 		return ctx_fail(ioas->ctx, -rc, "IOMMU_OPTION get HUGE_PAGES of IOAS %u: %s (%s)",

@@ -52,6 +52,7 @@ struct iommufd_ioas {
 	struct iova_tree areas;
 	const struct ioas_owner_ops *owner; /* under lock; NULL: none */
 	void *owner_data;
+	void *backend_data; /* the backend's (core/backend.h): NULL for iommufd */
 	/* Made by iommufd_ioas_adopt(): the mappings made before (by another
 	 * handle or process) are not in @areas, so the explanations and the
 	 * split check cannot know them and say so. */

@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/sys.h"
 #include "base/uapi.h"
+#include "core/backend.h"
 #include "core/ctx.h"
 #include "core/hwpt.h"
 #include "core/kobj.h"
@@ -51,6 +52,9 @@ int iommufd_viommu_new(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t hwpt_i
 	if (data_len > UINT32_MAX)
 		return ctx_fail(ctx, EINVAL, "%s: data_len %zu is over the kernel's 32 bits", __func__, data_len);
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_viommu_opts, flags, "iommufd_viommu_new");
+	if (rc < 0)
+		return rc;
+	rc = backend_check(ctx, IOMMUFD_FEATURE_VIOMMU, "iommufd_viommu_new");
 	if (rc < 0)
 		return rc;
 	cmd.flags = OPTS_GET(opts, flags, 0);

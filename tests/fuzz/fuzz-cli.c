@@ -57,9 +57,16 @@ int iommufd_ctx_new(const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ct
 	return -ENOENT;
 }
 
-const char *iommufd_ctx_get_backend_name(const struct iommufd_ctx *ctx)
+enum iommufd_backend iommufd_ctx_get_backend(const struct iommufd_ctx *ctx)
 {
 	FZ_CHECK(ctx == NULL, "backend of a context the stubs never made");
+	return IOMMUFD_BACKEND_AUTO;
+}
+
+const char *iommufd_backend_name(enum iommufd_backend backend)
+{
+	(void)backend;
+	FZ_CHECK(0, "name of the backend of a context the stubs never made");
 	return NULL;
 }
 

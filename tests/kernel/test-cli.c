@@ -260,7 +260,7 @@ static void cli_no_side_effects(void **state)
 	cdev = json_get_str(v, "vfio_cdev");
 	assert_non_null(cdev);
 	assert_int_equal(stat(cdev, &st), 0);
-	snprintf(saved_cdev, sizeof(saved_cdev), "%s", cdev);
+	snprintf(saved_cdev, sizeof(saved_cdev), "%s", cdev ? cdev : ""); /* gcc -fsanitize: assert_non_null() is not noreturn */
 	saved_cdev_mode = st.st_mode & 07777;
 	assert_int_equal(chmod(cdev, 0600), 0);
 	json_free(JSON_AS(65534, 0, "info", EDU));
@@ -323,6 +323,8 @@ static void cli_check(void **state)
 	check_results(v, true, false);
 	assert_string_equal(json_get_str(v, "device"), EDU);
 	assert_string_equal(json_get(v, "memlock_bytes")->text, "1073741824");
+	assert_string_equal(json_get_str(v, "backend"), "iommufd");
+	assert_true(json_is_null(v, "backend_error"));
 	for (const char *const *id = (const char *const[]){ "iommu", "iommufd", "iommu_access", "vfio_pci", "memlock",
 							      "device", "iommu_group", "isolation", "group_viable",
 							      "vfio_bound", "vfio_cdev", "cdev_access", NULL };
@@ -334,6 +336,7 @@ static void cli_check(void **state)
 	assert_int_equal(RUN_AS(0, "check", EDU), 0);
 	assert_non_null(strstr(out, "PASS  IOMMU: "));
 	assert_non_null(strstr(out, "PASS  " EDU ": it is bound to vfio-pci\n"));
+	assert_non_null(strstr(out, "INFO  backend: iommufd (the library uses /dev/iommu)\n"));
 	assert_non_null(strstr(out, "\nready\n"));
 	assert_int_equal(RUN_AS(0, "check", "-q", EDU), 0);
 	assert_string_equal(out, "");
@@ -348,6 +351,8 @@ static void cli_check(void **state)
 	assert_true(has_check(v, "iommu_access", "fail"));
 	assert_true(has_check(v, "memlock", "fail"));
 	assert_true(has_check(v, "iommu", "pass"));
+	assert_true(json_is_null(v, "backend")); /* /dev/iommu is root's: no fallback */
+	assert_non_null(json_get_str(v, "backend_error"));
 	json_free(v);
 	v = JSON_AS(65534, 1, "check", "-q", "--memlock", "1G");
 	check_results(v, false, true);

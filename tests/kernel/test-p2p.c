@@ -77,6 +77,8 @@ static void p2p_bar(void **state)
 			print_message("# missing: a P2P provider for the BAR (pcim_p2pdma_provider() found none), or the range is outside it\n");
 		else if (rc == -EOPNOTSUPP)
 			print_message("# missing: iommufd's import of VFIO dma-bufs (IOMMU_IOAS_MAP_FILE of a dma-buf, Linux 6.19)\n");
+		/* the BAR mapping holds the device file open (and bound) */
+		assert_ok(ctx, iommufd_device_munmap_region(edu, (void *)bar, bar_size));
 		iommufd_device_close(nvme);
 		iommufd_device_close(edu);
 		assert_ok(ctx, iommufd_ioas_destroy(ioas));
@@ -114,6 +116,7 @@ static void p2p_bar(void **state)
 	assert_ok(ctx, iommufd_ioas_unmap(ioas, iova, 0x1000, &unmapped));
 	assert_ok(ctx, iommufd_ioas_unmap(ioas, ram_iova, 0x10000, &unmapped));
 	free_pages(ram, 0x10000);
+	assert_ok(ctx, iommufd_device_munmap_region(edu, (void *)bar, bar_size));
 	iommufd_device_close(nvme);
 	iommufd_device_close(edu);
 	assert_ok(ctx, iommufd_ioas_destroy(ioas));

@@ -97,6 +97,10 @@ rc=$?
 [ "$rc" = 0 ] && [ "$(head -n1 "$out")" = "$v" ] && grep -q '^backend: ' "$out" && grep -q '^features:' "$out" &&
 	! [ -s "$err" ]
 result "version: the library, its backend and the features" "$([ $? = 0 ] || echo "exit $rc: $(cat "$out" "$err")")"
+"$tool" check >"$out" 2>"$err"
+rc=$?
+{ [ "$rc" = 0 ] || [ "$rc" = 1 ]; } && grep -Eq '^INFO  backend: (iommufd|vfio-type1|none) \(' "$out" && ! [ -s "$err" ]
+result "check: an INFO line names the backend" "$([ $? = 0 ] || echo "exit $rc: $(cat "$out" "$err")")"
 
 # usage errors: one line each, exit 2
 usage "no command" "no command given" --

@@ -208,6 +208,9 @@ def check_check(quiet):
             return "not ready without a fail"
         if quiet and set(results) - {"fail"}:
             return f"-q kept {results}"
+        if not (is_str_or_null(v.get("backend")) and
+                (v.get("backend") is None) == isinstance(v.get("backend_error"), str)):
+            return f"backend {v.get('backend')!r}, backend_error {v.get('backend_error')!r}"
         for c in v["checks"]:
             if not (isinstance(c.get("check"), str) and isinstance(c.get("message"), str) and
                     is_str_or_null(c.get("fix")) and isinstance(c.get("subject"), str)):

@@ -17,7 +17,8 @@
 #define MAX_MAPS 4096
 #define MAX_MEM 256
 
-enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD };
+enum fd_kind { FD_NONE, FD_IOMMU, FD_VFIO, FD_EVENT, FD_MEMFD, FD_VDPA, FD_EVENTFD, FD_T1_CONTAINER, FD_T1_GROUP };
+
 
 #define VDPA_NAS 2
 
@@ -52,6 +53,7 @@ static struct {
 	uint8_t hw_info[64];
 	size_t hw_info_len;
 	int vdpa_no_iommufd;
+	uint32_t vfio_ioas; /* IOMMU_VFIO_IOAS's IOAS, 0: none */
 	uint32_t vdpa_asid[MAX_FDS][VDPA_NAS];
 } K;
 
@@ -73,6 +75,7 @@ void fake_reset(void)
 	K.next_id = 1;
 	K.range_count = 1;
 	fake_dev_reset();
+	fake_type1_reset();
 	fake_feature_reset();
 }
 
@@ -252,7 +255,7 @@ int fake_object_count(void)
 
 int fake_mapping_count(void)
 {
-	return K.nmaps;
+	return K.nmaps + fake_type1_mapping_count();
 }
 
 struct fake_census fake_census(void)
@@ -285,7 +288,14 @@ static int new_fd(enum fd_kind kind)
 /* For the models in other files (fake-internal.h). */
 int fake_internal_new_fd(int kind)
 {
-	return new_fd(kind == FAKE_FD_MEMFD ? FD_MEMFD : kind == FAKE_FD_EVENTFD ? FD_EVENTFD : FD_EVENT);
+	switch (kind) {
+	case FAKE_FD_MEMFD: return new_fd(FD_MEMFD);
+	case FAKE_FD_EVENTFD: return new_fd(FD_EVENTFD);
+	case FAKE_FD_VFIO: return new_fd(FD_VFIO);
+	case FAKE_FD_T1_CONTAINER: return new_fd(FD_T1_CONTAINER);
+	case FAKE_FD_T1_GROUP: return new_fd(FD_T1_GROUP);
+	default: return new_fd(FD_EVENT);
+	}
 }
 
 int fake_internal_fd_kind(int fd)
@@ -298,6 +308,8 @@ int fake_internal_fd_kind(int fd)
 	case FD_MEMFD: return FAKE_FD_MEMFD;
 	case FD_EVENTFD: return FAKE_FD_EVENTFD;
 	case FD_EVENT: return FAKE_FD_EVENT;
+	case FD_T1_CONTAINER: return FAKE_FD_T1_CONTAINER;
+	case FD_T1_GROUP: return FAKE_FD_T1_GROUP;
 	default: return FAKE_FD_OTHER;
 	}
 }
@@ -321,7 +333,7 @@ static int f_open(const char *path, int flags)
 		return new_fd(FD_VFIO);
 	if (!strcmp(path, "/dev/vhost-vdpa-0"))
 		return new_fd(FD_VDPA);
-	return -ENOENT;
+	return fake_type1_open(path);
 }
 
 static int f_close(int fd)
@@ -329,6 +341,7 @@ static int f_close(int fd)
 	if (fd < 0 || fd >= MAX_FDS || K.fds[fd] == FD_NONE)
 		return -EBADF;
 	K.fds[fd] = FD_NONE;
+	fake_type1_close(fd);
 	return 0;
 }
 
@@ -623,6 +636,32 @@ static int k_option(int fd, void *arg)
 	return 0;
 }
 
+static int k_vfio_ioas(int fd, void *arg)
+{
+	struct uapi_iommu_vfio_ioas *c = arg;
+
+	(void)fd;
+	if (c->size < sizeof(*c))
+		return -EINVAL;
+	switch (c->op) {
+	case UAPI_IOMMU_VFIO_IOAS_GET:
+		if (!is_ioas(K.vfio_ioas))
+			return -ENODEV;
+		c->ioas_id = K.vfio_ioas;
+		return 0;
+	case UAPI_IOMMU_VFIO_IOAS_SET:
+		if (!is_ioas(c->ioas_id))
+			return -ENOENT;
+		K.vfio_ioas = c->ioas_id;
+		return 0;
+	case UAPI_IOMMU_VFIO_IOAS_CLEAR:
+		K.vfio_ioas = 0;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 static int k_get_hw_info(int fd, void *arg)
 {
 	struct uapi_iommu_hw_info *c = arg;
@@ -747,6 +786,7 @@ static const struct ioctl_handler iommu_ioctls[] = {
 	{ UAPI_IOMMU_IOAS_IOVA_RANGES, k_ioas_iova_ranges, 0 },
 	{ UAPI_IOMMU_IOAS_ALLOW_IOVAS, k_ioas_allow_iovas, 0 },
 	{ UAPI_IOMMU_OPTION, k_option, 0 },
+	{ UAPI_IOMMU_VFIO_IOAS, k_vfio_ioas, 0 },
 	{ UAPI_IOMMU_GET_HW_INFO, k_get_hw_info, 0 },
 	{ UAPI_IOMMU_IOAS_CHANGE_PROCESS, k_ioas_change_process, 0 },
 	{ UAPI_IOMMU_HWPT_ALLOC, k_hwpt_alloc, 0 },
@@ -966,6 +1006,8 @@ static int f_ioctl(int fd, unsigned long req, void *arg)
 		return iommu_ioctl(fd, req, arg);
 	if (K.fds[fd] == FD_VDPA)
 		return vdpa_ioctl(fd, req, arg);
+	if (K.fds[fd] == FD_T1_CONTAINER || K.fds[fd] == FD_T1_GROUP)
+		return fake_type1_ioctl(fd, req, arg);
 	return vfio_ioctl(fd, req, arg);
 }
 
@@ -1163,9 +1205,13 @@ static ssize_t fake_readlink_fd(const char *path, char *buf, size_t size);
 static ssize_t f_readlink(const char *path, char *buf, size_t size)
 {
 	int rc = traced(FAKE_OP_READLINK); /* not in fake_call_count() */
+	ssize_t t1;
 
 	if (rc)
 		return rc;
+	t1 = fake_type1_readlink(path, buf, size);
+	if (t1 != -ENOENT)
+		return t1;
 	if (!strncmp(path, "/proc/self/fd/", 14))
 		return fake_readlink_fd(path, buf, size);
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:04.0/driver")) {
@@ -1186,9 +1232,13 @@ static ssize_t f_readlink(const char *path, char *buf, size_t size)
 static int f_list_dir(const char *path, int (*fn)(const char *name, void *data), void *data)
 {
 	int injected_rc = traced(FAKE_OP_LIST_DIR); /* not in fake_call_count() */
+	int t1;
 
 	if (injected_rc)
 		return injected_rc;
+	t1 = fake_type1_list_dir(path, fn, data);
+	if (t1 != -ENOENT)
+		return t1;
 	if (!strcmp(path, "/sys/bus/pci/devices/0000:00:03.0/vfio-dev"))
 		return fn("vfio0", data);
 	if (!strcmp(path, "/sys/bus/vdpa/devices/vdpa0")) {

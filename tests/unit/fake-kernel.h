@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <iommufd/iommufd.h>
 
@@ -148,6 +149,43 @@ struct fake_reset_dev {
 };
 /* n 0: no bus or slot reset (ENODEV); group_form: answer without DEV_ID. */
 void fake_hot_reset_set(const struct fake_reset_dev *devs, int n, int group_form);
+
+/* ---- the legacy VFIO backend: containers and groups (fake-type1.c) ----
+ *
+ * /dev/vfio/vfio opens a container. IOMMU groups (/dev/vfio/N, sysfs
+ * /sys/bus/pci/devices/ADDR/iommu_group, /sys/kernel/iommu_groups/N/devices):
+ * group 7 holds 0000:00:03.0 and 0000:00:03.1 (both unbound, viable);
+ * group 8 holds 0000:00:06.0 (viable); group 9 holds 0000:00:0a.0 (vfio-pci)
+ * and 0000:00:0a.1 (nvme), so it is not viable. A group's device fds are
+ * the fake's VFIO device fds (regions, interrupts, reset work on them).
+ * Containers answer with type1v2, 4 KiB | 2 MiB | 1 GiB pages, the IOVA
+ * ranges [0, 0xfedfffff] and [0xfef00000, 2^48 - 1] and 65535 DMA entries,
+ * unless configured otherwise below (fake_reset() restores these).
+ */
+struct fake_type1_config {
+	int api_version;        /* VFIO_GET_API_VERSION's answer (0) */
+	int no_type1v2;         /* CHECK_EXTENSION(TYPE1v2) says 0 */
+	int no_node;            /* /dev/vfio/vfio does not exist */
+	int compat;             /* iommufd's emulation: IOMMU_DESTROY of 0 is ENOENT */
+	int no_caps;            /* GET_INFO without a capability chain (no IOVA ranges) */
+	int migration;          /* GET_INFO has the migration (dirty logging) capability */
+	uint64_t pgsizes;       /* iova_pgsizes */
+	uint32_t dma_avail;     /* DMA entries left in a new container */
+	uint64_t ranges[4][2];  /* {start, end}; nranges of them */
+	uint32_t nranges;
+	const uint8_t *chain;   /* a raw capability chain instead of the built one */
+	size_t chain_len;
+};
+/* The configuration in force (change it after fake_reset()). */
+struct fake_type1_config *fake_type1_config(void);
+/* Mappings in the container group @num is in (-1: not in one). */
+int fake_type1_group_maps(unsigned int num);
+/* Whether group @num is in a container with its IOMMU set; whether the
+ * group is open. */
+int fake_type1_group_enabled(unsigned int num);
+int fake_type1_group_open(unsigned int num);
+/* The vaddr mapped at @iova in group @num's container (0: none). */
+uint64_t fake_type1_lookup(unsigned int num, uint64_t iova);
 
 /* ---- VFIO device features (fake-feature.c) ---- */
 /* Bit n: the device has feature n. The default is what vfio-pci gives

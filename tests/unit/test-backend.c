@@ -44,9 +44,11 @@ static int setup(void **state)
 	fake_reset();
 	assert_ok(NULL, iommufd_ctx_new_with_ops_(NULL, &fake_sys, &e->ctx));
 	assert_ptr_equal(e->ctx->backend, &backend_iommufd);
-	assert_string_equal(iommufd_ctx_get_backend_name(e->ctx), "iommufd");
+	assert_int_equal(iommufd_ctx_get_backend(e->ctx), IOMMUFD_BACKEND_IOMMUFD);
+	assert_string_equal(iommufd_backend_name(iommufd_ctx_get_backend(e->ctx)), "iommufd");
 	e->bare = (struct backend_ops){
 		.name = "bare",
+		.id = IOMMUFD_BACKEND_VFIO_TYPE1, /* any: the getter reads the table */
 		.has_feature = count_probe,
 		.ioas_alloc = backend_iommufd.ioas_alloc,
 		.ioas_destroy = backend_iommufd.ioas_destroy,
@@ -54,7 +56,7 @@ static int setup(void **state)
 		.unmap = backend_iommufd.unmap,
 	};
 	e->ctx->backend = &e->bare;
-	assert_string_equal(iommufd_ctx_get_backend_name(e->ctx), "bare");
+	assert_int_equal(iommufd_ctx_get_backend(e->ctx), IOMMUFD_BACKEND_VFIO_TYPE1);
 	assert_ok(e->ctx, iommufd_ioas_new(e->ctx, NULL, &e->ioas));
 	probes = 0;
 	*state = e;

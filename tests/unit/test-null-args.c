@@ -186,6 +186,9 @@ static void null_handles(void **state)
 	ROW(NULL, "ctx", iommufd_fault_new(NULL, NULL, &f));
 	ROW(NULL, "ctx", iommufd_viommu_new(NULL, 1, 1, IOMMUFD_VIOMMU_SELFTEST, NULL, 0, NULL, &v));
 	ROW(NULL, "ctx", iommufd_ctx_destroy_id(NULL, 1));
+	ROW(NULL, "ctx", iommufd_ctx_get_vfio_ioas(NULL, &id));
+	ROW(NULL, "ctx", iommufd_ctx_set_vfio_ioas(NULL, 1));
+	ROW(NULL, "ctx", iommufd_ctx_clear_vfio_ioas(NULL));
 	ROW(NULL, "ctx", iommufd_ioas_adopt(NULL, 1, &io));
 	ROW(NULL, "ctx", iommufd_hwpt_adopt(NULL, 1, &h));
 
@@ -328,6 +331,7 @@ static void null_arguments(void **state)
 	ROW(c, "enabled", iommufd_ioas_get_huge_pages(e->ioas, NULL));
 	ROW(c, "out", iommufd_dma_new(e->ioas, NULL, NULL));
 
+	ROW(c, "ioas_id", iommufd_ctx_get_vfio_ioas(c, NULL));
 	ROW(c, "ioas", iommufd_ioas_adopt(c, 1, NULL));
 	ROW(c, "hwpt", iommufd_hwpt_adopt(c, 1, NULL));
 	ROW(c, "fd", iommufd_device_export_dmabuf(e->dev, 0, 0, 4096, 0, NULL));

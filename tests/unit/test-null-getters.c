@@ -23,7 +23,7 @@ static void test_descriptors(void **state)
 {
 	(void)state;
 	assert_int_equal(iommufd_ctx_get_fd(NULL), -1);
-	assert_null(iommufd_ctx_get_backend_name(NULL));
+	assert_int_equal(iommufd_ctx_get_backend(NULL), IOMMUFD_BACKEND_AUTO);
 	assert_int_equal(iommufd_device_get_fd(NULL), -1);
 	assert_int_equal(iommufd_fault_get_fd(NULL), -1);
 	assert_int_equal(iommufd_veventq_get_fd(NULL), -1);

@@ -340,8 +340,8 @@ static int c_dma_pool(struct env *e, const void *o)
 }
 
 static const struct opts_case cases[] = {
-	CASE(iommufd_ctx_new, iommufd_ctx_opts, flags, true, c_ctx_new),
-	CASE(iommufd_ctx_new_from_fd, iommufd_ctx_opts, flags, true, c_ctx_new_from_fd),
+	CASE(iommufd_ctx_new, iommufd_ctx_opts, backend, true, c_ctx_new),
+	CASE(iommufd_ctx_new_from_fd, iommufd_ctx_opts, backend, true, c_ctx_new_from_fd),
 	CASE(iommufd_pci_enum_new, iommufd_pci_filter, vfio_only, true, c_pci_enum),
 	CASE(iommufd_vdpa_enum_new, iommufd_vdpa_filter, probe, true, c_vdpa_enum),
 	CASE(iommufd_diag_run, iommufd_diag_opts, memlock_bytes, true, c_diag),

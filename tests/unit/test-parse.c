@@ -53,7 +53,8 @@ static void pci_addresses(void **state)
 struct ctx_opts_v2 {
 	size_t sz;
 	const char *path;
-	uint32_t flags, pad_;
+	uint32_t flags;
+	uint32_t backend;
 	uint64_t future[2]; /* [1] lies past struct iommufd_device_opts too */
 };
 

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+/*
+ * The legacy VFIO backend on the real kernel: a context forced onto VFIO
+ * type1 containers (iommufd's compat container where the kernel serves
+ * /dev/vfio/vfio from iommufd), the edu device opened through its IOMMU
+ * group, and the same DMA as test-dma and examples/edu-dma does through
+ * /dev/iommu: a round trip through mappings made before and after the
+ * attach (the attach replays them into the group's container), DMA to an
+ * unmapped IOVA and after a detach blocked by the IOMMU, a re-attach that
+ * works again, IOVAs the library chose, the DMA helpers, and the calls
+ * type1 cannot do refused with the reason. A group that shares an edu with
+ * an NVMe function bound to nvme is refused as not viable, naming it.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "edu.h"
+#include "harness.h"
+
+#define PG 4096u
+#define SRC_IOVA 0x100000
+#define DST_IOVA 0x200000
+
+struct fix {
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_device *dev;
+	volatile uint8_t *bar;
+	uint64_t bar_size;
+	uint8_t *src, *dst;
+};
+
+static struct iommufd_ctx *legacy_ctx(void)
+{
+	IOMMUFD_OPTS(iommufd_ctx_opts, o, .backend = IOMMUFD_BACKEND_VFIO_TYPE1);
+	struct iommufd_ctx *ctx = NULL;
+
+	assert_ok(NULL, iommufd_ctx_new(&o, &ctx));
+	assert_int_equal(iommufd_ctx_get_backend(ctx), IOMMUFD_BACKEND_VFIO_TYPE1);
+	return ctx;
+}
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+	char addr[32];
+
+	assert_non_null(f);
+	/* vfio_iommu_type1 comes with vfio as a softdep (libkmod honours it).
+	 * On a kernel without iommufd (6.1) the first module fails to load:
+	 * the rig has loaded vfio already, and a missing type1 shows below. */
+	if (iommufd_host_load_modules() < 0)
+		printf("# iommufd_host_load_modules: %s\n", iommufd_last_error());
+	assert_int_equal(find_pci(0x1234, 0x11e8, addr), 0);
+	f->ctx = legacy_ctx();
+	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &f->ioas));
+	assert_ok(f->ctx, iommufd_device_open_pci(f->ctx, addr, NULL, &f->dev));
+	f->src = alloc_pages(PG);
+	f->dst = alloc_pages(PG);
+	for (unsigned int i = 0; i < PG; i++)
+		f->src[i] = (uint8_t)(i * 7 + 3);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	if (f->bar)
+		assert_ok(f->ctx, iommufd_device_munmap_region(f->dev, (void *)f->bar, f->bar_size));
+	iommufd_device_close(f->dev);
+	assert_ok(f->ctx, iommufd_ioas_destroy(f->ioas));
+	assert_null(iommufd_ctx_unref(f->ctx));
+	free_pages(f->src, PG);
+	free_pages(f->dst, PG);
+	free(f);
+	return 0;
+}
+
+/* src -> edu -> dst at these IOVAs; whether the data came back. */
+static bool round_trip(struct fix *f, uint64_t src, uint64_t dst)
+{
+	memset(f->dst, 0, PG);
+	edu_dma(f->bar, src, EDU_BUFFER, 0);
+	edu_dma(f->bar, EDU_BUFFER, dst, EDU_TO_RAM);
+	return memcmp(f->src, f->dst, XFER) == 0;
+}
+
+static bool dst_untouched(struct fix *f)
+{
+	for (unsigned int i = 0; i < XFER; i++)
+		if (f->dst[i])
+			return false;
+	return true;
+}
+
+/* The device works before any attach: its fd came from the group. */
+static void device_before_attach(void **state)
+{
+	struct fix *f = *state;
+	IOMMUFD_OPTS(iommufd_device_info, info);
+
+	assert_ok(f->ctx, iommufd_device_get_info(f->dev, &info));
+	assert_true(info.num_regions > IOMMUFD_PCI_BAR0_REGION);
+	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
+	assert_int_equal(iommufd_device_get_id(f->dev), 0); /* no iommufd device ID */
+}
+
+static void edu_dma_round_trip_and_blocked(void **state)
+{
+	struct fix *f = *state;
+	uint64_t s = SRC_IOVA, d = DST_IOVA, unmapped = 0;
+
+	/* src mapped before the attach, dst after */
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->src, PG, &s, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->dst, PG, &d,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
+	assert_true(round_trip(f, s, d));
+	printf("# legacy VFIO backend: edu DMA round trip through the container: data matches\n");
+
+	/* unmapped: the IOMMU blocks the write */
+	assert_ok(f->ctx, iommufd_ioas_unmap(f->ioas, d, PG, &unmapped));
+	assert_int_equal(unmapped, PG);
+	memset(f->dst, 0, PG);
+	edu_dma(f->bar, EDU_BUFFER, d, EDU_TO_RAM);
+	assert_true(dst_untouched(f));
+
+	/* mapped again, then detached: blocked; attached again: it lands */
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->dst, PG, &d,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	assert_ok(f->ctx, iommufd_device_detach(f->dev));
+	memset(f->dst, 0, PG);
+	edu_dma(f->bar, EDU_BUFFER, d, EDU_TO_RAM);
+	assert_true(dst_untouched(f));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
+	assert_true(round_trip(f, s, d));
+	assert_ok(f->ctx, iommufd_ioas_unmap_all(f->ioas, &unmapped));
+	assert_int_equal(unmapped, 2 * PG);
+}
+
+/* IOVAs the library chose (type1 has no kernel-chosen IOVA), kept below
+ * edu's 28-bit limit with allow_iovas; the ranges are VT-d's. */
+static void library_chosen_iovas(void **state)
+{
+	struct fix *f = *state;
+	const struct iommufd_iova_range low = { 0x100000, 0x0fffffff };
+	struct iommufd_iova_range *r = NULL;
+	uint64_t s = 0, d = 0, align = 0;
+	size_t n = 0;
+
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
+	assert_ok(f->ctx, iommufd_ioas_get_iova_ranges(f->ioas, &r, &n, &align));
+	assert_true(n >= 1);
+	for (size_t i = 0; i < n; i++)
+		printf("# IOVA range [0x%llx, 0x%llx]\n", (unsigned long long)r[i].start,
+		       (unsigned long long)r[i].last);
+	free(r);
+	assert_ok(f->ctx, iommufd_ioas_allow_iovas(f->ioas, &low, 1));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->src, PG, &s, IOMMUFD_MAP_READ));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->dst, PG, &d, IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	assert_true(s != d && s >= 0x100000 && s < 0x10000000 && d >= 0x100000 && d < 0x10000000);
+	assert_fails(f->ctx, EEXIST, iommufd_ioas_map(f->ioas, f->src, PG, &s, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ),
+		     "overlaps");
+	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
+	assert_true(round_trip(f, s, d));
+}
+
+/* The DMA helpers, unchanged: buffers and a pool carry edu DMA. */
+static void dma_helpers(void **state)
+{
+	struct fix *f = *state;
+	IOMMUFD_OPTS(iommufd_dma_opts, o, .iova_max = 0x0fffffff);
+	struct iommufd_dma *dma;
+	struct iommufd_dma_mem *a, *b;
+	struct iommufd_dma_pool *pool;
+	uint64_t pi = 0, t = 0;
+	uint8_t *pa, *pb;
+	void *p;
+
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
+	assert_ok(f->ctx, iommufd_dma_new(f->ioas, &o, &dma));
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(dma, PG, NULL, &a));
+	assert_ok(f->ctx, iommufd_dma_mem_alloc(dma, PG, NULL, &b));
+	pa = iommufd_dma_mem_get_vaddr(a);
+	pb = iommufd_dma_mem_get_vaddr(b);
+	for (unsigned int i = 0; i < XFER; i++)
+		pa[i] = (uint8_t)(i ^ 0x5a);
+	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
+	edu_dma(f->bar, iommufd_dma_mem_get_iova(a), EDU_BUFFER, 0);
+	edu_dma(f->bar, EDU_BUFFER, iommufd_dma_mem_get_iova(b), EDU_TO_RAM);
+	assert_memory_equal(pa, pb, XFER);
+	assert_ok(f->ctx, iommufd_dma_pool_new(dma, NULL, &pool));
+	assert_ok(f->ctx, iommufd_dma_pool_alloc(pool, &p, &pi));
+	assert_ok(f->ctx, iommufd_dma_translate(dma, p, &t, NULL));
+	assert_int_equal(t, pi);
+	memset(p, 0, XFER);
+	edu_dma(f->bar, EDU_BUFFER, pi, EDU_TO_RAM);
+	assert_memory_equal(p, pa, XFER);
+	assert_ok(f->ctx, iommufd_dma_pool_free(pool, p));
+	iommufd_dma_pool_destroy(pool);
+	iommufd_dma_mem_free(a);
+	iommufd_dma_mem_free(b);
+	assert_ok(f->ctx, iommufd_dma_destroy(dma));
+	printf("# legacy VFIO backend: DMA helpers carried edu DMA\n");
+}
+
+/* What type1 cannot do, said up front and refused with the reason. */
+static void refusals(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_hwpt *hwpt = NULL;
+	IOMMUFD_OPTS(iommufd_hw_info, hw);
+
+	assert_true(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_IOAS));
+	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_HWPT_ALLOC));
+	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_VIOMMU));
+	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_IOAS_MAP_FILE));
+	assert_fails(f->ctx, EOPNOTSUPP, iommufd_hwpt_alloc(f->ctx, 1, iommufd_ioas_get_id(f->ioas), NULL, &hwpt),
+		     "legacy VFIO backend");
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
+	assert_fails(f->ctx, EOPNOTSUPP, iommufd_device_replace(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL),
+		     "legacy VFIO backend");
+	assert_fails(f->ctx, EOPNOTSUPP, iommufd_device_get_hw_info(f->dev, &hw), "legacy VFIO backend");
+	assert_fails(f->ctx, EOPNOTSUPP, iommufd_device_attach_pasid(f->dev, 1, iommufd_ioas_get_id(f->ioas), NULL),
+		     "legacy VFIO backend");
+}
+
+/* A vfio-pci device whose IOMMU group has a member on another driver. */
+static bool find_unviable(char addr[32], char blocker[32])
+{
+	DIR *groups = opendir("/sys/kernel/iommu_groups");
+	struct dirent *g;
+	bool found = false;
+
+	if (!groups)
+		return false;
+	while (!found && (g = readdir(groups))) {
+		char path[300], drv[256], link[300];
+		char vfio[32] = "", other[32] = "";
+		struct dirent *m;
+		DIR *members;
+
+		if (g->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", g->d_name);
+		members = opendir(path);
+		if (!members)
+			continue;
+		while ((m = readdir(members))) {
+			ssize_t n;
+
+			if (m->d_name[0] == '.')
+				continue;
+			snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", m->d_name);
+			n = readlink(link, drv, sizeof(drv) - 1);
+			if (n <= 0)
+				continue;
+			drv[n] = '\0';
+			if (strlen(m->d_name) >= sizeof(vfio))
+				continue;
+			if (strstr(drv, "/vfio-pci"))
+				memcpy(vfio, m->d_name, strlen(m->d_name) + 1);
+			else if (!strstr(drv, "/pcieport") && !strstr(drv, "/pci-stub"))
+				memcpy(other, m->d_name, strlen(m->d_name) + 1);
+		}
+		closedir(members);
+		if (vfio[0] && other[0]) {
+			memcpy(addr, vfio, sizeof(vfio));
+			memcpy(blocker, other, sizeof(other));
+			found = true;
+		}
+	}
+	closedir(groups);
+	return found;
+}
+
+static void group_not_viable(void **state)
+{
+	struct fix *f = *state;
+	struct iommufd_device *dev = NULL;
+	char addr[32], blocker[32], want[64];
+
+	if (!find_unviable(addr, blocker)) {
+		printf("# no IOMMU group has a vfio-pci device beside one on a host driver\n");
+		skip();
+	}
+	snprintf(want, sizeof(want), "%s is bound to", blocker);
+	assert_fails(f->ctx, EBUSY, iommufd_device_open_pci(f->ctx, addr, NULL, &dev), want);
+	assert_null(dev);
+	printf("# %s refused: %s\n", addr, iommufd_ctx_last_error(f->ctx));
+}
+
+/* IOMMU_VFIO_IOAS on /dev/iommu: the IOAS the VFIO container API would use. */
+static void vfio_compat_ioas(void **state)
+{
+	struct iommufd_ctx *ctx = NULL;
+	struct iommufd_ioas *ioas;
+	uint32_t id = 0;
+
+	(void)state;
+	if (iommufd_ctx_new(NULL, &ctx) < 0 || iommufd_ctx_get_backend(ctx) != IOMMUFD_BACKEND_IOMMUFD) {
+		printf("# no iommufd: %s\n", ctx ? "the context is on the legacy VFIO backend" : iommufd_last_error());
+		iommufd_ctx_unref(ctx);
+		skip();
+	}
+	if (!iommufd_ctx_has_feature(ctx, IOMMUFD_FEATURE_VFIO_IOAS)) {
+		printf("# the kernel lacks IOMMU_VFIO_IOAS\n");
+		iommufd_ctx_unref(ctx);
+		skip();
+	}
+	assert_fails(ctx, ENODEV, iommufd_ctx_get_vfio_ioas(ctx, &id), "no compat IOAS");
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
+	assert_ok(ctx, iommufd_ctx_set_vfio_ioas(ctx, iommufd_ioas_get_id(ioas)));
+	assert_ok(ctx, iommufd_ctx_get_vfio_ioas(ctx, &id));
+	assert_int_equal(id, iommufd_ioas_get_id(ioas));
+	assert_ok(ctx, iommufd_ctx_clear_vfio_ioas(ctx));
+	assert_errno(ENODEV, iommufd_ctx_get_vfio_ioas(ctx, &id));
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	assert_null(iommufd_ctx_unref(ctx));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(device_before_attach, setup, teardown),
+		cmocka_unit_test_setup_teardown(edu_dma_round_trip_and_blocked, setup, teardown),
+		cmocka_unit_test_setup_teardown(library_chosen_iovas, setup, teardown),
+		cmocka_unit_test_setup_teardown(dma_helpers, setup, teardown),
+		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(group_not_viable, setup, teardown),
+		cmocka_unit_test(vfio_compat_ioas),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
