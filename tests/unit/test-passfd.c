@@ -95,6 +95,10 @@ static void test_set(void **state)
 	assert_fails(NULL, EINVAL, iommufd_passfd_set_add(s, IOMMUFD_PASSFD_IOMMUFD, "x", fd), "no name");
 	assert_fails(NULL, EINVAL, iommufd_passfd_set_add(s, IOMMUFD_PASSFD_VFIO_MDEV, "5b5d", fd), "UUID");
 	assert_fails(NULL, EINVAL, iommufd_passfd_set_add(s, IOMMUFD_PASSFD_VDPA, "../vdpa0", fd), "vDPA device name");
+	assert_fails(NULL, EINVAL,
+		     iommufd_passfd_set_add(s, IOMMUFD_PASSFD_VDPA,
+					    "v234567890123456789012345678901234567890123456789012345678901234", fd),
+		     "vDPA device name");
 	assert_fails(NULL, EINVAL, iommufd_passfd_set_add(s, (enum iommufd_passfd_kind)9, "a", fd), "unknown kind");
 	assert_fails(NULL, EBADF, iommufd_passfd_set_add(s, IOMMUFD_PASSFD_VDPA, "vdpa1", 1000000), "duplicating");
 	assert_fails(NULL, EBADF, iommufd_passfd_set_add(s, IOMMUFD_PASSFD_VDPA, "vdpa1", -5), "descriptor");
@@ -386,6 +390,7 @@ static void test_serve(void **state)
 	/* one device: it, and the iommufd */
 	assert_ok(NULL, iommufd_passfd_set_new(&want));
 	assert_ok(NULL, iommufd_passfd_set_add(want, IOMMUFD_PASSFD_VDPA, "vdpa0", -1));
+	assert_ok(NULL, iommufd_passfd_set_add(want, IOMMUFD_PASSFD_IOMMUFD, NULL, -1)); /* given anyway, once */
 	assert_int_equal(ask(&h, want, &got, why, sizeof(why)), 0);
 	assert_int_equal(iommufd_passfd_set_count(got), 2);
 	assert_int_equal(iommufd_passfd_set_get(got, 0)->kind, IOMMUFD_PASSFD_IOMMUFD);
