@@ -71,7 +71,7 @@ ht_count() {
 # ---- fuzz ----
 fuzz_tier() {
 	local dir=build-fuzz t name rc execs total=0 passed=0 failed=0 log
-	local targets=(fuzz-pciaddr fuzz-info-caps fuzz-sysfs fuzz-netlink fuzz-events fuzz-cli fuzz-iova-alloc fuzz-iova-tree fuzz-xtree)
+	local targets=(fuzz-pciaddr fuzz-info-caps fuzz-sysfs fuzz-netlink fuzz-passfd fuzz-events fuzz-cli fuzz-iova-alloc fuzz-iova-tree fuzz-xtree)
 
 	if ! command -v clang >/dev/null; then
 		echo "fuzz: clang is not installed (tests/deps.sh)" >&2

@@ -80,6 +80,8 @@ int cmd_check(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_mdev(int argc, char **argv);
+int cmd_exec(int argc, char **argv);  /* tools/cmd-exec.c */
+int cmd_serve(int argc, char **argv); /* tools/cmd-serve.c */
 int cmd_help(int argc, char **argv);
 
 /* `iommufd version` and -V; short: only the library's version. */

@@ -18,7 +18,7 @@ _iommufd_vfio_pci() {
 
 _iommufd() {
 	local cur prev words cword cmd i
-	local commands="list info bind unbind check features version mdev help"
+	local commands="list info bind unbind check features version mdev exec serve help"
 	local global="-j --json -p --pretty -V --version -h --help"
 	if declare -F _init_completion >/dev/null; then
 		_init_completion || return
@@ -71,6 +71,19 @@ _iommufd() {
 			COMPREPLY=($(compgen -W "--memlock --quiet -q --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_iommufd_pci)" -- "$cur"))
+		fi ;;
+	exec | serve)
+		case "$prev" in
+		--device) COMPREPLY=($(compgen -W "$(_iommufd_pci)" -- "$cur")); return ;;
+		--rlimit-mode) COMPREPLY=($(compgen -W "user process" -- "$cur")); return ;;
+		--user | --allow-uid) COMPREPLY=($(compgen -u -- "$cur")); return ;;
+		--allow-gid) COMPREPLY=($(compgen -g -- "$cur")); return ;;
+		--socket | --connect) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		esac
+		if [ "$cmd" = exec ]; then
+			COMPREPLY=($(compgen -W "--device --user --memlock --rlimit-mode --connect --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--socket --device --allow-uid --allow-gid --rlimit-mode --once --help" -- "$cur"))
 		fi ;;
 	features | version)
 		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;

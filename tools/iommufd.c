@@ -63,6 +63,24 @@ const struct command cli_commands[] = {
 	  "  list        the mdev types of every parent and the existing instances\n"
 	  "  create PARENT TYPE [UUID]  create an instance (a new UUID unless given)\n"
 	  "  remove UUID remove an instance\n" },
+	{ "exec", cmd_exec, "[--device ADDRESS]... [--user USER] [--memlock SIZE] [--rlimit-mode user|process] [--connect SOCKET] -- PROGRAM [ARG]...",
+	  "run a program (a VMM) unprivileged on /dev/iommu and device descriptors opened as root",
+	  "  --device ADDRESS  bind this PCI device to vfio-pci (group checked) and pass its\n"
+	  "              VFIO node, unbound; in PROGRAM's words {dev:ADDRESS} is its number\n"
+	  "  --user USER run PROGRAM as USER (its groups; no capabilities left)\n"
+	  "  --memlock SIZE  RLIMIT_MEMLOCK for PROGRAM (K, M or G: powers of 1024)\n"
+	  "  --rlimit-mode user|process  how the new iommufd charges pinned memory\n"
+	  "  --connect SOCKET  take the descriptors from an `iommufd serve` helper instead\n"
+	  "{iommufd} is the iommufd's number; IOMMUFD_FD and IOMMUFD_DEVICES (ADDRESS=N,...)\n"
+	  "say the same. A failure before PROGRAM runs leaves the devices where they were.\n" },
+	{ "serve", cmd_serve, "--socket PATH --device ADDRESS... --allow-uid UID... [--allow-gid GID]... [--rlimit-mode user|process] [--once]",
+	  "hand a new iommufd and the devices' descriptors to allowed clients of a UNIX socket",
+	  "  --socket PATH  the SOCK_SEQPACKET socket to listen on\n"
+	  "  --device ADDRESS  a PCI device to serve (bound to vfio-pci as exec does)\n"
+	  "  --allow-uid UID, --allow-gid GID  the clients served (SO_PEERCRED)\n"
+	  "  --rlimit-mode user|process  how each new iommufd charges pinned memory\n"
+	  "  --once      stop after the first client served\n"
+	  "Every refusal is printed with its reason; clients use iommufd exec --connect.\n" },
 	{ "help", cmd_help, "[COMMAND]",
 	  "this list, or the help of one command",
 	  "  COMMAND     the command to explain (the same as iommufd COMMAND --help)\n" },

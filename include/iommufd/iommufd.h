@@ -24,6 +24,7 @@
 #include <iommufd/discover.h>
 #include <iommufd/setup.h>
 #include <iommufd/diag.h>
+#include <iommufd/passfd.h>
 #include <iommufd/dma.h>
 
 #endif

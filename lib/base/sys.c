@@ -197,6 +197,31 @@ static ssize_t real_recv(int fd, void *buf, size_t len, uint32_t *nl_pid)
 	return n;
 }
 
+static ssize_t real_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	ssize_t n;
+
+	do
+		n = sendmsg(fd, msg, flags | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? neg_errno() : n;
+}
+
+static ssize_t real_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? neg_errno() : n;
+}
+
+static int real_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	return getsockopt(fd, level, name, val, len) < 0 ? neg_errno() : 0;
+}
+
 const struct iommufd_sys_ops iommufd_sys_real = {
 	.open = real_open,
 	.close = real_close,
@@ -219,6 +244,9 @@ const struct iommufd_sys_ops iommufd_sys_real = {
 	.send = real_send,
 	.recv = real_recv,
 	.eventfd = real_eventfd,
+	.sendmsg = real_sendmsg,
+	.recvmsg = real_recvmsg,
+	.getsockopt = real_getsockopt,
 };
 
 const struct iommufd_sys_ops *sys_host = &iommufd_sys_real;
@@ -359,4 +387,19 @@ ssize_t sys_send(const struct iommufd_sys_ops *sys, int fd, const void *buf, siz
 ssize_t sys_recv(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, uint32_t *nl_pid)
 {
 	return sys->recv ? sys->recv(fd, buf, len, nl_pid) : -ENOSYS;
+}
+
+ssize_t sys_sendmsg(const struct iommufd_sys_ops *sys, int fd, const struct msghdr *msg, int flags)
+{
+	return sys->sendmsg ? sys->sendmsg(fd, msg, flags) : -ENOSYS;
+}
+
+ssize_t sys_recvmsg(const struct iommufd_sys_ops *sys, int fd, struct msghdr *msg, int flags)
+{
+	return sys->recvmsg ? sys->recvmsg(fd, msg, flags) : -ENOSYS;
+}
+
+int sys_getsockopt(const struct iommufd_sys_ops *sys, int fd, int level, int name, void *val, socklen_t *len)
+{
+	return sys->getsockopt ? sys->getsockopt(fd, level, name, val, len) : -ENOSYS;
 }

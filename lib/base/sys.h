@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 /*
@@ -46,6 +47,12 @@ struct iommufd_sys_ops {
 	ssize_t (*recv)(int fd, void *buf, size_t len, uint32_t *nl_pid);
 	/* An eventfd (close-on-exec; flags as eventfd(2)'s, e.g. EFD_NONBLOCK). */
 	int (*eventfd)(unsigned int initval, int flags);
+	/* Unix sockets (fd passing, host/passfd.c): sendmsg and recvmsg as
+	 * sendmsg(2)'s and recvmsg(2)'s (EINTR retried; recvmsg always adds
+	 * MSG_CMSG_CLOEXEC), getsockopt as getsockopt(2)'s. */
+	ssize_t (*sendmsg)(int fd, const struct msghdr *msg, int flags);
+	ssize_t (*recvmsg)(int fd, struct msghdr *msg, int flags);
+	int (*getsockopt)(int fd, int level, int name, void *val, socklen_t *len);
 };
 
 extern const struct iommufd_sys_ops iommufd_sys_real;
@@ -85,6 +92,10 @@ int sys_eventfd(const struct iommufd_sys_ops *sys, unsigned int initval, int fla
 int sys_socket(const struct iommufd_sys_ops *sys, int domain, int type, int protocol);
 ssize_t sys_send(const struct iommufd_sys_ops *sys, int fd, const void *buf, size_t len);
 ssize_t sys_recv(const struct iommufd_sys_ops *sys, int fd, void *buf, size_t len, uint32_t *nl_pid);
+/* -ENOSYS when the table has none (a fake without them). */
+ssize_t sys_sendmsg(const struct iommufd_sys_ops *sys, int fd, const struct msghdr *msg, int flags);
+ssize_t sys_recvmsg(const struct iommufd_sys_ops *sys, int fd, struct msghdr *msg, int flags);
+int sys_getsockopt(const struct iommufd_sys_ops *sys, int fd, int level, int name, void *val, socklen_t *len);
 
 /*
  * Calls that have no context (discovery, host setup, diagnostics, context

@@ -335,6 +335,81 @@ const char *udev_list_entry_get_value(struct udev_list_entry *e)
 	return NULL;
 }
 
+/* exec and serve (tools/cmd-exec.c, tools/cmd-serve.c): host preparation
+ * fails first, so nothing binds, opens /dev/iommu, drops privileges, execs
+ * or listens; --connect stops at its first set, before any socket */
+
+int iommufd_host_load_modules(void)
+{
+	return -ENOENT;
+}
+
+int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, enum iommufd_rlimit_mode mode)
+{
+	(void)ctx, (void)mode;
+	FZ_CHECK(0, "accounting mode of a context the stubs never made");
+	return -EINVAL;
+}
+
+int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx)
+{
+	(void)ctx;
+	FZ_CHECK(0, "descriptor of a context the stubs never made");
+	return -1;
+}
+
+int iommufd_passfd_set_new(struct iommufd_passfd_set **set)
+{
+	(void)set;
+	return -ENOMEM;
+}
+
+struct iommufd_passfd_set *iommufd_passfd_set_free(struct iommufd_passfd_set *set)
+{
+	FZ_CHECK(set == NULL, "free of a set the stubs never made");
+	return NULL;
+}
+
+int iommufd_passfd_set_add(struct iommufd_passfd_set *set, enum iommufd_passfd_kind kind, const char *name, int fd)
+{
+	(void)set, (void)kind, (void)name, (void)fd;
+	FZ_CHECK(0, "add to a set the stubs never made");
+	return -EINVAL;
+}
+
+size_t iommufd_passfd_set_count(const struct iommufd_passfd_set *set)
+{
+	(void)set;
+	return 0;
+}
+
+const struct iommufd_passfd_entry *iommufd_passfd_set_get(const struct iommufd_passfd_set *set, size_t i)
+{
+	(void)set, (void)i;
+	return NULL;
+}
+
+int iommufd_passfd_set_take(struct iommufd_passfd_set *set, size_t i)
+{
+	(void)set, (void)i;
+	FZ_CHECK(0, "take from a set the stubs never made");
+	return -EINVAL;
+}
+
+int iommufd_passfd_request(int sock, const struct iommufd_passfd_set *want, struct iommufd_passfd_set **set)
+{
+	(void)sock, (void)want, (void)set;
+	FZ_CHECK(0, "a request without a set");
+	return -ECONNREFUSED;
+}
+
+int iommufd_passfd_serve(int conn, const struct iommufd_passfd_set *offer, const struct iommufd_passfd_serve_opts *opts)
+{
+	(void)conn, (void)offer, (void)opts;
+	FZ_CHECK(0, "serving before the host was prepared");
+	return -EINVAL;
+}
+
 /* ---- the harness ---- */
 
 /* What --memlock S should mean: a number (strtoull's bases) with an

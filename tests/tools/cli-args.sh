@@ -8,7 +8,7 @@
 tool=$1
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
-commands="list info bind unbind check features version mdev help"
+commands="list info bind unbind check features version mdev exec serve help"
 n=0 failed=0
 
 result() {
@@ -174,6 +174,23 @@ bad=$(grep -vE '^FAIL  |^      fix: ' "$out")
 [ -z "$bad" ] || why="$why; lines: $bad"
 [ "$(grep -c '^FAIL' "$out")" = "$fails" ] || why="$why; not the same failures"
 result "check -q: the failures only" "$why"
+
+# exec and serve: what is refused before the host changes (tests/kernel/test-qemu.c runs them in the VM)
+usage "exec without a program" "exec: no program to run (-- PROGRAM [ARG]...)" -- exec
+usage "exec with options and no program" "exec: no program to run (-- PROGRAM [ARG]...)" -- exec --device 00:03.0 --
+usage "exec with an unknown option" "exec: unknown option '--bogus'" -- exec --bogus -- true
+usage "exec: --rlimit-mode of neither kind" "exec: --rlimit-mode: 'global' is neither user nor process" -- exec --rlimit-mode global -- true
+usage "exec: --memlock that is not a size" "exec: --memlock: '4X' is not a size (e.g. 4G)" -- exec --memlock 4X -- true
+usage "exec: --rlimit-mode with --connect" "exec: --rlimit-mode is the helper's to set with --connect (iommufd serve --rlimit-mode)" -- exec --connect /x --rlimit-mode user -- true
+check "exec: a placeholder of a device not given" 1 "" "iommufd: 'fd={dev:00:04.0}': {dev:00:04.0} is not one of the devices given" -- exec --device 00:03.0 -- true 'fd={dev:00:04.0}'
+check "exec: an unterminated placeholder" 1 "" "iommufd: '{dev:00:03.0': a {dev: placeholder without its '}'" -- exec --device 00:03.0 -- true '{dev:00:03.0'
+check "exec: a user that does not exist" 1 "" "iommufd: --user no-such-user-here: no such user" -- exec --user no-such-user-here -- true
+check "exec: --connect to no socket" 1 "" "iommufd: --connect /nonexistent/iommufd.sock: No such file or directory" -- exec --connect /nonexistent/iommufd.sock -- true
+usage "serve without a socket" "serve: --socket PATH is needed" -- serve --device 00:03.0 --allow-uid 0
+usage "serve without a device" "serve: at least one --device is needed" -- serve --socket /tmp/x.sock --allow-uid 0
+usage "serve without an allowed uid" "serve: at least one --allow-uid or --allow-gid is needed" -- serve --socket /tmp/x.sock --device 00:03.0
+check "serve: an allowed user that does not exist" 1 "" "iommufd: --allow-uid no-such-user-here: no such user" -- serve --socket /tmp/x.sock --device 00:03.0 --allow-uid no-such-user-here
+check "serve: a socket path that is a file" 1 "" "iommufd: --socket $out exists and is not a socket" -- serve --socket "$out" --device 00:03.0 --allow-uid 0
 
 echo "1..$n"
 exit $failed

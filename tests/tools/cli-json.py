@@ -166,7 +166,7 @@ def check_vdpa(v, rc):
 
 def check_help(v, rc):
     names = [c.get("name") for c in v.get("commands", [])]
-    want = ["list", "info", "bind", "unbind", "check", "features", "version", "mdev", "help"]
+    want = ["list", "info", "bind", "unbind", "check", "features", "version", "mdev", "exec", "serve", "help"]
     if names != want:
         return f"commands {names}"
     if not all(isinstance(c.get("summary"), str) and c["summary"] for c in v["commands"]):

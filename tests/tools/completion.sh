@@ -30,7 +30,9 @@ expect() {
 	fi
 }
 
-expect "commands" "bind check features help info list mdev unbind version " iommufd ""
+expect "commands" "bind check exec features help info list mdev serve unbind version " iommufd ""
+expect "exec options" "--rlimit-mode " iommufd exec --r
+expect "serve options" "--allow-gid --allow-uid " iommufd serve --allow-
 expect "commands after -j" "check " iommufd -j ch
 expect "global options after one" "--pretty " iommufd --json --p
 expect "global options" "--json " iommufd --j
