@@ -343,6 +343,10 @@ static void viommu_objects(void **state)
 	size_t n;
 	void *mm;
 
+	require_feature(f->ctx, IOMMUFD_FEATURE_VIOMMU);
+	require_feature(f->ctx, IOMMUFD_FEATURE_VDEVICE);
+	require_feature(f->ctx, IOMMUFD_FEATURE_VEVENTQ);
+	require_feature(f->ctx, IOMMUFD_FEATURE_HW_QUEUE);
 	assert_ok(f->ctx, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &parent_opts, &parent));
 	assert_errno(EOPNOTSUPP, iommufd_viommu_new(f->ctx, f->idev_id, iommufd_hwpt_get_id(parent), 0x7777,
 						    NULL, 0, NULL, &bad));
