@@ -11,8 +11,11 @@
 #define EXAMPLES_MOCK_SELFTEST_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 
 #define MOCK_TEST_CMD _IO(';', 0x80 + 32)
 
@@ -145,6 +148,20 @@ static inline int mock_selftest_destroy(int iommufd, uint32_t stdev_id)
 	} d = { sizeof(d), stdev_id };
 
 	return ioctl(iommufd, _IO(';', 0x80), &d) < 0 ? -errno : 0;
+}
+
+/* Was a mock device refused with @err because the running kernel's mock
+ * cannot work beside a real IOMMU? Before Linux 6.13 the iommu core probes a
+ * device without a fwspec with the first IOMMU registered without a fwnode
+ * (intel-iommu, say), not the mock, and binding the device fails: EINVAL. */
+static inline bool mock_selftest_refused_by_old_kernel(int err)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (err != EINVAL || uname(&u) != 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major < 6 || (major == 6 && minor < 13);
 }
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef TESTS_KERNEL_HARNESS_H
 #define TESTS_KERNEL_HARNESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,29 @@
 			skip();                                                            \
 		}                                                                          \
 	} while (0)
+
+/* Is the running kernel (uname's release) older than major.minor? */
+bool kernel_older_than(unsigned int major, unsigned int minor);
+
+/* Why this kernel's selftest mock cannot create devices at all, as a
+ * "skipped: kernel ... lacks ..." line; NULL when a mock device can be
+ * created, or when it fails for any reason not known to be the kernel's
+ * (the tests then fail on it). Probed once. */
+const char *mock_unusable(void);
+
+/* Skip the running test when the selftest mock cannot create devices. */
+#define require_mock()                                                                     \
+	do {                                                                               \
+		const char *why_ = mock_unusable();                                        \
+		if (why_) {                                                                \
+			print_message("%s\n", why_);                                       \
+			skip();                                                            \
+		}                                                                          \
+	} while (0)
+
+/* cmocka cannot skip from a setup: replace each of @tests whose setup is
+ * @setup (any setup when NULL) by one that prints @reason and skips. */
+void skip_tests(struct CMUnitTest *tests, size_t n, int (*setup)(void **), const char *reason);
 
 /* Selftest mock: create a mock device attached to pt_id. */
 int mock_domain(struct iommufd_ctx *ctx, uint32_t pt_id, uint32_t *stdev_id,

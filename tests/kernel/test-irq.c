@@ -253,6 +253,16 @@ static void edu_err_req(void **state)
 	IOMMUFD_OPTS(iommufd_irq_info, info);
 
 	for (int i = 0; i < 2; i++) {
+		/* vfio-pci of 6.12 offers the error notifier on PCIe devices only
+		 * (edu is conventional PCI): -EINVAL there; 7.3's on every device */
+		if (idx[i] == IOMMUFD_PCI_ERR_IRQ && kernel_older_than(7, 0) &&
+		    iommufd_device_get_irq_info(f->dev, idx[i], &info) == -EINVAL) {
+			print_message("skipped: kernel %s lacks the error notifier on conventional PCI devices "
+				      "(VFIO_PCI_ERR_IRQ_INDEX: EINVAL, its vfio-pci offers it on PCIe only); "
+				      "the request notifier is still tested\n",
+				      getenv("RIG_KERNEL") ? getenv("RIG_KERNEL") : "?");
+			continue;
+		}
 		assert_ok(f->ctx, iommufd_device_get_irq_info(f->dev, idx[i], &info));
 		assert_int_equal(info.count, 1);
 		assert_fails(f->ctx, EINVAL, iommufd_device_trigger_irq(f->dev, idx[i], 0), "not enabled");

@@ -144,6 +144,9 @@ static void mock_dmabuf_map_file(void **state)
 		iommufd_ctx_unref(ctx);
 		skip();
 	}
+	/* the mock's dma-buf goes in through IOMMU_IOAS_MAP_FILE */
+	require_feature(ctx, IOMMUFD_FEATURE_IOAS_MAP_FILE);
+	require_mock();
 	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
 	assert_int_equal(mock_domain(ctx, iommufd_ioas_get_id(ioas), &stdev, &hwpt, &idev), 0);
 	memset(&c, 0, sizeof(c));
