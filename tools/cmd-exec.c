@@ -255,7 +255,11 @@ int cmd_exec(int argc, char **argv)
 		for (size_t i = 0; i < prep.n; i++) {
 			int fd = px_open_cdev(&prep.dev[i]);
 
-			if (fd < 0 || exec_inherit(fd) < 0)
+			if (fd >= 0 && exec_inherit(fd) < 0) {
+				close(fd);
+				goto undo;
+			}
+			if (fd < 0)
 				goto undo;
 			snprintf(m.name[m.n], sizeof(m.name[0]), "%s", prep.dev[i].addr);
 			m.fd[m.n++] = fd;
@@ -293,6 +297,12 @@ regain:
 	if (user.set)
 		exec_regain();
 undo:
+	/* vfio-pci's unbind waits for the last descriptor of the device: close
+	 * ours before the bindings are undone (it hung here before) */
+	for (size_t i = 0; i < m.n; i++)
+		close(m.fd[i]);
+	if (m.iommufd >= 0)
+		close(m.iommufd);
 	px_undo(&prep);
 	return 1;
 }
