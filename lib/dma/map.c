@@ -153,7 +153,7 @@ int iommufd_dma_map(struct iommufd_dma *dma, void *vaddr, uint64_t len, uint64_t
 int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 {
 	struct xtree_txn tva, tio;
-	uint64_t k, iova, len;
+	uint64_t k, iova, len, at;
 	int rc;
 
 	rc = xtree_find_le(&dma->by_va, va, &k, &iova, &len);
@@ -166,8 +166,10 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 		return ctx_fail_quiet(dma->ctx, ENOENT, "DMA unmap vaddr 0x%" PRIx64
 				      ": no mapping of this DMA context starts there", va);
 	}
-	if (dma->noiommu)
-		return noiommu_unmap_locked(dma, va, iova, len);
+	/* Where the IOAS and the allocator have the mapping: its IOVA, or in
+	 * noiommu mode its vaddr (iova is then the physical address, only the
+	 * reverse tree's key). */
+	at = dma->noiommu ? va : iova;
 	rc = xtree_prepare_remove(&dma->by_va, &tva, va);
 	if (rc < 0)
 		goto nomem;
@@ -176,14 +178,14 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 		xtree_abort(&tva);
 		goto nomem;
 	}
-	if (iova_alloc_prepare_free(&dma->alloc, iova, len) < 0 ||
+	if (iova_alloc_prepare_free(&dma->alloc, at, len) < 0 ||
 	    epoch_list_reserve(&dma->retired, xtree_txn_retires(&tva) + xtree_txn_retires(&tio)) < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);
 		rc = -ENOMEM;
 		goto nomem;
 	}
-	rc = ioas_unmap_owned(dma->ioas, va, iova, len, "; the mapping stays");
+	rc = ioas_unmap_owned(dma->ioas, va, at, len, "; the mapping stays");
 	if (rc < 0) {
 		xtree_abort(&tio);
 		xtree_abort(&tva);
@@ -191,7 +193,9 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
 	xtree_commit(&dma->by_iova, &tio, &dma->retired);
-	give_back_iova(dma, iova, len);
+	if (dma->noiommu)
+		noiommu_unmapped(dma, va, len);
+	give_back_iova(dma, at, len);
 	maybe_reclaim(dma);
 	return 0;
 nomem:

@@ -200,37 +200,8 @@ undo_iova:
 	return rc;
 }
 
-int noiommu_unmap_locked(struct iommufd_dma *dma, uint64_t va, uint64_t pa, uint64_t len)
+void noiommu_unmapped(struct iommufd_dma *dma, uint64_t va, uint64_t len)
 {
-	struct xtree_txn tva, tio;
-	int rc;
-
-	rc = xtree_prepare_remove(&dma->by_va, &tva, va);
-	if (rc < 0)
-		goto nomem;
-	rc = xtree_prepare_remove(&dma->by_iova, &tio, pa);
-	if (rc < 0) {
-		xtree_abort(&tva);
-		goto nomem;
-	}
-	if (iova_alloc_prepare_free(&dma->alloc, va, len) < 0 ||
-	    epoch_list_reserve(&dma->retired, xtree_txn_retires(&tva) + xtree_txn_retires(&tio)) < 0) {
-		xtree_abort(&tio);
-		xtree_abort(&tva);
-		goto nomem;
-	}
-	rc = ioas_unmap_owned(dma->ioas, va, va, len, "; the mapping stays");
-	if (rc < 0) {
-		xtree_abort(&tio);
-		xtree_abort(&tva);
-		return rc;
-	}
-	xtree_commit(&dma->by_va, &tva, &dma->retired);
-	xtree_commit(&dma->by_iova, &tio, &dma->retired);
 	if (!dma->noiommu_get_pa)
 		sys_munlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
-	iova_alloc_free(&dma->alloc, va, len);
-	return 0;
-nomem:
-	return ctx_fail(dma->ctx, ENOMEM, "DMA unmap vaddr 0x%" PRIx64 ": out of memory; the mapping stays", va);
 }

@@ -18,7 +18,8 @@ int noiommu_refuse(struct iommufd_dma *dma, const char *call);
 /* Map [va, va + len) (checked by map.c: page aligned, no overlap); *@iova_io
  * gets its physical address. */
 int noiommu_map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags);
-/* Unmap the mapping at @va, of physical address @pa and @len bytes. */
-int noiommu_unmap_locked(struct iommufd_dma *dma, uint64_t va, uint64_t pa, uint64_t len);
+/* After map.c's unmap of [va, va + len) (the IOAS and the allocator hold a
+ * noiommu mapping at its vaddr): unlock what the pagemap route locked. */
+void noiommu_unmapped(struct iommufd_dma *dma, uint64_t va, uint64_t len);
 
 #endif
