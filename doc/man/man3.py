@@ -331,6 +331,11 @@ def main():
     if missing:
         sys.exit('man3.py: exported but not documented in include/iommufd: ' + ' '.join(missing))
     os.makedirs(a.outdir, exist_ok=True)
+    # pages of functions that are no longer exported (a rename, in a build
+    # directory that made them before) go, so the set is the map file's
+    for old in os.listdir(a.outdir):
+        if old.endswith('.3') and old[:-2] not in functions and old != 'libiommufd.3':
+            os.remove(os.path.join(a.outdir, old))
     by_header = {}
     for name in functions:
         m, header = members[name]
