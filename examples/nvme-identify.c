@@ -109,8 +109,8 @@ static int wait_ready(uint32_t rdy, unsigned int timeout_500ms)
 	return 0;
 }
 
-/* The first NVMe controller (PCI class 0x010802) with a VFIO cdev, in PCI
- * address order, through the discovery API: 1 when found, else 0 after
+/* The first NVMe controller (PCI class 0x010802) the library can open (on
+ * vfio-pci, with a cdev or its group node), in PCI address order, through the discovery API: 1 when found, else 0 after
  * saying which controllers exist and how to make one usable. */
 static int find_nvme(char *addr, size_t len)
 {
@@ -140,7 +140,7 @@ static int find_nvme(char *addr, size_t len)
 	if (!iommufd_pci_enum_first(e))
 		fprintf(stderr, "nvme-identify: no NVMe controller (class 0x010802) found\n");
 	for (d = iommufd_pci_enum_first(e); d; d = iommufd_pci_enum_next(e))
-		fprintf(stderr, "nvme-identify: %s is bound to %s, not vfio-pci with a cdev (iommufd bind %s)\n",
+		fprintf(stderr, "nvme-identify: %s is bound to %s, not usable through vfio-pci (iommufd check %s)\n",
 			d->addr, d->driver ? d->driver : "no driver", d->addr);
 	iommufd_pci_enum_free(e);
 	return 0;

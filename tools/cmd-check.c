@@ -7,7 +7,8 @@
  * /dev/iommu: its permissions are not checked). Findings of codes this
  * table does not know (a newer library) are shown as they are. An INFO
  * line names the IOMMU backend a context gets (a context is made and
- * released at once), or why none.
+ * released at once), or why none. The checks are those of the backend
+ * the diagnosis judged for: iommufd, or the legacy VFIO backend.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -27,8 +28,9 @@ struct check {
 	int needs;             /* made only when check needs - 1 passed (0: always) */
 };
 
-/* In the library's order (lib/host/diag.c): host, then device. */
-static const struct check checks[] = {
+/* In the library's order (lib/host/diag.c): host, then device. The checks
+ * of the iommufd backend... */
+static const struct check checks_iommufd[] = {
 	{ "iommu", "IOMMU", "an IOMMU is active", { IOMMUFD_DIAG_NO_IOMMU }, false, false, 0 },
 	{ "iommufd", "iommufd", "/dev/iommu exists", { IOMMUFD_DIAG_NO_IOMMUFD, IOMMUFD_DIAG_IOMMUFD_NOT_LOADED }, false, false, 0 },
 	{ "iommu_access", "/dev/iommu", "/dev/iommu can be opened read-write", { IOMMUFD_DIAG_IOMMU_ACCESS }, false, false, 2 },
@@ -43,7 +45,43 @@ static const struct check checks[] = {
 	{ "cdev_access", "", "its VFIO device node can be opened read-write", { IOMMUFD_DIAG_CDEV_ACCESS }, true, false, 11 },
 };
 
-#define NCHECKS (sizeof(checks) / sizeof(checks[0]))
+/* ... and those of the legacy VFIO backend (containers and groups), when
+ * the diagnosis says contexts get it (IOMMUFD_DIAG_LEGACY_BACKEND). */
+static const struct check checks_legacy[] = {
+	{ "iommu", "IOMMU", "an IOMMU is active", { IOMMUFD_DIAG_NO_IOMMU }, false, false, 0 },
+	{ "backend", "backend", "", { IOMMUFD_DIAG_LEGACY_BACKEND }, false, false, 0 },
+	{ "vfio_container", "/dev/vfio/vfio", "/dev/vfio/vfio exists", { IOMMUFD_DIAG_VFIO_NOT_LOADED }, false, false, 0 },
+	{ "vfio_access", "/dev/vfio/vfio", "/dev/vfio/vfio can be opened read-write", { IOMMUFD_DIAG_VFIO_ACCESS }, false, false, 3 },
+	{ "vfio_pci", "vfio-pci", "the vfio-pci driver is loaded", { IOMMUFD_DIAG_NO_VFIO_PCI, IOMMUFD_DIAG_VFIO_PCI_NOT_LOADED }, false, false, 0 },
+	{ "memlock", "RLIMIT_MEMLOCK", "RLIMIT_MEMLOCK (or CAP_IPC_LOCK) allows pinning what is to be mapped", { IOMMUFD_DIAG_MEMLOCK }, false, true, 0 },
+	{ "device", "", "the device exists", { IOMMUFD_DIAG_NO_DEVICE }, true, false, 0 },
+	{ "iommu_group", "", "the device has an IOMMU group", { IOMMUFD_DIAG_DEVICE_NO_IOMMU }, true, false, 7 },
+	{ "isolation", "", "its IOMMU group is isolated (not a VFIO no-IOMMU group)", { IOMMUFD_DIAG_NOIOMMU }, true, false, 8 },
+	{ "group_viable", "", "no other device of its IOMMU group is on a host driver", { IOMMUFD_DIAG_GROUP_NOT_VIABLE }, true, false, 8 },
+	{ "vfio_bound", "", "it is bound to vfio-pci", { IOMMUFD_DIAG_NOT_VFIO }, true, false, 8 },
+	{ "group_access", "", "its VFIO group node (/dev/vfio/N) can be opened read-write", { IOMMUFD_DIAG_GROUP_ACCESS }, true, false, 11 },
+};
+
+#define MAX_CHECKS 16
+_Static_assert(sizeof(checks_iommufd) / sizeof(checks_iommufd[0]) <= MAX_CHECKS &&
+		       sizeof(checks_legacy) / sizeof(checks_legacy[0]) <= MAX_CHECKS, "MAX_CHECKS");
+
+/* The table of this run's backend. */
+static const struct check *checks = checks_iommufd;
+static size_t nchecks = sizeof(checks_iommufd) / sizeof(checks_iommufd[0]);
+
+static void choose_table(const struct iommufd_diag *d)
+{
+	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
+		const struct iommufd_diag_finding *f = iommufd_diag_get(d, i);
+
+		if (f && f->code == IOMMUFD_DIAG_LEGACY_BACKEND) {
+			checks = checks_legacy;
+			nchecks = sizeof(checks_legacy) / sizeof(checks_legacy[0]);
+			return;
+		}
+	}
+}
 
 enum result { NOT_MADE, PASS, WARN, FAIL };
 
@@ -52,7 +90,7 @@ static const char *const result_name[] = { "", "PASS", "WARN", "FAIL" };
 /* Which check a finding belongs to, or -1. */
 static int check_of(enum iommufd_diag_code code)
 {
-	for (size_t i = 0; i < NCHECKS; i++)
+	for (size_t i = 0; i < nchecks; i++)
 		for (size_t k = 0; k < 2; k++)
 			if (checks[i].codes[k] && checks[i].codes[k] == code)
 				return (int)i;
@@ -71,7 +109,7 @@ struct outcome {
 
 static void judge(const struct iommufd_diag *d, const char *addr, bool memlock, struct outcome *o)
 {
-	memset(o, 0, sizeof(*o) * NCHECKS);
+	memset(o, 0, sizeof(*o) * nchecks);
 	for (size_t i = 0; i < iommufd_diag_count(d); i++) {
 		const struct iommufd_diag_finding *f = iommufd_diag_get(d, i);
 		int c = f ? check_of(f->code) : -1;
@@ -81,7 +119,7 @@ static void judge(const struct iommufd_diag *d, const char *addr, bool memlock, 
 			o[c].finding = f;
 		}
 	}
-	for (size_t i = 0; i < NCHECKS; i++) {
+	for (size_t i = 0; i < nchecks; i++) {
 		const struct check *c = &checks[i];
 
 		if (o[i].result != NOT_MADE)
@@ -132,7 +170,7 @@ static const char *backend_note(const char *name)
 static void print_text(const struct iommufd_diag *d, const char *addr, const struct outcome *o, bool quiet,
 		       const char *backend, const char *why)
 {
-	for (size_t i = 0; i < NCHECKS; i++) {
+	for (size_t i = 0; i < nchecks; i++) {
 		const struct check *c = &checks[i];
 		const char *subject = *c->subject ? c->subject : addr;
 
@@ -204,7 +242,7 @@ static void print_json(const struct iommufd_diag *d, const char *addr, uint64_t 
 		json_null(j);
 	json_key(j, "checks");
 	json_array_begin(j);
-	for (size_t i = 0; i < NCHECKS; i++) {
+	for (size_t i = 0; i < nchecks; i++) {
 		const struct check *c = &checks[i];
 		const struct iommufd_diag_finding *f = o[i].finding;
 
@@ -252,7 +290,7 @@ int cmd_check(int argc, char **argv)
 		{ 0 },
 	};
 	IOMMUFD_OPTS(iommufd_diag_opts, dopts);
-	struct outcome o[NCHECKS];
+	struct outcome o[MAX_CHECKS];
 	struct iommufd_diag *d;
 	const char *addr = NULL, *backend, *why;
 	char canon[16];
@@ -279,6 +317,7 @@ int cmd_check(int argc, char **argv)
 		normalize(addr, canon);
 		addr = canon;
 	}
+	choose_table(d);
 	judge(d, addr, dopts.memlock_bytes != 0, o);
 	backend = backend_probe(&why);
 	if (cli.json)

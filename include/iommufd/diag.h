@@ -13,7 +13,8 @@
  * iommufd_diag_run() only looks: sysfs reads through libudev and the library
  * (openat, read, getdents64, readlink under /sys and /proc/self/status),
  * libkmod's module lookup (openat and read under /lib/modules), openat and
- * close of /dev/iommu and of the device's VFIO cdev to test access. It loads
+ * close of /dev/iommu, /dev/vfio/vfio and the device's VFIO cdev (or, for the
+ * legacy backend, its group node) to test access. It loads
  * nothing, binds nothing and issues no ioctl. Getters: none.
  */
 #ifndef IOMMUFD_DIAG_H
@@ -59,6 +60,11 @@ enum iommufd_diag_code {
 	IOMMUFD_DIAG_NO_VFIO_CDEV,      /**< bound to vfio-pci, but the kernel has no VFIO device cdev */
 	IOMMUFD_DIAG_CDEV_ACCESS,       /**< the device's cdev cannot be opened (permissions) */
 	IOMMUFD_DIAG_DEVICE_READY,      /**< the device can be used (INFO) */
+	IOMMUFD_DIAG_LEGACY_BACKEND,    /**< contexts get the legacy VFIO backend (WARN: no iommufd, or
+					 *   IOMMUFD_BACKEND=vfio-type1); what it cannot do */
+	IOMMUFD_DIAG_VFIO_NOT_LOADED,   /**< legacy backend: /dev/vfio/vfio does not exist (vfio not loaded) */
+	IOMMUFD_DIAG_VFIO_ACCESS,       /**< legacy backend: /dev/vfio/vfio cannot be opened */
+	IOMMUFD_DIAG_GROUP_ACCESS,      /**< legacy backend: the device's group node /dev/vfio/N cannot be opened */
 };
 
 /**
@@ -87,12 +93,17 @@ struct iommufd_diag;
 
 /**
  * Check the host, and the device at @p addr if given. Findings are kept
- * in the order of the checks: host first, then the device.
+ * in the order of the checks: host first, then the device. They are judged
+ * for the backend iommufd_ctx_new() would choose with default options:
+ * the one IOMMUFD_BACKEND forces, else iommufd where the kernel has it,
+ * else the legacy VFIO backend (IOMMUFD_DIAG_LEGACY_BACKEND), which opens
+ * devices through their group node instead of the cdev.
  * @param addr PCI address, or NULL for the host only
  * @param opts NULL for defaults
  * @param[out] out the findings; untouched on failure
  * @return 0 (findings, even bad ones, are not a failure), -EINVAL for a
- *         malformed address, -E2BIG, -ENOMEM
+ *         malformed address or an IOMMUFD_BACKEND that names no backend,
+ *         -E2BIG, -ENOMEM
  * @since 0.1
  */
 IOMMUFD_API int iommufd_diag_run(const char *addr, const struct iommufd_diag_opts *opts,

@@ -77,7 +77,9 @@ struct iommufd_pci_filter {
 	uint32_t class_code;  /**< compared under @ref class_mask */
 	uint32_t class_mask;  /**< 0: any class; 0xffffff: exact; 0xff0000: base class */
 	const char *driver;   /**< bound driver name ("vfio-pci"), or NULL */
-	bool vfio_only;       /**< only devices with a usable VFIO cdev */
+	bool vfio_only;       /**< only devices iommufd_device_open_pci() can open: bound to VFIO
+			       *   with a cdev, or without one (before 6.6) with the group node the
+			       *   legacy VFIO backend opens */
 	uint8_t pad_[7];      /**< zero */
 };
 

@@ -31,9 +31,12 @@ extern "C" {
 /**
  * Load iommufd, vfio and vfio_pci with their dependencies and soft
  * dependencies, as modprobe would. Modules that are loaded or built in
- * already are fine.
+ * already are fine. On a kernel without iommufd (before 6.2, or built
+ * without CONFIG_IOMMUFD) vfio_iommu_type1 takes its place: the modules the
+ * legacy VFIO backend needs (iommufd_ctx_new()).
  * @return 0, or a negative errno: -ENOENT when the kernel has no such
- *         module, -EPERM without CAP_SYS_MODULE. iommufd_last_error() says
+ *         module (for the first one: neither iommufd nor vfio_iommu_type1),
+ *         -EPERM without CAP_SYS_MODULE. iommufd_last_error() says
  *         which module and why.
  * @since 0.1
  */

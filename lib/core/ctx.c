@@ -11,6 +11,7 @@
 
 #include <iommufd/ctx.h>
 
+#include "base/backend-env.h"
 #include "base/error.h"
 #include "base/opts.h"
 #include "base/sys.h"
@@ -224,7 +225,6 @@ static const struct backend_ops *backend_table(enum iommufd_backend b)
 static int backend_wanted(const struct iommufd_ctx_opts *opts, enum iommufd_backend *out)
 {
 	uint32_t b = OPTS_GET(opts, backend, IOMMUFD_BACKEND_AUTO);
-	const char *env;
 
 	if (b > IOMMUFD_BACKEND_VFIO_TYPE1)
 		return error_fail(EINVAL, "iommufd_ctx_new: unknown backend %u in the options (IOMMUFD_BACKEND_AUTO, _IOMMUFD or _VFIO_TYPE1)", b);
@@ -232,18 +232,7 @@ static int backend_wanted(const struct iommufd_ctx_opts *opts, enum iommufd_back
 		*out = b;
 		return 0;
 	}
-	env = secure_getenv("IOMMUFD_BACKEND");
-	*out = IOMMUFD_BACKEND_AUTO;
-	if (!env || !*env || !strcasecmp(env, "auto"))
-		return 0;
-	if (!strcasecmp(env, "iommufd"))
-		*out = IOMMUFD_BACKEND_IOMMUFD;
-	else if (!strcasecmp(env, "vfio-type1") || !strcasecmp(env, "vfio") || !strcasecmp(env, "type1") ||
-		 !strcasecmp(env, "legacy"))
-		*out = IOMMUFD_BACKEND_VFIO_TYPE1;
-	else
-		return error_fail(EINVAL, "iommufd_ctx_new: IOMMUFD_BACKEND=\"%.32s\" is not a backend (iommufd, vfio-type1 or auto)", env);
-	return 0;
+	return backend_from_env("iommufd_ctx_new", out);
 }
 
 /* Open @path for @be and make the context; -errno, explained with error_fail(). */

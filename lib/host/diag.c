@@ -17,6 +17,7 @@
 
 #include <iommufd/diag.h>
 
+#include "base/backend-env.h"
 #include "base/error.h"
 #include "base/opts.h"
 #include "base/pciaddr.h"
@@ -86,16 +87,49 @@ static const char *access_fix(int err)
 	       "";
 }
 
+/* Whether contexts get the legacy VFIO backend: forced by IOMMUFD_BACKEND,
+ * or (as iommufd_ctx_new() decides) a kernel without iommufd that has VFIO
+ * containers. */
+static bool legacy(const struct diag_facts *f)
+{
+	if (f->backend != IOMMUFD_BACKEND_AUTO)
+		return f->backend == IOMMUFD_BACKEND_VFIO_TYPE1;
+	return !f->iommufd_present && !f->iommufd_available && (f->vfio_present || f->type1_available);
+}
+
+static void decide_legacy(const struct diag_facts *f, struct iommufd_diag *d)
+{
+	bool forced = f->backend == IOMMUFD_BACKEND_VFIO_TYPE1;
+
+	add(d, IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_WARN, "backend",
+	    forced ? "unset IOMMUFD_BACKEND to use /dev/iommu" : "use Linux 6.2 or newer built with CONFIG_IOMMUFD for all of it",
+	    "%s: contexts get the legacy VFIO backend (VFIO containers and groups, type1): IOAS mapping, devices and "
+	    "the DMA helpers work; HWPTs, PASIDs, fault queues and vIOMMUs do not",
+	    forced ? "IOMMUFD_BACKEND forces it" : "the running kernel has no iommufd");
+	if (!f->vfio_present)
+		add(d, IOMMUFD_DIAG_VFIO_NOT_LOADED, IOMMUFD_DIAG_ERROR, "/dev/vfio/vfio",
+		    f->type1_available ? "modprobe vfio vfio_iommu_type1 (or iommufd_host_load_modules())" :
+					 "use a kernel built with CONFIG_VFIO_CONTAINER and CONFIG_VFIO_IOMMU_TYPE1 (or CONFIG_IOMMUFD_VFIO_CONTAINER)",
+		    "/dev/vfio/vfio does not exist: %s", f->type1_available ? "vfio is not loaded" :
+		    "the running kernel has no VFIO containers (no vfio_iommu_type1)");
+	else if (f->vfio_access < 0)
+		add(d, IOMMUFD_DIAG_VFIO_ACCESS, IOMMUFD_DIAG_ERROR, "/dev/vfio/vfio", access_fix(f->vfio_access),
+		    "cannot open /dev/vfio/vfio read-write: %s", strerror(-f->vfio_access));
+}
+
 static void decide_host(const struct diag_facts *f, struct iommufd_diag *d)
 {
 	if (!f->iommu_active)
 		add(d, IOMMUFD_DIAG_NO_IOMMU, IOMMUFD_DIAG_ERROR, "IOMMU",
 		    "enable VT-d or AMD-Vi in the firmware and boot with intel_iommu=on (Intel) or amd_iommu=on (AMD)",
 		    "no IOMMU is active: /sys/class/iommu is empty");
-	if (!f->iommufd_present && !f->iommufd_available)
+	if (legacy(f))
+		decide_legacy(f, d);
+	else if (!f->iommufd_present && !f->iommufd_available)
 		add(d, IOMMUFD_DIAG_NO_IOMMUFD, IOMMUFD_DIAG_ERROR, "iommufd",
-		    "use a kernel built with CONFIG_IOMMUFD (Linux 6.2 or newer)",
-		    "the running kernel has no iommufd: no /dev/iommu and no iommufd module");
+		    "use a kernel built with CONFIG_IOMMUFD (Linux 6.2 or newer), or with CONFIG_VFIO_IOMMU_TYPE1 for the legacy VFIO backend",
+		    "the running kernel has no iommufd (no /dev/iommu, no iommufd module) and no VFIO containers "
+		    "(no /dev/vfio/vfio, no vfio_iommu_type1)");
 	else if (!f->iommufd_present)
 		add(d, IOMMUFD_DIAG_IOMMUFD_NOT_LOADED, IOMMUFD_DIAG_ERROR, "iommufd",
 		    "modprobe iommufd (or iommufd_host_load_modules())",
@@ -155,9 +189,23 @@ static void decide_device(const struct diag_facts *f, struct iommufd_diag *d)
 		snprintf(fix, sizeof(fix), "iommufd bind %s (or iommufd_pci_bind_vfio())", f->addr);
 		add(d, IOMMUFD_DIAG_NOT_VFIO, IOMMUFD_DIAG_ERROR, f->addr, fix,
 		    "%s is bound to %s, not to vfio-pci", f->addr, dev->driver ? dev->driver : "no driver");
+	} else if (legacy(f)) {
+		/* the legacy backend opens the device through its group */
+		if (!dev->vfio_group)
+			add(d, IOMMUFD_DIAG_GROUP_ACCESS, IOMMUFD_DIAG_ERROR, f->addr,
+			    "use a kernel built with CONFIG_VFIO_GROUP, or the iommufd backend (unset IOMMUFD_BACKEND)",
+			    "%s is bound to vfio-pci but its group node /dev/vfio/%d does not exist", f->addr,
+			    dev->iommu_group);
+		else if (f->group_access < 0)
+			add(d, IOMMUFD_DIAG_GROUP_ACCESS, IOMMUFD_DIAG_ERROR, dev->vfio_group, access_fix(f->group_access),
+			    "cannot open %s read-write: %s", dev->vfio_group, strerror(-f->group_access));
 	} else if (dev->vfio_cdev_missing || !dev->vfio_cdev) {
-		add(d, IOMMUFD_DIAG_NO_VFIO_CDEV, IOMMUFD_DIAG_ERROR, f->addr,
-		    "use a kernel built with CONFIG_VFIO_DEVICE_CDEV (Linux 6.6 or newer)",
+		if (dev->vfio_group)
+			snprintf(fix, sizeof(fix), "use a kernel built with CONFIG_VFIO_DEVICE_CDEV (Linux 6.6 or newer), "
+				 "or the legacy VFIO backend on %s (IOMMUFD_BACKEND=vfio-type1)", dev->vfio_group);
+		else
+			snprintf(fix, sizeof(fix), "use a kernel built with CONFIG_VFIO_DEVICE_CDEV (Linux 6.6 or newer)");
+		add(d, IOMMUFD_DIAG_NO_VFIO_CDEV, IOMMUFD_DIAG_ERROR, f->addr, fix,
 		    "%s is bound to vfio-pci but has no VFIO device cdev (/dev/vfio/devices/vfioN)", f->addr);
 	} else if (f->cdev_access < 0) {
 		add(d, IOMMUFD_DIAG_CDEV_ACCESS, IOMMUFD_DIAG_ERROR, dev->vfio_cdev, access_fix(f->cdev_access),
@@ -165,7 +213,8 @@ static void decide_device(const struct diag_facts *f, struct iommufd_diag *d)
 	}
 	if (d->n == before)
 		add(d, IOMMUFD_DIAG_DEVICE_READY, IOMMUFD_DIAG_INFO, f->addr, "",
-		    "%s is ready: vfio-pci, IOMMU group %d, %s", f->addr, dev->iommu_group, dev->vfio_cdev);
+		    "%s is ready: vfio-pci, IOMMU group %d, %s%s", f->addr, dev->iommu_group,
+		    legacy(f) ? dev->vfio_group : dev->vfio_cdev, legacy(f) ? " (legacy VFIO backend)" : "");
 }
 
 int diag_decide(const struct diag_facts *f, struct iommufd_diag *d)
@@ -227,6 +276,10 @@ static void gather(struct diag_facts *f, uint64_t memlock_wanted)
 	f->iommufd_present = sysfs_path_exists("/dev/iommu");
 	f->iommufd_available = module_available(k, "iommufd");
 	f->iommu_access = f->iommufd_present ? open_access("/dev/iommu") : 0;
+	f->vfio_present = sysfs_path_exists("/dev/vfio/vfio");
+	f->vfio_access = f->vfio_present ? open_access("/dev/vfio/vfio") : 0;
+	f->type1_available = module_available(k, "vfio_iommu_type1") ||
+			     sysfs_path_exists("/sys/module/vfio_iommu_type1");
 	f->vfio_pci_present = sysfs_path_exists("/sys/bus/pci/drivers/vfio-pci");
 	f->vfio_pci_available = module_available(k, "vfio_pci");
 	kmod_unref(k);
@@ -255,8 +308,10 @@ static int gather_device(struct diag_facts *f, struct iommufd_pci_enum **e)
 		if (rc < 0)
 			return rc;
 	}
-	if (f->dev->vfio_cdev)
+	if (f->dev->vfio_cdev && !legacy(f))
 		f->cdev_access = open_access(f->dev->vfio_cdev);
+	if (f->dev->vfio_group && legacy(f))
+		f->group_access = open_access(f->dev->vfio_group);
 	return 0;
 }
 
@@ -278,6 +333,11 @@ int iommufd_diag_run(const char *addr_in, const struct iommufd_diag_opts *opts, 
 	d = diag_new_();
 	if (!d)
 		return error_fail(ENOMEM, "diag: out of memory");
+	rc = backend_from_env("iommufd_diag_run", &f.backend);
+	if (rc < 0) {
+		iommufd_diag_free(d);
+		return rc;
+	}
 	gather(&f, OPTS_GET(opts, memlock_bytes, 0));
 	if (addr_in) {
 		f.addr = addr;

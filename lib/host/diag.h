@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <iommufd/ctx.h>
 #include <iommufd/diag.h>
 #include <iommufd/discover.h>
 
@@ -18,6 +19,10 @@ struct diag_facts {
 	bool iommufd_present;     /* /dev/iommu exists */
 	bool iommufd_available;   /* the module exists (libkmod) */
 	int iommu_access;         /* opening /dev/iommu read-write: 0 or -errno */
+	bool vfio_present;        /* /dev/vfio/vfio exists (the legacy backend's container) */
+	bool type1_available;     /* vfio_iommu_type1 exists (libkmod, or /sys/module) */
+	int vfio_access;          /* opening /dev/vfio/vfio read-write: 0 or -errno */
+	enum iommufd_backend backend; /* what IOMMUFD_BACKEND forces; AUTO: not forced */
 	bool vfio_pci_present;    /* /sys/bus/pci/drivers/vfio-pci */
 	bool vfio_pci_available;  /* the module exists */
 	uint64_t memlock_wanted;  /* 0: not asked */
@@ -30,6 +35,7 @@ struct diag_facts {
 	char blocker[16];         /* a group member on a DMA host driver */
 	char blocker_driver[64];
 	int cdev_access;          /* opening the cdev read-write: 0 or -errno */
+	int group_access;         /* opening the group node read-write: 0 or -errno */
 };
 
 struct iommufd_diag;

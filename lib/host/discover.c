@@ -140,6 +140,11 @@ static int read_vfio(struct entry *e, const char *syspath)
 
 	snprintf(path, sizeof(path), "%s/vfio-dev", syspath);
 	rc = sys_list_dir(sys_host, path, first_vfio, vfio);
+	if (rc == -ENOENT && e->info.driver && strstr(e->info.driver, "vfio")) {
+		/* before 6.1 no vfio-dev class at all: a VFIO driver, no cdev */
+		e->info.vfio_cdev_missing = true;
+		return 0;
+	}
 	if (rc == 0 || rc == -ENOENT)
 		return 0; /* not bound to a VFIO driver */
 	if (rc < 0)
@@ -196,7 +201,9 @@ static bool matches(const struct entry *e, const struct iommufd_pci_filter *f)
 		return false;
 	if (OPTS_GET(f, driver, NULL) && (!e->info.driver || strcmp(e->info.driver, f->driver)))
 		return false;
-	if (OPTS_GET(f, vfio_only, false) && !e->info.vfio_cdev)
+	/* what iommufd_device_open_pci() opens: the cdev, or the legacy
+	 * backend's group node */
+	if (OPTS_GET(f, vfio_only, false) && !e->info.vfio_cdev && !(e->info.vfio_cdev_missing && e->info.vfio_group))
 		return false;
 	return true;
 }

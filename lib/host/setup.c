@@ -18,8 +18,9 @@
 #define PCI_DEVICES "/sys/bus/pci/devices"
 #define PCI_DRIVERS "/sys/bus/pci/drivers"
 
-/* Load one module (and what it depends on) by name, through modules_host. */
-static int load_module(const char *name)
+/* Whether the running kernel has the module: 1 (a file of modules.dep,
+ * loaded, or built in), 0 (it has not), or a negative errno, explained. */
+static int have_module(const char *name)
 {
 	char path[128];
 	int rc;
@@ -28,13 +29,24 @@ static int load_module(const char *name)
 	if (rc < 0)
 		return error_fail(-rc, "looking up module %s: %s%s", name, strerror(-rc),
 				 rc == -ENOMEM ? " (libkmod: no context; no /lib/modules for this kernel?)" : "");
-	if (rc == 0) {
-		snprintf(path, sizeof(path), "/sys/module/%s", name);
-		if (sysfs_path_exists(path))
-			return 0; /* built in, or loaded from elsewhere */
+	if (rc > 0)
+		return 1;
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return sysfs_path_exists(path) ? 2 : 0; /* 2: built in, or loaded from elsewhere */
+}
+
+/* Load one module (and what it depends on) by name, through modules_host. */
+static int load_module(const char *name)
+{
+	int rc = have_module(name);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
 		return error_fail(ENOENT, "the running kernel has no module %s (not under /lib/modules/$(uname -r); built without it?)",
 				 name);
-	}
+	if (rc == 2)
+		return 0;
 	rc = modules_host->load(name);
 	if (rc < 0)
 		return error_fail(-rc, "loading module %s: %s%s", name, strerror(-rc),
@@ -51,11 +63,28 @@ static int load_modules(const char *const *names, size_t n)
 	return rc;
 }
 
+/* The IOMMU side first: iommufd where the kernel has it; on kernels
+ * without (before 6.2, or built without CONFIG_IOMMUFD) the legacy VFIO
+ * backend's type1 driver instead. Then VFIO and vfio-pci. */
 int iommufd_host_load_modules(void)
 {
-	static const char *const names[] = { "iommufd", "vfio", "vfio_pci" };
+	static const char *const vfio[] = { "vfio", "vfio_pci" };
+	const char *iommu = "iommufd";
+	int rc = have_module(iommu);
 
-	return load_modules(names, sizeof(names) / sizeof(names[0]));
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		iommu = "vfio_iommu_type1";
+		rc = have_module(iommu);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return error_fail(ENOENT, "the running kernel has neither module iommufd nor vfio_iommu_type1 "
+					 "(not under /lib/modules/$(uname -r); built without CONFIG_IOMMUFD and CONFIG_VFIO_IOMMU_TYPE1?)");
+	}
+	rc = load_module(iommu);
+	return rc < 0 ? rc : load_modules(vfio, sizeof(vfio) / sizeof(vfio[0]));
 }
 
 /* The driver a device is bound to, "" for none. */

@@ -163,6 +163,56 @@ static void decisions(void **state)
 	f.cdev_access = -EACCES;
 	decide(&f, WANT(IOMMUFD_DIAG_CDEV_ACCESS), false, "/dev/vfio/devices/vfio2");
 
+	/* 6.1: no iommufd, VFIO containers: the legacy backend, a device
+	 * without a cdev opened through its group node */
+	f = good(&dev);
+	f.iommufd_present = f.iommufd_available = false;
+	f.vfio_present = f.type1_available = true;
+	dev.vfio_cdev = NULL;
+	dev.vfio_cdev_missing = true;
+	dev.vfio_group = "/dev/vfio/3";
+	decide(&f, WANT(IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_DEVICE_READY), true, "no iommufd");
+	decide(&f, WANT(IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_DEVICE_READY), true,
+	       "/dev/vfio/3 (legacy VFIO backend)");
+	f.group_access = -EACCES;
+	decide(&f, WANT(IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_GROUP_ACCESS), false, "udev rule");
+	f.group_access = 0;
+	dev.vfio_group = NULL;
+	decide(&f, WANT(IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_GROUP_ACCESS), false, "CONFIG_VFIO_GROUP");
+	dev.vfio_group = "/dev/vfio/3";
+	f.vfio_access = -EACCES;
+	decide(&f, WANT(IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_VFIO_ACCESS, IOMMUFD_DIAG_DEVICE_READY), false,
+	       "cannot open /dev/vfio/vfio");
+	f.vfio_access = 0;
+	f.vfio_present = false;
+	decide(&f, WANT(IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_VFIO_NOT_LOADED, IOMMUFD_DIAG_DEVICE_READY), false,
+	       "modprobe vfio vfio_iommu_type1");
+	/* neither backend */
+	f.type1_available = false;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_IOMMUFD, IOMMUFD_DIAG_NO_VFIO_CDEV), false, "no vfio_iommu_type1");
+
+	/* IOMMUFD_BACKEND=vfio-type1 on a kernel with iommufd: the cdev is
+	 * not what opens the device, the group node is */
+	f = good(&dev);
+	f.backend = IOMMUFD_BACKEND_VFIO_TYPE1;
+	f.vfio_present = true;
+	f.cdev_access = -EACCES; /* not looked at */
+	dev.vfio_group = "/dev/vfio/3";
+	decide(&f, WANT(IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_DEVICE_READY), true, "IOMMUFD_BACKEND forces it");
+	/* ... and =iommufd on a kernel without: the iommufd findings */
+	f = good(&dev);
+	f.backend = IOMMUFD_BACKEND_IOMMUFD;
+	f.iommufd_present = f.iommufd_available = false;
+	f.vfio_present = f.type1_available = true;
+	decide(&f, WANT(IOMMUFD_DIAG_NO_IOMMUFD, IOMMUFD_DIAG_DEVICE_READY), false, "CONFIG_IOMMUFD");
+
+	/* iommufd without the cdev (6.2 to 6.5): the group node is the way */
+	f = good(&dev);
+	dev.vfio_cdev = NULL;
+	dev.vfio_cdev_missing = true;
+	dev.vfio_group = "/dev/vfio/3";
+	decide(&f, WANT(IOMMUFD_DIAG_NO_VFIO_CDEV), false, "IOMMUFD_BACKEND=vfio-type1");
+
 	/* several at once, host first */
 	f = good(&dev);
 	f.iommufd_present = false;
@@ -181,6 +231,10 @@ static void api_edges(void **state)
 
 	(void)state;
 	assert_fails(NULL, EINVAL, iommufd_diag_run("00:05", NULL, &d), "not a PCI address");
+	/* the backend it judges for: a bad IOMMUFD_BACKEND, as iommufd_ctx_new() refuses it */
+	setenv("IOMMUFD_BACKEND", "type2", 1);
+	assert_fails(NULL, EINVAL, iommufd_diag_run(NULL, NULL, &d), "IOMMUFD_BACKEND=\"type2\" is not a backend");
+	unsetenv("IOMMUFD_BACKEND");
 	assert_errno(E2BIG, iommufd_diag_run(NULL, (void *)&big, &d));
 	assert_ptr_equal(d, (struct iommufd_diag *)0x1);
 	assert_errno(EINVAL, iommufd_diag_run(NULL, NULL, NULL));

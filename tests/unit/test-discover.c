@@ -97,6 +97,23 @@ static int setup(void **state)
 	umockdev_testbed_set_attribute(tb, "/sys/devices/0000:00:05.1", "driver_override", "nvme\n");
 	/* no IOMMU group; malformed IDs */
 	pci("0000:00:06.0", "zz\n", "0x123456789\n", "\n", NULL, -1);
+	/* an edu on vfio-pci on a kernel before 6.1 (no vfio-dev class) with
+	 * its group node: what the legacy backend opens */
+	pci("0000:00:08.0", "0x1234\n", "0x11e8\n", "0x00ff00\n", "vfio-pci", 4);
+	{
+		char *root = umockdev_testbed_get_root_dir(tb), path[1024];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/dev", root);
+		mkdir(path, 0755);
+		snprintf(path, sizeof(path), "%s/dev/vfio", root);
+		mkdir(path, 0755);
+		snprintf(path, sizeof(path), "%s/dev/vfio/4", root);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fclose(f);
+		g_free(root);
+	}
 	/* a VFIO no-IOMMU group */
 	pci("0000:00:07.0", "0x8086\n", "0x10d3\n", "0x020000\n", "vfio-pci", 9);
 	put("kernel/iommu_groups/9/name", "vfio-noiommu\n", NULL);
@@ -128,7 +145,7 @@ static void facts(void **state)
 
 	(void)state;
 	assert_int_equal(iommufd_pci_enum_new(NULL, &e), 0);
-	assert_int_equal(iommufd_pci_enum_count(e), 6);
+	assert_int_equal(iommufd_pci_enum_count(e), 7);
 	/* address order */
 	assert_string_equal(iommufd_pci_enum_first(e)->addr, "0000:00:03.0");
 
@@ -177,6 +194,12 @@ static void facts(void **state)
 	d = get(e, "0000:00:07.0");
 	assert_int_equal(d->iommu_group, 9);
 	assert_true(d->noiommu);
+
+	/* no vfio-dev class: bound to VFIO without a cdev; the group node */
+	d = get(e, "0000:00:08.0");
+	assert_null(d->vfio_cdev);
+	assert_true(d->vfio_cdev_missing);
+	assert_string_equal(d->vfio_group, "/dev/vfio/4");
 	iommufd_pci_enum_free(e);
 }
 
@@ -202,11 +225,17 @@ static void filters(void **state)
 	(void)state;
 	{
 		IOMMUFD_OPTS(iommufd_pci_filter, f, .vendor = 0x1234);
-		assert_int_equal(count(&f), 2);
+		assert_int_equal(count(&f), 3);
 		f.device = 0x11e8;
+		assert_int_equal(count(&f), 3);
+		f.vfio_only = true; /* the cdev one and the one with a group node */
 		assert_int_equal(count(&f), 2);
-		f.vfio_only = true;
-		assert_int_equal(count(&f), 1);
+	}
+	{
+		/* NVMe on vfio-pci without a cdev and without its group node:
+		 * nothing can open it */
+		IOMMUFD_OPTS(iommufd_pci_filter, f, .class_code = 0x010802, .class_mask = 0xffffff, .vfio_only = true);
+		assert_int_equal(count(&f), 0);
 	}
 	{
 		IOMMUFD_OPTS(iommufd_pci_filter, f, .class_code = 0x010000, .class_mask = 0xff0000);
@@ -214,12 +243,12 @@ static void filters(void **state)
 	}
 	{
 		IOMMUFD_OPTS(iommufd_pci_filter, f, .driver = "vfio-pci");
-		assert_int_equal(count(&f), 3);
+		assert_int_equal(count(&f), 4);
 	}
 	{
 		IOMMUFD_OPTS(iommufd_pci_filter, f, .addr = "00:05.1");
 		assert_int_equal(count(&f), 1);
-		f.addr = "0000:00:08.0";
+		f.addr = "0000:00:09.0";
 		assert_int_equal(count(&f), 0);
 	}
 	/* malformed addresses: empty, overlong, non-hex, missing parts */

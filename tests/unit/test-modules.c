@@ -2,8 +2,9 @@
 /*
  * iommufd_host_load_modules() over a scripted host/modules.h table (what
  * the lookup and the load answer, per module) and the fake kernel for
- * /sys/module: it loads iommufd, vfio and vfio_pci in that order, stops at
- * the first failure and explains it. And libkmod itself (modules_real) on
+ * /sys/module: it loads iommufd, vfio and vfio_pci in that order (type1 in
+ * iommufd's place on a kernel without it), stops at the first failure and
+ * explains it. And libkmod itself (modules_real) on
  * a module no kernel has: found nowhere, and not loaded.
  */
 #define _GNU_SOURCE
@@ -27,6 +28,7 @@ static struct {
 	const char *fail_find; /* this module's lookup fails with find_err */
 	int find_err;
 	const char *absent;    /* this module is not found (find answers 0) */
+	const char *absent2;   /* nor this one */
 	const char *fail_load; /* this module's load fails with load_err */
 	int load_err;
 	char loaded[8][32];
@@ -37,7 +39,7 @@ static int m_find(const char *name)
 {
 	if (M.fail_find && !strcmp(name, M.fail_find))
 		return -M.find_err;
-	return !(M.absent && !strcmp(name, M.absent));
+	return !(M.absent && !strcmp(name, M.absent)) && !(M.absent2 && !strcmp(name, M.absent2));
 }
 
 static int m_load(const char *name)
@@ -99,6 +101,32 @@ static void no_such_module(void **state)
 	assert_int_equal(M.nloaded, 2);
 }
 
+/* 6.1: no iommufd; the legacy backend's type1 driver goes in instead. */
+static void no_iommufd_loads_type1(void **state)
+{
+	(void)state;
+	M.absent = "iommufd";
+	assert_ok(NULL, iommufd_host_load_modules());
+	assert_int_equal(M.nloaded, 3);
+	assert_string_equal(M.loaded[0], "vfio_iommu_type1");
+	assert_string_equal(M.loaded[1], "vfio");
+	assert_string_equal(M.loaded[2], "vfio_pci");
+}
+
+static void neither_backend(void **state)
+{
+	(void)state;
+	M.absent = "iommufd";
+	M.absent2 = "vfio_iommu_type1";
+	assert_fails(NULL, ENOENT, iommufd_host_load_modules(), "neither module iommufd nor vfio_iommu_type1");
+	assert_int_equal(M.nloaded, 0);
+	M.absent2 = NULL;
+	M.fail_find = "vfio_iommu_type1";
+	M.find_err = EIO;
+	assert_fails(NULL, EIO, iommufd_host_load_modules(), "looking up module vfio_iommu_type1");
+	assert_int_equal(M.nloaded, 0);
+}
+
 static void load_refused(void **state)
 {
 	(void)state;
@@ -142,6 +170,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(loads_all_three, setup, teardown),
 		cmocka_unit_test_setup_teardown(lookup_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_such_module, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_iommufd_loads_type1, setup, teardown),
+		cmocka_unit_test_setup_teardown(neither_backend, setup, teardown),
 		cmocka_unit_test_setup_teardown(load_refused, setup, teardown),
 		cmocka_unit_test(libkmod_unknown_module),
 	};
