@@ -82,9 +82,11 @@ static void add(struct iommufd_diag *d, enum iommufd_diag_code code, enum iommuf
 
 static const char *access_fix(int err)
 {
-	return err == -EACCES || err == -EPERM ?
-	       "run as root, or give the user access with a udev rule (e.g. OWNER or GROUP on the node)" :
-	       "";
+	if (err == -EACCES || err == -EPERM)
+		return "run as root, or give the user access with a udev rule (e.g. OWNER or GROUP on the node)";
+	if (err == -EBUSY)
+		return "close it where it is open (another process, or this one): VFIO lets one opener have a group at a time";
+	return "";
 }
 
 /* Whether contexts get the legacy VFIO backend: forced by IOMMUFD_BACKEND,

@@ -10,8 +10,9 @@
 
 #include <iommufd/iommufd.h>
 
-/* The first PCI device with this vendor:device bound to vfio-pci (with a
- * VFIO cdev), in address order: 0 with its address in @addr, -ENODEV when
+/* The first PCI device with this vendor:device bound to vfio-pci that
+ * iommufd_device_open_pci() can open (a VFIO cdev, or without one its group
+ * node), in address order: 0 with its address in @addr, -ENODEV when
  * there is none, or the -errno of the discovery. */
 static inline int find_pci(uint16_t vendor, uint16_t device, char addr[32])
 {
