@@ -188,6 +188,30 @@ void mock_fixture_end(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas, uint32
 	free_pages(buf, len);
 }
 
+const char *lacks_line(struct iommufd_ctx *ctx, enum iommufd_feature feature)
+{
+	static char line[256];
+
+	snprintf(line, sizeof(line), "skipped: kernel %s lacks %s (the library says so; backend %s)",
+		 getenv("RIG_KERNEL") ? getenv("RIG_KERNEL") : "?", iommufd_feature_name(feature),
+		 iommufd_backend_name(iommufd_ctx_get_backend(ctx)));
+	return line;
+}
+
+const char *lacks_any(const enum iommufd_feature *features, size_t n)
+{
+	struct iommufd_ctx *ctx;
+	const char *why = NULL;
+
+	if (iommufd_ctx_new(NULL, &ctx) != 0)
+		return NULL;
+	for (size_t i = 0; i < n && !why; i++)
+		if (!iommufd_ctx_has_feature(ctx, features[i]))
+			why = lacks_line(ctx, features[i]);
+	iommufd_ctx_unref(ctx);
+	return why;
+}
+
 bool kernel_older_than(unsigned int major, unsigned int minor)
 {
 	struct utsname u;

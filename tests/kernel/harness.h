@@ -17,17 +17,26 @@
 
 
 /* Skip the running test when the library says this kernel lacks @feature,
- * naming the feature and the kernel (RIG_KERNEL): on the older kernels of
- * the matrix that is the only reason a test may skip. */
+ * naming the feature, the kernel (RIG_KERNEL) and the backend the context
+ * is on: on the older kernels of the matrix that is the only reason a test
+ * may skip. */
 #define require_feature(ctx, feature)                                                      \
 	do {                                                                               \
 		if (!iommufd_ctx_has_feature((ctx), (feature))) {                          \
-			print_message("skipped: kernel %s lacks %s (the library says so)\n", \
-				      getenv("RIG_KERNEL") ? getenv("RIG_KERNEL") : "?",   \
-				      iommufd_feature_name(feature));                      \
+			print_message("%s\n", lacks_line((ctx), (feature)));                \
 			skip();                                                            \
 		}                                                                          \
 	} while (0)
+
+/* "skipped: kernel K lacks F (the library says so; backend B)", in static
+ * storage. */
+const char *lacks_line(struct iommufd_ctx *ctx, enum iommufd_feature feature);
+
+/* For a whole program (with skip_tests()): that line when the library, on a
+ * context of its own choosing (iommufd_ctx_new(NULL)), says the kernel
+ * lacks the first of @features missing; NULL when it has them all (or no
+ * context can be made: the tests then fail on it). */
+const char *lacks_any(const enum iommufd_feature *features, size_t n);
 
 /* Is the running kernel (uname's release) older than major.minor? */
 bool kernel_older_than(unsigned int major, unsigned int minor);
