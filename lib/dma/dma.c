@@ -16,6 +16,7 @@
 #include "core/ioas.h"
 #include "dma/dma.h"
 #include "dma/noiommu.h"
+#include "dma/space.h"
 
 #define DEFAULT_IOVA_MIN (1ull << 20)
 
@@ -85,8 +86,7 @@ static bool owner_find(void *data, uint64_t first, uint64_t last, uint64_t *mf, 
 	struct iommufd_dma *dma = data;
 	struct epoch_slot *s = epoch_enter();
 	uint64_t k, v, l;
-	/* noiommu: the IOAS maps at IOVA = vaddr (dma/noiommu.c) */
-	bool found = xtree_find_overlap(dma->noiommu ? &dma->by_va : &dma->by_iova, first, last, &k, &v, &l) == 0;
+	bool found = xtree_find_overlap(dma->space->ioas_tree(dma), first, last, &k, &v, &l) == 0;
 
 	epoch_exit(s);
 	if (found) {
@@ -134,13 +134,10 @@ int iommufd_dma_new(struct iommufd_ioas *ioas, const struct iommufd_dma_opts *op
 		return ctx_fail(ioas->ctx, EINVAL, "DMA context: iova_min 0x%" PRIx64 " is above iova_max 0x%" PRIx64,
 				OPTS_GET(opts, iova_min, 0), OPTS_GET(opts, iova_max, 0));
 	}
-	dma->noiommu = noiommu_wanted(ioas->ctx);
-	if (dma->noiommu) {
-		dma->noiommu_get_pa = iommufd_ctx_has_feature(ioas->ctx, IOMMUFD_FEATURE_NOIOMMU_GET_PA);
+	dma->space = &dma_space_iommu;
+	if (noiommu_wanted(ioas->ctx))
 		ctx_log(ioas->ctx, LOG_WARNING, "DMA context of IOAS %u: noiommu mode, IOVAs are physical addresses "
-			"(through %s); DMA is not isolated", ioas->id,
-			dma->noiommu_get_pa ? "IOMMU_IOAS_NOIOMMU_GET_PA" : "/proc/self/pagemap");
-	}
+			"(through %s); DMA is not isolated", ioas->id, noiommu_setup(dma));
 	pthread_mutex_init(&dma->lock, NULL);
 	rc = load_ranges(dma);
 	if (rc == 0 && dma->alloc.nranges == 0)
@@ -164,12 +161,10 @@ static int unmap_one(uint64_t va, uint64_t iova, uint64_t len, void *data)
 {
 	struct iommufd_dma *dma = data;
 
-	if (dma->noiommu) /* IOVA = vaddr in the IOAS; the value is the PA */
-		iova = va;
-	ioas_unmap_owned(dma->ioas, va, iova, len,
+	ioas_unmap_owned(dma->ioas, va, dma->space->ioas_at(va, iova), len,
 			 "; the DMA context is destroyed all the same, and that range stays mapped");
-	if (dma->noiommu && !dma->noiommu_get_pa) /* the pagemap route mlock()ed it */
-		sys_munlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
+	if (dma->space->unmapped)
+		dma->space->unmapped(dma, va, len);
 	return 0;
 }
 
@@ -200,7 +195,7 @@ int iommufd_dma_destroy(struct iommufd_dma *dma)
 
 bool iommufd_dma_is_noiommu(const struct iommufd_dma *dma)
 {
-	return dma && dma->noiommu;
+	return dma && dma->space == &dma_space_noiommu;
 }
 
 int iommufd_dma_refresh_ranges(struct iommufd_dma *dma)

@@ -45,10 +45,11 @@ struct iommufd_dma {
 	uint64_t page;
 	unsigned int ranges_gen;
 	long users; /* live buffers and pools */
-	/* noiommu mode (dma/noiommu.c): IOVAs are physical addresses, the
-	 * IOAS maps at IOVA = vaddr; get_pa: through IOMMU_IOAS_NOIOMMU_GET_PA
-	 * (else /proc/self/pagemap). Fixed at iommufd_dma_new(). */
-	bool noiommu, noiommu_get_pa;
+	/* The addresses it hands out (dma/space.h) and, in noiommu mode,
+	 * where physical addresses come from (dma/noiommu.c). Fixed at
+	 * iommufd_dma_new(). */
+	const struct dma_space_ops *space;
+	const struct pa_source_ops *pa_source;
 };
 
 /* Read the usable IOVA ranges again if an attach, replace or detach on the

@@ -14,7 +14,15 @@
 #include "core/ioas.h"
 #include "dma/dma.h"
 #include "dma/iova.h"
-#include "dma/noiommu.h"
+#include "dma/space.h"
+
+/* @call deals in IOVAs the caller chooses, which this context's address
+ * space has no use for (noiommu): -EOPNOTSUPP with the space's reason. */
+static int refuse_caller_iova(struct iommufd_dma *dma, const char *call)
+{
+	return ctx_fail(dma->ctx, EOPNOTSUPP, "%s: not available in noiommu mode (%s)", call,
+			dma->space->caller_iova_refusal);
+}
 
 /* " usable: [a, b] ..." for messages. */
 static void describe_usable(struct iommufd_dma *dma, char *buf, size_t size)
@@ -55,8 +63,8 @@ int iommufd_dma_iova_alloc(struct iommufd_dma *dma, uint64_t len, uint64_t align
 		return error_null(__func__, "dma");
 	if (!iova)
 		return ctx_fail_null(dma->ctx, __func__, "iova");
-	if (dma->noiommu)
-		return noiommu_refuse(dma, "iommufd_dma_iova_alloc()");
+	if (dma->space->caller_iova_refusal)
+		return refuse_caller_iova(dma, "iommufd_dma_iova_alloc()");
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
 	if (rc < 0)
@@ -113,8 +121,8 @@ int iommufd_dma_iova_reserve(struct iommufd_dma *dma, uint64_t iova, uint64_t le
 
 	if (!dma)
 		return error_null(__func__, "dma");
-	if (dma->noiommu)
-		return noiommu_refuse(dma, "iommufd_dma_iova_reserve()");
+	if (dma->space->caller_iova_refusal)
+		return refuse_caller_iova(dma, "iommufd_dma_iova_reserve()");
 	pthread_mutex_lock(&dma->lock);
 	rc = dma_ensure_ranges(dma);
 	if (rc == 0)

@@ -15,7 +15,7 @@
 #include "dma/dma.h"
 #include "dma/iova.h"
 #include "dma/map.h"
-#include "dma/noiommu.h"
+#include "dma/space.h"
 
 #define RECLAIM_AT 64 /* retired nodes before a reclaim pass */
 #define MAP_FLAGS (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE | IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_DMA_IDENTITY)
@@ -54,8 +54,7 @@ static void give_back_iova(struct iommufd_dma *dma, uint64_t iova, uint64_t len)
 int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags,
 		   uint64_t want_align)
 {
-	struct xtree_txn tva, tio;
-	uint64_t iova, k, v, l;
+	uint64_t k, v, l;
 	int rc;
 
 	if (flags & ~MAP_FLAGS)
@@ -84,8 +83,18 @@ int map_add_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t 
 				": overlaps the mapping of vaddr 0x%" PRIx64 " length 0x%" PRIx64 " at iova 0x%" PRIx64
 				" (a virtual address has one translation); nothing was mapped",
 				va, len, k, l, v);
-	if (dma->noiommu)
-		return noiommu_map_locked(dma, va, len, iova_io, flags);
+	return dma->space->map_locked(dma, va, len, iova_io, flags, want_align);
+}
+
+/* Through the IOMMU: an IOVA from the allocator (or the one asked for),
+ * the IOAS mapping there, both registry trees. */
+static int iommu_map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io,
+			    uint32_t flags, uint64_t want_align)
+{
+	struct xtree_txn tva, tio;
+	uint64_t iova;
+	int rc;
+
 	if (flags & (IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_DMA_IDENTITY)) {
 		const char *what = flags & IOMMUFD_DMA_IDENTITY ? "DMA identity map" : "DMA map at fixed";
 
@@ -169,7 +178,7 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 	/* Where the IOAS and the allocator have the mapping: its IOVA, or in
 	 * noiommu mode its vaddr (iova is then the physical address, only the
 	 * reverse tree's key). */
-	at = dma->noiommu ? va : iova;
+	at = dma->space->ioas_at(va, iova);
 	rc = xtree_prepare_remove(&dma->by_va, &tva, va);
 	if (rc < 0)
 		goto nomem;
@@ -193,8 +202,8 @@ int map_remove_locked(struct iommufd_dma *dma, uint64_t va)
 	}
 	xtree_commit(&dma->by_va, &tva, &dma->retired);
 	xtree_commit(&dma->by_iova, &tio, &dma->retired);
-	if (dma->noiommu)
-		noiommu_unmapped(dma, va, len);
+	if (dma->space->unmapped)
+		dma->space->unmapped(dma, va, len);
 	give_back_iova(dma, at, len);
 	maybe_reclaim(dma);
 	return 0;
@@ -280,3 +289,21 @@ int iommufd_dma_translate_iova(struct iommufd_dma *dma, uint64_t iova, void **va
 	*vaddr = (void *)(uintptr_t)out;
 	return 0;
 }
+
+static uint64_t iommu_ioas_at(uint64_t va, uint64_t iova)
+{
+	(void)va;
+	return iova;
+}
+
+static struct xtree *iommu_ioas_tree(struct iommufd_dma *dma)
+{
+	return &dma->by_iova;
+}
+
+const struct dma_space_ops dma_space_iommu = {
+	.name = "IOVAs through the IOMMU",
+	.map_locked = iommu_map_locked,
+	.ioas_at = iommu_ioas_at,
+	.ioas_tree = iommu_ioas_tree,
+};

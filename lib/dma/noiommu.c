@@ -31,6 +31,7 @@
 #include "core/ioas.h"
 #include "dma/dma.h"
 #include "dma/noiommu.h"
+#include "dma/space.h"
 
 #define PAGEMAP "/proc/self/pagemap"
 #define PM_PRESENT (1ull << 63)
@@ -40,13 +41,6 @@
 bool noiommu_wanted(struct iommufd_ctx *ctx)
 {
 	return atomic_load(&ctx->noiommu_devices) > 0;
-}
-
-int noiommu_refuse(struct iommufd_dma *dma, const char *call)
-{
-	return ctx_fail(dma->ctx, EOPNOTSUPP, "%s: not available in noiommu mode (a device of this context is a "
-			"VFIO no-IOMMU device: it sees physical addresses, which no allocator hands out; "
-			"map memory with iommufd_dma_map() or a buffer and use the address it returns)", call);
 }
 
 /* The physical address of @va and the contiguous bytes (at most @len) from
@@ -107,27 +101,78 @@ out:
 	return rc;
 }
 
-static int phys_extent(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *pa, uint64_t *contig)
-{
-	if (dma->noiommu_get_pa) {
-		uint64_t l = len, p;
-		int rc = ioas_get_pa_owned(dma->ioas, va, &l, &p);
+/* Where the physical address of mapped memory comes from. */
+struct pa_source_ops {
+	const char *name;
+	/* The physical address of the mapped @va and the contiguous bytes (at
+	 * most @len) from it. */
+	int (*extent)(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *pa, uint64_t *contig);
+	/* Keep [va, va + len) resident before the IOAS maps it, and let it go
+	 * after (NULL: the IOAS's pin is enough). */
+	int (*hold)(struct iommufd_dma *dma, uint64_t va, uint64_t len);
+	void (*release)(struct iommufd_dma *dma, uint64_t va, uint64_t len);
+};
 
-		if (rc < 0)
-			return rc;
-		*pa = p;
-		*contig = l;
-		return 0;
-	}
-	return pagemap_extent(dma, va, len, pa, contig);
+static int get_pa_extent(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *pa, uint64_t *contig)
+{
+	uint64_t l = len, p;
+	int rc = ioas_get_pa_owned(dma->ioas, va, &l, &p);
+
+	if (rc < 0)
+		return rc;
+	*pa = p;
+	*contig = l;
+	return 0;
 }
 
-int noiommu_map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags)
+/* The kernel's pin of the IOAS mapping keeps the pages, and
+ * IOMMU_IOAS_NOIOMMU_GET_PA reads the pinned ones. */
+static const struct pa_source_ops pa_get_pa = {
+	.name = "IOMMU_IOAS_NOIOMMU_GET_PA",
+	.extent = get_pa_extent,
+};
+
+/* pagemap shows where the pages are now; mlock() keeps them resident (and
+ * hugetlbfs memory where it is). */
+static int pagemap_hold(struct iommufd_dma *dma, uint64_t va, uint64_t len)
+{
+	int rc = sys_mlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
+
+	if (rc < 0)
+		return ctx_fail(dma->ctx, -rc, "noiommu DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
+				": mlock: %s (nothing else pins this memory for the device; raise RLIMIT_MEMLOCK)",
+				va, len, strerror(-rc));
+	return 0;
+}
+
+static void pagemap_release(struct iommufd_dma *dma, uint64_t va, uint64_t len)
+{
+	sys_munlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
+}
+
+static const struct pa_source_ops pa_pagemap = {
+	.name = PAGEMAP,
+	.extent = pagemap_extent,
+	.hold = pagemap_hold,
+	.release = pagemap_release,
+};
+
+const char *noiommu_setup(struct iommufd_dma *dma)
+{
+	dma->space = &dma_space_noiommu;
+	dma->pa_source = iommufd_ctx_has_feature(dma->ctx, IOMMUFD_FEATURE_NOIOMMU_GET_PA) ? &pa_get_pa : &pa_pagemap;
+	return dma->pa_source->name;
+}
+
+static int noiommu_map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint64_t *iova_io, uint32_t flags,
+			      uint64_t want_align)
 {
 	struct xtree_txn tva, tio;
 	uint64_t pa = 0, contig = 0, k, v, l;
-	bool locked = false;
+	bool held = false;
 	int rc;
+
+	(void)want_align; /* the address is the memory's own */
 
 	if (flags & (IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_DMA_IDENTITY))
 		return ctx_fail(dma->ctx, EINVAL, "DMA map vaddr 0x%" PRIx64 ": %s cannot be used in noiommu mode "
@@ -138,21 +183,17 @@ int noiommu_map_locked(struct iommufd_dma *dma, uint64_t va, uint64_t len, uint6
 		return ctx_fail(dma->ctx, rc == -ERANGE ? EINVAL : -rc, "noiommu DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
 				": the IOAS range at the virtual address is %s; nothing was mapped", va, len,
 				rc == -EEXIST ? "taken" : rc == -ENOMEM ? "beyond memory for the allocator" : "outside its usable ranges (or iova_min/iova_max)");
-	if (!dma->noiommu_get_pa) {
-		rc = sys_mlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
-		if (rc < 0) {
-			rc = ctx_fail(dma->ctx, -rc, "noiommu DMA map vaddr 0x%" PRIx64 " length 0x%" PRIx64
-				      ": mlock: %s (nothing else pins this memory for the device; raise RLIMIT_MEMLOCK)",
-				      va, len, strerror(-rc));
+	if (dma->pa_source->hold) {
+		rc = dma->pa_source->hold(dma, va, len);
+		if (rc < 0)
 			goto undo_iova;
-		}
-		locked = true;
+		held = true;
 	}
 	rc = ioas_map_owned(dma->ioas, va, va, len, flags & (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE),
 			    "; nothing was mapped");
 	if (rc < 0)
 		goto undo_lock;
-	rc = phys_extent(dma, va, len, &pa, &contig);
+	rc = dma->pa_source->extent(dma, va, len, &pa, &contig);
 	if (rc < 0)
 		goto undo_map;
 	if (contig < len) {
@@ -193,15 +234,39 @@ nomem:
 undo_map:
 	ioas_unmap_owned(dma->ioas, va, va, len, "; that range stays mapped in the IOAS");
 undo_lock:
-	if (locked)
-		sys_munlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
+	if (held)
+		dma->pa_source->release(dma, va, len);
 undo_iova:
 	iova_alloc_free(&dma->alloc, va, len);
 	return rc;
 }
 
-void noiommu_unmapped(struct iommufd_dma *dma, uint64_t va, uint64_t len)
+static void noiommu_unmapped(struct iommufd_dma *dma, uint64_t va, uint64_t len)
 {
-	if (!dma->noiommu_get_pa)
-		sys_munlock(dma->ctx->sys, (void *)(uintptr_t)va, len);
+	if (dma->pa_source->release)
+		dma->pa_source->release(dma, va, len);
 }
+
+/* The IOAS maps at IOVA = vaddr (its 64-bit software table); the device
+ * address is the physical one. */
+static uint64_t noiommu_ioas_at(uint64_t va, uint64_t pa)
+{
+	(void)pa;
+	return va;
+}
+
+static struct xtree *noiommu_ioas_tree(struct iommufd_dma *dma)
+{
+	return &dma->by_va;
+}
+
+const struct dma_space_ops dma_space_noiommu = {
+	.name = "physical addresses (noiommu)",
+	.map_locked = noiommu_map_locked,
+	.ioas_at = noiommu_ioas_at,
+	.ioas_tree = noiommu_ioas_tree,
+	.unmapped = noiommu_unmapped,
+	.caller_iova_refusal = "a device of this context is a VFIO no-IOMMU device: it sees physical addresses, "
+			       "which no allocator hands out; map memory with iommufd_dma_map() or a buffer and "
+			       "use the address it returns",
+};
