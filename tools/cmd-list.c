@@ -213,6 +213,9 @@ static const struct {
 /* What the probe found. */
 struct probe {
 	struct iommufd_hw_info hw;
+	/* Why the IOMMU's hw info is unknown (the library's explanation: the
+	 * legacy VFIO backend has none); "" when it is known. */
+	char hw_error[256];
 	struct iommufd_iova_range *ranges;
 	size_t n;
 	uint64_t align;
@@ -229,9 +232,19 @@ static void hex64(struct json *j, const char *key, uint64_t v)
 static void probe_json(struct json *j, const struct probe *p)
 {
 	json_object_begin(j);
-	json_kstr(j, "type", hw_type_name(p->hw.type));
-	json_kuint(j, "type_id", p->hw.type);
-	json_kuint(j, "pasid_bits", p->hw.max_pasid_log2);
+	if (p->hw_error[0]) {
+		json_key(j, "type");
+		json_null(j);
+		json_key(j, "type_id");
+		json_null(j);
+		json_key(j, "pasid_bits");
+		json_null(j);
+	} else {
+		json_kstr(j, "type", hw_type_name(p->hw.type));
+		json_kuint(j, "type_id", p->hw.type);
+		json_kuint(j, "pasid_bits", p->hw.max_pasid_log2);
+	}
+	json_kstr(j, "hw_info_error", p->hw_error[0] ? p->hw_error : NULL);
 	json_key(j, "capabilities");
 	json_array_begin(j);
 	for (size_t i = 0; i < sizeof(hw_caps) / sizeof(hw_caps[0]); i++)
@@ -263,8 +276,12 @@ static void probe_print(const struct probe *p)
 	const struct iommufd_hw_info *hw = &p->hw;
 	FILE *f = cli.out;
 
-	fprintf(f, "iommu:       %s (type %u)\n", hw_type_name(hw->type), hw->type);
-	fprintf(f, "pasid bits:  %u\n", hw->max_pasid_log2);
+	if (p->hw_error[0]) {
+		fprintf(f, "iommu:       unknown (%s)\n", p->hw_error);
+	} else {
+		fprintf(f, "iommu:       %s (type %u)\n", hw_type_name(hw->type), hw->type);
+		fprintf(f, "pasid bits:  %u\n", hw->max_pasid_log2);
+	}
 	fputs("capabilities:", f);
 	if (!hw->capabilities)
 		fputs(" none", f);
@@ -281,25 +298,39 @@ static void probe_print(const struct probe *p)
 	fputc('\n', f);
 }
 
-/* Open the device, attach it to a new IOAS and read what the IOMMU says. */
+/* Open the device, attach it to a new IOAS and read what the IOMMU says.
+ * On the legacy VFIO backend the device is opened through its group, and
+ * the IOMMU's hw info is unknown: the library says why. */
 static int probe_device(const struct iommufd_pci_info *d, struct probe *p)
 {
 	struct iommufd_ctx *ctx = NULL;
 	struct iommufd_ioas *ioas = NULL;
 	struct iommufd_device *dev = NULL;
-	int rc = CLI_OK;
+	int rc = CLI_OK, hw;
 
 	memset(p, 0, sizeof(*p));
 	p->hw.sz = sizeof(p->hw);
-	if (!d->vfio_cdev)
-		return cli_fail("%s has no VFIO cdev: bind it first (iommufd bind %s)", d->addr, d->addr);
+	if (!d->vfio_cdev && !d->vfio_group)
+		return cli_fail("%s is not on vfio-pci: bind it first (iommufd bind %s)", d->addr, d->addr);
 	if (iommufd_ctx_new(NULL, &ctx) < 0)
 		return cli_fail("%s", iommufd_last_error());
-	if (iommufd_device_open_cdev(ctx, d->vfio_cdev, NULL, &dev) < 0 ||
-	    iommufd_device_get_hw_info(dev, &p->hw) < 0 || iommufd_ioas_new(ctx, NULL, &ioas) < 0 ||
+	if (d->vfio_cdev ? iommufd_device_open_cdev(ctx, d->vfio_cdev, NULL, &dev) < 0 :
+			   iommufd_device_open_pci(ctx, d->addr, NULL, &dev) < 0) {
+		rc = cli_fail("%s", iommufd_ctx_last_error(ctx));
+		goto out;
+	}
+	hw = iommufd_device_get_hw_info(dev, &p->hw);
+	if (hw == -EOPNOTSUPP && iommufd_ctx_get_backend(ctx) == IOMMUFD_BACKEND_VFIO_TYPE1) {
+		snprintf(p->hw_error, sizeof(p->hw_error), "%s", iommufd_ctx_last_error(ctx));
+		memset(&p->hw, 0, sizeof(p->hw));
+		p->hw.sz = sizeof(p->hw);
+		hw = 0;
+	}
+	if (hw < 0 || iommufd_ioas_new(ctx, NULL, &ioas) < 0 ||
 	    iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, NULL) < 0 ||
 	    iommufd_ioas_get_iova_ranges(ioas, &p->ranges, &p->n, &p->align) < 0)
 		rc = cli_fail("%s", iommufd_ctx_last_error(ctx));
+out:
 	iommufd_device_close(dev);
 	if (ioas)
 		iommufd_ioas_destroy(ioas);

@@ -49,7 +49,8 @@ static int px_lookup(struct px_dev *d, bool want_cdev)
 	if (want_cdev) {
 		if (!i->vfio_cdev) {
 			iommufd_pci_enum_free(e);
-			return px_fail("%s is on vfio-pci but has no VFIO cdev (a kernel without CONFIG_VFIO_DEVICE_CDEV?)",
+			return px_fail("%s is on vfio-pci but has no VFIO cdev: the kernel lacks CONFIG_VFIO_DEVICE_CDEV "
+				       "(Linux 6.6 or newer), and a VMM's iommufd backend needs the device's cdev",
 				       d->addr);
 		}
 		snprintf(d->cdev, sizeof(d->cdev), "%s", i->vfio_cdev);
@@ -83,10 +84,50 @@ static int px_ready(const struct px_dev *d)
 	return rc;
 }
 
+/* Whether the kernel has iommufd at all, before anything changes: where it
+ * does not, the library's contexts get the legacy VFIO backend, whose
+ * descriptors (a VFIO container, group-opened device fds) are not what a
+ * program given an iommufd and VFIO cdevs expects (QEMU's iommufd backend
+ * passes them to IOMMU_* and VFIO_DEVICE_BIND_IOMMUFD). The diagnosis
+ * decides, for the automatic choice: IOMMUFD_BACKEND, which forces the
+ * legacy backend on a kernel with iommufd, does not stop us opening
+ * /dev/iommu (px_open_iommufd()), so it is set aside while it runs. */
+static int px_have_iommufd(void)
+{
+	const char *forced = getenv("IOMMUFD_BACKEND");
+	char *saved = forced ? strdup(forced) : NULL;
+	struct iommufd_diag *diag;
+	int rc = 0, err;
+
+	if (forced && !saved)
+		return px_fail("out of memory");
+	unsetenv("IOMMUFD_BACKEND");
+	err = iommufd_diag_run(NULL, NULL, &diag);
+	if (saved) {
+		setenv("IOMMUFD_BACKEND", saved, 1);
+		free(saved);
+	}
+	if (err < 0)
+		return px_fail("%s", iommufd_last_error());
+	for (size_t i = 0; i < iommufd_diag_count(diag) && !rc; i++) {
+		const struct iommufd_diag_finding *f = iommufd_diag_get(diag, i);
+
+		if (f && f->code == IOMMUFD_DIAG_LEGACY_BACKEND)
+			rc = px_fail("the running kernel has no iommufd (/dev/iommu): the legacy VFIO backend cannot pass "
+				     "the descriptors a VMM's iommufd backend wants (an iommufd and VFIO device cdevs); "
+				     "nothing was changed; fix: %s", f->fix);
+	}
+	iommufd_diag_free(diag);
+	return rc;
+}
+
 int px_prepare(struct px_prep *p)
 {
 	int rc;
 
+	rc = px_have_iommufd();
+	if (rc)
+		return rc;
 	if (iommufd_host_load_modules() < 0)
 		return px_fail("%s", iommufd_last_error());
 	for (size_t i = 0; i < p->n; i++) {

@@ -89,13 +89,14 @@ enum iommufd_backend {
 	 * "legacy VFIO backend" in the explanation: HWPTs and dirty tracking,
 	 * replace, PASIDs, fault queues, vIOMMUs, iommufd_ioas_map_file(),
 	 * iommufd_ioas_copy(), iommufd_ioas_map_dmabuf(), IOMMU_OPTION,
-	 * iommufd_device_get_hw_info(), hot reset, adoption by ID
+	 * iommufd_device_get_hw_info(), adoption by ID
 	 * (iommufd_ioas_adopt(), iommufd_hwpt_adopt(), IOMMUFD_DEVICE_OPEN_ADOPT),
 	 * iommufd_ctx_destroy_id() and IOMMUFD_DEVICE_OPEN_NO_BIND;
 	 * iommufd_ctx_has_feature() is true for IOMMUFD_FEATURE_IOAS only. The
 	 * VFIO device features (migration, DMA logging, dma-buf export, low
-	 * power) work, on the device fd the group gives. IOAS IDs are the
-	 * library's, not the kernel's, and
+	 * power) work, on the device fd the group gives, and so does PCI hot
+	 * reset (in the group form: the fds of the affected groups). IOAS IDs
+	 * are the library's, not the kernel's, and
 	 * iommufd_ctx_get_fd() is a container used for probes. The container
 	 * may be iommufd's own emulation (CONFIG_IOMMUFD_VFIO_CONTAINER); the
 	 * library treats both alike.

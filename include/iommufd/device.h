@@ -155,7 +155,8 @@ IOMMUFD_API int iommufd_device_open_sysfs(struct iommufd_ctx *ctx,
  * (iommufd_device_get_id() is 0); attach takes an IOAS ID only and replays
  * the IOAS's mappings into the group's container (VFIO_IOMMU_MAP_DMA), so
  * the devices of one group share one IOAS; detach unmaps them again;
- * replace, PASIDs, IOMMU hw info and hot reset are refused.
+ * replace, PASIDs and IOMMU hw info are refused; hot reset takes the group
+ * form (iommufd_device_hot_reset()).
  * @param ctx the context
  * @param pci_addr the address
  * @param opts options, or NULL
@@ -632,7 +633,10 @@ struct iommufd_reset_dep {
 /**
  * The devices a PCI hot reset of @p dev affects
  * (VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, dev-ID form): @p dev itself and
- * every device sharing its bus or slot.
+ * every device sharing its bus or slot. On the legacy VFIO backend the
+ * kernel answers in the group form, which the library turns into this one:
+ * a device is owned when its IOMMU group is open in the context and it is
+ * bound to a VFIO driver; device IDs are 0.
  * @param dev a vfio-pci device
  * @param[out] deps room for @p max entries, or NULL when @p max is 0;
  *        untouched on failure
@@ -652,7 +656,8 @@ IOMMUFD_API int iommufd_device_get_hot_reset_info(struct iommufd_device *dev,
 
 /**
  * Reset the bus or slot of @p dev (VFIO_DEVICE_PCI_HOT_RESET with the empty
- * descriptor list of iommufd users; Linux 6.6+). Every affected device
+ * descriptor list of iommufd users; Linux 6.6+; on the legacy VFIO backend
+ * with the descriptors of the affected IOMMU groups open in the context). Every affected device
  * (iommufd_device_get_hot_reset_info()) must be bound to a VFIO driver and
  * owned by this context; the explanation of a refusal names the device that
  * is not.

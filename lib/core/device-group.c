@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,102 @@ static int group_feature(struct iommufd_device *dev, uint32_t flags, void *data,
 	return device_vfio_ops->feature(dev, flags, data, len);
 }
 
+/* ---- PCI hot reset, in the group form (core/hot-reset.c explains) ----
+ *
+ * A device opened through its group gets the kernel's group form: each
+ * affected device is named with its IOMMU group, and the reset takes the
+ * fds of the affected groups as the proof of ownership. The kind turns the
+ * answer into the dev-ID form the other kinds give: a device is owned when
+ * its group is open in this context and it is bound to a VFIO driver (the
+ * kernel resets only a bus whose devices are all on one, and so names it
+ * what stands in the way). Device IDs are 0: the legacy backend has none. */
+
+/* The group @num open in @ctx, or NULL; groups_lock held. */
+static struct group *group_find(struct iommufd_ctx *ctx, uint32_t num)
+{
+	for (struct group *g = groups; g; g = g->next)
+		if (g->ctx == ctx && g->num == num)
+			return g;
+	return NULL;
+}
+
+static bool on_vfio_driver(struct iommufd_ctx *ctx, const struct uapi_vfio_pci_dependent_device *d)
+{
+	char path[96], drv[256], *slash;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/driver", d->segment, d->bus,
+		 d->devfn >> 3, d->devfn & 7);
+	n = sys_readlink(ctx->sys, path, drv, sizeof(drv));
+	if (n <= 0)
+		return false;
+	slash = strrchr(drv, '/');
+	return strstr(slash ? slash + 1 : drv, "vfio") != NULL;
+}
+
+static int group_hot_reset_info(struct iommufd_device *dev, uint32_t *flags,
+				struct uapi_vfio_pci_dependent_device **deps, uint32_t *count)
+{
+	struct uapi_vfio_pci_dependent_device *d;
+	uint32_t kflags, n, owned = UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
+	int rc;
+
+	rc = device_vfio_ops->hot_reset_info(dev, &kflags, &d, &n);
+	if (rc < 0)
+		return rc;
+	if (!(kflags & UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID)) {
+		pthread_mutex_lock(&groups_lock);
+		for (uint32_t i = 0; i < n; i++) {
+			bool mine = group_find(dev->ctx, d[i].devid) && on_vfio_driver(dev->ctx, &d[i]);
+
+			d[i].devid = mine ? UAPI_VFIO_PCI_DEVID_OWNED : UAPI_VFIO_PCI_DEVID_NOT_OWNED;
+			if (!mine)
+				owned = 0;
+		}
+		pthread_mutex_unlock(&groups_lock);
+		kflags = UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID | owned;
+	}
+	*flags = kflags;
+	*deps = d;
+	*count = n;
+	return 0;
+}
+
+static int group_hot_reset(struct iommufd_device *dev)
+{
+	struct uapi_vfio_pci_dependent_device *d;
+	uint32_t kflags, n, nfds = 0;
+	int32_t *fds;
+	int rc;
+
+	rc = device_vfio_ops->hot_reset_info(dev, &kflags, &d, &n);
+	if (rc < 0)
+		return rc;
+	fds = calloc(n ? n : 1, sizeof(*fds));
+	if (!fds) {
+		free(d);
+		return -ENOMEM;
+	}
+	/* Held across the reset: the fds stay open until it is done. A group
+	 * not open here is left out; the kernel then refuses, and the
+	 * explanation names its devices. */
+	pthread_mutex_lock(&groups_lock);
+	for (uint32_t i = 0; i < n; i++) {
+		struct group *g = group_find(dev->ctx, d[i].devid);
+		bool dup = false;
+
+		for (uint32_t k = 0; g && k < nfds; k++)
+			dup |= fds[k] == g->fd;
+		if (g && !dup)
+			fds[nfds++] = g->fd;
+	}
+	rc = device_vfio_hot_reset_fds(dev, fds, nfds);
+	pthread_mutex_unlock(&groups_lock);
+	free(fds);
+	free(d);
+	return rc;
+}
+
 static const struct device_ops group_ops = {
 	.name = "VFIO group",
 	.refusal = "not available with the legacy VFIO backend (a device opened through its VFIO group has no iommufd device ID, HWPT or PASID attachment)",
@@ -386,5 +483,7 @@ static const struct device_ops group_ops = {
 	.region_info = group_region_info,
 	.irq_info = group_irq_info,
 	.set_irqs = group_set_irqs,
+	.hot_reset_info = group_hot_reset_info,
+	.hot_reset = group_hot_reset,
 	.feature = group_feature,
 };

@@ -773,13 +773,28 @@ static int vfio_hot_reset_info(struct iommufd_device *dev, uint32_t *flags,
 	return -EIO;
 }
 
-static int vfio_hot_reset(struct iommufd_device *dev)
+int device_vfio_hot_reset_fds(struct iommufd_device *dev, const int32_t *group_fds, uint32_t n)
 {
-	struct uapi_vfio_pci_hot_reset cmd = { .argsz = sizeof(cmd), .count = 0 };
+	struct uapi_vfio_pci_hot_reset *cmd;
+	size_t sz = sizeof(*cmd) + n * sizeof(cmd->group_fds[0]);
 	int rc;
 
-	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_PCI_HOT_RESET, &cmd);
+	cmd = calloc(1, sz);
+	if (!cmd)
+		return -ENOMEM;
+	cmd->argsz = (uint32_t)sz;
+	cmd->count = n;
+	if (n)
+		memcpy(cmd->group_fds, group_fds, n * sizeof(cmd->group_fds[0]));
+	rc = sys_ioctl(dev->ctx->sys, dev->fd, UAPI_VFIO_DEVICE_PCI_HOT_RESET, cmd);
+	free(cmd);
 	return rc < 0 ? rc : 0;
+}
+
+static int vfio_hot_reset(struct iommufd_device *dev)
+{
+	/* a cdev bound to an iommufd: ownership is the context's, no fds */
+	return device_vfio_hot_reset_fds(dev, NULL, 0);
 }
 
 static int vfio_reset(struct iommufd_device *dev)

@@ -78,8 +78,10 @@ struct device_ops {
 
 	/* PCI hot reset (core/hot-reset.c explains): the dependent devices
 	 * in dev-ID form (*@deps malloc'd, *@count entries, *@flags the uAPI's
-	 * VFIO_PCI_HOT_RESET_FLAG_*), and the reset with a zero-length fd
-	 * array. Return the kernel's -errno and record nothing. */
+	 * VFIO_PCI_HOT_RESET_FLAG_*), and the reset (a cdev's with a
+	 * zero-length fd array; a group-opened device's with the fds of the
+	 * groups, core/device-group.c). Return the kernel's -errno and record
+	 * nothing. */
 	int (*hot_reset_info)(struct iommufd_device *dev, uint32_t *flags,
 			      struct uapi_vfio_pci_dependent_device **deps, uint32_t *count);
 	int (*hot_reset)(struct iommufd_device *dev);
@@ -136,6 +138,9 @@ void device_init(struct iommufd_device *dev, const struct device_ops *ops,
 /* The VFIO cdev kind's table (core/device-vfio.c), whose device-fd entries
  * other VFIO kinds call. */
 extern const struct device_ops *const device_vfio_ops;
+/* VFIO_DEVICE_PCI_HOT_RESET on @dev's fd with @n group fds (0: the
+ * iommufd form); the kernel's -errno, nothing recorded. */
+int device_vfio_hot_reset_fds(struct iommufd_device *dev, const int32_t *group_fds, uint32_t n);
 /* Mark @dev as a no-IOMMU device (counted by the context until close). */
 void device_set_noiommu(struct iommufd_device *dev);
 

@@ -2,7 +2,8 @@
 /*
  * PCI hot reset of a device and of every device on its bus or slot, in the
  * form the kernel gives iommufd users: ownership is proven by the context,
- * not by group descriptors. The kind's hot_reset_info and hot_reset
+ * not by group descriptors (the legacy group kind turns the group form
+ * into this one, core/device-group.c). The kind's hot_reset_info and hot_reset
  * (core/device.h) reach the kernel; this file explains.
  */
 #define _GNU_SOURCE

@@ -17,6 +17,12 @@
  * line, exit status 1, the host unchanged. Timings are printed as "# time".
  * Environment: RIG_IOMMUFD_TOOL (the iommufd command), RIG_QEMU_BIN
  * (default /usr/bin/qemu-system-x86_64; the tests skip without it).
+ * Where the kernel has no iommufd (no /dev/iommu: the library's contexts get
+ * the legacy VFIO backend, Linux 6.1 in the matrix) exec and serve must
+ * refuse before changing anything, in one line saying why: the legacy
+ * backend cannot give a VMM's iommufd backend the descriptors it wants.
+ * The bad-input and identity tests check that refusal there; the QEMU
+ * tests skip citing it.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -48,6 +54,11 @@
 #define INNER_SLOT 4 /* edu in the inner machine at 00:04.0 */
 #define INNER_BAR0 0xfe000000u /* where this driver puts edu's 1 MiB BAR0 in the inner machine */
 #define PATTERN_LEN 64
+/* exec's and serve's refusal on a kernel without iommufd */
+#define NO_IOMMUFD "the legacy VFIO backend cannot pass the descriptors a VMM's iommufd backend wants"
+
+/* The library's contexts get the legacy VFIO backend here (setup()). */
+static bool legacy;
 
 static const char *qemu_bin(void)
 {
@@ -460,9 +471,21 @@ static void check_released(void)
 
 static int setup(void **state)
 {
+	struct iommufd_ctx *ctx;
 	struct stat st;
 
 	(void)state;
+	if (iommufd_ctx_new(NULL, &ctx) < 0) {
+		fprintf(stderr, "iommufd_ctx_new: %s\n", iommufd_last_error());
+		return -1;
+	}
+	legacy = iommufd_ctx_get_backend(ctx) == IOMMUFD_BACKEND_VFIO_TYPE1;
+	iommufd_ctx_unref(ctx);
+	/* the automatic choice: legacy exactly where /dev/iommu is missing */
+	if (legacy != (access("/dev/iommu", F_OK) != 0)) {
+		fprintf(stderr, "legacy backend %d, yet /dev/iommu %s\n", legacy, legacy ? "exists" : "does not exist");
+		return -1;
+	}
 	if (stat(qemu_bin(), &st) != 0) {
 		print_message("# %s is not in the guest: run the rig with RIG_QEMU=1 (tests/vm/fetch-qemu.sh)\n",
 			      qemu_bin());
@@ -477,6 +500,26 @@ static void need_qemu(void)
 		skip();
 }
 
+static int run_tool(char **argv, char *err, size_t size);
+
+/* On the legacy backend exec refuses (the host unchanged: test_bad_input
+ * checks that); a test of QEMU on its descriptors can then only skip,
+ * citing the refusal. */
+static void need_iommufd(void)
+{
+	char *argv[] = { (char *)tool_bin(), (char *)"exec", (char *)"--device", (char *)EDU, (char *)"--",
+			 (char *)"/bin/true", NULL };
+	char err[512];
+
+	if (!legacy)
+		return;
+	assert_int_equal(run_tool(argv, err, sizeof(err)), 1);
+	assert_non_null(strstr(err, NO_IOMMUFD));
+	print_message("skipped: kernel %s lacks iommufd (iommufd exec says so, on the library's diagnosis; backend vfio-type1): %s\n",
+		      getenv("RIG_KERNEL") ? getenv("RIG_KERNEL") : "?", err);
+	skip();
+}
+
 static void test_exec_qemu(void **state)
 {
 	char *argv[] = { (char *)tool_bin(), (char *)"exec", (char *)"--device", (char *)EDU, (char *)"--user",
@@ -488,6 +531,7 @@ static void test_exec_qemu(void **state)
 
 	(void)state;
 	need_qemu();
+	need_iommufd();
 	t0 = now();
 	spawn(&q, argv, false, 0, true, false);
 	drive(&q, t0, "exec");
@@ -514,6 +558,7 @@ static void test_serve_qemu(void **state)
 
 	(void)state;
 	need_qemu();
+	need_iommufd();
 	spawn(&s, sargv, false, 0, false, true);
 	assert_true(child_line(&s, s.err, line, sizeof(line), 30));
 	assert_non_null(strstr(line, "listening on " SOCK));
@@ -601,6 +646,15 @@ static void test_bad_input(void **state)
 	int fd;
 
 	(void)state;
+	if (legacy) {
+		/* no iommufd: refused before anything else is looked at or
+		 * changed, the user's name excepted (checked first of all) */
+		expect_refusal(unknown, NO_IOMMUFD, "an unknown device");
+		expect_refusal(group, NO_IOMMUFD, "a group");
+		expect_refusal(user, "--user no-such-user: no such user", "a user that does not exist");
+		expect_refusal(noexec, NO_IOMMUFD, "a program that cannot be executed");
+		return;
+	}
 	expect_refusal(unknown, "no PCI device 0000:00:1f.7", "an unknown device");
 	/* 05.1 on nvme keeps VFIO from the group */
 	driver_of(GROUP_NVME, drv, sizeof(drv));
@@ -655,6 +709,11 @@ static void test_exec_identity(void **state)
 	size_t len = 0;
 
 	(void)state;
+	if (legacy) {
+		/* refused, and the pci-testdev was not bound */
+		expect_refusal(argv, NO_IOMMUFD, "exec --user nobody");
+		return;
+	}
 	driver_of(TESTDEV, was, sizeof(was)); /* no driver at boot */
 	spawn(&c, argv, false, 0, true, false);
 	close(c.in);

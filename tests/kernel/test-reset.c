@@ -4,7 +4,10 @@
  * device (QEMU's pci-testdev, 01:00.0 and 01:00.1) behind a PCIe root port,
  * where a secondary-bus reset reaches both: resetting one resets the other,
  * so the context must own both. They start on no driver; the test binds
- * them to vfio-pci and gives them back.
+ * them to vfio-pci and gives them back. On the legacy VFIO backend (no
+ * iommufd: Linux 6.1) the same holds in the kernel's group form: the
+ * library passes the fds of the groups open in the context, and devices
+ * have no IDs (0).
  */
 #define _GNU_SOURCE
 #include <errno.h>

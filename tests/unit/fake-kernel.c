@@ -1842,6 +1842,15 @@ static int v_hot_reset_info(int fd, void *arg)
 		c->count = (uint32_t)n;
 		return -ENOSPC;
 	}
+	/* a device its group gave: the group form, the device itself in its
+	 * group (the legacy backend's own devices never are configured) */
+	if (!D.reset_configured && fake_type1_device_group(fd) >= 0) {
+		c->devices[0] = (struct uapi_vfio_pci_dependent_device){ .devid = (uint32_t)fake_type1_device_group(fd),
+									 .devfn = 3 << 3 };
+		c->count = 1;
+		c->flags = 0;
+		return 0;
+	}
 	flags = D.reset_group_form ? 0 : UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID | UAPI_VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED;
 	for (int i = 0; i < n; i++) {
 		struct uapi_vfio_pci_dependent_device *d = &c->devices[i];
@@ -1868,6 +1877,15 @@ static int v_hot_reset(int fd, void *arg)
 
 	if (c->argsz < sizeof(*c) || c->flags)
 		return -EINVAL;
+	if (!D.reset_configured && fake_type1_device_group(fd) >= 0) {
+		/* group form: 1 to as many fds as devices, the device's group among them */
+		bool mine = false;
+
+		if (c->count != 1 || c->argsz < sizeof(*c) + sizeof(c->group_fds[0]))
+			return -EINVAL;
+		mine = fake_type1_group_of_fd(c->group_fds[0]) == fake_type1_device_group(fd);
+		return mine ? 0 : -EINVAL;
+	}
 	if (c->count) /* a cdev-opened device: the zero-length form only */
 		return -EINVAL;
 	if (n == 0)

@@ -209,6 +209,10 @@ int fake_type1_group_maps(unsigned int num);
  * group is open. */
 int fake_type1_group_enabled(unsigned int num);
 int fake_type1_group_open(unsigned int num);
+/* The group number of a device fd its group gave, or of a group fd; -1
+ * for any other fd. */
+int fake_type1_device_group(int fd);
+int fake_type1_group_of_fd(int fd);
 /* The vaddr mapped at @iova in group @num's container (0: none). */
 uint64_t fake_type1_lookup(unsigned int num, uint64_t iova);
 

@@ -139,6 +139,18 @@ int fake_type1_group_open(unsigned int num)
 	return g && g->fd >= 0;
 }
 
+int fake_type1_device_group(int fd)
+{
+	return fd >= 0 && fd < T1_FDS && F.dev_group[fd] ? (int)F.g[F.dev_group[fd] - 1].num : -1;
+}
+
+int fake_type1_group_of_fd(int fd)
+{
+	struct t1_group *g = group_fd(fd);
+
+	return g ? (int)g->num : -1;
+}
+
 uint64_t fake_type1_lookup(unsigned int num, uint64_t iova)
 {
 	struct t1_group *g = group_num(num);

@@ -196,7 +196,22 @@ static void test_refusals(void **state)
 	assert_fails(ctx, EOPNOTSUPP, iommufd_device_replace(dev, iommufd_ioas_get_id(b), NULL, NULL), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_device_get_hw_info(dev, &hw), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_device_attach_pasid(dev, 1, iommufd_ioas_get_id(b), NULL), "legacy VFIO backend");
-	assert_fails(ctx, EOPNOTSUPP, iommufd_device_hot_reset(dev), "legacy VFIO backend");
+	/* hot reset in the group form: the fd of its group, open here */
+	{
+		struct iommufd_reset_dep dep;
+		uint32_t n = 0;
+		bool all = false;
+
+		assert_ok(ctx, iommufd_device_get_hot_reset_info(dev, &dep, 1, &n, &all));
+		assert_int_equal(n, 1);
+		assert_string_equal(dep.pci_addr, "0000:00:03.0");
+		assert_int_equal(dep.devid, 0);
+		/* owned only on a VFIO driver: the fake's sysfs has 00:03.0 on none */
+		assert_false(dep.owned);
+		assert_false(all);
+		/* the fake's reset checks the fds alone: exactly its group's */
+		assert_ok(ctx, iommufd_device_hot_reset(dev));
+	}
 	assert_int_equal(iommufd_device_get_id(dev), 0);
 	iommufd_device_close(dev);
 	assert_ok(ctx, iommufd_ioas_destroy(b));
