@@ -162,7 +162,9 @@ IOMMUFD_API int iommufd_device_open_sysfs(struct iommufd_ctx *ctx,
  * @param opts options, or NULL
  * @param[out] dev the device; untouched on failure
  * @return 0, -EINVAL for a malformed address, -ENODEV when no such PCI
- *         device exists or it has no VFIO cdev, or another negative errno
+ *         device exists or it has no VFIO cdev (legacy VFIO backend: its
+ *         group has no /dev/vfio/N, as when it is not bound to vfio-pci),
+ *         or another negative errno
  * @since 0.1
  */
 IOMMUFD_API int iommufd_device_open_pci(struct iommufd_ctx *ctx,

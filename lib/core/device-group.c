@@ -150,7 +150,9 @@ static int group_get(struct iommufd_ctx *ctx, unsigned int num, const char *name
 		free(g);
 		switch (-fd) {
 		case ENOENT:
-			return ctx_fail(ctx, ENOENT, "open %s: %s does not exist (bind the device to vfio-pci; the kernel needs CONFIG_VFIO_GROUP)", name, path);
+			/* ENODEV, as iommufd's device without a VFIO cdev: the
+			 * caller's mistake is the same on both backends */
+			return ctx_fail(ctx, ENODEV, "open %s: %s does not exist: no VFIO driver holds the device (bind it to vfio-pci; the kernel needs CONFIG_VFIO_GROUP)", name, path);
 		case EBUSY:
 			return ctx_fail(ctx, EBUSY, "open %s: %s is open elsewhere (another process, or its devices through their cdev)", name, path);
 		case EACCES:

@@ -245,6 +245,7 @@ static void mock_domain_mappings(void **state)
 	uint8_t *low;
 	void *p;
 
+	require_feature(f->ctx, IOMMUFD_FEATURE_TEST_CMD);
 	require_mock();
 	assert_ok(f->ctx, iommufd_ioas_new(f->ctx, NULL, &ioas));
 	assert_ok(f->ctx, iommufd_dma_new(ioas, NULL, &dma));

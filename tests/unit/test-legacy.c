@@ -383,7 +383,6 @@ static void test_open_errors(void **state)
 		int err;
 		const char *part;
 	} rows[] = {
-		{ FAKE_OP_OPEN, ENOENT, "/dev/vfio/7 does not exist" },
 		{ FAKE_OP_OPEN, EACCES, "permission denied" },
 		{ FAKE_OP_OPEN, EBUSY, "open elsewhere" },
 		{ UAPI_VFIO_GROUP_GET_STATUS, EFAULT, "VFIO_GROUP_GET_STATUS" },
@@ -414,6 +413,17 @@ static void test_open_errors(void **state)
 		assert_null(dev);
 		assert_no_leak(before);
 		assert_false(fake_type1_group_open(7));
+	}
+	/* no group node: no VFIO driver holds the device, which is ENODEV as
+	 * on iommufd (no VFIO cdev), not the open's ENOENT */
+	{
+		struct iommufd_device *dev = NULL;
+
+		fake_inject(FAKE_OP_OPEN, ENOENT);
+		assert_fails(ctx, ENODEV, iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev),
+			     "/dev/vfio/7 does not exist: no VFIO driver");
+		assert_null(dev);
+		assert_no_leak(before);
 	}
 	assert_null(iommufd_ctx_unref(ctx));
 	assert_fake_idle();
