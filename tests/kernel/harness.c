@@ -259,7 +259,8 @@ const char *mock_unusable(void)
 	return why[0] ? why : NULL;
 }
 
-static const char *skip_reason;
+/* a copy: @reason may be lacks_line()'s buffer, which a later call rewrites */
+static char skip_reason[512];
 
 static void skipped_test(void **state)
 {
@@ -270,7 +271,7 @@ static void skipped_test(void **state)
 
 void skip_tests(struct CMUnitTest *tests, size_t n, int (*setup)(void **), const char *reason)
 {
-	skip_reason = reason;
+	snprintf(skip_reason, sizeof(skip_reason), "%s", reason);
 	for (size_t i = 0; i < n; i++) {
 		if (!tests[i].setup_func || (setup && tests[i].setup_func != setup))
 			continue;
