@@ -174,8 +174,13 @@ static int add_instance(const char *name, void *data)
 			snprintf(m->parent, sizeof(m->parent), "%.63s", base_of(link));
 		}
 	}
+	/* vfio-dev/vfioN is there for a VFIO device since 6.1, its dev attribute
+	 * only when the kernel has the device cdev (6.6, CONFIG_VFIO_DEVICE_CDEV) */
 	snprintf(path, sizeof(path), "%s/vfio-dev", m->syspath);
-	m->m.vfio_cdev = sys_list_dir(sys_host, path, find_vfio, m->cdev) > 0 ? m->cdev : NULL;
+	if (sys_list_dir(sys_host, path, find_vfio, m->cdev) > 0) {
+		snprintf(path, sizeof(path), "%s/vfio-dev/%s/dev", m->syspath, base_of(m->cdev));
+		m->m.vfio_cdev = sysfs_path_exists(path) ? m->cdev : NULL;
+	}
 	m->m.parent = m->parent;
 	m->m.type = m->type;
 	m->m.syspath = m->syspath;

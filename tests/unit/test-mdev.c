@@ -55,11 +55,14 @@ static struct {
 	char open_path[16][160]; /* descriptor 100 + i */
 	char written[512];       /* the last write: path=value */
 	int fail_err;            /* the next write fails */
+	bool no_cdev;            /* U1 has vfio-dev/vfio7 but no cdev (6.1 to 6.5) */
 } M;
 
 static const char *file_content(const char *path, bool *found)
 {
 	*found = true;
+	if (!strcmp(path, DEVS U1 "/vfio-dev/vfio7/dev") && !M.no_cdev)
+		return "511:7\n";
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (!strcmp(path, files[i].path))
 			return files[i].content;
@@ -385,6 +388,13 @@ static void enumerate(void **state)
 	assert_string_equal(m->syspath, DEVS U1);
 	assert_string_equal(m->vfio_cdev, "/dev/vfio/devices/vfio7");
 	assert_null(iommufd_mdev_enum_get(e, 2));
+	assert_null(iommufd_mdev_enum_free(e));
+	/* vfio-dev/vfio7 without its dev attribute: a kernel without the cdev */
+	M.no_cdev = true;
+	assert_int_equal(iommufd_mdev_enum_new(&e), 0);
+	m = iommufd_mdev_enum_get(e, 1);
+	assert_string_equal(m->uuid, U1);
+	assert_null(m->vfio_cdev);
 	assert_null(iommufd_mdev_enum_free(e));
 	/* NULL-safe */
 	assert_int_equal(iommufd_mdev_enum_count(NULL), 0);
