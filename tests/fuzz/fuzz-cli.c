@@ -116,6 +116,13 @@ int iommufd_device_open_cdev(struct iommufd_ctx *ctx, const char *cdev_path, con
 	return -ENOENT;
 }
 
+int iommufd_device_open_pci(struct iommufd_ctx *ctx, const char *addr, const struct iommufd_device_opts *opts,
+			    struct iommufd_device **dev)
+{
+	(void)ctx, (void)addr, (void)opts, (void)dev;
+	return -ENODEV;
+}
+
 int iommufd_ioas_new(struct iommufd_ctx *ctx, const struct iommufd_ioas_opts *opts, struct iommufd_ioas **ioas)
 {
 	(void)ctx, (void)opts, (void)ioas;
@@ -484,12 +491,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 1; i < argc; i++) {
 		if (copy[i][0] == '-' && copy[i][1])
 			continue;
-		is_check = !strcmp(copy[i], "check");
+		/* exec and serve judge each device before they prepare it */
+		is_check = !strcmp(copy[i], "check") || !strcmp(copy[i], "exec") || !strcmp(copy[i], "serve");
 		break;
 	}
 	if (!seen.diag)
 		return 0;
-	FZ_CHECK(is_check, "a diagnosis without the check command");
+	FZ_CHECK(is_check, "a diagnosis without the check, exec or serve command");
 	/* getopt takes abbreviations, permutes and joins (-m4G, --mem=4G):
 	 * rather than redo its work, the limit must be what one of the words
 	 * (or what follows its '=', or the m of a cluster of short options such as -qm4G) means as a size */
