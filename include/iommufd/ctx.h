@@ -88,7 +88,7 @@ enum iommufd_backend {
 	 * (/dev/vfio/N). What type1 cannot do is refused with -EOPNOTSUPP and
 	 * "legacy VFIO backend" in the explanation: HWPTs and dirty tracking,
 	 * replace, PASIDs, fault queues, vIOMMUs, iommufd_ioas_map_file(),
-	 * iommufd_ioas_copy(), iommufd_ioas_map_dmabuf(), IOMMU_OPTION,
+	 * iommufd_ioas_map_dmabuf(), IOMMU_OPTION,
 	 * iommufd_device_get_hw_info(), adoption by ID
 	 * (iommufd_ioas_adopt(), iommufd_hwpt_adopt(), IOMMUFD_DEVICE_OPEN_ADOPT),
 	 * iommufd_ctx_destroy_id() and IOMMUFD_DEVICE_OPEN_NO_BIND;

@@ -41,7 +41,10 @@
  * The IOVA ranges are the intersection of the attached groups' (from
  * VFIO_IOMMU_GET_INFO), the whole space before any attach;
  * iommufd_ioas_allow_iovas() restricts the IOVAs the library picks.
- * map_file, copy and the IOMMU_OPTION calls are refused (-EOPNOTSUPP).
+ * iommufd_ioas_copy() maps the user memory behind the source range again,
+ * one VFIO_IOMMU_MAP_DMA per source mapping it covers (type1 has no pins
+ * to share), into each container of the destination, all or nothing.
+ * map_file and the IOMMU_OPTION calls are refused (-EOPNOTSUPP).
  */
 #ifndef IOMMUFD_IOAS_H
 #define IOMMUFD_IOAS_H
@@ -199,12 +202,14 @@ IOMMUFD_API int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd,
  * @param dst destination IOAS
  * @param[in,out] dst_iova as the @p iova of iommufd_ioas_map()
  * @param src source IOAS
- * @param src_iova start in @p src; must cover whole source mappings
+ * @param src_iova start in @p src; the range may start and end inside
+ *        source mappings and span adjacent ones, but have no hole
  * @param length bytes
  * @param flags IOMMUFD_MAP_* flags
  * @return 0 or a negative errno (-ENOENT: the source range is not fully
  *         mapped; -EOVERFLOW: @p src_iova + @p length, or a fixed
- *         @p dst_iova + @p length, wraps)
+ *         @p dst_iova + @p length, wraps; -EPERM: IOMMUFD_MAP_WRITE from a
+ *         source mapped without it; otherwise as iommufd_ioas_map())
  * @since 0.1
  */
 IOMMUFD_API int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova,

@@ -8,6 +8,9 @@
  * kernel-chosen IOVA: without IOMMUFD_MAP_FIXED_IOVA the record picks the
  * lowest free IOVA in the usable ranges (the intersection of the attached
  * containers' VFIO_IOMMU_GET_INFO IOVA ranges, and of the allowed ones).
+ * A copy (IOMMU_IOAS_COPY) maps again the user memory the source's record
+ * holds for the range, a record per source mapping it covers: type1 has no
+ * pins to share between containers.
  * core/ioas.c owns the handles and explains the IOAS calls' failures; the
  * calls of core/type1.h explain their own.
  */
@@ -554,72 +557,213 @@ static int t1_ioas_destroy(struct iommufd_ioas *ioas)
 	return 0;
 }
 
+/* A fixed IOVA for @len bytes checked before any container sees it, so
+ * the errno is iommufd's (iopt_check_iova()) whatever the containers hold:
+ * misaligned or outside the usable ranges -EINVAL, over a mapping -EEXIST
+ * (t locked). */
+static int fixed_iova_check(const struct t1_ioas *t, uint64_t iova, uint64_t len, uint64_t align)
+{
+	if (iova & (align - 1))
+		return -EINVAL;
+	if (maps_overlap(t, iova, iova + (len - 1)))
+		return -EEXIST;
+	if (!usable(t, iova, iova + (len - 1)))
+		return -EINVAL;
+	return 0;
+}
+
+/* The IOVA for @len bytes of memory at @vaddr (t locked). It keeps the
+ * vaddr's offset in a huge page where it can, so the IOMMU can use large
+ * pages where the memory has them, as iommufd's iopt_alloc_iova() does. */
+static int pick_iova(const struct t1_ioas *t, uint64_t vaddr, uint64_t len, uint64_t align, uint64_t *out)
+{
+	uint64_t a = align;
+	int rc;
+
+	while (a < (2u << 20) && a * 2 <= len && !(vaddr & a))
+		a *= 2;
+	rc = choose_iova(t, len, a, out);
+	if (rc == -ENOSPC && a != align)
+		rc = choose_iova(t, len, align, out);
+	return rc;
+}
+
+/* Map @m into every container of @t and add it to the record: both or, on
+ * failure, neither, since the record is what attach replays and unmap
+ * trusts (t locked). */
+static int record_map(struct iommufd_ctx *ctx, struct t1_ioas *t, const struct t1_map *m)
+{
+	struct type1_container *c, *undo;
+	int rc = 0;
+
+	for (c = t->conts; c; c = c->next) {
+		rc = dma_map(ctx, c->fd, m);
+		if (rc < 0)
+			break;
+	}
+	t1_out_of_entries = rc == -ENOSPC;
+	if (rc == 0)
+		rc = maps_insert(t, m);
+	if (rc < 0) /* c: the container that refused, NULL when the record did */
+		for (undo = t->conts; undo != c; undo = undo->next)
+			dma_unmap(ctx, undo->fd, m->iova, m->len, NULL);
+	return rc;
+}
+
+/* Undo a record_map() of [iova, iova + len) (t locked). */
+static void record_unmap(struct iommufd_ctx *ctx, struct t1_ioas *t, uint64_t iova, uint64_t len)
+{
+	size_t i = maps_lower(t, iova);
+
+	for (struct type1_container *c = t->conts; c; c = c->next)
+		dma_unmap(ctx, c->fd, iova, len, NULL);
+	memmove(&t->maps[i], &t->maps[i + 1], (t->nmaps - i - 1) * sizeof(t->maps[0]));
+	t->nmaps--;
+}
+
 static int t1_map(struct iommufd_ioas *ioas, void *vaddr, uint64_t length, uint64_t *iova, uint32_t flags)
 {
 	struct iommufd_ctx *ctx = ioas->ctx;
 	struct t1_ioas *t = ioas->backend_data;
 	struct t1_map m = { .len = length, .vaddr = (uintptr_t)vaddr, .prot = prot_of(flags) };
-	struct type1_container *c, *undo;
 	uint64_t align;
 	int rc;
 
 	if (!m.prot || length == 0)
 		return -EINVAL; /* as the kernel's */
+	if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		m.iova = *iova;
 	pthread_mutex_lock(&t->lock);
+	t1_out_of_entries = false;
 	align = t1_align(t);
-	if ((m.vaddr | length) & (align - 1)) {
+	if ((m.vaddr | length) & (align - 1))
 		rc = -EINVAL;
+	else if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		rc = fixed_iova_check(t, m.iova, length, align);
+	else
+		rc = pick_iova(t, m.vaddr, length, align, &m.iova);
+	if (rc == 0)
+		rc = record_map(ctx, t, &m);
+	if (rc == 0)
+		*iova = m.iova;
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+/* What a copy maps: user memory of one source mapping, or of part of it. */
+struct t1_piece {
+	uint64_t vaddr, len;
+	bool ro; /* the source mapping is not writable */
+};
+
+/*
+ * The pieces of user memory behind [iova, iova + len) of @s: -ENOENT when
+ * a hole is anywhere in it, as IOMMU_IOAS_COPY's iopt_get_pages(); the
+ * range may start and end inside a mapping, as there. Type1 shares no pins
+ * between containers, so the vaddrs are all a copy can take from the
+ * source: it maps them again.
+ */
+static int gather_pieces(struct t1_ioas *s, uint64_t iova, uint64_t len, struct t1_piece **out, size_t *count)
+{
+	uint64_t last = iova + (len - 1), cur = iova, end;
+	struct t1_piece *p;
+	size_t lo, hi;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	lo = maps_lower(s, iova);
+	for (hi = lo;; hi++) { /* find the end first: one allocation */
+		if (hi == s->nmaps || s->maps[hi].iova > cur) {
+			rc = -ENOENT;
+			goto out;
+		}
+		end = s->maps[hi].iova + (s->maps[hi].len - 1);
+		if (end >= last)
+			break;
+		cur = end + 1;
+	}
+	p = malloc((hi - lo + 1) * sizeof(*p));
+	if (!p) {
+		rc = -ENOMEM;
 		goto out;
 	}
-	if (flags & IOMMUFD_MAP_FIXED_IOVA) {
-		m.iova = *iova;
-		if (m.iova & (align - 1)) {
-			rc = -EINVAL;
-			goto out;
-		}
-		if (maps_overlap(t, m.iova, m.iova + (length - 1))) {
-			rc = -EEXIST;
-			goto out;
-		}
-		if (!usable(t, m.iova, m.iova + (length - 1))) {
-			rc = -EINVAL;
-			goto out;
-		}
-	} else {
-		/* Keep the IOVA's offset in a huge page like the vaddr's,
-		 * so the IOMMU can use large pages where the memory has them. */
-		uint64_t a = align;
+	for (size_t k = lo; k <= hi; k++) {
+		const struct t1_map *m = &s->maps[k];
+		uint64_t from = m->iova > iova ? m->iova : iova;
 
-		while (a < (2u << 20) && a * 2 <= length && !(m.vaddr & a))
-			a *= 2;
-		t1_out_of_entries = false;
-		rc = choose_iova(t, length, a, &m.iova);
-		if (rc == -ENOSPC && a != align)
-			rc = choose_iova(t, length, align, &m.iova);
-		if (rc < 0)
-			goto out;
+		end = m->iova + (m->len - 1);
+		if (end > last)
+			end = last;
+		p[k - lo] = (struct t1_piece){
+			.vaddr = m->vaddr + (from - m->iova),
+			.len = end - from + 1,
+			.ro = !(m->prot & UAPI_VFIO_DMA_MAP_FLAG_WRITE),
+		};
 	}
-	rc = 0;
+	*out = p;
+	*count = hi - lo + 1;
+out:
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+/*
+ * iommufd's IOMMU_IOAS_COPY on type1: the source's lock is dropped before
+ * the destination's is taken, as the kernel drops the source IOAS before
+ * iopt_map_pages(), so src may be dst and no two IOAS locks are ever held.
+ * Unlike iommufd's, the copy holds no pin of its own: an unmap of the
+ * source in between leaves the memory to the process, which type1 pins
+ * again (or refuses with EFAULT when it is gone).
+ */
+static int t1_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommufd_ioas *src, uint64_t src_iova,
+		   uint64_t length, uint32_t flags)
+{
+	struct iommufd_ctx *ctx = dst->ctx;
+	struct t1_ioas *t = dst->backend_data;
+	uint32_t prot = prot_of(flags);
+	struct t1_piece *p = NULL;
+	uint64_t at = 0, align, off = 0;
+	size_t n = 0, k, mapped;
+	int rc;
+
+	if (!prot || length == 0)
+		return -EINVAL; /* as the kernel's */
+	rc = gather_pieces(src->backend_data, src_iova, length, &p, &n);
+	if (rc < 0)
+		return rc;
+	if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		at = *dst_iova;
+	pthread_mutex_lock(&t->lock);
 	t1_out_of_entries = false;
-	for (c = t->conts; c; c = c->next) {
-		rc = dma_map(ctx, c->fd, &m);
+	align = t1_align(t);
+	if (length & (align - 1))
+		rc = -EINVAL;
+	else if (flags & IOMMUFD_MAP_FIXED_IOVA)
+		rc = fixed_iova_check(t, at, length, align);
+	else
+		rc = pick_iova(t, p[0].vaddr, length, align, &at);
+	/* before any container is touched: what iopt_insert_area() refuses,
+	 * and pieces the destination's IOMMU pages cannot hold */
+	for (k = 0; rc == 0 && k < n; k++)
+		if ((prot & UAPI_VFIO_DMA_MAP_FLAG_WRITE) && p[k].ro)
+			rc = -EPERM;
+		else if ((p[k].vaddr | p[k].len) & (align - 1))
+			rc = -EINVAL;
+	for (mapped = 0; rc == 0 && mapped < n; mapped++) {
+		struct t1_map m = { .iova = at + off, .len = p[mapped].len, .vaddr = p[mapped].vaddr, .prot = prot };
+
+		rc = record_map(ctx, t, &m);
 		if (rc < 0)
 			break;
+		off += m.len;
 	}
-	t1_out_of_entries = rc == -ENOSPC;
-	if (rc < 0) {
-		for (undo = t->conts; undo != c; undo = undo->next)
-			dma_unmap(ctx, undo->fd, m.iova, m.len, NULL);
-		goto out;
-	}
-	rc = maps_insert(t, &m);
-	if (rc < 0)
-		for (undo = t->conts; undo; undo = undo->next)
-			dma_unmap(ctx, undo->fd, m.iova, m.len, NULL);
-	else
-		*iova = m.iova;
-out:
+	if (rc < 0) /* no half-done copy: undo the pieces already mapped */
+		for (k = 0, off = 0; k < mapped; off += p[k].len, k++)
+			record_unmap(ctx, t, at + off, p[k].len);
+	if (rc == 0)
+		*dst_iova = at;
 	pthread_mutex_unlock(&t->lock);
+	free(p);
 	return rc;
 }
 
@@ -892,6 +1036,7 @@ const struct backend_ops backend_type1 = {
 	.ioas_alloc = t1_ioas_alloc,
 	.ioas_destroy = t1_ioas_destroy,
 	.map = t1_map,
+	.copy = t1_copy,
 	.unmap = t1_unmap,
 	.iova_ranges = t1_iova_ranges,
 	.map_cause = t1_map_cause,

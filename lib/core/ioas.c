@@ -484,7 +484,7 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommu
 	if (rc == -ENOENT)
 		return ctx_fail(dst->ctx, ENOENT,
 				"IOMMU_IOAS_COPY from IOAS %u iova 0x%" PRIx64 " length 0x%" PRIx64
-				" to IOAS %u: the source range is not entirely mapped, or splits a mapping",
+				" to IOAS %u: the source range is not entirely mapped (it has a hole)",
 				src->id, src_iova, length, dst->id);
 	if (rc < 0)
 		return map_fail(dst, false, "IOMMU_IOAS_COPY to", -rc, 0, at, length, flags, "");

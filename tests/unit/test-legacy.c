@@ -4,7 +4,8 @@
  * kind (core/device-group.c) against the fake kernel's containers and
  * groups (tests/unit/fake-type1.c): backend selection, the refusals, group
  * viability, attach replaying an IOAS's mappings into a group's container,
- * IOVAs chosen by the library, unmap rules, the IOMMU info capability chain,
+ * IOVAs chosen by the library, unmap rules, copies between and within
+ * IOASes (and their undoing), the IOMMU info capability chain,
  * the DMA helpers unchanged, device features on a group's device fd and the
  * refusal of adoption by ID, and every kernel call failing with the errnos
  * the kernel documents, explained, rolled back, nothing leaked.
@@ -181,7 +182,6 @@ static void test_refusals(void **state)
 	assert_fails(ctx, EOPNOTSUPP, iommufd_ioas_set_huge_pages(ioas, true), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_ioas_get_huge_pages(ioas, &huge), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_ioas_map_file(ioas, 3, 0, PG, &iova, IOMMUFD_MAP_READ), "legacy VFIO backend");
-	assert_fails(ctx, EOPNOTSUPP, iommufd_ioas_copy(b, &iova, ioas, 0, PG, IOMMUFD_MAP_READ), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_device_open_cdev(ctx, "/dev/vfio/devices/vfio0", NULL, &dev), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_device_open_vdpa(ctx, "vdpa0", NULL, &dev), "legacy VFIO backend");
 	assert_null(hwpt);
@@ -593,6 +593,139 @@ static void test_map_errors(void **state)
 	assert_fake_idle();
 }
 
+/*
+ * iommufd_ioas_copy() on type1: the memory behind the source range mapped
+ * again into the destination's containers, a record per source piece; the
+ * kernel's errnos for a hole (ENOENT), an overlap (EEXIST) and WRITE from a
+ * read-only source (EPERM); and any container call failing undone whole.
+ */
+static void test_copy(void **state)
+{
+	static const uint64_t A1 = 0x100000, A2 = 0x102000, A3 = 0x200000, RO = 0x300000;
+	struct iommufd_ctx *ctx = legacy_ctx();
+	struct iommufd_ioas *a, *b;
+	struct iommufd_device *dev, *far;
+	uint8_t *buf = pages(8);
+	uint64_t d = 0, x, unmapped = 0;
+	struct fake_census before;
+
+	(void)state;
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &a));
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &b));
+	/* the source: two adjacent mappings, one after a hole, a read-only one */
+	x = A1;
+	assert_ok(ctx, iommufd_ioas_map(a, buf, 2 * PG, &x, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	x = A2;
+	assert_ok(ctx, iommufd_ioas_map(a, buf + 2 * PG, PG, &x, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	x = A3;
+	assert_ok(ctx, iommufd_ioas_map(a, buf + 4 * PG, PG, &x, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	x = RO;
+	assert_ok(ctx, iommufd_ioas_map(a, buf + 5 * PG, PG, &x, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	/* the destination behind two groups: two containers */
+	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(b), NULL, NULL));
+	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:06.0", NULL, &far));
+	assert_ok(ctx, iommufd_device_attach(far, iommufd_ioas_get_id(b), NULL, NULL));
+
+	/* a whole mapping, where the library chooses */
+	assert_ok(ctx, iommufd_ioas_copy(b, &d, a, A1, 2 * PG, IOMMUFD_MAP_READ));
+	for (unsigned int g = 7; g <= 8; g++) {
+		assert_int_equal(fake_type1_lookup(g, d), (uintptr_t)buf);
+		assert_int_equal(fake_type1_lookup(g, d + PG + 8), (uintptr_t)buf + PG + 8);
+		assert_int_equal(fake_type1_group_maps(g), 1);
+	}
+	/* a part of one, at a fixed IOVA */
+	x = 0x400000;
+	assert_ok(ctx, iommufd_ioas_copy(b, &x, a, A1 + PG, PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_int_equal(x, 0x400000);
+	assert_int_equal(fake_type1_lookup(7, 0x400000), (uintptr_t)buf + PG);
+	assert_int_equal(fake_type1_group_maps(8), 2);
+	/* from inside the first mapping into the adjacent one: two pieces */
+	x = 0x500000;
+	assert_ok(ctx, iommufd_ioas_copy(b, &x, a, A1 + PG, 2 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	for (unsigned int g = 7; g <= 8; g++) {
+		assert_int_equal(fake_type1_lookup(g, 0x500000), (uintptr_t)buf + PG);
+		assert_int_equal(fake_type1_lookup(g, 0x501000), (uintptr_t)buf + 2 * PG);
+		assert_int_equal(fake_type1_group_maps(g), 4);
+	}
+	/* within the same IOAS, from the two pieces just made */
+	x = 0x700000;
+	assert_ok(ctx, iommufd_ioas_copy(b, &x, b, 0x500000, 2 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_int_equal(fake_type1_lookup(8, 0x701000), (uintptr_t)buf + 2 * PG);
+	assert_int_equal(fake_type1_group_maps(7), 6);
+	/* and into the source itself, which has no container */
+	x = 0x600000;
+	assert_ok(ctx, iommufd_ioas_copy(a, &x, a, A1, 3 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	/* the records hold the copies: a re-attach replays them */
+	assert_ok(ctx, iommufd_device_detach(far));
+	assert_int_equal(fake_type1_group_maps(8), 0);
+	assert_ok(ctx, iommufd_device_attach(far, iommufd_ioas_get_id(b), NULL, NULL));
+	assert_int_equal(fake_type1_group_maps(8), 6);
+	assert_int_equal(fake_type1_lookup(8, 0x500000), (uintptr_t)buf + PG);
+
+	/* the refusals: nothing issued to a container, nothing recorded */
+	before = fake_census();
+	x = 0x900000;
+	assert_fails(ctx, ENOENT, iommufd_ioas_copy(b, &x, a, A2, 2 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ),
+		     "not entirely mapped");
+	assert_fails(ctx, ENOENT, iommufd_ioas_copy(b, &x, a, A3 - PG, 2 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ),
+		     "not entirely mapped");
+	assert_fails(ctx, ENOENT, iommufd_ioas_copy(b, &x, a, A3, 2 * PG, IOMMUFD_MAP_READ), "not entirely mapped");
+	x = 0x401000 - PG;
+	assert_fails(ctx, EEXIST, iommufd_ioas_copy(b, &x, a, A1, 2 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ),
+		     "overlaps");
+	assert_int_equal(x, 0x401000 - PG);
+	x = 0x900000;
+	assert_fails(ctx, EPERM, iommufd_ioas_copy(b, &x, a, RO, PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_WRITE), "IOMMUFD_MAP_WRITE");
+	x = 0x900800;
+	assert_fails(ctx, EINVAL, iommufd_ioas_copy(b, &x, a, A1, PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ), "misaligned");
+	x = 0xfee00000;
+	assert_fails(ctx, EINVAL, iommufd_ioas_copy(b, &x, a, A1, PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ), "usable IOVA ranges");
+	assert_int_equal(x, 0xfee00000);
+	assert_int_equal(fake_type1_group_maps(7), 6);
+	assert_int_equal(fake_type1_group_maps(8), 6);
+	assert_no_leak(before);
+
+	/* every MAP_DMA of a two-piece copy into two containers failing in
+	 * turn: the containers unmap what they took, the record gains nothing */
+	for (int skip = 0; skip < 4; skip++) {
+		int err = skip == 3 ? ENOSPC : ENOMEM;
+
+		x = 0x900000;
+		fake_inject_nth(UAPI_VFIO_IOMMU_MAP_DMA, err, skip);
+		assert_fails(ctx, err, iommufd_ioas_copy(b, &x, a, A1 + PG, 2 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ),
+			     err == ENOSPC ? "dma_entry_limit" : "RLIMIT_MEMLOCK");
+		assert_int_equal(x, 0x900000);
+		assert_int_equal(fake_type1_group_maps(7), 6);
+		assert_int_equal(fake_type1_group_maps(8), 6);
+		assert_int_equal(fake_type1_lookup(7, 0x900000), 0);
+		assert_int_equal(fake_type1_lookup(8, 0x901000), 0);
+		assert_errno(ENOENT, iommufd_ioas_unmap(b, 0x900000, 2 * PG, NULL));
+		assert_no_leak(before);
+	}
+	/* and the same range then copies */
+	assert_ok(ctx, iommufd_ioas_copy(b, &x, a, A1 + PG, 2 * PG, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_int_equal(fake_type1_lookup(8, 0x901000), (uintptr_t)buf + 2 * PG);
+
+	/* a copy unmaps as one mapping, its pieces from every container */
+	assert_ok(ctx, iommufd_ioas_unmap(b, 0x500000, 2 * PG, &unmapped));
+	assert_int_equal(unmapped, 2 * PG);
+	assert_int_equal(fake_type1_lookup(7, 0x500000), 0);
+	assert_ok(ctx, iommufd_ioas_unmap_all(b, &unmapped));
+	assert_int_equal(unmapped, 7 * PG);
+	assert_int_equal(fake_type1_group_maps(7), 0);
+	assert_int_equal(fake_type1_group_maps(8), 0);
+	assert_ok(ctx, iommufd_ioas_unmap_all(a, &unmapped));
+	assert_int_equal(unmapped, 8 * PG);
+	iommufd_device_close(far);
+	iommufd_device_close(dev);
+	assert_ok(ctx, iommufd_ioas_destroy(b));
+	assert_ok(ctx, iommufd_ioas_destroy(a));
+	assert_null(iommufd_ctx_unref(ctx));
+	munmap(buf, 8 * PG);
+	assert_fake_idle();
+}
+
 /* allow_iovas narrows the IOVAs the library picks. */
 static void test_allow_iovas(void **state)
 {
@@ -795,6 +928,7 @@ int main(void)
 		cmocka_unit_test_setup(test_open_errors, setup),
 		cmocka_unit_test_setup(test_map_attach, setup),
 		cmocka_unit_test_setup(test_map_errors, setup),
+		cmocka_unit_test_setup(test_copy, setup),
 		cmocka_unit_test_setup(test_allow_iovas, setup),
 		cmocka_unit_test_setup(test_info_caps, setup),
 		cmocka_unit_test_setup(test_dma_helpers, setup),
