@@ -163,7 +163,7 @@ static const char *backend_note(const char *name)
 	if (!strcmp(name, "iommufd"))
 		return "the library uses /dev/iommu";
 	if (!strcmp(name, "vfio-type1"))
-		return "the legacy VFIO backend: VFIO containers and groups (/dev/vfio/vfio), without HWPTs, PASIDs, fault queues or vIOMMUs";
+		return "the legacy VFIO backend: VFIO containers and groups (/dev/vfio/vfio), with dirty tracking on VFIO's own type1, without nested HWPTs, PASIDs, fault queues or vIOMMUs";
 	return "";
 }
 

@@ -86,13 +86,16 @@ enum iommufd_backend {
 	 * (VFIO_IOMMU_MAP_DMA / UNMAP_DMA), choosing IOVAs itself when the
 	 * caller does not fix them; devices are opened through their group
 	 * (/dev/vfio/N). What type1 cannot do is refused with -EOPNOTSUPP and
-	 * "legacy VFIO backend" in the explanation: HWPTs and dirty tracking,
-	 * replace, PASIDs, fault queues, vIOMMUs, iommufd_ioas_map_file(),
+	 * "legacy VFIO backend" in the explanation: nested HWPTs (a paging
+	 * HWPT stands for the containers and carries their dirty tracking,
+	 * VFIO_IOMMU_DIRTY_PAGES: see hwpt.h), replace, PASIDs, fault queues, vIOMMUs, iommufd_ioas_map_file(),
 	 * iommufd_ioas_map_dmabuf(), IOMMU_OPTION,
 	 * iommufd_device_get_hw_info(), adoption by ID
 	 * (iommufd_ioas_adopt(), iommufd_hwpt_adopt(), IOMMUFD_DEVICE_OPEN_ADOPT),
 	 * iommufd_ctx_destroy_id() and IOMMUFD_DEVICE_OPEN_NO_BIND;
-	 * iommufd_ctx_has_feature() is true for IOMMUFD_FEATURE_IOAS only. The
+	 * iommufd_ctx_has_feature() is true for IOMMUFD_FEATURE_IOAS, and for
+	 * IOMMUFD_FEATURE_DIRTY_TRACKING on VFIO's own type1 (not on iommufd's
+	 * compat container). The
 	 * VFIO device features (migration, DMA logging, dma-buf export, low
 	 * power) work, on the device fd the group gives, and so does PCI hot
 	 * reset (in the group form: the fds of the affected groups). IOAS IDs

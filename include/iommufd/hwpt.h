@@ -24,6 +24,35 @@
  * iommufd_hwpt_get_dirty_bitmap(), iommufd_hwpt_for_each_dirty():
  * IOMMU_HWPT_GET_DIRTY_BITMAP. iommufd_hwpt_unmap_dirty():
  * IOMMU_HWPT_GET_DIRTY_BITMAP, then IOMMU_IOAS_UNMAP. Getters: none.
+ *
+ * @par On the legacy VFIO backend
+ * Type1 has no HWPT objects: each group's container is one IOMMU page table.
+ * iommufd_hwpt_alloc() with flags 0 or IOMMUFD_HWPT_DIRTY_TRACKING (no fault
+ * queue) makes a HWPT that stands for the containers of the groups attached
+ * to its ID: they translate like its IOAS, as with a direct attach, and its
+ * dirty tracking is theirs, so one program tracks dirty pages on both
+ * backends. @p dev_id is not used there (devices have no kernel ID: 0 is
+ * fine), IDs are the library's, and a HWPT's destroy is refused (-EBUSY)
+ * while a device is attached through it, as is its IOAS's. Nested HWPTs,
+ * NEST_PARENT, PASID, fault queues, invalidation and adoption are refused
+ * with -EOPNOTSUPP; IOMMUFD_FEATURE_HWPT_ALLOC stays false.
+ * iommufd_hwpt_set_dirty_tracking() is VFIO_IOMMU_DIRTY_PAGES START or STOP
+ * on every container attached through the HWPT (all or nothing; a group that
+ * attaches while it tracks starts too, and one whose container reports no
+ * dirty logging cannot attach: -EOPNOTSUPP). A read is
+ * VFIO_IOMMU_DIRTY_PAGES GET_BITMAP on each at the IOMMU's smallest page,
+ * folded into @p page_size and OR'd; iommufd_hwpt_unmap_dirty() is
+ * VFIO_IOMMU_UNMAP_DMA with VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP, atomic in
+ * each container (unlike /dev/iommu's). Type1's rules hold: a read may not
+ * cut a mapping (-EINVAL; holes are fine, and iommufd_hwpt_for_each_dirty()
+ * cuts its pieces at mapping boundaries), IOMMUFD_DIRTY_NO_CLEAR is refused
+ * (-EOPNOTSUPP: type1 clears what it reports), and reading with tracking
+ * off is -EINVAL. What type1 reports is its own accounting, not IOMMU dirty
+ * bits: every mapped page of a container that has an IOMMU-backed device
+ * (vfio-pci) is dirty on every read, and a mediated device's container
+ * reports the pages its driver pinned. iommufd's compat container has no
+ * VFIO_IOMMU_DIRTY_PAGES: IOMMUFD_FEATURE_DIRTY_TRACKING is false there and
+ * IOMMUFD_HWPT_DIRTY_TRACKING is refused.
  */
 #ifndef IOMMUFD_HWPT_H
 #define IOMMUFD_HWPT_H
@@ -63,14 +92,17 @@ struct iommufd_hwpt_opts {
 /**
  * Allocate a paging HWPT that maps what the IOAS @p ioas_id maps.
  * @param ctx the context
- * @param dev_id the device it is made for (iommufd_device_get_id())
+ * @param dev_id the device it is made for (iommufd_device_get_id(); not
+ *        used on the legacy VFIO backend, see above)
  * @param ioas_id the IOAS
  * @param opts flags and fault queue; NULL for none
  * @param[out] out the HWPT; untouched on failure
  * @return 0, -EOPNOTSUPP when the IOMMU cannot do what the flags ask (dirty
  *         tracking without hardware support, a fault queue on a nest parent,
- *         or a flag this kernel does not know), -ENOENT for an unknown
- *         device, -EINVAL, -E2BIG, -ENOMEM
+ *         or a flag this kernel does not know; on the legacy VFIO
+ *         backend any flag but IOMMUFD_HWPT_DIRTY_TRACKING, a fault queue,
+ *         or dirty tracking on iommufd's compat container), -ENOENT for an
+ *         unknown device or IOAS, -EINVAL, -E2BIG, -ENOMEM
  * @since 0.1
  */
 IOMMUFD_API int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_id,

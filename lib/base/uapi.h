@@ -540,6 +540,7 @@ struct uapi_iommu_vfio_ioas {
 #define UAPI_VFIO_IOMMU_GET_INFO _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 12)
 #define UAPI_VFIO_IOMMU_MAP_DMA _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 13)
 #define UAPI_VFIO_IOMMU_UNMAP_DMA _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 14)
+#define UAPI_VFIO_IOMMU_DIRTY_PAGES _IO(UAPI_VFIO_TYPE, UAPI_VFIO_BASE + 17)
 
 #define UAPI_VFIO_GROUP_FLAGS_VIABLE (1u << 0)
 #define UAPI_VFIO_GROUP_FLAGS_CONTAINER_SET (1u << 1)
@@ -601,6 +602,7 @@ struct uapi_vfio_iommu_type1_dma_map {
 	UAPI_ALIGNED_U64 size;
 };
 
+#define UAPI_VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP (1u << 0)
 #define UAPI_VFIO_DMA_UNMAP_FLAG_ALL (1u << 1)
 
 struct uapi_vfio_iommu_type1_dma_unmap {
@@ -608,6 +610,40 @@ struct uapi_vfio_iommu_type1_dma_unmap {
 	uint32_t flags;
 	UAPI_ALIGNED_U64 iova;
 	UAPI_ALIGNED_U64 size;
+};
+
+/* One bit per pgsize page; size is the bitmap's in bytes. */
+struct uapi_vfio_bitmap {
+	UAPI_ALIGNED_U64 pgsize;
+	UAPI_ALIGNED_U64 size;
+	UAPI_ALIGNED_U64 data; /* __u64 __user * */
+};
+
+/* VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP: the unmap followed by its bitmap. */
+struct uapi_vfio_dma_unmap_dirty {
+	struct uapi_vfio_iommu_type1_dma_unmap unmap;
+	struct uapi_vfio_bitmap bitmap;
+};
+
+#define UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_START (1u << 0)
+#define UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP (1u << 1)
+#define UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP (1u << 2)
+
+struct uapi_vfio_iommu_type1_dirty_bitmap {
+	uint32_t argsz;
+	uint32_t flags;
+};
+
+struct uapi_vfio_iommu_type1_dirty_bitmap_get {
+	UAPI_ALIGNED_U64 iova;
+	UAPI_ALIGNED_U64 size;
+	struct uapi_vfio_bitmap bitmap;
+};
+
+/* VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP: the header followed by the range. */
+struct uapi_vfio_dirty_get {
+	struct uapi_vfio_iommu_type1_dirty_bitmap hdr;
+	struct uapi_vfio_iommu_type1_dirty_bitmap_get range;
 };
 
 /* ---- VFIO device features (VFIO_DEVICE_FEATURE) ---- */

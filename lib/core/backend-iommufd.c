@@ -13,6 +13,7 @@
 #include "base/uapi.h"
 #include "core/backend.h"
 #include "core/ctx.h"
+#include "core/hwpt.h"
 #include "core/ioas.h"
 
 /* The library's IOVA range is the kernel's: arrays go to the kernel as they are. */
@@ -246,4 +247,5 @@ const struct backend_ops backend_iommufd = {
 	.iova_ranges = be_iova_ranges,
 	.allow_iovas = be_allow_iovas,
 	.get_pa = be_get_pa,
+	.hwpt_alloc = hwpt_kernel_alloc,
 };

@@ -31,52 +31,7 @@
 #include "core/ctx.h"
 #include "core/ioas.h"
 #include "core/type1.h"
-
-struct t1_map {
-	uint64_t iova, len, vaddr;
-	uint32_t prot; /* UAPI_VFIO_DMA_MAP_FLAG_* */
-};
-
-struct t1_ioas;
-
-struct type1_container {
-	int fd;
-	struct t1_ioas *ioas; /* attached to; under the context's lock */
-	struct type1_container *next; /* in ioas->conts */
-	uint64_t pgsizes;             /* IOMMU page sizes; 0 before enable */
-	struct iommufd_iova_range *ranges; /* NULL: no IOVA range capability */
-	uint32_t nranges;
-	uint32_t dma_avail; /* DMA entries left, when has_avail */
-	bool has_avail;
-	bool dirty; /* the migration capability: dirty page logging */
-};
-
-/* ioas->backend_data. lock guards everything below it; the context's lock
- * is taken before it (attach, detach, destroy). */
-struct t1_ioas {
-	struct t1_ioas *next; /* in the context's list */
-	uint32_t id;
-	pthread_mutex_t lock;
-	struct t1_map *maps;
-	size_t nmaps, cap;
-	struct type1_container *conts;
-	struct iommufd_iova_range *allowed; /* NULL: everything */
-	uint32_t nallowed;
-};
-
-/* ctx->backend_data */
-struct t1_ctx {
-	pthread_mutex_t lock; /* the IOAS list and every container's ioas link */
-	struct t1_ioas *ioases;
-	uint32_t next_id;
-	char node[256]; /* what containers are opened from */
-	bool compat;    /* iommufd's emulation of the container */
-};
-
-static struct t1_ctx *T(struct iommufd_ctx *ctx)
-{
-	return ctx->backend_data;
-}
+#include "core/type1-priv.h"
 
 /* ---- the context: check the container it opened ---- */
 
@@ -324,6 +279,7 @@ void type1_container_close(struct iommufd_ctx *ctx, struct type1_container *c)
 		conts_unlink(c->ioas, c);
 		pthread_mutex_unlock(&c->ioas->lock);
 		c->ioas = NULL;
+		c->hwpt = NULL;
 		pthread_mutex_unlock(&T(ctx)->lock);
 	}
 	sys_close(ctx->sys, c->fd);
@@ -334,7 +290,7 @@ void type1_container_close(struct iommufd_ctx *ctx, struct type1_container *c)
 /* ---- the record of an IOAS ---- */
 
 /* Index of the first mapping whose last byte is at or above @iova. */
-static size_t maps_lower(const struct t1_ioas *t, uint64_t iova)
+size_t t1_maps_lower(const struct t1_ioas *t, uint64_t iova)
 {
 	size_t lo = 0, hi = t->nmaps;
 
@@ -351,7 +307,7 @@ static size_t maps_lower(const struct t1_ioas *t, uint64_t iova)
 
 static bool maps_overlap(const struct t1_ioas *t, uint64_t iova, uint64_t last)
 {
-	size_t i = maps_lower(t, iova);
+	size_t i = t1_maps_lower(t, iova);
 
 	return i < t->nmaps && t->maps[i].iova <= last;
 }
@@ -369,7 +325,7 @@ static int maps_insert(struct t1_ioas *t, const struct t1_map *m)
 		t->maps = n;
 		t->cap = cap;
 	}
-	i = maps_lower(t, m->iova);
+	i = t1_maps_lower(t, m->iova);
 	memmove(&t->maps[i + 1], &t->maps[i], (t->nmaps - i) * sizeof(*m));
 	t->maps[i] = *m;
 	t->nmaps++;
@@ -496,6 +452,42 @@ static int dma_unmap(struct iommufd_ctx *ctx, int fd, uint64_t iova, uint64_t le
 	return rc < 0 ? rc : 0;
 }
 
+int t1_dirty_pages(struct iommufd_ctx *ctx, const struct type1_container *c, uint32_t flag)
+{
+	struct uapi_vfio_iommu_type1_dirty_bitmap cmd = { .argsz = sizeof(cmd), .flags = flag };
+
+	return sys_ioctl(ctx->sys, c->fd, UAPI_VFIO_IOMMU_DIRTY_PAGES, &cmd);
+}
+
+int t1_dirty_read(struct iommufd_ctx *ctx, const struct type1_container *c, uint64_t iova, uint64_t len,
+		  uint64_t *bits, uint64_t size)
+{
+	struct uapi_vfio_dirty_get cmd = {
+		.hdr = { .argsz = sizeof(cmd), .flags = UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP },
+		.range = { .iova = iova, .size = len,
+			   .bitmap = { .pgsize = t1_pgsize(c), .size = size, .data = (uintptr_t)bits } },
+	};
+
+	return sys_ioctl(ctx->sys, c->fd, UAPI_VFIO_IOMMU_DIRTY_PAGES, &cmd);
+}
+
+int t1_dma_unmap(struct iommufd_ctx *ctx, const struct type1_container *c, uint64_t iova, uint64_t len,
+		 uint64_t *bits, uint64_t size)
+{
+	int rc;
+	struct uapi_vfio_dma_unmap_dirty cmd = {
+		.unmap = { .argsz = sizeof(cmd.unmap), .iova = iova, .size = len },
+	};
+
+	if (bits) {
+		cmd.unmap.argsz = sizeof(cmd);
+		cmd.unmap.flags = UAPI_VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
+		cmd.bitmap = (struct uapi_vfio_bitmap){ .pgsize = t1_pgsize(c), .size = size, .data = (uintptr_t)bits };
+	}
+	rc = sys_ioctl(ctx->sys, c->fd, UAPI_VFIO_IOMMU_UNMAP_DMA, &cmd);
+	return rc < 0 ? rc : 0;
+}
+
 static uint32_t prot_of(uint32_t flags)
 {
 	return (flags & IOMMUFD_MAP_READ ? UAPI_VFIO_DMA_MAP_FLAG_READ : 0) |
@@ -506,8 +498,19 @@ static uint32_t prot_of(uint32_t flags)
 
 static bool t1_has_feature(struct iommufd_ctx *ctx, enum iommufd_feature feature)
 {
-	(void)ctx;
-	return feature == IOMMUFD_FEATURE_IOAS; /* checked when the context was made */
+	/* IOAS: checked when the context was made. Dirty tracking:
+	 * VFIO_IOMMU_DIRTY_PAGES, in VFIO's type1 since 5.8, never in
+	 * iommufd's emulation of the container. */
+	return feature == IOMMUFD_FEATURE_IOAS || (feature == IOMMUFD_FEATURE_DIRTY_TRACKING && !T(ctx)->compat);
+}
+
+uint32_t t1_new_id(struct t1_ctx *tc)
+{
+	uint32_t id = tc->next_id++;
+
+	if (tc->next_id == 0)
+		tc->next_id = 1;
+	return id;
 }
 
 static int t1_ioas_alloc(struct iommufd_ioas *ioas, uint32_t flags)
@@ -522,9 +525,7 @@ static int t1_ioas_alloc(struct iommufd_ioas *ioas, uint32_t flags)
 		return -ENOMEM;
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_mutex_lock(&tc->lock);
-	t->id = tc->next_id++;
-	if (tc->next_id == 0)
-		tc->next_id = 1;
+	t->id = t1_new_id(tc);
 	t->next = tc->ioases;
 	tc->ioases = t;
 	pthread_mutex_unlock(&tc->lock);
@@ -537,9 +538,12 @@ static int t1_ioas_destroy(struct iommufd_ioas *ioas)
 {
 	struct t1_ctx *tc = T(ioas->ctx);
 	struct t1_ioas *t = ioas->backend_data, **p;
+	bool busy = false;
 
 	pthread_mutex_lock(&tc->lock);
-	if (t->conts) { /* a group is attached */
+	for (struct t1_hwpt *h = tc->hwpts; h && !busy; h = h->next)
+		busy = h->ioas == t;
+	if (t->conts || busy) { /* a group is attached, or a HWPT is over it */
 		pthread_mutex_unlock(&tc->lock);
 		return -EBUSY;
 	}
@@ -613,7 +617,7 @@ static int record_map(struct iommufd_ctx *ctx, struct t1_ioas *t, const struct t
 /* Undo a record_map() of [iova, iova + len) (t locked). */
 static void record_unmap(struct iommufd_ctx *ctx, struct t1_ioas *t, uint64_t iova, uint64_t len)
 {
-	size_t i = maps_lower(t, iova);
+	size_t i = t1_maps_lower(t, iova);
 
 	for (struct type1_container *c = t->conts; c; c = c->next)
 		dma_unmap(ctx, c->fd, iova, len, NULL);
@@ -671,7 +675,7 @@ static int gather_pieces(struct t1_ioas *s, uint64_t iova, uint64_t len, struct 
 	int rc = 0;
 
 	pthread_mutex_lock(&s->lock);
-	lo = maps_lower(s, iova);
+	lo = t1_maps_lower(s, iova);
 	for (hi = lo;; hi++) { /* find the end first: one allocation */
 		if (hi == s->nmaps || s->maps[hi].iova > cur) {
 			rc = -ENOENT;
@@ -767,7 +771,8 @@ static int t1_copy(struct iommufd_ioas *dst, uint64_t *dst_iova, struct iommufd_
 	return rc;
 }
 
-static int t1_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
+int t1_unmap_with(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped,
+		  t1_unmap_fn fn, void *arg)
 {
 	struct iommufd_ctx *ctx = ioas->ctx;
 	struct t1_ioas *t = ioas->backend_data;
@@ -779,7 +784,7 @@ static int t1_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 	if (length == 0)
 		return -EINVAL;
 	pthread_mutex_lock(&t->lock);
-	lo = maps_lower(t, iova);
+	lo = t1_maps_lower(t, iova);
 	/* a mapping cut by either end of the range: iommufd says ENOENT */
 	if (lo < t->nmaps && t->maps[lo].iova < iova && t->maps[lo].iova <= last) {
 		rc = -ENOENT;
@@ -800,7 +805,8 @@ static int t1_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 	first_iova = t->maps[lo].iova;
 	end = t->maps[hi - 1].iova + (t->maps[hi - 1].len - 1);
 	for (struct type1_container *c = t->conts; c; c = c->next) {
-		rc = dma_unmap(ctx, c->fd, first_iova, end - first_iova + 1, NULL);
+		rc = fn ? fn(ctx, c, first_iova, end - first_iova + 1, arg)
+			: dma_unmap(ctx, c->fd, first_iova, end - first_iova + 1, NULL);
 		if (rc < 0)
 			goto out; /* the record stays: the explanation stays conservative */
 	}
@@ -813,6 +819,11 @@ static int t1_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, u
 out:
 	pthread_mutex_unlock(&t->lock);
 	return rc;
+}
+
+static int t1_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uint64_t *unmapped)
+{
+	return t1_unmap_with(ioas, iova, length, unmapped, NULL, NULL);
 }
 
 static const char *t1_map_cause(struct iommufd_ioas *ioas, int err)
@@ -942,20 +953,25 @@ static int unmap_record(struct iommufd_ctx *ctx, struct t1_ioas *t, struct type1
 int type1_attach(struct iommufd_ctx *ctx, struct type1_container *c, uint32_t pt_id, const char *who)
 {
 	struct t1_ctx *tc = T(ctx);
+	struct t1_hwpt *h = NULL;
 	struct t1_ioas *t;
 	int rc = 0;
 
 	pthread_mutex_lock(&tc->lock);
 	if (c->ioas) {
-		rc = ctx_fail(ctx, EBUSY, "attach %s to IOAS %u: its group is already attached to IOAS %u",
+		rc = ctx_fail(ctx, EBUSY, "attach %s to pt_id %u: its group is already attached to IOAS %u",
 			      who, pt_id, c->ioas->id);
 		goto out;
 	}
 	for (t = tc->ioases; t && t->id != pt_id; t = t->next)
 		;
+	if (!t) { /* a HWPT: its IOAS's mappings, its dirty tracking */
+		for (h = tc->hwpts; h && h->id != pt_id; h = h->next)
+			;
+		t = h ? h->ioas : NULL;
+	}
 	if (!t) {
-		rc = ctx_fail(ctx, ENOENT, "attach %s to pt_id %u: no IOAS has that ID (the legacy VFIO backend has IOASes only, no HWPTs)",
-			      who, pt_id);
+		rc = ctx_fail(ctx, ENOENT, "attach %s to pt_id %u: no IOAS or HWPT has that ID", who, pt_id);
 		goto out;
 	}
 	pthread_mutex_lock(&t->lock);
@@ -983,7 +999,16 @@ int type1_attach(struct iommufd_ctx *ctx, struct type1_container *c, uint32_t pt
 			goto out;
 		}
 	}
+	if (h) {
+		rc = t1_hwpt_join(ctx, h, c, who);
+		if (rc < 0) {
+			unmap_record(ctx, t, c);
+			pthread_mutex_unlock(&t->lock);
+			goto out;
+		}
+	}
 	c->ioas = t;
+	c->hwpt = h;
 	c->next = t->conts;
 	t->conts = c;
 	pthread_mutex_unlock(&t->lock);
@@ -1007,6 +1032,7 @@ int type1_detach(struct iommufd_ctx *ctx, struct type1_container *c, const char 
 	pthread_mutex_lock(&t->lock);
 	rc = unmap_record(ctx, t, c);
 	if (rc == 0) {
+		t1_hwpt_leave(ctx, c);
 		conts_unlink(t, c);
 		c->ioas = NULL;
 	}
@@ -1027,7 +1053,7 @@ const struct backend_ops backend_type1 = {
 	.ctx_init = t1_ctx_init,
 	.ctx_fini = t1_ctx_fini,
 	.lacks = LACKS(OPTION) | LACKS(VFIO_IOAS) | LACKS(HWPT_ALLOC) | LACKS(HW_INFO) |
-		 LACKS(DIRTY_TRACKING) | LACKS(HWPT_INVALIDATE) | LACKS(FAULT_QUEUE) |
+		 LACKS(HWPT_INVALIDATE) | LACKS(FAULT_QUEUE) |
 		 LACKS(IOAS_MAP_FILE) | LACKS(VIOMMU) | LACKS(VDEVICE) | LACKS(IOAS_CHANGE_PROCESS) |
 		 LACKS(VEVENTQ) | LACKS(HW_QUEUE) | LACKS(NOIOMMU_GET_PA) | LACKS(TEST_CMD),
 	.open_sysfs = device_group_open_sysfs,
@@ -1041,4 +1067,5 @@ const struct backend_ops backend_type1 = {
 	.iova_ranges = t1_iova_ranges,
 	.map_cause = t1_map_cause,
 	.allow_iovas = t1_allow_iovas,
+	.hwpt_alloc = t1_hwpt_alloc,
 };

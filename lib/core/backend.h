@@ -24,6 +24,7 @@
 #include <iommufd/ioas.h>
 
 struct iommufd_ioas;
+struct iommufd_hwpt;
 struct iommufd_device;
 struct iommufd_device_opts;
 
@@ -101,6 +102,13 @@ struct backend_ops {
 	/* Restrict the IOVAs the backend may choose to @ranges. */
 	int (*allow_iovas)(struct iommufd_ioas *ioas, const struct iommufd_iova_range *ranges,
 			   uint32_t count);
+	/* A paging HWPT over IOAS @ioas_id for device @dev_id, with @flags
+	 * (IOMMUFD_HWPT_*, known ones) and fault queue @fault_id (0: none),
+	 * into the zeroed handle @hwpt: sets its kobj (a context reference),
+	 * its ops (core/hwpt.h) and backend_data. Unlike the entries above it
+	 * explains its own failures. NULL: the backend has no HWPTs. */
+	int (*hwpt_alloc)(struct iommufd_ctx *ctx, struct iommufd_hwpt *hwpt, uint32_t dev_id,
+			  uint32_t ioas_id, uint32_t flags, uint32_t fault_id);
 	/* noiommu: the physical address *@pa behind the mapped @iova and, in
 	 * *@length (in: at most that, not 0), how many bytes from there are
 	 * physically contiguous. NULL where the backend cannot say. */

@@ -25,9 +25,7 @@
 #define HWPT_DIRTY_BITS (1ull << 20)
 #define HWPT_FLAGS_ALL (IOMMUFD_HWPT_NEST_PARENT | IOMMUFD_HWPT_DIRTY_TRACKING | IOMMUFD_HWPT_PASID)
 
-struct iommufd_hwpt {
-	struct kobj o;
-};
+static const struct hwpt_ops kernel_hwpt_ops;
 
 static const char *hwpt_alloc_cause(int err, uint32_t flags, bool nested)
 {
@@ -48,15 +46,13 @@ static const char *hwpt_alloc_cause(int err, uint32_t flags, bool nested)
 	}
 }
 
-static int hwpt_alloc(struct iommufd_ctx *ctx, struct uapi_iommu_hwpt_alloc *cmd,
-		      const struct iommufd_hwpt_opts *opts, struct iommufd_hwpt **out, const char *what)
+/* IOMMU_HWPT_ALLOC of @cmd (dev_id, pt_id and any stage-1 data set) with
+ * @flags and @fault_id into the zeroed handle @hwpt. */
+static int kernel_alloc(struct iommufd_ctx *ctx, struct iommufd_hwpt *hwpt, struct uapi_iommu_hwpt_alloc *cmd,
+			uint32_t flags, uint32_t fault_id, const char *what)
 {
-	uint32_t flags = OPTS_GET(opts, flags, 0), fault_id = OPTS_GET(opts, fault_id, 0);
-	struct iommufd_hwpt *hwpt;
 	int rc;
 
-	if (flags & ~HWPT_FLAGS_ALL)
-		return ctx_fail(ctx, EINVAL, "%s: unknown flags 0x%x", what, flags & ~HWPT_FLAGS_ALL);
 	cmd->size = sizeof(*cmd);
 	if (flags & IOMMUFD_HWPT_NEST_PARENT)
 		cmd->flags |= UAPI_IOMMU_HWPT_ALLOC_NEST_PARENT;
@@ -68,27 +64,31 @@ static int hwpt_alloc(struct iommufd_ctx *ctx, struct uapi_iommu_hwpt_alloc *cmd
 		cmd->flags |= UAPI_IOMMU_HWPT_FAULT_ID_VALID;
 		cmd->fault_id = fault_id;
 	}
-	hwpt = calloc(1, sizeof(*hwpt));
-	if (!hwpt)
-		return ctx_fail(ctx, ENOMEM, "%s: out of memory", what);
 	rc = sys_ioctl(ctx->sys, ctx->fd, UAPI_IOMMU_HWPT_ALLOC, cmd);
-	if (rc < 0) {
-		free(hwpt);
-		if (rc == -ENOTTY)
-			return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_HWPT_ALLOC: not supported by this kernel (needs Linux 6.6)");
+	if (rc == -ENOTTY)
+		return ctx_fail(ctx, EOPNOTSUPP, "IOMMU_HWPT_ALLOC: not supported by this kernel (needs Linux 6.6)");
+	if (rc < 0)
 		return ctx_fail(ctx, -rc, "IOMMU_HWPT_ALLOC %s for device %u on %u, flags 0x%x: %s (%s)", what,
 				cmd->dev_id, cmd->pt_id, flags, strerror(-rc),
 				hwpt_alloc_cause(-rc, flags, cmd->data_type != 0));
-	}
 	kobj_init(&hwpt->o, ctx, cmd->out_hwpt_id);
-	*out = hwpt;
+	hwpt->ops = &kernel_hwpt_ops;
 	return 0;
+}
+
+int hwpt_kernel_alloc(struct iommufd_ctx *ctx, struct iommufd_hwpt *hwpt, uint32_t dev_id, uint32_t ioas_id,
+		      uint32_t flags, uint32_t fault_id)
+{
+	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = ioas_id };
+
+	return kernel_alloc(ctx, hwpt, &cmd, flags, fault_id, "paging");
 }
 
 int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_id,
 		       const struct iommufd_hwpt_opts *opts, struct iommufd_hwpt **out)
 {
-	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = ioas_id };
+	struct iommufd_hwpt *hwpt;
+	uint32_t flags;
 	int rc;
 
 	if (!ctx)
@@ -98,10 +98,21 @@ int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t ioas_i
 	rc = CTX_OPTS_VALID(ctx, opts, struct iommufd_hwpt_opts, fault_id, "iommufd_hwpt_alloc");
 	if (rc < 0)
 		return rc;
-	rc = backend_check(ctx, IOMMUFD_FEATURE_HWPT_ALLOC, "iommufd_hwpt_alloc");
-	if (rc < 0)
+	if (!ctx->backend->hwpt_alloc)
+		return backend_refuse(ctx, "iommufd_hwpt_alloc");
+	flags = OPTS_GET(opts, flags, 0);
+	if (flags & ~HWPT_FLAGS_ALL)
+		return ctx_fail(ctx, EINVAL, "paging HWPT: unknown flags 0x%x", flags & ~HWPT_FLAGS_ALL);
+	hwpt = calloc(1, sizeof(*hwpt));
+	if (!hwpt)
+		return ctx_fail(ctx, ENOMEM, "paging HWPT: out of memory");
+	rc = ctx->backend->hwpt_alloc(ctx, hwpt, dev_id, ioas_id, flags, OPTS_GET(opts, fault_id, 0));
+	if (rc < 0) {
+		free(hwpt);
 		return rc;
-	return hwpt_alloc(ctx, &cmd, opts, out, "paging");
+	}
+	*out = hwpt;
+	return 0;
 }
 
 int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t parent_id,
@@ -109,6 +120,7 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 			      struct iommufd_hwpt **out)
 {
 	struct uapi_iommu_hwpt_alloc cmd = { .dev_id = dev_id, .pt_id = parent_id };
+	struct iommufd_hwpt *hwpt;
 	size_t len;
 	int rc;
 
@@ -132,10 +144,21 @@ int iommufd_hwpt_alloc_nested(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t
 	}
 	if (OPTS_GET(opts, flags, 0) & (IOMMUFD_HWPT_NEST_PARENT | IOMMUFD_HWPT_DIRTY_TRACKING))
 		return ctx_fail(ctx, EINVAL, "nested HWPT: NEST_PARENT and DIRTY_TRACKING belong to the parent");
+	if (OPTS_GET(opts, flags, 0) & ~HWPT_FLAGS_ALL)
+		return ctx_fail(ctx, EINVAL, "nested HWPT: unknown flags 0x%x", OPTS_GET(opts, flags, 0) & ~HWPT_FLAGS_ALL);
 	cmd.data_type = data->type;
 	cmd.data_len = (uint32_t)len;
 	cmd.data_uptr = (uintptr_t)&data->u;
-	return hwpt_alloc(ctx, &cmd, opts, out, "nested");
+	hwpt = calloc(1, sizeof(*hwpt));
+	if (!hwpt)
+		return ctx_fail(ctx, ENOMEM, "nested HWPT: out of memory");
+	rc = kernel_alloc(ctx, hwpt, &cmd, OPTS_GET(opts, flags, 0), OPTS_GET(opts, fault_id, 0), "nested");
+	if (rc < 0) {
+		free(hwpt);
+		return rc;
+	}
+	*out = hwpt;
+	return 0;
 }
 
 int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt **out)
@@ -156,6 +179,7 @@ int iommufd_hwpt_adopt(struct iommufd_ctx *ctx, uint32_t id, struct iommufd_hwpt
 	if (!hwpt)
 		return ctx_fail(ctx, ENOMEM, "adopt HWPT %u: out of memory", id);
 	kobj_init(&hwpt->o, ctx, id);
+	hwpt->ops = &kernel_hwpt_ops;
 	*out = hwpt;
 	return 0;
 }
@@ -166,8 +190,7 @@ int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
 
 	if (!hwpt)
 		return 0;
-	rc = kobj_destroy(&hwpt->o, "HWPT",
-			  "still in use by a device, a nested HWPT or a vIOMMU; detach or destroy those first");
+	rc = hwpt->ops->destroy(hwpt);
 	if (rc == 0)
 		free(hwpt);
 	return rc;
@@ -214,13 +237,19 @@ int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t type, const void
 	return hwpt_invalidate(hwpt->o.ctx, hwpt->o.id, type, entries, entry_len, count, "HWPT");
 }
 
-int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable)
+/* ---- /dev/iommu's HWPTs: the IOMMU_HWPT_* ioctls ---- */
+
+static int kernel_destroy(struct iommufd_hwpt *hwpt)
+{
+	return kobj_destroy(&hwpt->o, "HWPT",
+			    "still in use by a device, a nested HWPT or a vIOMMU; detach or destroy those first");
+}
+
+static int kernel_set_dirty(struct iommufd_hwpt *hwpt, bool enable)
 {
 	struct uapi_iommu_hwpt_set_dirty_tracking cmd = { .size = sizeof(cmd) };
 	int rc;
 
-	if (!hwpt)
-		return error_null(__func__, "hwpt");
 	cmd.hwpt_id = hwpt->o.id;
 	cmd.flags = enable ? UAPI_IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0;
 	rc = sys_ioctl(hwpt->o.ctx->sys, hwpt->o.ctx->fd, UAPI_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
@@ -233,25 +262,8 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable)
 	return 0;
 }
 
-/* Check a dirty read of [iova, iova + length) at @page_size: 0 or -errno
- * (explained). */
-static int dirty_range_check(struct iommufd_hwpt *hwpt, const char *what, uint64_t iova, uint64_t length,
-			     uint64_t page_size)
-{
-	if (!page_size || (page_size & (page_size - 1)) || (iova | length) & (page_size - 1) || !length)
-		return ctx_fail(hwpt->o.ctx, EINVAL,
-				"%s of HWPT %u: iova 0x%" PRIx64 " and length 0x%" PRIx64
-				" must be non-zero multiples of page_size 0x%" PRIx64 ", a power of two",
-				what, hwpt->o.id, iova, length, page_size);
-	if (iova + (length - 1) < iova)
-		return ctx_fail(hwpt->o.ctx, EOVERFLOW,
-				"%s of HWPT %u: iova 0x%" PRIx64 " + length 0x%" PRIx64 " overflows",
-				what, hwpt->o.id, iova, length);
-	return 0;
-}
-
-static int get_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length, uint64_t page_size,
-		     uint64_t *bitmap, uint32_t flags)
+static int kernel_get_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length, uint64_t page_size,
+			    uint64_t *bitmap, uint32_t flags)
 {
 	struct uapi_iommu_hwpt_get_dirty_bitmap cmd = {
 		.size = sizeof(cmd),
@@ -277,6 +289,58 @@ static int get_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length, 
 	return 0;
 }
 
+/* Any cut will do: the kernel reads any part of a mapping. */
+static uint64_t kernel_piece(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t last, uint64_t max,
+			     uint64_t page_size)
+{
+	(void)hwpt;
+	(void)page_size;
+	return last - iova < max ? last - iova + 1 : max;
+}
+
+/* The kernel has no atomic form: read and clear, then unmap. */
+static int kernel_unmap_dirty(struct iommufd_hwpt *hwpt, struct iommufd_ioas *ioas, uint64_t iova,
+			      uint64_t length, uint64_t page_size, uint64_t *bitmap, uint64_t *unmapped)
+{
+	int rc = kernel_get_dirty(hwpt, iova, length, page_size, bitmap, 0);
+
+	return rc < 0 ? rc : iommufd_ioas_unmap(ioas, iova, length, unmapped);
+}
+
+static const struct hwpt_ops kernel_hwpt_ops = {
+	.destroy = kernel_destroy,
+	.set_dirty = kernel_set_dirty,
+	.get_dirty = kernel_get_dirty,
+	.piece = kernel_piece,
+	.unmap_dirty = kernel_unmap_dirty,
+};
+
+/* ---- dirty tracking, on whichever backend made the HWPT ---- */
+
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable)
+{
+	if (!hwpt)
+		return error_null(__func__, "hwpt");
+	return hwpt->ops->set_dirty(hwpt, enable);
+}
+
+/* Check a dirty read of [iova, iova + length) at @page_size: 0 or -errno
+ * (explained). */
+static int dirty_range_check(struct iommufd_hwpt *hwpt, const char *what, uint64_t iova, uint64_t length,
+			     uint64_t page_size)
+{
+	if (!page_size || (page_size & (page_size - 1)) || (iova | length) & (page_size - 1) || !length)
+		return ctx_fail(hwpt->o.ctx, EINVAL,
+				"%s of HWPT %u: iova 0x%" PRIx64 " and length 0x%" PRIx64
+				" must be non-zero multiples of page_size 0x%" PRIx64 ", a power of two",
+				what, hwpt->o.id, iova, length, page_size);
+	if (iova + (length - 1) < iova)
+		return ctx_fail(hwpt->o.ctx, EOVERFLOW,
+				"%s of HWPT %u: iova 0x%" PRIx64 " + length 0x%" PRIx64 " overflows",
+				what, hwpt->o.id, iova, length);
+	return 0;
+}
+
 int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length,
 				  uint64_t page_size, uint64_t *bitmap, uint32_t flags)
 {
@@ -291,7 +355,7 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova, uint
 	rc = dirty_range_check(hwpt, "dirty bitmap", iova, length, page_size);
 	if (rc < 0)
 		return rc;
-	return get_dirty(hwpt, iova, length, page_size, bitmap, flags);
+	return hwpt->ops->get_dirty(hwpt, iova, length, page_size, bitmap, flags);
 }
 
 /* A run of dirty pages found but not yet reported: the next piece of the
@@ -347,7 +411,7 @@ int iommufd_hwpt_for_each_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64
 				uint64_t page_size, uint32_t flags, iommufd_dirty_fn fn, void *data)
 {
 	struct dirty_run run = { .fn = fn, .data = data };
-	uint64_t last, at, *bitmap;
+	uint64_t last, at, max, *bitmap, nbitmap = HWPT_DIRTY_BITS;
 	int rc = 0;
 
 	if (!hwpt)
@@ -359,29 +423,41 @@ int iommufd_hwpt_for_each_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64
 	rc = dirty_range_check(hwpt, "dirty walk", iova, length, page_size);
 	if (rc < 0)
 		return rc;
-	/* The range is read in pieces of at most HWPT_DIRTY_BITS pages, so
-	 * the bitmap is bounded whatever the length and the granule, and its
-	 * size never needs a multiplication that could wrap. */
+	/* The range is read in pieces of at most HWPT_DIRTY_BITS pages where
+	 * the backend can cut there, so the bitmap is bounded whatever the
+	 * length and the granule; a backend that cannot cut a mapping (type1)
+	 * makes a piece of it whole, and the bitmap grows to it. */
 	bitmap = malloc(HWPT_DIRTY_BITS / 8);
 	if (!bitmap)
 		return ctx_fail(hwpt->o.ctx, ENOMEM, "dirty walk: out of memory for the bitmap");
 	last = iova + (length - 1);
+	max = page_size > UINT64_MAX / HWPT_DIRTY_BITS ? UINT64_MAX & ~(page_size - 1) : HWPT_DIRTY_BITS * page_size;
 	for (at = iova;;) {
-		uint64_t pages = (last - at) / page_size + 1; /* no wrap: last - at < UINT64_MAX */
-		uint64_t n = pages < HWPT_DIRTY_BITS ? pages : HWPT_DIRTY_BITS;
+		uint64_t len = hwpt->ops->piece(hwpt, at, last, max, page_size);
+		uint64_t n = len / page_size; /* len <= last - at + 1: no wrap below */
 
+		if (n > nbitmap) {
+			uint64_t *bigger = n / 64 < SIZE_MAX / 16 ? realloc(bitmap, (size_t)((n + 63) / 64 * 8)) : NULL;
+
+			if (!bigger) {
+				rc = ctx_fail(hwpt->o.ctx, ENOMEM, "dirty walk: out of memory for the bitmap of %" PRIu64 " pages", n);
+				break;
+			}
+			bitmap = bigger;
+			nbitmap = n;
+		}
 		memset(bitmap, 0, (size_t)((n + 63) / 64 * sizeof(*bitmap)));
-		rc = get_dirty(hwpt, at, n * page_size, page_size, bitmap, flags);
+		rc = hwpt->ops->get_dirty(hwpt, at, len, page_size, bitmap, flags);
 		if (rc < 0)
 			break;
 		rc = walk_runs(bitmap, n, at, page_size, &run);
 		if (rc)
 			break;
-		if (n == pages) {
+		if (len - 1 == last - at) {
 			rc = run.length ? fn(run.iova, run.length, data) : 0;
 			break;
 		}
-		at += n * page_size;
+		at += len;
 	}
 	free(bitmap);
 	return rc;
@@ -396,10 +472,12 @@ int iommufd_hwpt_unmap_dirty(struct iommufd_hwpt *hwpt, struct iommufd_ioas *ioa
 		return error_null(__func__, "hwpt");
 	if (!ioas)
 		return ctx_fail_null(hwpt->o.ctx, __func__, "ioas");
+	if (!bitmap)
+		return ctx_fail_null(hwpt->o.ctx, __func__, "bitmap");
 	if (hwpt->o.ctx != ioas->ctx)
 		return ctx_fail(hwpt->o.ctx, EINVAL, "%s: the HWPT and the IOAS belong to different contexts", __func__);
-	rc = iommufd_hwpt_get_dirty_bitmap(hwpt, iova, length, page_size, bitmap, 0);
+	rc = dirty_range_check(hwpt, "dirty unmap", iova, length, page_size);
 	if (rc < 0)
 		return rc;
-	return iommufd_ioas_unmap(ioas, iova, length, unmapped);
+	return hwpt->ops->unmap_dirty(hwpt, ioas, iova, length, page_size, bitmap, unmapped);
 }

@@ -106,7 +106,7 @@ static void decide_legacy(const struct diag_facts *f, struct iommufd_diag *d)
 	add(d, IOMMUFD_DIAG_LEGACY_BACKEND, IOMMUFD_DIAG_WARN, "backend",
 	    forced ? "unset IOMMUFD_BACKEND to use /dev/iommu" : "use Linux 6.2 or newer built with CONFIG_IOMMUFD for all of it",
 	    "%s: contexts get the legacy VFIO backend (VFIO containers and groups, type1): IOAS mapping, devices and "
-	    "the DMA helpers work; HWPTs, PASIDs, fault queues and vIOMMUs do not",
+	    "the DMA helpers and dirty tracking (VFIO_IOMMU_DIRTY_PAGES) work; nested HWPTs, PASIDs, fault queues and vIOMMUs do not",
 	    forced ? "IOMMUFD_BACKEND forces it" : "the running kernel has no iommufd");
 	if (!f->vfio_present)
 		add(d, IOMMUFD_DIAG_VFIO_NOT_LOADED, IOMMUFD_DIAG_ERROR, "/dev/vfio/vfio",

@@ -450,6 +450,11 @@ int main(void)
 	SAME("VFIO_IOMMU_GET_INFO", UAPI_VFIO_IOMMU_GET_INFO, VFIO_IOMMU_GET_INFO);
 	SAME("VFIO_IOMMU_MAP_DMA", UAPI_VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_MAP_DMA);
 	SAME("VFIO_IOMMU_UNMAP_DMA", UAPI_VFIO_IOMMU_UNMAP_DMA, VFIO_IOMMU_UNMAP_DMA);
+	SAME("VFIO_IOMMU_DIRTY_PAGES", UAPI_VFIO_IOMMU_DIRTY_PAGES, VFIO_IOMMU_DIRTY_PAGES);
+	SAME("DIRTY_PAGES_FLAG_START", UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_START, VFIO_IOMMU_DIRTY_PAGES_FLAG_START);
+	SAME("DIRTY_PAGES_FLAG_STOP", UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP, VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP);
+	SAME("DIRTY_PAGES_FLAG_GET_BITMAP", UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP, VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP);
+	SAME("VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP", UAPI_VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP, VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP);
 	SAME("VFIO_GROUP_FLAGS_VIABLE", UAPI_VFIO_GROUP_FLAGS_VIABLE, VFIO_GROUP_FLAGS_VIABLE);
 	SAME("VFIO_GROUP_FLAGS_CONTAINER_SET", UAPI_VFIO_GROUP_FLAGS_CONTAINER_SET, VFIO_GROUP_FLAGS_CONTAINER_SET);
 	SAME("VFIO_IOMMU_INFO_PGSIZES", UAPI_VFIO_IOMMU_INFO_PGSIZES, VFIO_IOMMU_INFO_PGSIZES);
@@ -484,6 +489,16 @@ int main(void)
 	SIZE(uapi_vfio_iommu_type1_dma_unmap, vfio_iommu_type1_dma_unmap);
 	FIELD(uapi_vfio_iommu_type1_dma_unmap, vfio_iommu_type1_dma_unmap, iova, iova);
 	FIELD(uapi_vfio_iommu_type1_dma_unmap, vfio_iommu_type1_dma_unmap, size, size);
+	SIZE(uapi_vfio_bitmap, vfio_bitmap);
+	FIELD(uapi_vfio_bitmap, vfio_bitmap, pgsize, pgsize);
+	FIELD(uapi_vfio_bitmap, vfio_bitmap, size, size);
+	FIELD(uapi_vfio_bitmap, vfio_bitmap, data, data);
+	SIZE(uapi_vfio_iommu_type1_dirty_bitmap, vfio_iommu_type1_dirty_bitmap);
+	FIELD(uapi_vfio_iommu_type1_dirty_bitmap, vfio_iommu_type1_dirty_bitmap, flags, flags);
+	SIZE(uapi_vfio_iommu_type1_dirty_bitmap_get, vfio_iommu_type1_dirty_bitmap_get);
+	FIELD(uapi_vfio_iommu_type1_dirty_bitmap_get, vfio_iommu_type1_dirty_bitmap_get, iova, iova);
+	FIELD(uapi_vfio_iommu_type1_dirty_bitmap_get, vfio_iommu_type1_dirty_bitmap_get, size, size);
+	FIELD(uapi_vfio_iommu_type1_dirty_bitmap_get, vfio_iommu_type1_dirty_bitmap_get, bitmap, bitmap);
 	end();
 
 	begin("ioctl numbers of the feature probes");

@@ -438,6 +438,8 @@ static void cli_features_version_help(void **state)
 	assert_true(json_get_bool(v, "ioas"));
 	/* type1 has no IOMMU hw info; iommufd has had it since 6.6 */
 	assert_int_equal(json_get_bool(v, "hw_info"), !legacy);
+	/* dirty tracking on both: VFIO_IOMMU_DIRTY_PAGES on VFIO's type1 */
+	assert_true(json_get_bool(v, "dirty_tracking"));
 	for (size_t i = 0; i < v->n; i++)
 		assert_int_equal(v->items[i]->type, J_BOOL);
 	/* what the library says, feature by feature */

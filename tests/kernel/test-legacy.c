@@ -44,6 +44,8 @@ struct fix {
 	uint8_t *src, *dst;
 };
 
+static bool container_is_compat(void);
+
 static struct iommufd_ctx *legacy_ctx(void)
 {
 	IOMMUFD_OPTS(iommufd_ctx_opts, o, .backend = IOMMUFD_BACKEND_VFIO_TYPE1);
@@ -278,12 +280,13 @@ static void refusals(void **state)
 	struct fix *f = *state;
 	struct iommufd_hwpt *hwpt = NULL;
 	IOMMUFD_OPTS(iommufd_hw_info, hw);
+	IOMMUFD_OPTS(iommufd_hwpt_opts, parent, .flags = IOMMUFD_HWPT_NEST_PARENT);
 
 	assert_true(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_IOAS));
 	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_HWPT_ALLOC));
 	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_VIOMMU));
 	assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_IOAS_MAP_FILE));
-	assert_fails(f->ctx, EOPNOTSUPP, iommufd_hwpt_alloc(f->ctx, 1, iommufd_ioas_get_id(f->ioas), NULL, &hwpt),
+	assert_fails(f->ctx, EOPNOTSUPP, iommufd_hwpt_alloc(f->ctx, 1, iommufd_ioas_get_id(f->ioas), &parent, &hwpt),
 		     "legacy VFIO backend");
 	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL));
 	assert_fails(f->ctx, EOPNOTSUPP, iommufd_device_replace(f->dev, iommufd_ioas_get_id(f->ioas), NULL, NULL),
@@ -291,6 +294,127 @@ static void refusals(void **state)
 	assert_fails(f->ctx, EOPNOTSUPP, iommufd_device_get_hw_info(f->dev, &hw), "legacy VFIO backend");
 	assert_fails(f->ctx, EOPNOTSUPP, iommufd_device_attach_pasid(f->dev, 1, iommufd_ioas_get_id(f->ioas), NULL),
 		     "legacy VFIO backend");
+}
+
+struct runs {
+	uint64_t iova[4], len[4];
+	int n;
+};
+
+static int note_run(uint64_t iova, uint64_t length, void *data)
+{
+	struct runs *r = data;
+
+	if (r->n < 4) {
+		r->iova[r->n] = iova;
+		r->len[r->n] = length;
+	}
+	r->n++;
+	return 0;
+}
+
+static unsigned int popcount(const uint64_t *bm, size_t words)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < words; i++)
+		n += (unsigned int)__builtin_popcountll(bm[i]);
+	return n;
+}
+
+static bool bit(const uint64_t *bm, uint64_t b)
+{
+	return bm[b / 64] >> (b % 64) & 1;
+}
+
+#define BIG_IOVA 0x300000
+
+/*
+ * Dirty tracking on type1 (VFIO_IOMMU_DIRTY_PAGES): a HWPT over the IOAS,
+ * whose ID the group attaches to, carries edu's DMA and tracks. What type1
+ * reports for an IOMMU-backed device is its own accounting, not IOMMU dirty
+ * bits: every page of every mapping, on every read (vfio_iommu_type1.c,
+ * update_user_bitmap(): a group without pinned-page scope is attached). So
+ * the checks are that the bitmaps hold exactly the pages of the mappings in
+ * the range (three, with holes between them) at the kernel's 4 KiB and
+ * folded to 8 KiB, that a walk gives one run per mapping, that an unmap
+ * with the bits returns its mapping's page and DMA to it is blocked after,
+ * and type1's rules refused with the reason. On iommufd's compat container
+ * (probed here on our own) the library must say there is no dirty
+ * tracking, and refuse the flag.
+ */
+static void dirty_tracking(void **state)
+{
+	IOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
+	struct fix *f = *state;
+	struct iommufd_hwpt *hwpt = NULL;
+	uint64_t s = SRC_IOVA, d = DST_IOVA, b = BIG_IOVA, unmapped = 0, bm[16] = { 0 };
+	uint64_t len = BIG_IOVA + 4 * PG - SRC_IOVA; /* 516 pages */
+	uint8_t *big = alloc_pages(4 * PG);
+	struct runs r = { 0 };
+
+	if (container_is_compat()) {
+		assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_DIRTY_TRACKING));
+		assert_fails(f->ctx, EOPNOTSUPP, iommufd_hwpt_alloc(f->ctx, 0, iommufd_ioas_get_id(f->ioas), &opts, &hwpt),
+			     "compat container");
+		assert_null(hwpt);
+		print_message("# legacy VFIO backend on iommufd's compat container: no dirty tracking, said and refused\n");
+		free_pages(big, 4 * PG);
+		return;
+	}
+	assert_true(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_DIRTY_TRACKING));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->src, PG, &s, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, f->dst, PG, &d,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	assert_ok(f->ctx, iommufd_ioas_map(f->ioas, big, 4 * PG, &b,
+					   IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	assert_ok(f->ctx, iommufd_hwpt_alloc(f->ctx, 0, iommufd_ioas_get_id(f->ioas), &opts, &hwpt));
+	assert_ok(f->ctx, iommufd_device_attach(f->dev, iommufd_hwpt_get_id(hwpt), NULL, NULL));
+	f->bar = edu_enable(f->ctx, f->dev, &f->bar_size);
+	assert_true(round_trip(f, s, d)); /* the HWPT translates like the IOAS */
+	assert_fails(f->ctx, EBUSY, iommufd_hwpt_destroy(hwpt), "still attached");
+
+	assert_fails(f->ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, SRC_IOVA, len, PG, bm, 0), "dirty tracking is off");
+	assert_ok(f->ctx, iommufd_hwpt_set_dirty_tracking(hwpt, true));
+	assert_true(round_trip(f, s, d));
+	assert_ok(f->ctx, iommufd_hwpt_get_dirty_bitmap(hwpt, SRC_IOVA, len, PG, bm, 0));
+	assert_int_equal(popcount(bm, 16), 6);
+	assert_true(bit(bm, 0) && bit(bm, (DST_IOVA - SRC_IOVA) / PG));
+	for (unsigned int i = 0; i < 4; i++)
+		assert_true(bit(bm, (BIG_IOVA - SRC_IOVA) / PG + i));
+	/* at 8 KiB: a 4 KiB mapping is one bit, the 16 KiB one two */
+	memset(bm, 0, sizeof(bm));
+	assert_ok(f->ctx, iommufd_hwpt_get_dirty_bitmap(hwpt, SRC_IOVA, len, 2 * PG, bm, 0));
+	assert_int_equal(popcount(bm, 16), 4);
+	assert_true(bit(bm, 0) && bit(bm, (DST_IOVA - SRC_IOVA) / (2 * PG)));
+	assert_true(bit(bm, (BIG_IOVA - SRC_IOVA) / (2 * PG)) && bit(bm, (BIG_IOVA - SRC_IOVA) / (2 * PG) + 1));
+	/* one run per mapping */
+	assert_ok(f->ctx, iommufd_hwpt_for_each_dirty(hwpt, SRC_IOVA, len, PG, 0, note_run, &r));
+	assert_int_equal(r.n, 3);
+	assert_true(r.iova[0] == SRC_IOVA && r.len[0] == PG);
+	assert_true(r.iova[1] == DST_IOVA && r.len[1] == PG);
+	assert_true(r.iova[2] == BIG_IOVA && r.len[2] == 4 * PG);
+	/* type1's rules */
+	assert_fails(f->ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, BIG_IOVA, 2 * PG, PG, bm, 0), "cuts a mapping");
+	assert_fails(f->ctx, EOPNOTSUPP, iommufd_hwpt_get_dirty_bitmap(hwpt, SRC_IOVA, len, PG, bm, IOMMUFD_DIRTY_NO_CLEAR),
+		     "IOMMUFD_DIRTY_NO_CLEAR");
+	/* unmap with the bits, then DMA there is blocked */
+	memset(bm, 0, sizeof(bm));
+	assert_ok(f->ctx, iommufd_hwpt_unmap_dirty(hwpt, f->ioas, DST_IOVA, PG, PG, bm, &unmapped));
+	assert_int_equal(unmapped, PG);
+	assert_int_equal(bm[0], 1);
+	memset(f->dst, 0, PG);
+	edu_dma(f->bar, EDU_BUFFER, d, EDU_TO_RAM);
+	assert_true(dst_untouched(f));
+	print_message("# legacy VFIO backend: dirty tracking over VFIO_IOMMU_DIRTY_PAGES: 6 of 516 pages dirty (every mapped page: type1 reports all of an IOMMU-backed device's), 4 at 8 KiB, 3 runs; unmap with the bits returned its page and DMA there is blocked\n");
+
+	assert_ok(f->ctx, iommufd_hwpt_set_dirty_tracking(hwpt, false));
+	assert_fails(f->ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, SRC_IOVA, PG, PG, bm, 0), "dirty tracking is off");
+	assert_ok(f->ctx, iommufd_device_detach(f->dev));
+	assert_ok(f->ctx, iommufd_hwpt_destroy(hwpt));
+	assert_ok(f->ctx, iommufd_ioas_unmap_all(f->ioas, &unmapped));
+	assert_int_equal(unmapped, 5 * PG);
+	free_pages(big, 4 * PG);
 }
 
 /* A vfio-pci device whose IOMMU group has a member on another driver. */
@@ -521,21 +645,27 @@ static void vfio_compat_ioas(void **state)
  * compat kernel (RIG_KERNEL_VARIANT=compat) must be on iommufd's, or the
  * tier run there would prove nothing new.
  */
-static void container_kind(void **state)
+static bool container_is_compat(void)
 {
 	struct { uint32_t size, id; } destroy = { sizeof(destroy), 0 };
-	const char *variant = getenv("RIG_KERNEL_VARIANT");
 	int fd = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC), rc, err;
-	bool compat;
 
-	(void)state;
 	assert_true(fd >= 0);
 	rc = ioctl(fd, _IO(';', 0x80), &destroy); /* IOMMU_DESTROY */
 	err = errno;
 	close(fd);
 	assert_int_equal(rc, -1);
 	assert_true(err == ENOENT || err == ENOTTY || err == EINVAL);
-	compat = err == ENOENT;
+	return err == ENOENT;
+}
+
+static void container_kind(void **state)
+{
+	const char *variant = getenv("RIG_KERNEL_VARIANT");
+	bool compat;
+
+	(void)state;
+	compat = container_is_compat();
 	print_message("# /dev/vfio/vfio is %s\n", compat ? "iommufd's compat container" : "VFIO's own type1 container");
 	if (variant && !strcmp(variant, "compat"))
 		assert_true(compat);
@@ -552,6 +682,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(library_chosen_iovas, setup, teardown),
 		cmocka_unit_test_setup_teardown(dma_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(dirty_tracking, setup, teardown),
 		cmocka_unit_test_setup_teardown(group_not_viable, setup, teardown),
 		cmocka_unit_test(diagnosis),
 		cmocka_unit_test(cli_check_legacy),

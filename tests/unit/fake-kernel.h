@@ -203,6 +203,10 @@ struct fake_type1_config {
 };
 /* The configuration in force (change it after fake_reset()). */
 struct fake_type1_config *fake_type1_config(void);
+/* A device writes the page at @iova: every container that maps it and
+ * tracks dirty pages (VFIO_IOMMU_DIRTY_PAGES) records it, until a read of
+ * its bitmap or an unmap with one reports it. */
+void fake_type1_write(uint64_t iova);
 /* Mappings in the container group @num is in (-1: not in one). */
 int fake_type1_group_maps(unsigned int num);
 /* Whether group @num is in a container with its IOMMU set; whether the

@@ -22,6 +22,7 @@
 #define T1_FDS 64
 #define T1_MAPS 1024
 #define T1_CONTAINERS 8
+#define T1_DIRTY 64
 
 struct t1_map {
 	uint64_t iova, len, vaddr;
@@ -35,6 +36,9 @@ struct t1_container {
 	uint32_t avail;
 	struct t1_map maps[T1_MAPS];
 	int nmaps;
+	int tracking;                 /* VFIO_IOMMU_DIRTY_PAGES started */
+	uint64_t dirty[T1_DIRTY];     /* pages a device wrote, while tracking */
+	int ndirty;
 };
 
 struct t1_group {
@@ -351,14 +355,27 @@ static int c_map(struct t1_container *c, void *arg)
 	return 0;
 }
 
+static void report_dirty(struct t1_container *c, uint64_t iova, uint64_t last, uint64_t *bits);
+
 static int c_unmap(struct t1_container *c, void *arg)
 {
 	struct uapi_vfio_iommu_type1_dma_unmap u;
 	uint64_t mask = min_page() - 1, last, done = 0;
 
+	struct uapi_vfio_bitmap bm = { 0 };
+
 	memcpy(&u, arg, sizeof(u));
 	if (u.argsz < sizeof(u) || !c->iommu)
 		return -EINVAL;
+	if (u.flags & UAPI_VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) {
+		if (u.flags != UAPI_VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP ||
+		    u.argsz < sizeof(struct uapi_vfio_dma_unmap_dirty))
+			return -EINVAL;
+		memcpy(&bm, (uint8_t *)arg + sizeof(u), sizeof(bm));
+		if (!c->tracking || bm.pgsize != min_page() || bm.size < (u.size / min_page() + 63) / 64 * 8)
+			return -EINVAL;
+		u.flags = 0;
+	}
 	if (u.flags & UAPI_VFIO_DMA_UNMAP_FLAG_ALL) {
 		if (u.iova || u.size)
 			return -EINVAL;
@@ -376,6 +393,8 @@ static int c_unmap(struct t1_container *c, void *arg)
 		if ((f < u.iova && l >= u.iova) || (f <= last && l > last))
 			return -EINVAL;
 	}
+	if (bm.data)
+		report_dirty(c, u.iova, last, (uint64_t *)(uintptr_t)bm.data);
 	for (int i = 0; i < c->nmaps;) {
 		if (c->maps[i].iova >= u.iova && c->maps[i].iova <= last) {
 			done += c->maps[i].len;
@@ -387,6 +406,75 @@ static int c_unmap(struct t1_container *c, void *arg)
 	}
 	u.size = done;
 	memcpy(arg, &u, sizeof(u));
+	return 0;
+}
+
+void fake_type1_write(uint64_t iova)
+{
+	for (int i = 0; i < T1_CONTAINERS; i++) {
+		struct t1_container *c = &F.c[i];
+		int mapped = 0;
+
+		for (int k = 0; k < c->nmaps; k++)
+			mapped |= c->maps[k].iova <= iova && iova - c->maps[k].iova < c->maps[k].len;
+		if (c->used && c->tracking && mapped && c->ndirty < T1_DIRTY)
+			c->dirty[c->ndirty++] = iova & ~(min_page() - 1);
+	}
+}
+
+/* Report (and forget) the dirty pages in [iova, last] into @bits, one per
+ * smallest page from @iova. */
+static void report_dirty(struct t1_container *c, uint64_t iova, uint64_t last, uint64_t *bits)
+{
+	for (int i = 0; i < c->ndirty;) {
+		if (c->dirty[i] >= iova && c->dirty[i] <= last) {
+			uint64_t b = (c->dirty[i] - iova) / min_page();
+
+			bits[b / 64] |= 1ull << (b % 64);
+			c->dirty[i] = c->dirty[--c->ndirty];
+		} else {
+			i++;
+		}
+	}
+}
+
+static int c_dirty_pages(struct t1_container *c, void *arg)
+{
+	struct uapi_vfio_dirty_get d;
+	uint64_t last, need;
+
+	memcpy(&d.hdr, arg, sizeof(d.hdr));
+	if (F.cfg.compat)
+		return -ENOTTY;
+	if (d.hdr.argsz < sizeof(d.hdr) || !d.hdr.flags || (d.hdr.flags & (d.hdr.flags - 1)) ||
+	    d.hdr.flags & ~7u)
+		return -EINVAL;
+	if (d.hdr.flags == UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_START) {
+		c->tracking = 1;
+		return 0;
+	}
+	if (d.hdr.flags == UAPI_VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP) {
+		c->tracking = 0;
+		c->ndirty = 0;
+		return 0;
+	}
+	if (d.hdr.argsz < sizeof(d))
+		return -EINVAL;
+	memcpy(&d, arg, sizeof(d));
+	last = d.range.iova + d.range.size - 1;
+	if (!d.range.size || last < d.range.iova || d.range.bitmap.pgsize != min_page() ||
+	    ((d.range.iova | d.range.size) & (min_page() - 1)))
+		return -EINVAL;
+	need = (d.range.size / min_page() + 63) / 64 * 8;
+	if (d.range.bitmap.size < need || !c->tracking)
+		return -EINVAL;
+	for (int i = 0; i < c->nmaps; i++) { /* the range may not cut a mapping */
+		uint64_t f = c->maps[i].iova, l = f + c->maps[i].len - 1;
+
+		if ((f < d.range.iova && l >= d.range.iova) || (f <= last && l > last))
+			return -EINVAL;
+	}
+	report_dirty(c, d.range.iova, last, (uint64_t *)(uintptr_t)d.range.bitmap.data);
 	return 0;
 }
 
@@ -414,6 +502,8 @@ static int container_ioctl(struct t1_container *c, unsigned long req, void *arg)
 		return c_map(c, arg);
 	case UAPI_VFIO_IOMMU_UNMAP_DMA:
 		return c_unmap(c, arg);
+	case UAPI_VFIO_IOMMU_DIRTY_PAGES:
+		return c_dirty_pages(c, arg);
 	case UAPI_IOMMU_DESTROY:
 		return F.cfg.compat ? -ENOENT : -ENOTTY;
 	default:

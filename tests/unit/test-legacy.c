@@ -167,13 +167,30 @@ static void test_refusals(void **state)
 
 	(void)state;
 	assert_true(iommufd_ctx_has_feature(ctx, IOMMUFD_FEATURE_IOAS));
+	/* VFIO's own type1 has VFIO_IOMMU_DIRTY_PAGES; nothing else */
+	assert_true(iommufd_ctx_has_feature(ctx, IOMMUFD_FEATURE_DIRTY_TRACKING));
 	for (int f = IOMMUFD_FEATURE_OPTION; f < IOMMUFD_FEATURE_COUNT; f++)
-		assert_false(iommufd_ctx_has_feature(ctx, (enum iommufd_feature)f));
+		if (f != IOMMUFD_FEATURE_DIRTY_TRACKING)
+			assert_false(iommufd_ctx_has_feature(ctx, (enum iommufd_feature)f));
 	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
 	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &b));
 	before = fake_census();
-	assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_alloc(ctx, 1, iommufd_ioas_get_id(ioas), NULL, &hwpt),
-		     "legacy VFIO backend");
+	{
+		IOMMUFD_OPTS(iommufd_hwpt_opts, parent, .flags = IOMMUFD_HWPT_NEST_PARENT);
+		IOMMUFD_OPTS(iommufd_hwpt_opts, pasid, .flags = IOMMUFD_HWPT_PASID);
+		IOMMUFD_OPTS(iommufd_hwpt_opts, faults, .fault_id = 5);
+		struct iommufd_hwpt_data data = { .type = IOMMUFD_HWPT_DATA_VTD_S1 };
+
+		assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_alloc(ctx, 1, iommufd_ioas_get_id(ioas), &parent, &hwpt),
+			     "IOMMUFD_HWPT_NEST_PARENT is not available with the legacy VFIO backend");
+		assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_alloc(ctx, 1, iommufd_ioas_get_id(ioas), &pasid, &hwpt),
+			     "IOMMUFD_HWPT_PASID is not available with the legacy VFIO backend");
+		assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_alloc(ctx, 1, iommufd_ioas_get_id(ioas), &faults, &hwpt),
+			     "a fault queue is not available with the legacy VFIO backend");
+		assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_alloc_nested(ctx, 1, 2, &data, NULL, &hwpt),
+			     "legacy VFIO backend");
+		assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_adopt(ctx, 2, &hwpt), "legacy VFIO backend");
+	}
 	assert_fails(ctx, EOPNOTSUPP, iommufd_fault_new(ctx, NULL, &fault), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_viommu_new(ctx, 1, 2, 3, NULL, 0, NULL, &viommu), "legacy VFIO backend");
 	assert_fails(ctx, EOPNOTSUPP, iommufd_ctx_get_rlimit_mode(ctx, &mode), "legacy VFIO backend");
@@ -458,7 +475,7 @@ static void test_map_attach(void **state)
 	/* attach replays it into the group's container */
 	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev));
 	assert_int_equal(fake_type1_group_maps(7), 0);
-	assert_fails(ctx, ENOENT, iommufd_device_attach(dev, 999, NULL, NULL), "no IOAS has that ID");
+	assert_fails(ctx, ENOENT, iommufd_device_attach(dev, 999, NULL, NULL), "no IOAS or HWPT has that ID");
 	assert_ok(ctx, iommufd_device_attach(dev, iommufd_ioas_get_id(ioas), NULL, &hwpt));
 	assert_int_equal(hwpt, iommufd_ioas_get_id(ioas));
 	assert_int_equal(fake_type1_group_maps(7), 1);
@@ -809,6 +826,156 @@ static void test_info_caps(void **state)
 	assert_fake_idle();
 }
 
+/* ---- dirty tracking: HWPTs over containers ---- */
+
+struct runs {
+	uint64_t iova[4], len[4];
+	int n;
+};
+
+static int note_run(uint64_t iova, uint64_t length, void *data)
+{
+	struct runs *r = data;
+
+	if (r->n < 4) {
+		r->iova[r->n] = iova;
+		r->len[r->n] = length;
+	}
+	r->n++;
+	return 0;
+}
+
+static void test_dirty(void **state)
+{
+	IOMMUFD_OPTS(iommufd_hwpt_opts, dirty, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
+	struct iommufd_ctx *ctx = legacy_ctx(), *compat;
+	struct iommufd_ioas *ioas, *other;
+	struct iommufd_hwpt *hwpt = NULL, *plain = NULL;
+	struct iommufd_device *dev, *late, *nolog;
+	uint64_t a = 0x100000, b = 0x200000, bm[2] = { 0 }, unmapped = 0;
+	uint8_t *buf = pages(8);
+	struct runs r = { 0 };
+	struct fake_census before;
+
+	(void)state;
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &other));
+	assert_ok(ctx, iommufd_ioas_map(ioas, buf, 4 * PG, &a, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	assert_ok(ctx, iommufd_ioas_map(ioas, buf + 4 * PG, 2 * PG, &b, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	before = fake_census();
+	assert_fails(ctx, ENOENT, iommufd_hwpt_alloc(ctx, 0, 999, &dirty, &hwpt), "no IOAS has that ID");
+	assert_null(hwpt);
+	assert_no_leak(before);
+	assert_ok(ctx, iommufd_hwpt_alloc(ctx, 0, iommufd_ioas_get_id(ioas), &dirty, &hwpt));
+	assert_ok(ctx, iommufd_hwpt_alloc(ctx, 0, iommufd_ioas_get_id(ioas), NULL, &plain));
+	/* one ID space with the IOASes */
+	assert_int_not_equal(iommufd_hwpt_get_id(hwpt), iommufd_ioas_get_id(ioas));
+	assert_int_not_equal(iommufd_hwpt_get_id(hwpt), iommufd_ioas_get_id(other));
+	assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_set_dirty_tracking(plain, true), "not allocated with IOMMUFD_HWPT_DIRTY_TRACKING");
+
+	/* a container without dirty logging cannot join a tracking HWPT */
+	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:06.0", NULL, &nolog));
+	assert_fails(ctx, EOPNOTSUPP, iommufd_device_attach(nolog, iommufd_hwpt_get_id(hwpt), NULL, NULL),
+		     "reports no dirty page logging");
+	assert_int_equal(fake_type1_group_maps(8), 0);
+	iommufd_device_close(nolog);
+
+	/* through the HWPT, the group's container gets the IOAS's mappings */
+	fake_type1_config()->migration = 1;
+	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_hwpt_get_id(hwpt), NULL, NULL));
+	assert_int_equal(fake_type1_group_maps(7), 2);
+	assert_int_equal(fake_type1_lookup(7, a), (uintptr_t)buf);
+	assert_fails(ctx, EBUSY, iommufd_hwpt_destroy(hwpt), "a device is still attached");
+	assert_fails(ctx, EBUSY, iommufd_ioas_destroy(ioas), "still in use");
+
+	/* reading needs tracking on; a write before it is not recorded */
+	fake_type1_write(a);
+	assert_fails(ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG, bm, 0), "dirty tracking is off");
+	assert_ok(ctx, iommufd_hwpt_set_dirty_tracking(hwpt, true));
+	assert_ok(ctx, iommufd_hwpt_set_dirty_tracking(hwpt, true)); /* again: no-op */
+	fake_type1_write(a + PG);
+	fake_type1_write(b + PG);
+	assert_ok(ctx, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG, bm, 0));
+	assert_int_equal(bm[0], 0x2);
+	bm[0] = 0;
+	assert_ok(ctx, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG, bm, 0)); /* cleared */
+	assert_int_equal(bm[0], 0);
+	/* type1's rules, refused before the kernel is asked */
+	assert_fails(ctx, EOPNOTSUPP, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG, bm, IOMMUFD_DIRTY_NO_CLEAR),
+		     "IOMMUFD_DIRTY_NO_CLEAR is not available with the legacy VFIO backend");
+	assert_fails(ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 2 * PG, PG, bm, 0), "cuts a mapping");
+	assert_fails(ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, a + PG, 3 * PG, PG, bm, 0), "cuts a mapping");
+	/* other granules: folded from type1's 4 KiB bits */
+	fake_type1_write(a + 3 * PG);
+	assert_ok(ctx, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, 2 * PG, bm, 0));
+	assert_int_equal(bm[0], 0x2);
+	bm[0] = 0;
+	fake_type1_write(a);
+	assert_ok(ctx, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG / 2, bm, 0));
+	assert_int_equal(bm[0], 0x3);
+	bm[0] = 0;
+	/* a walk over both mappings and the hole between them */
+	fake_type1_write(a + 2 * PG);
+	assert_ok(ctx, iommufd_hwpt_for_each_dirty(hwpt, a, b + 2 * PG - a, PG, 0, note_run, &r));
+	assert_int_equal(r.n, 2);
+	assert_true(r.iova[0] == a + 2 * PG && r.len[0] == PG);
+	assert_true(r.iova[1] == b + PG && r.len[1] == PG);
+	/* the kernel failing a read: its errno, explained */
+	fake_inject(UAPI_VFIO_IOMMU_DIRTY_PAGES, EFAULT);
+	assert_fails(ctx, EFAULT, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG, bm, 0), "VFIO_IOMMU_DIRTY_PAGES");
+
+	/* a group joining a HWPT that tracks starts tracking; one that
+	 * cannot start does not join */
+	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:06.0", NULL, &late));
+	fake_inject(UAPI_VFIO_IOMMU_DIRTY_PAGES, ENOMEM);
+	assert_fails(ctx, ENOMEM, iommufd_device_attach(late, iommufd_hwpt_get_id(hwpt), NULL, NULL), "no memory");
+	assert_int_equal(fake_type1_group_maps(8), 0);
+	assert_ok(ctx, iommufd_device_attach(late, iommufd_hwpt_get_id(hwpt), NULL, NULL));
+	assert_int_equal(fake_type1_group_maps(8), 2);
+	fake_type1_write(b); /* both containers map it: OR'd */
+	/* unmap with the bits: atomic in each container */
+	assert_fails(ctx, EINVAL, iommufd_hwpt_unmap_dirty(hwpt, other, b, 2 * PG, PG, bm, &unmapped), "not");
+	assert_ok(ctx, iommufd_hwpt_unmap_dirty(hwpt, ioas, b, 2 * PG, PG, bm, &unmapped));
+	assert_int_equal(bm[0], 0x1);
+	assert_int_equal(unmapped, 2 * PG);
+	assert_int_equal(fake_type1_group_maps(7), 1);
+	assert_int_equal(fake_type1_group_maps(8), 1);
+
+	/* stop; starting again fails all or nothing */
+	assert_ok(ctx, iommufd_hwpt_set_dirty_tracking(hwpt, false));
+	fake_inject_nth(UAPI_VFIO_IOMMU_DIRTY_PAGES, ENOMEM, 1);
+	assert_fails(ctx, ENOMEM, iommufd_hwpt_set_dirty_tracking(hwpt, true), "VFIO_IOMMU_DIRTY_PAGES");
+	assert_fails(ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG, bm, 0), "dirty tracking is off");
+	assert_fails(ctx, EINVAL, iommufd_hwpt_unmap_dirty(hwpt, ioas, a, 4 * PG, PG, bm, NULL), "dirty tracking is off");
+
+	assert_ok(ctx, iommufd_device_detach(late));
+	assert_ok(ctx, iommufd_device_detach(dev));
+	assert_ok(ctx, iommufd_hwpt_destroy(hwpt));
+	assert_ok(ctx, iommufd_hwpt_destroy(plain));
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	assert_ok(ctx, iommufd_ioas_destroy(other));
+	iommufd_device_close(late);
+	iommufd_device_close(dev);
+	assert_null(iommufd_ctx_unref(ctx));
+	fake_type1_config()->migration = 0;
+
+	/* iommufd's compat container has no VFIO_IOMMU_DIRTY_PAGES */
+	fake_type1_config()->compat = 1;
+	compat = legacy_ctx();
+	assert_false(iommufd_ctx_has_feature(compat, IOMMUFD_FEATURE_DIRTY_TRACKING));
+	assert_ok(compat, iommufd_ioas_new(compat, NULL, &ioas));
+	hwpt = NULL;
+	assert_fails(compat, EOPNOTSUPP, iommufd_hwpt_alloc(compat, 0, iommufd_ioas_get_id(ioas), &dirty, &hwpt),
+		     "compat container");
+	assert_null(hwpt);
+	assert_ok(compat, iommufd_ioas_destroy(ioas));
+	assert_null(iommufd_ctx_unref(compat));
+	fake_type1_config()->compat = 0;
+	munmap(buf, 8 * PG);
+	assert_fake_idle();
+}
+
 /* The DMA helpers run unchanged: their IOVAs reach the container. */
 static void test_dma_helpers(void **state)
 {
@@ -931,6 +1098,7 @@ int main(void)
 		cmocka_unit_test_setup(test_copy, setup),
 		cmocka_unit_test_setup(test_allow_iovas, setup),
 		cmocka_unit_test_setup(test_info_caps, setup),
+		cmocka_unit_test_setup(test_dirty, setup),
 		cmocka_unit_test_setup(test_dma_helpers, setup),
 		cmocka_unit_test_setup(test_threads, setup),
 	};
