@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "dirty-runs.h"
 #include "harness.h"
 #include "mock-selftest.h"
 
@@ -180,30 +181,13 @@ static void nested_and_invalidate(void **state)
 	assert_ok(f->ctx, iommufd_hwpt_destroy(parent));
 }
 
-struct runs {
-	uint64_t iova[8], len[8];
-	int n;
-};
-
-static int collect(uint64_t iova, uint64_t length, void *data)
-{
-	struct runs *r = data;
-
-	if (r->n < 8) {
-		r->iova[r->n] = iova;
-		r->len[r->n] = length;
-	}
-	r->n++;
-	return 0;
-}
-
 static void dirty_tracking(void **state)
 {
 	struct fix *f = *state;
 	IOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
 	struct iommufd_hwpt *hwpt;
 	uint64_t iova = BASE, mark = 0, bitmap, out;
-	struct runs r = { 0 };
+	struct dirty_runs r = { 0 };
 
 	assert_ok(f->ctx, iommufd_hwpt_alloc(f->ctx, f->idev_id, ioas_id(f), &o, &hwpt));
 	assert_int_equal(mock_replace(f->ctx, f->stdev_id, iommufd_hwpt_get_id(hwpt)), 0);
@@ -223,7 +207,7 @@ static void dirty_tracking(void **state)
 	}
 	/* the walk reports runs */
 	assert_ok(f->ctx, iommufd_hwpt_for_each_dirty(hwpt, BASE, 16 * PAGE, PAGE, IOMMUFD_DIRTY_NO_CLEAR,
-						      collect, &r));
+						      dirty_runs_note, &r));
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.iova[0], BASE + PAGE);
 	assert_int_equal(r.len[0], 3 * PAGE);

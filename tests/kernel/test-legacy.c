@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "dirty-runs.h"
 #include "edu.h"
 #include "harness.h"
 
@@ -296,23 +297,6 @@ static void refusals(void **state)
 		     "legacy VFIO backend");
 }
 
-struct runs {
-	uint64_t iova[4], len[4];
-	int n;
-};
-
-static int note_run(uint64_t iova, uint64_t length, void *data)
-{
-	struct runs *r = data;
-
-	if (r->n < 4) {
-		r->iova[r->n] = iova;
-		r->len[r->n] = length;
-	}
-	r->n++;
-	return 0;
-}
-
 static unsigned int popcount(const uint64_t *bm, size_t words)
 {
 	unsigned int n = 0;
@@ -351,7 +335,7 @@ static void dirty_tracking(void **state)
 	uint64_t s = SRC_IOVA, d = DST_IOVA, b = BIG_IOVA, unmapped = 0, bm[16] = { 0 };
 	uint64_t len = BIG_IOVA + 4 * PG - SRC_IOVA; /* 516 pages */
 	uint8_t *big = alloc_pages(4 * PG);
-	struct runs r = { 0 };
+	struct dirty_runs r = { 0 };
 
 	if (container_is_compat()) {
 		assert_false(iommufd_ctx_has_feature(f->ctx, IOMMUFD_FEATURE_DIRTY_TRACKING));
@@ -389,7 +373,7 @@ static void dirty_tracking(void **state)
 	assert_true(bit(bm, 0) && bit(bm, (DST_IOVA - SRC_IOVA) / (2 * PG)));
 	assert_true(bit(bm, (BIG_IOVA - SRC_IOVA) / (2 * PG)) && bit(bm, (BIG_IOVA - SRC_IOVA) / (2 * PG) + 1));
 	/* one run per mapping */
-	assert_ok(f->ctx, iommufd_hwpt_for_each_dirty(hwpt, SRC_IOVA, len, PG, 0, note_run, &r));
+	assert_ok(f->ctx, iommufd_hwpt_for_each_dirty(hwpt, SRC_IOVA, len, PG, 0, dirty_runs_note, &r));
 	assert_int_equal(r.n, 3);
 	assert_true(r.iova[0] == SRC_IOVA && r.len[0] == PG);
 	assert_true(r.iova[1] == DST_IOVA && r.len[1] == PG);

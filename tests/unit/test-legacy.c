@@ -26,6 +26,7 @@
 
 #include "base/uapi.h"
 #include "check.h"
+#include "dirty-runs.h"
 #include "core/backend.h"
 #include "core/ctx.h"
 #include "fake-kernel.h"
@@ -828,23 +829,6 @@ static void test_info_caps(void **state)
 
 /* ---- dirty tracking: HWPTs over containers ---- */
 
-struct runs {
-	uint64_t iova[4], len[4];
-	int n;
-};
-
-static int note_run(uint64_t iova, uint64_t length, void *data)
-{
-	struct runs *r = data;
-
-	if (r->n < 4) {
-		r->iova[r->n] = iova;
-		r->len[r->n] = length;
-	}
-	r->n++;
-	return 0;
-}
-
 static void test_dirty(void **state)
 {
 	IOMMUFD_OPTS(iommufd_hwpt_opts, dirty, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
@@ -854,7 +838,7 @@ static void test_dirty(void **state)
 	struct iommufd_device *dev, *late, *nolog;
 	uint64_t a = 0x100000, b = 0x200000, bm[2] = { 0 }, unmapped = 0;
 	uint8_t *buf = pages(8);
-	struct runs r = { 0 };
+	struct dirty_runs r = { 0 };
 	struct fake_census before;
 
 	(void)state;
@@ -917,7 +901,7 @@ static void test_dirty(void **state)
 	bm[0] = 0;
 	/* a walk over both mappings and the hole between them */
 	fake_type1_write(a + 2 * PG);
-	assert_ok(ctx, iommufd_hwpt_for_each_dirty(hwpt, a, b + 2 * PG - a, PG, 0, note_run, &r));
+	assert_ok(ctx, iommufd_hwpt_for_each_dirty(hwpt, a, b + 2 * PG - a, PG, 0, dirty_runs_note, &r));
 	assert_int_equal(r.n, 2);
 	assert_true(r.iova[0] == a + 2 * PG && r.len[0] == PG);
 	assert_true(r.iova[1] == b + PG && r.len[1] == PG);
