@@ -933,6 +933,20 @@ static void test_dirty(void **state)
 	assert_fails(ctx, EINVAL, iommufd_hwpt_get_dirty_bitmap(hwpt, a, 4 * PG, PG, bm, 0), "dirty tracking is off");
 	assert_fails(ctx, EINVAL, iommufd_hwpt_unmap_dirty(hwpt, ioas, a, 4 * PG, PG, bm, NULL), "dirty tracking is off");
 
+	/* a group attached to the IOAS itself is unmapped too, without bits
+	 * (its container left the HWPT, and stopped tracking) */
+	assert_ok(ctx, iommufd_device_detach(late));
+	assert_ok(ctx, iommufd_device_attach(late, iommufd_ioas_get_id(ioas), NULL, NULL));
+	assert_int_equal(fake_type1_group_maps(8), 1);
+	assert_ok(ctx, iommufd_hwpt_set_dirty_tracking(hwpt, true));
+	fake_type1_write(a + 2 * PG);
+	bm[0] = 0;
+	assert_ok(ctx, iommufd_hwpt_unmap_dirty(hwpt, ioas, a, 4 * PG, PG, bm, &unmapped));
+	assert_int_equal(bm[0], 0x4);
+	assert_int_equal(unmapped, 4 * PG);
+	assert_int_equal(fake_type1_group_maps(7), 0);
+	assert_int_equal(fake_type1_group_maps(8), 0);
+
 	assert_ok(ctx, iommufd_device_detach(late));
 	assert_ok(ctx, iommufd_device_detach(dev));
 	assert_ok(ctx, iommufd_hwpt_destroy(hwpt));
@@ -957,6 +971,54 @@ static void test_dirty(void **state)
 	assert_null(iommufd_ctx_unref(compat));
 	fake_type1_config()->compat = 0;
 	munmap(buf, 8 * PG);
+	assert_fake_idle();
+}
+
+/* A walk longer than a piece (2^20 pages) on type1: pieces end before a
+ * mapping the cut would fall in, take a mapping larger than a piece whole,
+ * and run on through holes; the runs come out as if read at once. */
+static void test_dirty_pieces(void **state)
+{
+	IOMMUFD_OPTS(iommufd_hwpt_opts, dirty, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
+	struct iommufd_ctx *ctx = legacy_ctx();
+	struct iommufd_ioas *ioas;
+	struct iommufd_hwpt *hwpt;
+	struct iommufd_device *dev;
+	const uint64_t g = 1ull << 30, big = 4 * g, blen = 5 * g;
+	uint64_t a = 0x100000, b = big;
+	uint8_t *buf = pages(1);
+	struct dirty_runs r = { 0 };
+
+	(void)state;
+	fake_type1_config()->migration = 1;
+	assert_ok(ctx, iommufd_ioas_new(ctx, NULL, &ioas));
+	assert_ok(ctx, iommufd_ioas_map(ioas, buf, PG, &a, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	/* 5 GiB of IOVA: type1 would pin it, the fake only records it */
+	assert_ok(ctx, iommufd_ioas_map(ioas, buf, blen, &b, IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE));
+	assert_ok(ctx, iommufd_hwpt_alloc(ctx, 0, iommufd_ioas_get_id(ioas), &dirty, &hwpt));
+	assert_ok(ctx, iommufd_device_open_pci(ctx, "00:03.0", NULL, &dev));
+	assert_ok(ctx, iommufd_device_attach(dev, iommufd_hwpt_get_id(hwpt), NULL, NULL));
+	assert_ok(ctx, iommufd_hwpt_set_dirty_tracking(hwpt, true));
+	fake_type1_write(a);
+	fake_type1_write(big + 2 * g);
+	fake_type1_write(big + 2 * g + PG);
+	fake_type1_write(big + blen - PG);
+	assert_ok(ctx, iommufd_hwpt_for_each_dirty(hwpt, a, big + blen + 5 * g - a, PG, 0, dirty_runs_note, &r));
+	assert_int_equal(r.n, 3);
+	assert_true(r.iova[0] == a && r.len[0] == PG);
+	assert_true(r.iova[1] == big + 2 * g && r.len[1] == 2 * PG);
+	assert_true(r.iova[2] == big + blen - PG && r.len[2] == PG);
+	/* the same range read at once cuts nothing either */
+	assert_fails(ctx, EINVAL, iommufd_hwpt_for_each_dirty(hwpt, a, big + g - a, PG, 0, dirty_runs_note, &r),
+		     "cuts a mapping");
+	assert_ok(ctx, iommufd_device_detach(dev));
+	assert_ok(ctx, iommufd_hwpt_destroy(hwpt));
+	assert_ok(ctx, iommufd_ioas_unmap_all(ioas, NULL));
+	assert_ok(ctx, iommufd_ioas_destroy(ioas));
+	iommufd_device_close(dev);
+	assert_null(iommufd_ctx_unref(ctx));
+	fake_type1_config()->migration = 0;
+	munmap(buf, PG);
 	assert_fake_idle();
 }
 
@@ -1083,6 +1145,7 @@ int main(void)
 		cmocka_unit_test_setup(test_allow_iovas, setup),
 		cmocka_unit_test_setup(test_info_caps, setup),
 		cmocka_unit_test_setup(test_dirty, setup),
+		cmocka_unit_test_setup(test_dirty_pieces, setup),
 		cmocka_unit_test_setup(test_dma_helpers, setup),
 		cmocka_unit_test_setup(test_threads, setup),
 	};
