@@ -163,6 +163,17 @@ long vm_pin_kib(void)
 	return kib;
 }
 
+void print_output(const char *out)
+{
+	while (*out) {
+		size_t n = strcspn(out, "\n");
+
+		printf("# %.*s\n", (int)n, out);
+		out += n + (out[n] == '\n');
+	}
+	fflush(stdout);
+}
+
 void *alloc_pages(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

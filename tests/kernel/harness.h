@@ -100,6 +100,11 @@ int raw_destroy(struct iommufd_ctx *ctx, uint32_t id);
 void mock_fixture_end(struct iommufd_ctx *ctx, struct iommufd_ioas *ioas, uint32_t stdev_id,
 		      void *buf, size_t len);
 
+/* Show a command's output in the TAP stream: each of its lines as a "# "
+ * comment, whatever its length (print_message() cuts long text, and a cut
+ * line could run into the next "ok"). */
+void print_output(const char *out);
+
 /* Page-aligned anonymous memory, faulted in. */
 void *alloc_pages(size_t len);
 void free_pages(void *p, size_t len);

@@ -87,7 +87,7 @@ static void cli(void **state)
 
 	(void)state;
 	assert_int_equal(RUN(0, "list"), 0);
-	print_message("# %s", out);
+	print_output(out);
 	assert_non_null(strstr(out, EDU "  1234:11e8  00ff00  vfio-pci"));
 	assert_non_null(strstr(out, NVME "  1b36:0010  010802  vfio-pci"));
 	assert_non_null(strstr(out, legacy ? "(no cdev support)" : "/dev/vfio/devices/vfio"));
@@ -95,7 +95,7 @@ static void cli(void **state)
 	assert_non_null(strstr(out, "{\"address\": \"" EDU "\", \"vendor\": \"1234\", \"device\": \"11e8\""));
 	assert_null(strstr(out, "0000:00:05.0"));
 	assert_int_equal(RUN(0, "info", "--probe", EDU), 0);
-	print_message("# %s", out);
+	print_output(out);
 	if (legacy) { /* type1 has no IOMMU hw info: the library says why */
 		assert_non_null(strstr(out, "iommu:       unknown (IOMMU_GET_HW_INFO on "));
 		assert_non_null(strstr(out, "not available with the legacy VFIO backend"));
@@ -133,7 +133,7 @@ static void check_unprivileged(void **state)
 	assert_int_equal(stat(ctx_node, &st), 0);
 	assert_int_equal(chmod(ctx_node, 0600), 0);
 	assert_int_equal(RUN(65534, "check", "--memlock", "1G"), 1);
-	print_message("# %s", out);
+	print_output(out);
 	snprintf(want, sizeof(want), "cannot open %s read-write: Permission denied", ctx_node);
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "fix: run as root"));

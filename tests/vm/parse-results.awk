@@ -3,10 +3,18 @@
 # Turn the guest's result channel into a report: one line per program, the
 # failing test cases, and "tier NAME PASSED FAILED SKIPPED" per suite.
 # Programs print TAP ("ok N ...", "not ok N ...", "# SKIP"); a program without
-# TAP counts as one test that passes when it exits 0.
+# TAP counts as one test that passes when it exits 0. A program whose results
+# fall short of its plans ("1..N" lines at the start of a line, summed: a
+# program may run several groups) fails once more.
 
 function finish_block(   p, f, s) {
 	p = ok; f = notok; s = skip
+	# fewer results than the TAP plan announced: output was cut, or a line
+	# ran into another and hid its "ok" (a count that cannot be trusted)
+	if (plan && p + f + s < plan) {
+		f++
+		failures = failures sprintf("    the TAP plan announced %d tests, the output holds %d results\n", plan, p + f - 1 + s)
+	}
 	if (p + f + s == 0) {
 		# 77: the program skipped itself (it says why)
 		if (rc == 0) p = 1; else if (rc == 77) s = 1; else f = 1
@@ -21,7 +29,7 @@ function finish_block(   p, f, s) {
 	if (f && !(p + f + s > 1)) printf "%s", tail
 }
 
-/^@@rig begin / { suite = $3; name = $4; ok = notok = skip = 0; failures = ""; tail = ""; inblock = 1; next }
+/^@@rig begin / { suite = $3; name = $4; ok = notok = skip = plan = 0; failures = ""; tail = ""; inblock = 1; next }
 /^@@rig end / {
 	rc = $5; sub(/^rc=/, "", rc); rc += 0
 	finish_block(); inblock = 0; next
@@ -49,6 +57,7 @@ indmesg {
 	}
 	next
 }
+inblock && /^1\.\.[0-9]+[ \t]*$/ { plan += substr($0, 4) + 0 }
 inblock {
 	line = $0
 	sub(/^[ \t]+/, "", line)
