@@ -437,21 +437,6 @@ static int dma_map(struct iommufd_ctx *ctx, int fd, const struct t1_map *m)
 	return sys_ioctl(ctx->sys, fd, UAPI_VFIO_IOMMU_MAP_DMA, &cmd);
 }
 
-/* Unmap [iova, iova + len) from one container; *@done the bytes. */
-static int dma_unmap(struct iommufd_ctx *ctx, int fd, uint64_t iova, uint64_t len, uint64_t *done)
-{
-	struct uapi_vfio_iommu_type1_dma_unmap cmd = {
-		.argsz = sizeof(cmd),
-		.iova = iova,
-		.size = len,
-	};
-	int rc = sys_ioctl(ctx->sys, fd, UAPI_VFIO_IOMMU_UNMAP_DMA, &cmd);
-
-	if (rc == 0 && done)
-		*done = cmd.size;
-	return rc < 0 ? rc : 0;
-}
-
 int t1_dirty_pages(struct iommufd_ctx *ctx, const struct type1_container *c, uint32_t flag)
 {
 	struct uapi_vfio_iommu_type1_dirty_bitmap cmd = { .argsz = sizeof(cmd), .flags = flag };
@@ -610,7 +595,7 @@ static int record_map(struct iommufd_ctx *ctx, struct t1_ioas *t, const struct t
 		rc = maps_insert(t, m);
 	if (rc < 0) /* c: the container that refused, NULL when the record did */
 		for (undo = t->conts; undo != c; undo = undo->next)
-			dma_unmap(ctx, undo->fd, m->iova, m->len, NULL);
+			t1_dma_unmap(ctx, undo, m->iova, m->len, NULL, 0);
 	return rc;
 }
 
@@ -620,7 +605,7 @@ static void record_unmap(struct iommufd_ctx *ctx, struct t1_ioas *t, uint64_t io
 	size_t i = t1_maps_lower(t, iova);
 
 	for (struct type1_container *c = t->conts; c; c = c->next)
-		dma_unmap(ctx, c->fd, iova, len, NULL);
+		t1_dma_unmap(ctx, c, iova, len, NULL, 0);
 	memmove(&t->maps[i], &t->maps[i + 1], (t->nmaps - i - 1) * sizeof(t->maps[0]));
 	t->nmaps--;
 }
@@ -806,7 +791,7 @@ int t1_unmap_with(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length, uin
 	end = t->maps[hi - 1].iova + (t->maps[hi - 1].len - 1);
 	for (struct type1_container *c = t->conts; c; c = c->next) {
 		rc = fn ? fn(ctx, c, first_iova, end - first_iova + 1, arg)
-			: dma_unmap(ctx, c->fd, first_iova, end - first_iova + 1, NULL);
+			: t1_dma_unmap(ctx, c, first_iova, end - first_iova + 1, NULL, 0);
 		if (rc < 0)
 			goto out; /* the record stays: the explanation stays conservative */
 	}
@@ -943,11 +928,11 @@ static int unmap_record(struct iommufd_ctx *ctx, struct t1_ioas *t, struct type1
 	first = t->maps[0].iova;
 	end = t->maps[t->nmaps - 1].iova + (t->maps[t->nmaps - 1].len - 1);
 	if (end - first == UINT64_MAX) { /* the whole space: two halves */
-		int rc = dma_unmap(ctx, c->fd, 0, 1ull << 63, NULL);
+		int rc = t1_dma_unmap(ctx, c, 0, 1ull << 63, NULL, 0);
 
-		return rc < 0 ? rc : dma_unmap(ctx, c->fd, 1ull << 63, 1ull << 63, NULL);
+		return rc < 0 ? rc : t1_dma_unmap(ctx, c, 1ull << 63, 1ull << 63, NULL, 0);
 	}
-	return dma_unmap(ctx, c->fd, first, end - first + 1, NULL);
+	return t1_dma_unmap(ctx, c, first, end - first + 1, NULL, 0);
 }
 
 int type1_attach(struct iommufd_ctx *ctx, struct type1_container *c, uint32_t pt_id, const char *who)

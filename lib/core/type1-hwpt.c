@@ -313,8 +313,7 @@ static int unmap_one(struct iommufd_ctx *ctx, struct type1_container *c, uint64_
 
 	if (c->hwpt != u->h)
 		return t1_dma_unmap(ctx, c, iova, len, NULL, 0);
-	if ((iova | len) & (pg - 1))
-		return -EINVAL;
+	/* whole mappings, aligned to pg since the attach checked them */
 	tmp = scratch(c, len, &size);
 	if (!tmp)
 		return -ENOMEM;
