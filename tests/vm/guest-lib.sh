@@ -69,8 +69,11 @@ rig_run() {
 	suite=$1 name=$2 limit=$3
 	shift 3
 	echo "@@rig begin $suite $name" >&3
+	# mark the kernel log too, so that a kernel warning names its program
+	echo "rig: begin $suite/$name" >/dev/kmsg 2>/dev/null
 	timeout -s KILL "$limit" "$@" >&3 2>&1
 	rc=$?
+	echo "rig: end $suite/$name rc=$rc" >/dev/kmsg 2>/dev/null
 	echo "@@rig end $suite $name rc=$rc" >&3
 	return 0
 }

@@ -34,13 +34,14 @@ function finish_block(   p, f, s) {
 	rc = $5; sub(/^rc=/, "", rc); rc += 0
 	finish_block(); inblock = 0; next
 }
-/^@@rig dmesg-begin/ { indmesg = 1; next }
+/^@@rig dmesg-begin/ { indmesg = 1; running = ""; reportlines = 0; next }
 /^@@rig dmesg-end/ {
 	indmesg = 0
 	tiers["env"] = 1
 	if (splats) {
 		failed["env"]++
 		printf "FAIL env/kernel-log-clean: %d warning line(s)\n%s", splats, splatlines
+		printf "    the first report in full (%s):\n%s", (splatin != "" ? "while " splatin " ran" : "outside the test programs"), report
 	} else {
 		passed["env"]++
 		printf "PASS env/kernel-log-clean\n"
@@ -49,10 +50,19 @@ function finish_block(   p, f, s) {
 }
 /^@@rig error / { tiers["rig"] = 1; failed["rig"]++; print "FAIL rig: " substr($0, 13); next }
 indmesg {
+	# guest-lib.sh's rig_run marks each program's start and end in the log
+	if ($0 ~ /rig: begin [^ ]+$/) { running = $NF; next }
+	if ($0 ~ /rig: end [^ ]+ rc=/) { running = ""; next }
+	# the first report, whole (up to 80 lines or its end-of-trace line)
+	if (reportlines > 0 && reportlines < 80) {
+		report = report "      " $0 "\n"; reportlines++
+		if ($0 ~ /---\[ end trace|^[^a-z]*=+$/ && reportlines > 3) reportlines = 80
+	}
 	# lockdep, DEBUG_ATOMIC_SLEEP and KASAN reports start with "WARNING:" or "BUG:";
 	# their own wordings are listed too, in case a report is cut short
 	if ($0 ~ /WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|suspicious RCU usage|Invalid wait context|sleeping function called from invalid context|lock held when returning|blocked for more than|Call Trace/) {
 		splats++
+		if (splats == 1) { splatin = running; report = "      " $0 "\n"; reportlines = 1 }
 		if (splats <= 20) splatlines = splatlines "    " $0 "\n"
 	}
 	next
